@@ -1,0 +1,88 @@
+"""petitions: solidarity campaigns for political prisoners."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from petitions import cli, errors
+from petitions.api.views import bp as api_bp
+from petitions.cases.rendering import render_markdown
+from petitions.cases.views import bp as cases_bp
+from petitions.config import from_environment
+from petitions.extensions import babel, csrf, db, limiter, migrate, talisman
+from petitions.i18n import country_name, select_locale, template_globals
+from petitions.mail.views import bp as mailbox_bp
+from petitions.privacy import redaction
+from petitions.signing.views import bp as signing_bp
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Content-Security-Policy: our own scripts, styles and images only; no framing anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data: https:",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI, error handlers.
+
+    :param config: overrides applied after the environment (tests pass theirs here).
+    """
+    redaction.install()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        # Confirm and withdraw links carry tokens; never hand them to another site.
+        strict_transport_security=app.config["FORCE_HTTPS"],
+    )
+
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(signing_bp)
+    app.register_blueprint(api_bp)
+    if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
+        app.register_blueprint(mailbox_bp)
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(country_name=country_name, format_date=format_date)
+    app.context_processor(template_globals)
+
+    cli.register(app)
+    errors.register(app)
+    return app

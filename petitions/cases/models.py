@@ -1,0 +1,171 @@
+"""A prisoner's case, its timeline of solidarity actions, and the petitions tied to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from petitions.clock import utcnow
+from petitions.extensions import db
+
+if TYPE_CHECKING:
+    from petitions.signing.models import Signature
+
+
+def _enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    # Stored as text plus a CHECK constraint: portable across SQLite and PostgreSQL and readable
+    # in a raw SQL session.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class CaseStatus(enum.Enum):
+    DETAINED = "detained"
+    RELEASED = "released"
+
+
+class PetitionStatus(enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class IllegalTransition(Exception):
+    """A petition was asked to move to a state it cannot reach from where it is."""
+
+
+class Case(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Used in URLs: /cases/<slug>.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The prisoner's name as the campaign writes it.
+    prisoner_name: Mapped[str] = mapped_column(String(200))
+    #: Absolute URL or static path of a portrait; optional.
+    photo_url: Mapped[str | None] = mapped_column(String(500))
+    #: ISO 3166 alpha-2 code of the country holding the prisoner.
+    detention_country: Mapped[str] = mapped_column(String(2))
+    #: Prison, colony or detention centre.
+    detention_place: Mapped[str] = mapped_column(String(300))
+    #: Day of the arrest.
+    arrested_on: Mapped[dt.date]
+    #: The sentence as handed down, in words.
+    sentence: Mapped[str] = mapped_column(String(300), default="")
+    #: Detained or released.
+    status: Mapped[CaseStatus] = mapped_column(
+        _enum_column(CaseStatus, "case_status"), default=CaseStatus.DETAINED
+    )
+    #: A short biography (plain text).
+    bio: Mapped[str] = mapped_column(Text, default="")
+    #: When the case was created here.
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
+
+    timeline: Mapped[list[TimelineEntry]] = relationship(
+        back_populates="case",
+        order_by="TimelineEntry.happened_on.desc()",
+        cascade="all, delete-orphan",
+    )
+    petitions: Mapped[list[Petition]] = relationship(back_populates="case")
+
+
+class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The case this action was for.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: Day of the action (an award, a visit to an embassy, a letter).
+    happened_on: Mapped[dt.date]
+    #: One line saying what happened.
+    title: Mapped[str] = mapped_column(String(200))
+    #: A paragraph of plain text.
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: Where to read more; optional.
+    link: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case] = relationship(back_populates="timeline")
+
+
+class Petition(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "petitions"
+    __table_args__ = (
+        CheckConstraint("signature_count >= 0", name="count_not_negative"),
+        CheckConstraint("goal > 0", name="goal_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Used in URLs: /p/<slug>.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The case this petition is for.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: The petition's headline.
+    title: Mapped[str] = mapped_column(String(200))
+    #: One or two sentences for lists and previews.
+    summary: Mapped[str] = mapped_column(String(500))
+    #: The petition text in Markdown; rendered with raw HTML disabled.
+    body: Mapped[str] = mapped_column(Text)
+    #: Who receives the petition, e.g. an embassy or a ministry.
+    addressee: Mapped[str] = mapped_column(String(300))
+    #: Signatures the campaign is aiming for.
+    goal: Mapped[int]
+    #: draft → open → closed; only open petitions accept signatures.
+    status: Mapped[PetitionStatus] = mapped_column(
+        _enum_column(PetitionStatus, "petition_status"), default=PetitionStatus.DRAFT
+    )
+    #: When the petition opened for signatures.
+    opened_at: Mapped[dt.datetime | None]
+    #: When it closed, or is planned to close.
+    closes_at: Mapped[dt.datetime | None]
+    #: Confirmed, not withdrawn signatures; changed only by SQL increments in the same
+    #: transaction as the signature's own state change, never recomputed from a read.
+    signature_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the petition was created here.
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
+
+    case: Mapped[Case] = relationship(back_populates="petitions")
+    signatures: Mapped[list[Signature]] = relationship(
+        "Signature", back_populates="petition", lazy="dynamic"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the petition accepts signatures now."""
+        if self.status is not PetitionStatus.OPEN:
+            return False
+        return self.closes_at is None or self.closes_at > utcnow()
+
+    @property
+    def progress_percent(self) -> int:
+        """Return the share of the goal reached, capped at 100."""
+        return min(100, (self.signature_count * 100) // self.goal) if self.goal else 0
+
+    def open(self, now: dt.datetime) -> None:
+        """Open a draft petition for signatures.
+
+        :raises IllegalTransition: if the petition is not a draft.
+        """
+        if self.status is not PetitionStatus.DRAFT:
+            raise IllegalTransition(f"Only a draft can be opened; this petition is {self.status.value}.")
+        self.status = PetitionStatus.OPEN
+        self.opened_at = now
+
+    def close(self, now: dt.datetime) -> None:
+        """Stop accepting signatures; the page and the count stay.
+
+        :raises IllegalTransition: if the petition is not open.
+        """
+        if self.status is not PetitionStatus.OPEN:
+            raise IllegalTransition(f"Only an open petition can be closed; this one is {self.status.value}.")
+        self.status = PetitionStatus.CLOSED
+        self.closes_at = now

@@ -1,0 +1,54 @@
+"""Error pages in one place: HTML for people, the JSON envelope for /api."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from petitions.api.schemas import error as api_error
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Please go back and try again."),
+        404: _("There is nothing at this address. The link may be mistyped or out of date."),
+        405: _("This page cannot be used that way. Please go back and use the form."),
+        429: _(
+            "Too many requests from your connection. Please wait a minute and try again; "
+            "nothing you sent was lost on our side."
+        ),
+        500: _("Something went wrong on our side. Please try again in a few minutes."),
+    }
+
+
+def _render(status: int, fallback: str) -> tuple[Response | str, int]:
+    message = _messages().get(status, fallback)
+    if request.path.startswith("/api/"):
+        return jsonify(api_error(message, status)), status
+    template = f"errors/{status}.html" if status in {404, 429, 500} else "errors/generic.html"
+    return render_template(template, status=status, message=message), status
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    """Answer an HTTP error with a page (or JSON under /api) that says what to do."""
+    if error.code is None or error.code < 400:
+        return error
+    return _render(error.code, error.description or "")
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    """Log an unexpected exception and answer 500 without details."""
+    log.exception("unhandled error on %s %s", request.method, request.endpoint)
+    return _render(InternalServerError.code, "")
+
+
+def register(app: Flask) -> None:
+    """Attach the error handlers to the app."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,49 @@
+"""Language choice and localised lists (countries) for forms and pages."""
+
+from __future__ import annotations
+
+import functools
+
+import pycountry
+from babel import Locale
+from flask import current_app, request
+from flask_babel import get_locale
+
+
+def select_locale() -> str:
+    """Pick the visitor's language: ?lang= first, then the browser's preferences."""
+    supported: list[str] = current_app.config["LANGUAGES"]
+    requested = request.args.get("lang")
+    if requested in supported:
+        return requested
+    return request.accept_languages.best_match(supported) or supported[0]
+
+
+#: ISO 3166-1 alpha-2 codes of every country and territory a signer may live in.
+COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+@functools.cache
+def _country_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale_name).territories
+    english = Locale("en").territories
+    named = [
+        (code, names.get(code) or english.get(code) or pycountry.countries.get(alpha_2=code).name)
+        for code in COUNTRY_CODES
+    ]
+    return tuple(sorted(named, key=lambda pair: pair[1].casefold()))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Return (code, name) pairs in the current language, sorted by name."""
+    return list(_country_choices(str(get_locale() or "en")))
+
+
+def country_name(code: str) -> str:
+    """Return a country's name in the current language."""
+    return dict(_country_choices(str(get_locale() or "en"))).get(code, code)
+
+
+def template_globals() -> dict[str, object]:
+    """Return values every template may use."""
+    return {"current_locale": str(get_locale() or "en")}

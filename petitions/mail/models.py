@@ -1,0 +1,52 @@
+"""The outbox: every mail is a row written in the transaction that caused it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from petitions.cases.models import _enum_column
+from petitions.extensions import db
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Name of the function in mail/messages.py that built it.
+    kind: Mapped[str] = mapped_column(String(60))
+    #: The signature that caused it, so erasing a signature erases its unsent mail too.
+    signature_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signatures.id", ondelete="SET NULL"), index=True
+    )
+    #: Recipient address; emptied once sent.
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    #: Plain-text and HTML bodies; emptied once sent, since they hold personal links.
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    #: Fixed when queued, so a retry after an unclear failure carries the same Message-ID.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    #: Delivery attempts so far.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Not to be tried before this time (backoff after a temporary failure).
+    next_attempt_at: Mapped[dt.datetime]
+    #: A worker holds the message until then; after it, another worker may take it over.
+    claimed_until: Mapped[dt.datetime | None]
+    #: The last failure, without addresses.
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]

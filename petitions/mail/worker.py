@@ -1,0 +1,147 @@
+"""Draining the outbox: what `flask outbox send` runs.
+
+A message is claimed by a conditional UPDATE (it must still be pending and unclaimed, or its
+claim must have lapsed), sent, and marked sent in its own transaction. A worker killed between
+sending and marking leaves a claim that lapses after OUTBOX_CLAIM_SECONDS; the message is then
+sent again with the same Message-ID, the one case of a repeat SMTP itself cannot rule out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from petitions.clock import utcnow
+from petitions.extensions import db
+from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.mail.sender import (
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+    build_message,
+    transport_for,
+)
+
+log = logging.getLogger(__name__)
+
+#: Messages claimed per round; small enough that a crash strands few of them.
+BATCH_SIZE = 50
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _due_ids(now: dt.datetime) -> Sequence[int]:
+    return db.session.execute(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(BATCH_SIZE)
+    ).scalars().all()
+
+
+def _claim(message_id: int, now: dt.datetime) -> OutboxMessage | None:
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(
+            claimed_until=now + dt.timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None  # another worker was quicker, or the signer withdrew meanwhile
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Return the wait before the next try after ``attempts`` failed ones (doubling, capped)."""
+    base = current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
+    ceiling = current_app.config["OUTBOX_RETRY_MAX_SECONDS"]
+    return dt.timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
+
+
+def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
+    sender = current_app.config["MAIL_FROM"]
+    try:
+        transport.send(build_message(row, sender))
+    except PermanentFailure as failure:
+        row.status = OutboxStatus.FAILED
+        row.attempts += 1
+        row.last_error = str(failure)[:500]
+        row.claimed_until = None
+        report.failed += 1
+        log.error("outbox message %s failed for good: %s", row.id, failure)
+    except TemporaryFailure as failure:
+        row.attempts += 1
+        row.last_error = str(failure)[:500]
+        row.next_attempt_at = utcnow() + retry_delay(row.attempts)
+        row.claimed_until = None
+        report.retrying += 1
+        log.warning("outbox message %s will be retried: %s", row.id, failure)
+    else:
+        row.status = OutboxStatus.SENT
+        row.attempts += 1
+        row.sent_at = utcnow()
+        row.claimed_until = None
+        row.last_error = None
+        # The bodies carry personal confirm and withdraw links; once sent they serve no one.
+        row.recipient = ""
+        row.body_text = ""
+        row.body_html = ""
+        report.sent += 1
+    db.session.commit()
+
+
+def drain_once(transport: Transport | None = None) -> DrainReport:
+    """Try every message that is due now once, then return what happened."""
+    transport = transport or configured_transport()
+    report = DrainReport()
+    tried: set[int] = set()
+    while True:
+        due = [message_id for message_id in _due_ids(utcnow()) if message_id not in tried]
+        db.session.rollback()
+        if not due:
+            return report
+        for message_id in due:
+            tried.add(message_id)
+            row = _claim(message_id, utcnow())
+            if row is not None:
+                _deliver(row, transport, report)
+
+
+def configured_transport() -> Transport:
+    """Return the transport MAIL_URL names (the development mailbox when unset)."""
+    config = current_app.config
+    return transport_for(
+        config["MAIL_URL"], config["DEV_MAILBOX_DIR"], config["MAIL_TIMEOUT_SECONDS"]
+    )
+
+
+def run_forever(stop: threading.Event) -> None:
+    """Drain the outbox until ``stop`` is set, resting between empty rounds."""
+    transport = configured_transport()
+    poll = current_app.config["OUTBOX_POLL_SECONDS"]
+    while not stop.is_set():
+        report = drain_once(transport)
+        if report.sent == 0 and report.failed == 0:
+            stop.wait(poll)

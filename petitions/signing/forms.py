@@ -1,0 +1,136 @@
+"""The forms a signer fills in: the signature itself and the scanner-safe confirm buttons."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from petitions.i18n import COUNTRY_CODES, country_choices
+
+#: ?ref= and partner codes: short, URL-safe words.
+SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+def _tidy(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _has_control_characters(value: str, allow_newlines: bool) -> bool:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    return any(
+        unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in allowed for char in value
+    )
+
+
+class SingleLine:
+    """Refuse control characters and line breaks, which have no place in a name or a city."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if field.data and _has_control_characters(field.data, allow_newlines=False):
+            raise ValidationError(_l("Please use letters, spaces and punctuation only."))
+
+
+class MultiLine:
+    """Refuse control characters but keep line breaks."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if field.data and _has_control_characters(field.data, allow_newlines=True):
+            raise ValidationError(_l("Please remove the special characters from your comment."))
+
+
+class DeliverableEmail:
+    """Check an address with email-validator and keep its normalised form on the field."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if not field.data:
+            return
+        if _has_control_characters(field.data, allow_newlines=False):
+            raise ValidationError(_l("Please enter a valid email address."))
+        try:
+            checked = validate_email(
+                field.data,
+                check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"],
+            )
+        except EmailNotValidError:
+            raise ValidationError(
+                _l("This does not look like a working email address. Please check it.")
+            ) from None
+        field.data = checked.normalized
+
+
+class SignForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=[_tidy],
+        validators=[
+            DataRequired(_l("Please enter your name.")),
+            Length(max=120, message=_l("Please shorten your name to 120 characters.")),
+            SingleLine(),
+        ],
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[_tidy],
+        validators=[
+            DataRequired(_l("Please enter your email address: we send the confirmation link there.")),
+            Length(max=254, message=_l("This email address is too long.")),
+            DeliverableEmail(),
+        ],
+    )
+    country = SelectField(
+        _l("Country"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Please choose your country."))],
+    )
+    city = StringField(
+        _l("City or town"),
+        filters=[_tidy],
+        validators=[
+            DataRequired(_l("Please enter your city or town.")),
+            Length(max=120, message=_l("Please shorten the city to 120 characters.")),
+            SingleLine(),
+        ],
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"),
+        filters=[_tidy],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Please shorten your comment to 500 characters.")),
+            MultiLine(),
+        ],
+    )
+    show_name_publicly = BooleanField(_l("Show my name in the public list of signers"))
+    may_contact = BooleanField(_l("The organizers may email me about this campaign later"))
+    source = HiddenField(filters=[_tidy])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose your country"))] + country_choices()
+
+    def validate_country(self, field: Any) -> None:
+        if field.data and field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose your country from the list."))
+
+    @property
+    def clean_source(self) -> str | None:
+        """Return the ?ref= code if it is well formed; a malformed one is dropped, not refused."""
+        value = self.source.data or ""
+        return value if SOURCE_PATTERN.fullmatch(value) else None
+
+
+class ButtonForm(FlaskForm):
+    """A form with only a CSRF token and a submit button.
+
+    Mail scanners follow links with GET; only a person pressing the button POSTs.
+    """

@@ -1,0 +1,87 @@
+"""A signature: born pending, counted once confirmed, erased when withdrawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from petitions.cases.models import Petition, _enum_column
+from petitions.extensions import db
+
+
+class SignatureState(enum.Enum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WITHDRAWN = "withdrawn"
+
+
+#: Mails one signature may ever cause, confirmations and "already signed" notes together, so the
+#: form cannot be turned into a way of flooding somebody's inbox.
+MAX_MAILS_PER_SIGNATURE = 5
+
+
+class Signature(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "signatures"
+    __table_args__ = (
+        # NULLs are distinct, so erased (withdrawn) signatures never block signing again.
+        UniqueConstraint("petition_id", "email_normalized", name="uq_signatures_petition_email"),
+        CheckConstraint(
+            "state != 'confirmed' OR confirmed_at IS NOT NULL", name="confirmed_has_time"
+        ),
+        CheckConstraint(
+            "state != 'withdrawn' OR (withdrawn_at IS NOT NULL AND email IS NULL)",
+            name="withdrawn_is_erased",
+        ),
+        CheckConstraint(f"mails_sent <= {MAX_MAILS_PER_SIGNATURE}", name="mail_cap"),
+        Index("ix_signatures_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The petition signed.
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
+    #: pending until the owner clicks the mailed link; withdrawn when they take it back.
+    state: Mapped[SignatureState] = mapped_column(
+        _enum_column(SignatureState, "signature_state"), default=SignatureState.PENDING
+    )
+    #: The signer's name as typed; printed in the delivered bundle. Emptied on withdrawal.
+    full_name: Mapped[str] = mapped_column(String(120))
+    #: The address as typed, for sending; never shown publicly or printed. NULL once erased.
+    email: Mapped[str | None] = mapped_column(String(320))
+    #: The address reduced to one form per mailbox; unique per petition. NULL once erased.
+    email_normalized: Mapped[str | None] = mapped_column(String(320))
+    #: ISO 3166 alpha-2 code of the signer's country.
+    country: Mapped[str] = mapped_column(String(2))
+    #: The signer's city, as typed.
+    city: Mapped[str] = mapped_column(String(120))
+    #: An optional comment for the addressee.
+    comment: Mapped[str | None] = mapped_column(String(500))
+    #: The signer agreed to have their name shown on public pages.
+    show_name_publicly: Mapped[bool] = mapped_column(default=False)
+    #: The signer agreed to be contacted by the organizers later.
+    may_contact: Mapped[bool] = mapped_column(default=False)
+    #: The locale the signer used, so later mails speak their language.
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    #: Where the signature came from: a ?ref= code or a partner's code.
+    source: Mapped[str | None] = mapped_column(String(40))
+    #: HMAC-SHA256 of the client IP keyed with the secret; the IP itself is never stored.
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Mails this signature has caused so far (see MAX_MAILS_PER_SIGNATURE).
+    mails_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the last of those mails was queued.
+    last_mail_at: Mapped[dt.datetime | None]
+    #: When the signer submitted the form.
+    created_at: Mapped[dt.datetime]
+    #: When the signer confirmed by mail.
+    confirmed_at: Mapped[dt.datetime | None]
+    #: When the signer withdrew.
+    withdrawn_at: Mapped[dt.datetime | None]
+
+    petition: Mapped[Petition] = relationship(back_populates="signatures")
+
+    @property
+    def public_name(self) -> str | None:
+        """Return the name if its owner agreed to show it, else None."""
+        return self.full_name if self.show_name_publicly else None

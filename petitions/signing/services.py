@@ -1,0 +1,275 @@
+"""Where a signature is born, confirmed and withdrawn: one transaction each.
+
+State changes are conditional UPDATEs (``... WHERE state = 'pending'``) whose row count says
+whether this transaction made the change. Two clicks on the same link, in two tabs or two
+processes, race on the row lock; exactly one sees a row updated and counts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from petitions.cases.models import Petition
+from petitions.clock import utcnow
+from petitions.counting import services as counting
+from petitions.extensions import db
+from petitions.mail import messages
+from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.privacy.hashing import keyed_hash
+from petitions.signing.limits import allow_mail_to
+from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
+
+log = logging.getLogger(__name__)
+
+#: A pending signature gets at most one confirmation mail in this interval.
+RESEND_INTERVAL = dt.timedelta(minutes=10)
+
+#: Providers where dots in the local part do not matter (one mailbox, many spellings).
+_DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+class PetitionNotOpen(Exception):
+    """The petition does not accept signatures (draft or closed)."""
+
+
+class SignOutcome(enum.Enum):
+    NEW = "new"
+    CONFIRMATION_RESENT = "confirmation_resent"
+    ALREADY_SIGNED_NOTED = "already_signed_noted"
+    MAIL_HELD_BACK = "mail_held_back"
+
+
+class ConfirmOutcome(enum.Enum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    WITHDRAWN = "withdrawn"
+    NOT_FOUND = "not_found"
+
+
+class WithdrawOutcome(enum.Enum):
+    WITHDRAWN = "withdrawn"
+    ALREADY_WITHDRAWN = "already_withdrawn"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    full_name: str
+    email: str
+    country: str
+    city: str
+    comment: str | None
+    show_name_publicly: bool
+    may_contact: bool
+    source: str | None
+    locale: str
+
+
+def normalize_email(address: str) -> str:
+    """Reduce an address to one spelling per mailbox, the key for "one signature each".
+
+    Lower case, ``+tag`` suffixes dropped, and dots dropped where the provider ignores them:
+    otherwise one person could sign many times as ``me+1@…``, ``me+2@…``.
+    """
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOT_BLIND_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def _reserve_mail(signature_id: int, now: dt.datetime, *, respect_interval: bool) -> bool:
+    conditions = [Signature.id == signature_id, Signature.mails_sent < MAX_MAILS_PER_SIGNATURE]
+    if respect_interval:
+        conditions.append(
+            or_(Signature.last_mail_at.is_(None), Signature.last_mail_at <= now - RESEND_INTERVAL)
+        )
+    result = db.session.execute(
+        update(Signature)
+        .where(*conditions)
+        .values(mails_sent=Signature.mails_sent + 1, last_mail_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def _load(signature_id: int) -> Signature | None:
+    return db.session.execute(
+        select(Signature).where(Signature.id == signature_id).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutcome:
+    """Record a pending signature and queue its confirmation mail, in one transaction.
+
+    An address that already signed gets a mail (a new link while pending, a short note once
+    confirmed) and the caller's answer stays the same, so the form never tells a stranger
+    whether somebody signed.
+
+    :raises PetitionNotOpen: if the petition does not accept signatures.
+    """
+    if not petition.is_open:
+        raise PetitionNotOpen()
+    normalized = normalize_email(details.email)
+    now = utcnow()
+    signature = Signature(
+        petition=petition,
+        full_name=details.full_name,
+        email=details.email,
+        email_normalized=normalized,
+        country=details.country,
+        city=details.city,
+        comment=details.comment or None,
+        show_name_publicly=details.show_name_publicly,
+        may_contact=details.may_contact,
+        source=details.source,
+        locale=details.locale,
+        ip_hash=keyed_hash(client_ip, "client-ip") if client_ip else None,
+        created_at=now,
+    )
+    db.session.add(signature)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The address has signed this petition before (or is signing it right now in another
+        # request): the unique constraint is the arbiter, and the answer stays the same.
+        db.session.rollback()
+        return _sign_again(petition.id, normalized, now)
+
+    if allow_mail_to(normalized) and _reserve_mail(signature.id, now, respect_interval=False):
+        messages.queue(messages.confirmation_for_signer(signature), signature)
+        outcome = SignOutcome.NEW
+    else:
+        outcome = SignOutcome.MAIL_HELD_BACK
+    db.session.commit()
+    log.info("signature %s on petition %s: %s", signature.id, petition.slug, outcome.value)
+    return outcome
+
+
+def _sign_again(petition_id: int, normalized: str, now: dt.datetime) -> SignOutcome:
+    existing = db.session.execute(
+        select(Signature).where(
+            Signature.petition_id == petition_id, Signature.email_normalized == normalized
+        )
+    ).scalar_one_or_none()
+    if existing is None:
+        # Withdrawn in between: the signer may simply try again.
+        return SignOutcome.MAIL_HELD_BACK
+    if not (
+        allow_mail_to(normalized) and _reserve_mail(existing.id, now, respect_interval=True)
+    ):
+        db.session.rollback()
+        return SignOutcome.MAIL_HELD_BACK
+    if existing.state is SignatureState.PENDING:
+        messages.queue(messages.confirmation_for_signer(existing), existing)
+        outcome = SignOutcome.CONFIRMATION_RESENT
+    else:
+        messages.queue(messages.already_signed_for_signer(existing), existing)
+        outcome = SignOutcome.ALREADY_SIGNED_NOTED
+    db.session.commit()
+    log.info("signature %s signed again: %s", existing.id, outcome.value)
+    return outcome
+
+
+def resend_confirmation(signature_id: int) -> bool:
+    """Queue a fresh confirmation link for a pending signature whose link expired.
+
+    :returns: whether a mail was queued (False when confirmed, withdrawn or over its limits).
+    """
+    signature = _load(signature_id)
+    if signature is None or signature.state is not SignatureState.PENDING:
+        return False
+    assert signature.email_normalized is not None
+    now = utcnow()
+    if not (
+        allow_mail_to(signature.email_normalized)
+        and _reserve_mail(signature.id, now, respect_interval=True)
+    ):
+        db.session.rollback()
+        return False
+    messages.queue(messages.confirmation_for_signer(signature), signature)
+    db.session.commit()
+    return True
+
+
+def find(signature_id: int) -> Signature | None:
+    """Return a signature by id, or None."""
+    return db.session.get(Signature, signature_id)
+
+
+def confirm(signature_id: int) -> ConfirmOutcome:
+    """Confirm a pending signature and count it, exactly once however often it is called."""
+    now = utcnow()
+    petition_id = db.session.execute(
+        select(Signature.petition_id).where(Signature.id == signature_id)
+    ).scalar_one_or_none()
+    if petition_id is None:
+        return ConfirmOutcome.NOT_FOUND
+    changed = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
+        .values(state=SignatureState.CONFIRMED, confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 1:  # type: ignore[attr-defined]
+        counting.increment(petition_id)
+        db.session.commit()
+        log.info("signature %s confirmed", signature_id)
+        return ConfirmOutcome.CONFIRMED
+    db.session.rollback()
+    signature = _load(signature_id)
+    if signature is not None and signature.state is SignatureState.CONFIRMED:
+        return ConfirmOutcome.ALREADY_CONFIRMED
+    return ConfirmOutcome.WITHDRAWN
+
+
+#: What withdrawal erases. Country, source and the timestamps stay: they identify nobody and
+#: keep the petition's history honest (a count that went down can be explained).
+_ERASED = {
+    "full_name": "",
+    "email": None,
+    "email_normalized": None,
+    "city": "",
+    "comment": None,
+    "ip_hash": None,
+    "show_name_publicly": False,
+    "may_contact": False,
+}
+
+
+def withdraw(signature_id: int) -> WithdrawOutcome:
+    """Withdraw a signature: uncount it if it counted, erase its personal data and unsent mail."""
+    now = utcnow()
+    petition_id = db.session.execute(
+        select(Signature.petition_id).where(Signature.id == signature_id)
+    ).scalar_one_or_none()
+    if petition_id is None:
+        return WithdrawOutcome.NOT_FOUND
+    for state in (SignatureState.CONFIRMED, SignatureState.PENDING):
+        changed = db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature_id, Signature.state == state)
+            .values(state=SignatureState.WITHDRAWN, withdrawn_at=now, **_ERASED)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            if state is SignatureState.CONFIRMED:
+                counting.decrement(petition_id)
+            db.session.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.signature_id == signature_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+            )
+            db.session.commit()
+            log.info("signature %s withdrawn (was %s)", signature_id, state.value)
+            return WithdrawOutcome.WITHDRAWN
+    db.session.rollback()
+    return WithdrawOutcome.ALREADY_WITHDRAWN

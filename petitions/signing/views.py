@@ -1,0 +1,150 @@
+"""Signing, confirming and withdrawing, through plain HTML forms that work without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from petitions.cases import services as cases
+from petitions.cases.views import render_petition_page
+from petitions.extensions import csrf
+from petitions.signing import services, tokens
+from petitions.signing.forms import ButtonForm, SignForm
+from petitions.signing.limits import links_per_ip, sign_per_ip
+from petitions.signing.models import SignatureState
+
+bp = Blueprint("signing", __name__)
+
+
+# The views below check CSRF through their forms' validate() instead of CSRFProtect's
+# before-request hook, so a stale token re-shows the form with the signer's input kept rather
+# than a bare error page.
+
+
+@bp.post("/p/<slug>/sign")
+@csrf.exempt
+@sign_per_ip
+def sign(slug: str) -> Response | tuple[str, int]:
+    """Take a signature; on success send the signer to "check your inbox"."""
+    petition = cases.public_petition(slug) or abort(404)
+    if not petition.is_open:
+        return render_template("signing/closed.html", petition=petition), 409
+    form = SignForm()
+    if not form.validate():
+        return render_petition_page(petition, form, status=422)
+    details = services.SignerDetails(
+        full_name=form.full_name.data,
+        email=form.email.data,
+        country=form.country.data,
+        city=form.city.data,
+        comment=form.comment.data or None,
+        show_name_publicly=form.show_name_publicly.data,
+        may_contact=form.may_contact.data,
+        source=form.clean_source,
+        locale=str(get_locale()),
+    )
+    try:
+        services.sign(petition, details, request.remote_addr or "")
+    except services.PetitionNotOpen:
+        return render_template("signing/closed.html", petition=petition), 409
+    return redirect(url_for("signing.check_inbox", slug=slug), code=303)
+
+
+@bp.get("/p/<slug>/check-your-inbox")
+def check_inbox(slug: str) -> str:
+    """Tell the signer a confirmation link is on its way."""
+    petition = cases.public_petition(slug) or abort(404)
+    return render_template("signing/check_inbox.html", petition=petition)
+
+
+def _invalid_link() -> tuple[str, int]:
+    return render_template("signing/invalid_link.html"), 400
+
+
+def _expired_link(signature_id: int, token: str) -> tuple[str, int]:
+    signature = services.find(signature_id)
+    petition = signature.petition if signature is not None else None
+    return (
+        render_template(
+            "signing/expired_link.html",
+            form=ButtonForm(),
+            token=token,
+            petition=petition,
+            can_resend=signature is not None and signature.state is SignatureState.PENDING,
+        ),
+        410,
+    )
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt
+@links_per_ip
+def confirm(token: str) -> str | tuple[str, int]:
+    """GET shows the signature and a button; only the POST confirms, so scanners confirm nothing."""
+    try:
+        signature_id = tokens.read_confirm_token(token)
+    except tokens.ExpiredLink as expired:
+        return _expired_link(expired.signature_id, token)
+    except tokens.InvalidLink:
+        return _invalid_link()
+    form = ButtonForm()
+    if request.method == "POST" and form.validate():
+        outcome = services.confirm(signature_id)
+    else:
+        outcome = None
+    signature = services.find(signature_id)
+    if signature is None:
+        return _invalid_link()
+    if signature.state is SignatureState.WITHDRAWN:
+        return render_template("signing/withdrawn.html", petition=signature.petition), 410
+    if signature.state is SignatureState.CONFIRMED:
+        return render_template(
+            "signing/confirmed.html",
+            petition=signature.petition,
+            just_now=outcome is services.ConfirmOutcome.CONFIRMED,
+        )
+    status = 400 if request.method == "POST" else 200
+    return render_template("signing/confirm.html", signature=signature, form=form), status
+
+
+@bp.post("/confirm/<token>/resend")
+@csrf.exempt
+@links_per_ip
+def resend(token: str) -> str | tuple[str, int]:
+    """Send a fresh link to the owner of an expired one."""
+    try:
+        signature_id = tokens.read_confirm_token(token)
+    except tokens.ExpiredLink as expired:
+        signature_id = expired.signature_id
+    except tokens.InvalidLink:
+        return _invalid_link()
+    if not ButtonForm().validate():
+        return _expired_link(signature_id, token)
+    services.resend_confirmation(signature_id)
+    signature = services.find(signature_id)
+    petition = signature.petition if signature is not None else None
+    # The same answer whether or not a mail went out: limits are not for strangers to probe.
+    return render_template("signing/check_inbox.html", petition=petition)
+
+
+@bp.route("/withdraw/<token>", methods=["GET", "POST"])
+@csrf.exempt
+@links_per_ip
+def withdraw(token: str) -> str | tuple[str, int]:
+    """GET shows a button; the POST withdraws and erases the signature."""
+    try:
+        signature_id = tokens.read_withdraw_token(token)
+    except tokens.InvalidLink:
+        return _invalid_link()
+    signature = services.find(signature_id) or abort(404)
+    petition = signature.petition
+    if signature.state is SignatureState.WITHDRAWN:
+        return render_template("signing/withdrawn.html", petition=petition)
+    form = ButtonForm()
+    if request.method == "POST":
+        if form.validate():
+            services.withdraw(signature_id)
+            return render_template("signing/withdrawn.html", petition=petition)
+        return render_template("signing/withdraw.html", petition=petition, form=form), 400
+    return render_template("signing/withdraw.html", petition=petition, form=form)

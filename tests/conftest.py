@@ -1,0 +1,265 @@
+"""Shared fixtures: an app on a migrated SQLite file, a real SMTP server, HTTP helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import BaseWSGIServer, make_server
+
+# Set before the app reads its environment: tests never write a secret into instance/.
+os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ.pop("PETITIONS_ENV", None)
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("MAIL_URL", None)
+
+from petitions import create_app  # noqa: E402
+from petitions.extensions import db  # noqa: E402
+from petitions.mail.worker import drain_once  # noqa: E402
+
+
+def free_port() -> int:
+    """Return a TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --- a real SMTP server -------------------------------------------------------------------
+
+
+@dataclass
+class ReceivedMail:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def text(self) -> str:
+        body = self.message.get_body(("plain",))
+        assert body is not None
+        return str(body.get_content())
+
+    @property
+    def html(self) -> str:
+        body = self.message.get_body(("html",))
+        assert body is not None
+        return str(body.get_content())
+
+    def link(self, kind: str) -> str:
+        """Return the path of the confirm or withdraw link in the text body."""
+        match = re.search(rf"https?://[^/\s]+(/{kind}/[^\s]+)", self.text)
+        assert match, f"no /{kind}/ link in:\n{self.text}"
+        return match.group(1)
+
+
+class _Handler:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        if address in self.server.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.server.lock:
+            self.server.received.append(
+                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)
+            )
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    """aiosmtpd on loopback; every test must take the mails it causes (see ``take``)."""
+
+    port: int = field(default_factory=free_port)
+    received: list[ReceivedMail] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    taken: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def take(self, count: int) -> list[ReceivedMail]:
+        """Return the next ``count`` mails, failing if a different number arrived."""
+        with self.lock:
+            fresh = self.received[self.taken :]
+        assert len(fresh) == count, f"expected {count} new mails, got {len(fresh)}: " + ", ".join(
+            f"{m.recipients} {m.message['Subject']}" for m in fresh
+        )
+        self.taken += count
+        return fresh
+
+    def take_one(self) -> ReceivedMail:
+        return self.take(1)[0]
+
+    def untaken(self) -> list[ReceivedMail]:
+        with self.lock:
+            return self.received[self.taken :]
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+    # Like indico's disallow_emails: a mail no test asked for is a bug (or an unfinished test).
+    leftover = server.untaken()
+    assert not leftover, "unexpected mail: " + ", ".join(
+        f"{m.recipients} {m.message['Subject']}" for m in leftover
+    )
+
+
+# --- the app ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the real migrations once into a template SQLite file that each test copies."""
+    import flask_migrate
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return path
+
+
+def settings_for(database: Path, smtp: SmtpServer, tmp_path: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "MAIL_URL": smtp.url,
+        "MAIL_FROM": "Petitions <petitions@example.org>",
+        "BASE_URL": "http://localhost",
+        "EMAIL_CHECK_DELIVERABILITY": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "OUTBOX_RETRY_BASE_SECONDS": 0,
+        "MAIL_TIMEOUT_SECONDS": 5,
+        "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
+    }
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    migrated_database: Path,
+    smtp: SmtpServer,
+    tmp_path: Path,
+    config_overrides: dict[str, Any],
+) -> Iterator[Flask]:
+    database = tmp_path / "petitions.sqlite"
+    shutil.copy(migrated_database, database)
+    application = create_app({**settings_for(database, smtp, tmp_path), **config_overrides})
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the app over real HTTP on loopback (threaded), for browsers and concurrency."""
+    server: BaseWSGIServer = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+# --- acting like a supporter --------------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+VALID_SIGNER = {
+    "full_name": "Christie Miedema",
+    "email": "christie@example.org",
+    "country": "NL",
+    "city": "Den Haag",
+    "comment": "",
+}
+
+
+class Supporter:
+    """Drives the public pages over HTTP as a person in a browser would."""
+
+    def __init__(self, client: FlaskClient, smtp: SmtpServer) -> None:
+        self.client = client
+        self.smtp = smtp
+
+    def sign(self, slug: str, **fields: Any) -> Any:
+        page = self.client.get(f"/p/{slug}")
+        assert page.status_code == 200, page.status_code
+        data = {**VALID_SIGNER, **fields, "csrf_token": csrf_token(page.get_data(as_text=True))}
+        data = {key: value for key, value in data.items() if value is not None}
+        return self.client.post(f"/p/{slug}/sign", data=data)
+
+    def deliver(self) -> None:
+        """Run the outbox worker once, as `flask outbox send --once` does."""
+        drain_once()
+
+    def open_and_press(self, path: str) -> Any:
+        """GET a confirm or withdraw page, then press its button."""
+        page = self.client.get(path)
+        assert page.status_code == 200, page.get_data(as_text=True)
+        return self.client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def supporter(client: FlaskClient, smtp: SmtpServer) -> Supporter:
+    return Supporter(client, smtp)

@@ -1,0 +1,101 @@
+"""State-named builders of cases, petitions and signatures, written straight to the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from petitions.cases.models import Case, Petition, PetitionStatus
+from petitions.clock import utcnow
+from petitions.extensions import db
+from petitions.signing.models import Signature, SignatureState
+from petitions.signing.services import normalize_email
+
+_sequence = itertools.count(1)
+
+
+def detained_case(**overrides: object) -> Case:
+    number = next(_sequence)
+    values: dict[str, object] = {
+        "slug": f"case-{number}",
+        "prisoner_name": "Ales Bialiatski",
+        "detention_country": "BY",
+        "detention_place": "Penal colony No. 2, Babruisk",
+        "arrested_on": dt.date(2011, 8, 4),
+        "sentence": "4 years and 6 months",
+        "bio": "Human rights defender.",
+    }
+    values.update(overrides)
+    case = Case(**values)
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def _petition(status: PetitionStatus, **overrides: object) -> Petition:
+    number = next(_sequence)
+    values: dict[str, object] = {
+        "slug": f"petition-{number}",
+        "title": "Free Ales Bialiatski",
+        "summary": "Release him now.",
+        "body": "We ask for **his release**.",
+        "addressee": "Embassy of the Republic of Belarus, The Hague",
+        "goal": 1000,
+        "status": status,
+        "opened_at": utcnow() if status is not PetitionStatus.DRAFT else None,
+    }
+    values.update(overrides)
+    if "case" not in values:
+        values["case"] = detained_case()
+    petition = Petition(**values)
+    db.session.add(petition)
+    db.session.commit()
+    return petition
+
+
+def open_petition(**overrides: object) -> Petition:
+    return _petition(PetitionStatus.OPEN, **overrides)
+
+
+def closed_petition(**overrides: object) -> Petition:
+    return _petition(PetitionStatus.CLOSED, closes_at=utcnow(), **overrides)
+
+
+def draft_petition(**overrides: object) -> Petition:
+    return _petition(PetitionStatus.DRAFT, **overrides)
+
+
+def _signature(petition: Petition, state: SignatureState, **overrides: object) -> Signature:
+    number = next(_sequence)
+    email = str(overrides.pop("email", f"signer{number}@example.org"))
+    values: dict[str, object] = {
+        "petition": petition,
+        "full_name": f"Signer {number}",
+        "email": email,
+        "email_normalized": normalize_email(email),
+        "country": "NL",
+        "city": "Amsterdam",
+        "state": state,
+        "created_at": utcnow(),
+        "mails_sent": 1,
+        "last_mail_at": utcnow(),
+    }
+    values.update(overrides)
+    signature = Signature(**values)
+    db.session.add(signature)
+    db.session.commit()
+    return signature
+
+
+def pending_signature(petition: Petition, **overrides: object) -> Signature:
+    return _signature(petition, SignatureState.PENDING, **overrides)
+
+
+def confirmed_signature(petition: Petition, **overrides: object) -> Signature:
+    """A confirmed signature, counted as confirm() would count it."""
+    signature = _signature(
+        petition, SignatureState.CONFIRMED, confirmed_at=utcnow(), **overrides
+    )
+    petition.signature_count += 1
+    db.session.commit()
+    return signature
