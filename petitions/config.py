@@ -112,8 +112,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
         #: Seconds a confirmation link stays valid (7 days).
         "CONFIRM_TOKEN_MAX_AGE": _env_int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600),
-        #: Ask DNS whether a signer's mail domain accepts mail.
-        "EMAIL_CHECK_DELIVERABILITY": _env_bool("EMAIL_CHECK_DELIVERABILITY", True),
+        #: Ask DNS whether a signer's mail domain accepts mail. Off in development, where the
+        #: machine may be offline and every domain would look undeliverable.
+        "EMAIL_CHECK_DELIVERABILITY": _env_bool("EMAIL_CHECK_DELIVERABILITY", production),
         #: Seconds between the worker's looks at an empty outbox.
         "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 2),
         #: First retry delay after a temporary SMTP failure; doubles on each attempt.

@@ -27,10 +27,7 @@ COUNTRY_CODES: frozenset[str] = frozenset(country.alpha_2 for country in pycount
 def _country_choices(locale_name: str) -> tuple[tuple[str, str], ...]:
     names = Locale.parse(locale_name).territories
     english = Locale("en").territories
-    named = [
-        (code, names.get(code) or english.get(code) or pycountry.countries.get(alpha_2=code).name)
-        for code in COUNTRY_CODES
-    ]
+    named = [(code, names.get(code) or english.get(code) or code) for code in COUNTRY_CODES]
     return tuple(sorted(named, key=lambda pair: pair[1].casefold()))
 
 

@@ -1,7 +1,7 @@
 """cases, petitions, signatures and the outbox
 
 Revision ID: 71276538c497
-Revises: 
+Revises:
 Create Date: 2026-11-25 14:08:39.117093
 
 """

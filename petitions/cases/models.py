@@ -156,7 +156,9 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
         :raises IllegalTransition: if the petition is not a draft.
         """
         if self.status is not PetitionStatus.DRAFT:
-            raise IllegalTransition(f"Only a draft can be opened; this petition is {self.status.value}.")
+            raise IllegalTransition(
+                f"Only a draft can be opened; this petition is {self.status.value}."
+            )
         self.status = PetitionStatus.OPEN
         self.opened_at = now
 
@@ -166,6 +168,8 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
         :raises IllegalTransition: if the petition is not open.
         """
         if self.status is not PetitionStatus.OPEN:
-            raise IllegalTransition(f"Only an open petition can be closed; this one is {self.status.value}.")
+            raise IllegalTransition(
+                f"Only an open petition can be closed; this one is {self.status.value}."
+            )
         self.status = PetitionStatus.CLOSED
         self.closes_at = now

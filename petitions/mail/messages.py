@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -29,8 +30,8 @@ class Mail:
     body_html: str
 
 
-def _absolute(endpoint: str, **values: object) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+def _absolute(endpoint: str, **values: Any) -> str:
+    return str(current_app.config["BASE_URL"]) + url_for(endpoint, **values)
 
 
 def _render(kind: str, recipient: str, subject: str, **context: object) -> Mail:

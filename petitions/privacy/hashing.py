@@ -15,5 +15,7 @@ def keyed_hash(value: str, purpose: str) -> str:
     with the secret it cannot, and the purpose label keeps hashes of one kind useless as
     another.
     """
-    key = f"{current_app.secret_key}:{purpose}".encode()
+    secret = current_app.secret_key
+    secret_bytes = secret if isinstance(secret, bytes) else str(secret).encode()
+    key = secret_bytes + b":" + purpose.encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

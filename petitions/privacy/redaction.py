@@ -49,7 +49,7 @@ def install() -> None:
     """Make sure every handler on the root logger redacts (adding one if there is none)."""
     root = logging.getLogger()
     if not root.handlers:
-        handler = logging.StreamHandler()
+        handler: logging.Handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
         if root.level == logging.WARNING:

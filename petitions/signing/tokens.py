@@ -30,9 +30,10 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def _signature_id(payload: object) -> int:
-    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+    signature_id = payload.get("s") if isinstance(payload, dict) else None
+    if not isinstance(signature_id, int):
         raise InvalidLink()
-    return payload["s"]
+    return signature_id
 
 
 def confirm_token(signature_id: int) -> str:

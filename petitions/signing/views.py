@@ -34,10 +34,10 @@ def sign(slug: str) -> Response | tuple[str, int]:
     if not form.validate():
         return render_petition_page(petition, form, status=422)
     details = services.SignerDetails(
-        full_name=form.full_name.data,
-        email=form.email.data,
-        country=form.country.data,
-        city=form.city.data,
+        full_name=str(form.full_name.data),
+        email=str(form.email.data),
+        country=str(form.country.data),
+        city=str(form.city.data),
         comment=form.comment.data or None,
         show_name_publicly=form.show_name_publicly.data,
         may_contact=form.may_contact.data,

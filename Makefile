@@ -1,0 +1,63 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export PORT
+FLASK  := $(BIN)/flask --app wsgi
+
+# Debian packages the test suite drives: Chromium for browser journeys, DejaVu for PDFs.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+
+.PHONY: run test lint typecheck system-deps messages clean
+
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+## run: migrate, load the demo campaign into an empty database, serve on 127.0.0.1:$(PORT) with the mail worker
+run: $(VENV)/.installed-run
+	$(FLASK) db upgrade
+	$(FLASK) demo-data
+	@echo "Serving on http://127.0.0.1:$(PORT)  (development mailbox: http://127.0.0.1:$(PORT)/dev/mailbox when MAIL_URL is unset)"
+	$(FLASK) outbox send & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## system-deps: install the Debian packages the tests need (as root, when missing)
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check petitions tests migrations wsgi.py
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+## test: lint, type-check and run the whole suite
+test: system-deps $(VENV)/.installed-dev lint typecheck
+	$(BIN)/pytest
+
+## messages: extract translatable strings into petitions/translations/messages.pot
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o petitions/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

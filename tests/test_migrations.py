@@ -1,0 +1,29 @@
+"""Every schema change is a migration: the migrated schema equals the models'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from petitions import create_app
+from petitions.extensions import db
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == []
+        assert {"cases", "petitions", "signatures", "outbox_messages"} <= set(
+            inspect(db.engine).get_table_names()
+        )
+
+        flask_migrate.downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+        db.engine.dispose()
