@@ -1,0 +1,98 @@
+"""Browser fixtures: one headless Chromium per session, a fresh context (phone-sized) per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+#: An iPhone 13/14-sized screen, in CSS pixels: the kind of phone most supporters sign from.
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+
+#: Short waits: every page is served from loopback; a slow step is a bug, not the network.
+TIMEOUT_MS = 5_000
+
+
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " blocked " + event.blockedURI);
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """Return the CSP violations the current document has reported so far."""
+    seen = page.evaluate("window.__cspViolations")
+    assert isinstance(seen, list), "the CSP recorder did not run in this page"
+    return [str(violation) for violation in seen]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@dataclass
+class Console:
+    """Console errors (CSP violations among them) and uncaught page errors seen by a page."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def on_message(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"{message.text} @ {message.location.get('url', '')}")
+
+    def on_page_error(self, error: Exception) -> None:
+        self.errors.append(f"uncaught: {error}")
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+@pytest.fixture
+def page(browser: Browser, console: Console) -> Iterator[Page]:
+    """A fresh phone-sized context per test: no cookies or storage carried between tests."""
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        timezone_id="Europe/Amsterdam",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # CSP violations also reach the console, but record them from the DOM event as well so a
+    # violation is caught even if Chromium ever stops logging it.
+    context.add_init_script(CSP_RECORDER)
+    tab = context.new_page()
+    tab.on("console", console.on_message)
+    tab.on("pageerror", console.on_page_error)
+    yield tab
+    context.close()
