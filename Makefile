@@ -9,7 +9,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # Debian packages the test suite drives: Chromium for browser journeys, DejaVu for PDFs.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core
 
-.PHONY: run test lint typecheck system-deps messages clean
+.PHONY: run test lint typecheck system-deps messages translations clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test: system-deps $(VENV)/.installed-dev lint typecheck
 ## messages: extract translatable strings into petitions/translations/messages.pot
 messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o petitions/translations/messages.pot .
+	$(BIN)/pybabel update -i petitions/translations/messages.pot -d petitions/translations
+	@echo "Translate the new entries in petitions/translations/*/LC_MESSAGES/messages.po, then run: make translations"
+
+## translations: compile the catalogs (the .mo files are committed)
+translations: $(VENV)/.installed-dev
+	$(BIN)/pybabel compile -d petitions/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

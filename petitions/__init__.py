@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date
+from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petitions import cli, errors
@@ -80,7 +80,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(country_name=country_name, format_date=format_date)
+    app.jinja_env.globals.update(
+        country_name=country_name, format_date=format_date, format_number=format_number
+    )
     app.context_processor(template_globals)
 
     cli.register(app)

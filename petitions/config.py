@@ -136,7 +136,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.
-        "LANGUAGES": ["en"],
+        "LANGUAGES": ["en", "be", "ru"],
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),
     }

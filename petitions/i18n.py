@@ -6,16 +6,21 @@ import functools
 
 import pycountry
 from babel import Locale
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import get_locale
 
 
 def select_locale() -> str:
-    """Pick the visitor's language: ?lang= first, then the browser's preferences."""
+    """Pick the visitor's language: ?lang=, then the one chosen earlier, then the browser's."""
     supported: list[str] = current_app.config["LANGUAGES"]
     requested = request.args.get("lang")
     if requested in supported:
+        # Remembered so the form's answer, its errors and the mails keep the chosen language.
+        session["lang"] = requested
         return requested
+    remembered = session.get("lang")
+    if remembered in supported:
+        return str(remembered)
     return request.accept_languages.best_match(supported) or supported[0]
 
 
@@ -43,4 +48,17 @@ def country_name(code: str) -> str:
 
 def template_globals() -> dict[str, object]:
     """Return values every template may use."""
-    return {"current_locale": str(get_locale() or "en")}
+    return {
+        "current_locale": str(get_locale() or "en"),
+        "language_choices": _language_choices(tuple(current_app.config["LANGUAGES"])),
+    }
+
+
+@functools.cache
+def _language_choices(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # Each language is named in itself, so a reader finds theirs whatever the page's language.
+    names = []
+    for code in codes:
+        name = Locale.parse(code).get_display_name(code) or code
+        names.append((code, name[:1].upper() + name[1:]))
+    return tuple(names)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -82,6 +83,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
+    row_id = row.id
     try:
         transport.send(build_message(row, sender))
     except PermanentFailure as failure:
@@ -89,15 +91,15 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         row.attempts += 1
         row.last_error = str(failure)[:500]
         row.claimed_until = None
-        report.failed += 1
-        log.error("outbox message %s failed for good: %s", row.id, failure)
+        outcome = "failed"
+        log.error("outbox message %s failed for good: %s", row_id, failure)
     except TemporaryFailure as failure:
         row.attempts += 1
         row.last_error = str(failure)[:500]
         row.next_attempt_at = utcnow() + retry_delay(row.attempts)
         row.claimed_until = None
-        report.retrying += 1
-        log.warning("outbox message %s will be retried: %s", row.id, failure)
+        outcome = "retrying"
+        log.warning("outbox message %s will be retried: %s", row_id, failure)
     else:
         row.status = OutboxStatus.SENT
         row.attempts += 1
@@ -108,12 +110,26 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         row.recipient = ""
         row.body_text = ""
         row.body_html = ""
-        report.sent += 1
-    db.session.commit()
+        outcome = "sent"
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # The signer withdrew while the mail was in flight, and the withdrawal erased the row
+        # with its address and links. Nothing is left to record (or to retry); carry on.
+        db.session.rollback()
+        log.info("outbox message %s was erased while in flight", row_id)
+        if outcome != "sent":
+            return
+    setattr(report, outcome, getattr(report, outcome) + 1)
 
 
-def drain_once(transport: Transport | None = None) -> DrainReport:
-    """Try every message that is due now once, then return what happened."""
+def drain_once(
+    transport: Transport | None = None, stop: threading.Event | None = None
+) -> DrainReport:
+    """Try every message that is due now once, then return what happened.
+
+    :param stop: once set, return after the message in hand instead of draining on.
+    """
     transport = transport or configured_transport()
     report = DrainReport()
     tried: set[int] = set()
@@ -123,6 +139,8 @@ def drain_once(transport: Transport | None = None) -> DrainReport:
         if not due:
             return report
         for message_id in due:
+            if stop is not None and stop.is_set():
+                return report
             tried.add(message_id)
             row = _claim(message_id, utcnow())
             if row is not None:
@@ -142,6 +160,6 @@ def run_forever(stop: threading.Event) -> None:
     transport = configured_transport()
     poll = current_app.config["OUTBOX_POLL_SECONDS"]
     while not stop.is_set():
-        report = drain_once(transport)
+        report = drain_once(transport, stop)
         if report.sent == 0 and report.failed == 0:
             stop.wait(poll)

@@ -247,29 +247,39 @@ _ERASED = {
 def withdraw(signature_id: int) -> WithdrawOutcome:
     """Withdraw a signature: uncount it if it counted, erase its personal data and unsent mail."""
     now = utcnow()
-    petition_id = db.session.execute(
-        select(Signature.petition_id).where(Signature.id == signature_id)
-    ).scalar_one_or_none()
-    if petition_id is None:
-        return WithdrawOutcome.NOT_FOUND
-    for state in (SignatureState.CONFIRMED, SignatureState.PENDING):
+    for _attempt in range(5):
+        # FOR UPDATE (PostgreSQL) holds off a confirm racing this withdrawal; SQLite has no row
+        # locks, so there the conditional UPDATE below may find the state moved and go round.
+        row = db.session.execute(
+            select(Signature.petition_id, Signature.state)
+            .where(Signature.id == signature_id)
+            .with_for_update()
+        ).one_or_none()
+        if row is None:
+            db.session.rollback()
+            return WithdrawOutcome.NOT_FOUND
+        petition_id, state = row
+        if state is SignatureState.WITHDRAWN:
+            db.session.rollback()
+            return WithdrawOutcome.ALREADY_WITHDRAWN
         changed = db.session.execute(
             update(Signature)
             .where(Signature.id == signature_id, Signature.state == state)
             .values(state=SignatureState.WITHDRAWN, withdrawn_at=now, **_ERASED)
             .execution_options(synchronize_session=False)
         )
-        if changed.rowcount == 1:  # type: ignore[attr-defined]
-            if state is SignatureState.CONFIRMED:
-                counting.decrement(petition_id)
-            db.session.execute(
-                delete(OutboxMessage).where(
-                    OutboxMessage.signature_id == signature_id,
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            db.session.rollback()
+            continue
+        if state is SignatureState.CONFIRMED:
+            counting.decrement(petition_id)
+        db.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.signature_id == signature_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
             )
-            db.session.commit()
-            log.info("signature %s withdrawn (was %s)", signature_id, state.value)
-            return WithdrawOutcome.WITHDRAWN
-    db.session.rollback()
-    return WithdrawOutcome.ALREADY_WITHDRAWN
+        )
+        db.session.commit()
+        log.info("signature %s withdrawn (was %s)", signature_id, state.value)
+        return WithdrawOutcome.WITHDRAWN
+    raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")

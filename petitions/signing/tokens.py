@@ -52,14 +52,14 @@ def read_confirm_token(token: str) -> int:
     :raises ExpiredLink: if it is older than ``CONFIRM_TOKEN_MAX_AGE``.
     :raises InvalidLink: if it is not a genuine confirm token.
     """
+    serializer = _serializer(CONFIRM_PURPOSE)
     try:
         return _signature_id(
-            _serializer(CONFIRM_PURPOSE).loads(
-                token, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"]
-            )
+            serializer.loads(token, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"])
         )
     except SignatureExpired as expired:
-        raise ExpiredLink(_signature_id(expired.payload)) from None
+        # The signature was checked before the age; the payload is still raw bytes here.
+        raise ExpiredLink(_signature_id(serializer.load_payload(expired.payload))) from None
     except BadSignature:
         raise InvalidLink() from None
 

@@ -1,0 +1,157 @@
+"""Fixtures for the mail tests: fresh reads of the outbox, and real worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+from petitions.extensions import db
+from petitions.mail.models import OutboxMessage
+from tests.conftest import SmtpServer, _Handler
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FLASK = PROJECT_ROOT / ".venv" / "bin" / "flask"
+
+
+def outbox() -> list[OutboxMessage]:
+    """Return every outbox row as the database holds it now (nothing from the identity map)."""
+    db.session.rollback()
+    return list(
+        db.session.execute(
+            db.select(OutboxMessage)
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        ).scalars()
+    )
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout} s for {what}")
+        time.sleep(0.05)
+
+
+class WorkerProcess:
+    """`flask --app wsgi outbox send`, run as an operator runs it, against the test's database."""
+
+    def __init__(self, app: Flask, smtp: SmtpServer, log_path: Path) -> None:
+        self.log_path = log_path
+        self.log = log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(FLASK), "--app", "wsgi", "outbox", "send"],
+            cwd=PROJECT_ROOT,
+            env=worker_environment(app, smtp),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def wait_started(self, timeout: float = 10) -> None:
+        wait_for(
+            lambda: "Outbox worker started" in self.output() or self.process.poll() is not None,
+            timeout,
+            "the worker to start",
+        )
+        assert self.process.poll() is None, "the worker exited early:\n" + self.output()
+
+    def send_signal(self, signum: int) -> int:
+        """Send ``signum`` and return the exit code (the test fails if it takes over 5 s)."""
+        self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the worker did not exit within 5 s of signal {signum}:\n{self.output()}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.log.close()
+
+
+def worker_environment(app: Flask, smtp: SmtpServer) -> dict[str, str]:
+    """Return the environment of a worker that shares the test's database and SMTP server."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PETITIONS_", "OUTBOX_", "MAIL_", "FLASK_"))
+        and key not in {"DATABASE_URL", "BASE_URL"}
+    }
+    environment.update(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_URL=smtp.url,
+        MAIL_FROM=app.config["MAIL_FROM"],
+        BASE_URL=app.config["BASE_URL"],
+        SECRET_KEY=app.config["SECRET_KEY"],
+        EMAIL_CHECK_DELIVERABILITY="false",
+        OUTBOX_POLL_SECONDS="1",
+        OUTBOX_RETRY_BASE_SECONDS="0",
+        MAIL_TIMEOUT_SECONDS="5",
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
+class _SlowHandler(_Handler):
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        assert isinstance(self.server, SlowSmtpServer)
+        await asyncio.sleep(self.server.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@dataclass
+class SlowSmtpServer(SmtpServer):
+    """Like the `smtp` server, but each mail takes ``delay`` seconds to be accepted."""
+
+    delay: float = 0.25
+
+    def start(self) -> None:
+        self.controller = Controller(_SlowHandler(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+@pytest.fixture
+def slow_smtp() -> Iterator[SlowSmtpServer]:
+    server = SlowSmtpServer()
+    server.start()
+    yield server
+    server.stop()
+    leftover = server.untaken()
+    assert not leftover, "unexpected mail: " + ", ".join(str(m.recipients) for m in leftover)
+
+
+@pytest.fixture
+def start_worker(
+    app: Flask, smtp: SmtpServer, tmp_path: Path
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real worker processes; any still running at the end are killed (by their own id).
+
+    A worker mails through the `smtp` server unless given another one.
+    """
+    started: list[WorkerProcess] = []
+
+    def start(server: SmtpServer | None = None) -> WorkerProcess:
+        worker = WorkerProcess(app, server or smtp, tmp_path / f"worker-{len(started) + 1}.log")
+        started.append(worker)
+        worker.wait_started()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.close()

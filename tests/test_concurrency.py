@@ -1,0 +1,194 @@
+"""Exact counts under real concurrency: many HTTP clients, one threaded server, one database.
+
+Every press is its own `requests.Session` (its own cookie and CSRF token) against the app served
+over loopback, from a pool of threads; the counts are read back from the database afterwards.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+
+from petitions.cases.models import Petition
+from petitions.extensions import db
+from petitions.mail.models import OutboxMessage
+from petitions.signing.models import Signature, SignatureState
+from petitions.signing.tokens import confirm_token, withdraw_token
+from tests.conftest import VALID_SIGNER, csrf_token
+from tests.factories import open_petition, pending_signature
+
+THREADS = 16
+#: Every request must answer well within this; the whole module stays under ~20 s.
+TIMEOUT = 15
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    # Every client here is 127.0.0.1: the per-IP limits would otherwise be what is tested.
+    return {"SIGN_RATE_LIMIT": "10000 per minute", "LINK_RATE_LIMIT": "10000 per minute"}
+
+
+@dataclass
+class Press:
+    """One person pressing one button: open the page in a fresh browser, then press."""
+
+    kind: str  # "confirm" or "withdraw"
+    signature_id: int
+    url: str
+    session: requests.Session | None = None
+    token: str | None = None
+    status: int | None = None
+    page: str = ""
+
+    def open(self) -> None:
+        self.session = requests.Session()
+        page = self.session.get(self.url, timeout=TIMEOUT)
+        assert page.status_code == 200, (self.kind, page.status_code)
+        self.token = csrf_token(page.text)
+
+    def press(self) -> None:
+        assert self.session is not None
+        answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=TIMEOUT)
+        self.status, self.page = answer.status_code, answer.text
+        self.session.close()
+
+
+def run_all(tasks: list[Any]) -> None:
+    """Run the callables from THREADS threads at once; re-raise the first failure."""
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for future in [pool.submit(task) for task in tasks]:
+            future.result(timeout=TIMEOUT)
+
+
+def fresh_petition(petition_id: int) -> Petition:
+    db.session.rollback()
+    return db.session.execute(
+        db.select(Petition)
+        .where(Petition.id == petition_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def states(petition_id: int) -> Counter[SignatureState]:
+    db.session.rollback()
+    return Counter(
+        db.session.execute(
+            db.select(Signature.state).where(Signature.petition_id == petition_id)
+        ).scalars()
+    )
+
+
+def count_on_page(live_server: str, slug: str) -> int:
+    html = requests.get(f"{live_server}/p/{slug}", timeout=TIMEOUT).text
+    match = re.search(r'data-testid="signature-count">([\d,]+)<', html)
+    assert match, "no count on the petition page"
+    return int(match.group(1).replace(",", ""))
+
+
+def test_racing_confirms_and_withdrawals_leave_an_exact_count(app: Flask, live_server: str) -> None:
+    petition = open_petition()
+    signatures = [pending_signature(petition) for _ in range(30)]
+    rng = random.Random(20240611)  # a fixed shuffle, so a failure can be replayed
+    withdrawing = set(rng.sample([s.id for s in signatures], k=10))
+    with app.test_request_context():
+        presses = [
+            Press("confirm", s.id, f"{live_server}/confirm/{confirm_token(s.id)}")
+            for s in signatures
+            for _ in range(3)
+        ] + [
+            Press("withdraw", s.id, f"{live_server}/withdraw/{withdraw_token(s.id)}")
+            for s in signatures
+            if s.id in withdrawing
+            for _ in range(2)
+        ]
+    assert len(presses) == 110
+
+    # Everybody opens their page first (every page still shows its button), then all the
+    # buttons are pressed at once, in a shuffled order.
+    rng.shuffle(presses)
+    run_all([press.open for press in presses])
+    rng.shuffle(presses)
+    run_all([press.press for press in presses])
+
+    final = states(petition.id)
+    assert final == {SignatureState.CONFIRMED: 20, SignatureState.WITHDRAWN: 10}
+    counted = fresh_petition(petition.id).signature_count
+    assert counted == final[SignatureState.CONFIRMED] == 20
+    assert count_on_page(live_server, petition.slug) == 20
+    api = requests.get(f"{live_server}/api/v1/petitions/{petition.slug}", timeout=TIMEOUT)
+    assert api.json()["signature_count"] == 20
+
+    # What each person saw agrees with the outcome.
+    for press in presses:
+        if press.kind == "withdraw":
+            assert press.status == 200
+            assert "Your signature is withdrawn" in press.page
+        elif press.signature_id in withdrawing:
+            assert press.status in {200, 410}
+        else:
+            assert press.status == 200, press.page
+            assert "confirmed" in press.page
+    # Of the three presses on a kept signature, exactly one did the confirming.
+    confirmed_now = Counter(
+        press.signature_id
+        for press in presses
+        if press.kind == "confirm" and "Thank you: your signature is confirmed" in press.page
+    )
+    for signature in signatures:
+        if signature.id not in withdrawing:
+            assert confirmed_now[signature.id] == 1, signature.id
+        else:
+            assert confirmed_now[signature.id] <= 1, signature.id
+
+
+def test_simultaneous_first_signings_with_one_address_make_one_signature(
+    app: Flask, live_server: str
+) -> None:
+    petition = open_petition()
+    url = f"{live_server}/p/{petition.slug}"
+    pairs = 8  # eight addresses, each signed from two browsers at the same moment
+    addresses = [f"twin{number}@example.org" for number in range(pairs)]
+    start = threading.Barrier(2 * pairs, timeout=TIMEOUT)
+    answers: dict[str, list[requests.Response]] = {address: [] for address in addresses}
+    lock = threading.Lock()
+
+    def sign(address: str) -> None:
+        with requests.Session() as browser:
+            page = browser.get(url, timeout=TIMEOUT)
+            data = {**VALID_SIGNER, "email": address, "csrf_token": csrf_token(page.text)}
+            start.wait()
+            answer = browser.post(f"{url}/sign", data=data, allow_redirects=False, timeout=TIMEOUT)
+        with lock:
+            answers[address].append(answer)
+
+    run_all([lambda address=address: sign(address) for address in addresses for _ in (1, 2)])
+
+    for address in addresses:
+        first, second = answers[address]
+        assert first.status_code == second.status_code == 303
+        assert first.headers["Location"] == second.headers["Location"]
+        assert first.headers["Location"].endswith(f"/p/{petition.slug}/check-your-inbox")
+    db.session.rollback()
+    rows = db.session.execute(
+        db.select(Signature.email_normalized, Signature.state).where(
+            Signature.petition_id == petition.id
+        )
+    ).all()
+    assert sorted(rows) == [(address, SignatureState.PENDING) for address in addresses]
+    # One confirmation each: the loser's request was answered alike but mailed nobody again.
+    queued = (
+        db.session.execute(db.select(OutboxMessage.recipient).order_by(OutboxMessage.recipient))
+        .scalars()
+        .all()
+    )
+    assert queued == addresses
+    assert fresh_petition(petition.id).signature_count == 0
