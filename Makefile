@@ -47,6 +47,7 @@ system-deps:
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check petitions tests migrations wsgi.py
+	$(BIN)/ruff format --check petitions tests wsgi.py
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
@@ -58,7 +59,7 @@ test: system-deps $(VENV)/.installed-dev lint typecheck
 ## messages: extract translatable strings into petitions/translations/messages.pot
 messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o petitions/translations/messages.pot .
-	$(BIN)/pybabel update -i petitions/translations/messages.pot -d petitions/translations
+	$(BIN)/pybabel update --ignore-obsolete -i petitions/translations/messages.pot -d petitions/translations
 	@echo "Translate the new entries in petitions/translations/*/LC_MESSAGES/messages.po, then run: make translations"
 
 ## translations: compile the catalogs (the .mo files are committed)

@@ -47,10 +47,9 @@ def _env_str(name: str, default: str) -> str:
 
 def is_production() -> bool:
     """Tell whether the environment asks for production behaviour."""
-    return (
-        os.environ.get("PETITIONS_ENV", "development").strip().lower() == "production"
-        and not _env_bool("FLASK_DEBUG", False)
-    )
+    return os.environ.get(
+        "PETITIONS_ENV", "development"
+    ).strip().lower() == "production" and not _env_bool("FLASK_DEBUG", False)
 
 
 def _development_secret(instance_path: Path) -> str:
@@ -70,7 +69,8 @@ def _development_secret(instance_path: Path) -> str:
 def from_environment(instance_path: Path) -> dict[str, Any]:
     """Build the configuration mapping from environment variables.
 
-    :raises ConfigError: in production without ``SECRET_KEY``, or on a malformed value.
+    :raises ConfigError: in production without ``SECRET_KEY`` or ``MAIL_URL``, or on a
+        malformed value.
     """
     production = is_production()
     port = _env_int("PORT", DEFAULT_PORT)
@@ -84,6 +84,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
                 "print(secrets.token_urlsafe(48))'`)."
             )
         secret_key = _development_secret(instance_path)
+    mail_url = _env_str("MAIL_URL", "")
+    if production and not mail_url:
+        # The development mailbox keeps mails on disk and logs their personal links: never that
+        # in production, where a forgotten MAIL_URL would otherwise fail silently.
+        raise ConfigError(
+            "MAIL_URL is not set. In production mail must go to a real server: set MAIL_URL to "
+            "smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465."
+        )
 
     return {
         #: "production" or "development"; development enables /dev/mailbox.
@@ -95,7 +103,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
             "DATABASE_URL", f"sqlite:///{instance_path / 'petitions.sqlite'}"
         ),
         #: smtp://, smtp+starttls:// or smtps:// URL; empty means the development mailbox.
-        "MAIL_URL": _env_str("MAIL_URL", ""),
+        "MAIL_URL": mail_url,
         #: The From: address of every mail.
         "MAIL_FROM": _env_str("MAIL_FROM", "Petitions <petitions@localhost>"),
         #: Absolute base for links in mails (no trailing slash).

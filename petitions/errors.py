@@ -20,8 +20,8 @@ def _messages() -> dict[int, str]:
         404: _("There is nothing at this address. The link may be mistyped or out of date."),
         405: _("This page cannot be used that way. Please go back and use the form."),
         429: _(
-            "Too many requests from your connection. Please wait a minute and try again; "
-            "nothing you sent was lost on our side."
+            "Too many requests from your connection. What you just sent was not recorded: "
+            "please wait a minute and send it again."
         ),
         500: _("Something went wrong on our side. Please try again in a few minutes."),
     }

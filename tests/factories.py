@@ -93,9 +93,7 @@ def pending_signature(petition: Petition, **overrides: object) -> Signature:
 
 def confirmed_signature(petition: Petition, **overrides: object) -> Signature:
     """A confirmed signature, counted as confirm() would count it."""
-    signature = _signature(
-        petition, SignatureState.CONFIRMED, confirmed_at=utcnow(), **overrides
-    )
+    signature = _signature(petition, SignatureState.CONFIRMED, confirmed_at=utcnow(), **overrides)
     petition.signature_count += 1
     db.session.commit()
     return signature

@@ -19,7 +19,12 @@ def run(command: list[str], database: Path) -> subprocess.CompletedProcess[str]:
         "SECRET_KEY": "cli-test-secret",
     }
     return subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=60, check=False,
+        command,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         cwd=Path(__file__).parent.parent,
     )
 
@@ -27,7 +32,9 @@ def run(command: list[str], database: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "prefix", [[str(BIN / "petitions")], [str(BIN / "flask"), "--app", "wsgi"]]
 )
-def test_migrate_load_demo_and_drain_from_the_command_line(prefix: list[str], tmp_path: Path) -> None:
+def test_migrate_load_demo_and_drain_from_the_command_line(
+    prefix: list[str], tmp_path: Path
+) -> None:
     database = tmp_path / "cli.sqlite"
 
     assert run([*prefix, "db", "upgrade"], database).returncode == 0

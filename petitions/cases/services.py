@@ -17,12 +17,16 @@ PUBLIC_STATUSES = (PetitionStatus.OPEN, PetitionStatus.CLOSED)
 
 def open_petitions() -> Sequence[Petition]:
     """Return open petitions, the most signed first."""
-    return db.session.execute(
-        select(Petition)
-        .where(Petition.status == PetitionStatus.OPEN)
-        .options(selectinload(Petition.case))
-        .order_by(Petition.signature_count.desc(), Petition.id)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Petition)
+            .where(Petition.status == PetitionStatus.OPEN)
+            .options(selectinload(Petition.case))
+            .order_by(Petition.signature_count.desc(), Petition.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def public_case(slug: str) -> Case | None:
@@ -34,11 +38,15 @@ def public_case(slug: str) -> Case | None:
 
 def public_petitions_of(case: Case) -> Sequence[Petition]:
     """Return a case's open and closed petitions."""
-    return db.session.execute(
-        select(Petition)
-        .where(Petition.case_id == case.id, Petition.status.in_(PUBLIC_STATUSES))
-        .order_by(Petition.id)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Petition)
+            .where(Petition.case_id == case.id, Petition.status.in_(PUBLIC_STATUSES))
+            .order_by(Petition.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def public_petition(slug: str) -> Petition | None:
@@ -52,9 +60,15 @@ def public_petition(slug: str) -> Petition | None:
 
 def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signature]:
     """Return the latest confirmed signatures; callers show names only where consented."""
-    return db.session.execute(
-        select(Signature)
-        .where(Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED)
-        .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
-        .limit(limit)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(Signature)
+            .where(
+                Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED
+            )
+            .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )

@@ -107,8 +107,11 @@ class MailboxTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = message["Message-ID"].strip("<>").split("@", 1)[0]
         (self.folder / f"{name}.eml").write_bytes(bytes(message))
-        links = [line for line in message.get_body(("plain",)).get_content().splitlines()  # type: ignore[union-attr]
-                 if "://" in line]
+        links = [
+            line
+            for line in message.get_body(("plain",)).get_content().splitlines()  # type: ignore[union-attr]
+            if "://" in line
+        ]
         # Development only: the newcomer without a mail server finishes the flow from the log.
         log.warning("development mailbox: kept %s; links: %s", name, " ".join(links))
 

@@ -32,7 +32,11 @@ def _read(path: Path) -> EmailMessage:
 def index() -> str:
     """List kept mails, newest first."""
     folder = _folder()
-    paths = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.exists() else []
+    paths = (
+        sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+        if folder.exists()
+        else []
+    )
     mails = [(path.stem, _read(path)) for path in paths[:200]]
     return render_template("dev/mailbox.html", mails=mails)
 

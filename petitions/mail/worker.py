@@ -43,16 +43,20 @@ class DrainReport:
 
 
 def _due_ids(now: dt.datetime) -> Sequence[int]:
-    return db.session.execute(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    return (
+        db.session.execute(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(BATCH_SIZE)
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(BATCH_SIZE)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
 
 
 def _claim(message_id: int, now: dt.datetime) -> OutboxMessage | None:

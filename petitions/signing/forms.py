@@ -25,10 +25,17 @@ def _tidy(value: Any) -> Any:
     return unicodedata.normalize("NFC", value).strip()
 
 
+#: Bidirectional embeddings, overrides and isolates: in a name they can reorder the text that
+#: follows it on a public page or in a printed bundle. Plain RTL letters need none of them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_control_characters(value: str, allow_newlines: bool) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any(
-        unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in allowed for char in value
+        (unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS)
+        and char not in allowed
+        for char in value
     )
 
 
@@ -82,7 +89,9 @@ class SignForm(FlaskForm):
         _l("Email"),
         filters=[_tidy],
         validators=[
-            DataRequired(_l("Please enter your email address: we send the confirmation link there.")),
+            DataRequired(
+                _l("Please enter your email address: we send the confirmation link there.")
+            ),
             Length(max=254, message=_l("This email address is too long.")),
             DeliverableEmail(),
         ],

@@ -102,7 +102,9 @@ def _reserve_mail(signature_id: int, now: dt.datetime, *, respect_interval: bool
 
 def _load(signature_id: int) -> Signature | None:
     return db.session.execute(
-        select(Signature).where(Signature.id == signature_id).execution_options(populate_existing=True)
+        select(Signature)
+        .where(Signature.id == signature_id)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
 
@@ -162,9 +164,7 @@ def _sign_again(petition_id: int, normalized: str, now: dt.datetime) -> SignOutc
     if existing is None:
         # Withdrawn in between: the signer may simply try again.
         return SignOutcome.MAIL_HELD_BACK
-    if not (
-        allow_mail_to(normalized) and _reserve_mail(existing.id, now, respect_interval=True)
-    ):
+    if not (allow_mail_to(normalized) and _reserve_mail(existing.id, now, respect_interval=True)):
         db.session.rollback()
         return SignOutcome.MAIL_HELD_BACK
     if existing.state is SignatureState.PENDING:

@@ -59,7 +59,8 @@ def read_confirm_token(token: str) -> int:
         )
     except SignatureExpired as expired:
         # The signature was checked before the age; the payload is still raw bytes here.
-        raise ExpiredLink(_signature_id(serializer.load_payload(expired.payload))) from None
+        payload = serializer.load_payload(expired.payload) if expired.payload else None
+        raise ExpiredLink(_signature_id(payload)) from None
     except BadSignature:
         raise InvalidLink() from None
 

@@ -137,7 +137,9 @@ def withdraw(token: str) -> str | tuple[str, int]:
         signature_id = tokens.read_withdraw_token(token)
     except tokens.InvalidLink:
         return _invalid_link()
-    signature = services.find(signature_id) or abort(404)
+    signature = services.find(signature_id)
+    if signature is None:
+        return _invalid_link()
     petition = signature.petition
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=petition)

@@ -38,9 +38,11 @@ def test_sign_confirm_and_count_rises_by_one(
     supporter.deliver()
     mail = smtp.take_one()
     assert mail.recipients == ["Ales@example.org"]
-    assert mail.message["Message-ID"] and mail.message["Date"]
+    assert mail.message["Message-ID"]
+    assert mail.message["Date"]
     assert mail.message.is_multipart()
-    assert "Алесь Бяляцкі" in mail.text and "Алесь Бяляцкі" in mail.html
+    assert "Алесь Бяляцкі" in mail.text
+    assert "Алесь Бяляцкі" in mail.html
     confirm_path = mail.link("confirm")
 
     # Opening the link (as a mail scanner would) confirms nothing.

@@ -1,0 +1,468 @@
+"""What the sign form refuses, what it takes, and how the signer's input comes back to them.
+
+Every request goes through the public pages as a browser would send it: the petition page is
+read, its form filled in and posted.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from petitions.extensions import db
+from petitions.mail.models import OutboxMessage
+from petitions.signing.models import Signature, SignatureState
+from tests.conftest import SmtpServer, Supporter, csrf_token
+from tests.factories import open_petition
+
+# --- reading the form back ------------------------------------------------------------------
+
+
+class FormPage(HTMLParser):
+    """The sign form as a browser sees it: control values, error texts, invalid markers."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, str] = {}
+        self.checked: dict[str, bool] = {}
+        self.errors: dict[str, str] = {}
+        self.invalid: set[str] = set()
+        self.described_by: dict[str, str] = {}
+        self.action: str | None = None
+        self.summary = ""
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._error_for: str | None = None
+        self._in_summary = 0
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {key: value or "" for key, value in attrs}
+        if self._in_summary and tag == "div":
+            self._in_summary += 1
+        if tag == "form" and "/sign" in attr.get("action", ""):
+            self.action = attr["action"]
+        elif tag == "input" and "name" in attr:
+            self._control(attr)
+            if attr.get("type") == "checkbox":
+                self.checked[attr["name"]] = "checked" in attr
+            else:
+                self.values[attr["name"]] = attr.get("value", "")
+        elif tag == "textarea":
+            self._control(attr)
+            self._textarea = attr["name"]
+            self.values[attr["name"]] = ""
+        elif tag == "select":
+            self._control(attr)
+            self._select = attr["name"]
+            self.values.setdefault(attr["name"], "")
+        elif tag == "option" and self._select and "selected" in attr:
+            self.values[self._select] = attr.get("value", "")
+        elif tag == "p" and attr.get("id", "").endswith("-error"):
+            self._error_for = attr["id"].removesuffix("-error")
+            self.errors[self._error_for] = ""
+        elif tag == "div" and "error-summary" in attr.get("class", ""):
+            self._in_summary = 1
+
+    def _control(self, attr: dict[str, str]) -> None:
+        if attr.get("aria-invalid") == "true":
+            self.invalid.add(attr["name"])
+        if "aria-describedby" in attr:
+            self.described_by[attr["name"]] = attr["aria-describedby"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "p":
+            self._error_for = None
+        elif tag == "div" and self._in_summary:
+            self._in_summary -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.values[self._textarea] += data
+        if self._error_for is not None:
+            self.errors[self._error_for] += data
+        if self._in_summary:
+            self.summary += data
+
+    def comment_text(self) -> str:
+        # WTForms writes one line break before the text so a leading blank line survives.
+        return self.values["comment"].removeprefix("\r\n").removeprefix("\n")
+
+
+def form_post_data(page: FormPage, **typed: Any) -> dict[str, str]:
+    """Fill the form as a person would: typed text replaces values, True ticks a box."""
+    data = dict(page.values)
+    data.update({name: "y" for name, ticked in page.checked.items() if ticked})
+    for name, value in typed.items():
+        if value is None:
+            data.pop(name, None)
+        elif value is True:
+            data[name] = "y"
+        elif value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def sign_in_browser(client: FlaskClient, path: str, **typed: Any) -> Any:
+    """Open a petition page (path may carry ?ref=), fill in its form and send it."""
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    form = FormPage(page.get_data(as_text=True))
+    assert form.action, "no sign form on the page"
+    return client.post(form.action, data=form_post_data(form, **typed))
+
+
+def stored_rows() -> tuple[list[Signature], int]:
+    db.session.expire_all()
+    signatures = list(db.session.execute(db.select(Signature).order_by(Signature.id)).scalars())
+    outbox = db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar()
+    return signatures, int(outbox or 0)
+
+
+# --- refused input --------------------------------------------------------------------------
+
+#: A complete, valid signer, different from conftest's so a re-shown value cannot be a default.
+TYPED = {
+    "full_name": "Hanna Kovalenka",
+    "email": "hanna@example.org",
+    "country": "LT",
+    "city": "Vilnius",
+    "comment": "Solidarity from Vilnius.",
+}
+
+EMPTY_NAME = "Please enter your name."
+EMPTY_EMAIL = "Please enter your email address"
+EMPTY_CITY = "Please enter your city or town."
+EMPTY_COUNTRY = "Please choose your country."
+NAME_TOO_LONG = "Please shorten your name to 120 characters."
+CITY_TOO_LONG = "Please shorten the city to 120 characters."
+COMMENT_TOO_LONG = "Please shorten your comment to 500 characters."
+SINGLE_LINE = "Please use letters, spaces and punctuation only."
+COMMENT_SPECIAL = "Please remove the special characters from your comment."
+EMAIL_SPECIAL = "Please enter a valid email address."
+EMAIL_BAD = "This does not look like a working email address. Please check it."
+EMAIL_TOO_LONG = "This email address is too long."
+COUNTRY_UNKNOWN = "Please choose your country from the list."
+
+REFUSED = [
+    pytest.param("full_name", "", EMPTY_NAME, id="name-empty"),
+    pytest.param("full_name", "   \t ", EMPTY_NAME, id="name-blank"),
+    pytest.param("full_name", "N" * 121, NAME_TOO_LONG, id="name-121-chars"),
+    pytest.param("full_name", "Ales\x00 Bialiatski", SINGLE_LINE, id="name-nul"),
+    pytest.param("full_name", "Ales\x07 Bialiatski", SINGLE_LINE, id="name-bell"),
+    pytest.param("full_name", "Ales\x1b[31m", SINGLE_LINE, id="name-escape-sequence"),
+    pytest.param("full_name", "Eve\r\nBcc: victim@example.org", SINGLE_LINE, id="name-crlf-bcc"),
+    pytest.param("full_name", "Eve\nBcc: victim@example.org", SINGLE_LINE, id="name-lf-bcc"),
+    pytest.param("full_name", "Eve\rBcc: victim@example.org", SINGLE_LINE, id="name-cr-bcc"),
+    pytest.param("full_name", "Eve\u2028Bcc: victim@example.org", SINGLE_LINE, id="name-u2028"),
+    pytest.param("full_name", "Eve \u202egnirts", SINGLE_LINE, id="name-rtl-override"),
+    pytest.param("city", "Minsk\u2066 isolate", SINGLE_LINE, id="city-bidi-isolate"),
+    pytest.param("email", "", EMPTY_EMAIL, id="email-empty"),
+    pytest.param("email", "not-an-email", EMAIL_BAD, id="email-no-at"),
+    pytest.param("email", "hanna@", EMAIL_BAD, id="email-no-domain"),
+    pytest.param("email", "hanna@example", EMAIL_BAD, id="email-no-dot-in-domain"),
+    pytest.param("email", "han na@example.org", EMAIL_BAD, id="email-space"),
+    pytest.param("email", "hanna@@example.org", EMAIL_BAD, id="email-two-ats"),
+    pytest.param("email", "h" * 250 + "@example.org", EMAIL_TOO_LONG, id="email-too-long"),
+    pytest.param(
+        "email", "eve@example.org\r\nBcc: victim@example.org", EMAIL_SPECIAL, id="email-crlf-bcc"
+    ),
+    pytest.param(
+        "email", "eve@example.org\nBcc: victim@example.org", EMAIL_SPECIAL, id="email-lf-bcc"
+    ),
+    pytest.param("email", "eve\x00@example.org", EMAIL_SPECIAL, id="email-nul"),
+    pytest.param("country", "", EMPTY_COUNTRY, id="country-empty"),
+    pytest.param("country", "XX", COUNTRY_UNKNOWN, id="country-XX"),
+    pytest.param("country", "lt", COUNTRY_UNKNOWN, id="country-lowercase"),
+    pytest.param("country", "Lithuania", COUNTRY_UNKNOWN, id="country-name-not-code"),
+    pytest.param("city", "", EMPTY_CITY, id="city-empty"),
+    pytest.param("city", "C" * 121, CITY_TOO_LONG, id="city-121-chars"),
+    pytest.param("city", "Vil\x00nius", SINGLE_LINE, id="city-nul"),
+    pytest.param("city", "Vilnius\r\nBcc: victim@example.org", SINGLE_LINE, id="city-crlf"),
+    pytest.param("comment", "c" * 501, COMMENT_TOO_LONG, id="comment-501-chars"),
+    pytest.param("comment", "Free them\x00 all", COMMENT_SPECIAL, id="comment-nul"),
+    pytest.param("comment", "Free them\x07 all", COMMENT_SPECIAL, id="comment-bell"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), REFUSED)
+def test_bad_input_is_refused_next_to_its_field_and_nothing_is_written(
+    client: FlaskClient, smtp: SmtpServer, field: str, value: str, message: str
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(
+        client, f"/p/{petition.slug}", **{**TYPED, field: value}, show_name_publicly=True
+    )
+
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    form = FormPage(html)
+    # The message sits under the field, is tied to it for screen readers, and marks it invalid.
+    assert message in form.errors[field], form.errors
+    assert set(form.errors) == {field}, f"only {field} should complain: {form.errors}"
+    assert field in form.invalid
+    assert f"{field}-error" in form.described_by[field]
+    assert "Please correct the marked fields" in form.summary
+    # Everything else the signer typed (and ticked) is still there.
+    for other, typed in TYPED.items():
+        if other != field:
+            shown = form.comment_text() if other == "comment" else form.values[other]
+            assert shown == typed, f"{other} lost: {shown!r}"
+    assert form.checked["show_name_publicly"] is True
+    assert form.checked["may_contact"] is False
+    # A fresh CSRF token comes with the re-shown form, so fixing and resending just works.
+    assert csrf_token(html)
+
+    assert stored_rows() == ([], 0)
+    assert 'data-testid="signature-count">0<' in html
+
+
+@pytest.mark.parametrize("field", ["full_name", "city", "comment"])
+def test_an_over_long_value_is_shown_again_for_shortening(
+    client: FlaskClient, smtp: SmtpServer, field: str
+) -> None:
+    petition = open_petition()
+    too_long = "Ж" * (501 if field == "comment" else 121)
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}", **{**TYPED, field: too_long})
+
+    assert answer.status_code == 422
+    form = FormPage(answer.get_data(as_text=True))
+    shown = form.comment_text() if field == "comment" else form.values[field]
+    assert shown == too_long
+    assert stored_rows() == ([], 0)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [pytest.param(None, id="missing"), pytest.param("forged-token", id="forged")],
+)
+def test_a_missing_or_bad_csrf_token_keeps_the_input_and_writes_nothing(
+    client: FlaskClient, smtp: SmtpServer, token: str | None
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(
+        client, f"/p/{petition.slug}", **TYPED, may_contact=True, csrf_token=token
+    )
+
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    form = FormPage(html)
+    assert "The form had expired. Your input is kept: please send it again." in form.summary
+    assert form.errors == {}, "no field is at fault"
+    assert {name: form.values[name] for name in TYPED if name != "comment"} == {
+        name: value for name, value in TYPED.items() if name != "comment"
+    }
+    assert form.comment_text() == TYPED["comment"]
+    assert form.checked["may_contact"] is True
+    assert stored_rows() == ([], 0)
+
+    # Sending the re-shown form again (it carries a fresh token) goes through.
+    again = client.post(form.action or "", data=form_post_data(form))
+    assert again.status_code == 303
+    assert [s.email for s in stored_rows()[0]] == [TYPED["email"]]
+
+
+def test_every_field_left_empty_gets_its_own_message(client: FlaskClient, smtp: SmtpServer) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(
+        client, f"/p/{petition.slug}", full_name="", email="", country="", city="", comment=""
+    )
+
+    assert answer.status_code == 422
+    form = FormPage(answer.get_data(as_text=True))
+    assert form.errors.keys() == {"full_name", "email", "country", "city"}
+    assert EMPTY_NAME in form.errors["full_name"]
+    assert EMPTY_EMAIL in form.errors["email"]
+    assert EMPTY_COUNTRY in form.errors["country"]
+    assert EMPTY_CITY in form.errors["city"]
+    assert form.invalid == {"full_name", "email", "country", "city"}
+    assert stored_rows() == ([], 0)
+
+
+# --- accepted input -------------------------------------------------------------------------
+
+ACCEPTED = [
+    pytest.param("Алесь Бяляцкі", "Шклоў", "Свабоду палітвязням! Жыве Беларусь!", id="belarusian"),
+    pytest.param("نبيل رجب", "المنامة", "الحرية لجميع المعتقلين", id="arabic-rtl"),
+    pytest.param("אלכסנדרה כהן", "ירושלים", "חופש", id="hebrew-rtl"),
+    pytest.param("Olga 👩‍👩‍👧", "Kraków", "✊🏽 solidarity", id="emoji-zwj"),
+    pytest.param(
+        "<script>alert(1)</script>", "<b>Minsk</b>", "<img src=x onerror=alert(1)>", id="markup"
+    ),
+    pytest.param("N" * 120, "C" * 120, "line one\r\nline two\r\n" + "c" * 478, id="at-the-limits"),
+]
+
+
+@pytest.mark.parametrize(("name", "city", "comment"), ACCEPTED)
+def test_names_in_any_script_are_stored_exactly_and_shown_escaped(
+    client: FlaskClient,
+    supporter: Supporter,
+    smtp: SmtpServer,
+    name: str,
+    city: str,
+    comment: str,
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(
+        client,
+        f"/p/{petition.slug}",
+        full_name=name,
+        email="signer@example.org",
+        country="BY",
+        city=city,
+        comment=comment,
+        show_name_publicly=True,
+    )
+
+    assert answer.status_code == 303, FormPage(answer.get_data(as_text=True)).errors
+    assert answer.headers["Location"].endswith(f"/p/{petition.slug}/check-your-inbox")
+    [signature], outbox = stored_rows()
+    assert outbox == 1
+    assert (signature.full_name, signature.city, signature.comment) == (name, city, comment)
+    assert signature.country == "BY"
+    assert signature.show_name_publicly is True
+
+    supporter.deliver()
+    mail = smtp.take_one()
+    assert name in mail.text
+    assert "<script>" not in mail.html
+    assert "<img" not in mail.html
+
+    assert "confirmed" in supporter.open_and_press(mail.link("confirm")).get_data(as_text=True)
+    html = client.get(f"/p/{petition.slug}").get_data(as_text=True)
+    assert 'data-testid="signature-count">1<' in html
+    signers = html[html.index('id="signers-heading"') :]
+    if "<" in name:
+        assert (
+            "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>, <bdi>&lt;b&gt;Minsk&lt;/b&gt;</bdi>"
+            in signers
+        )
+        assert "<script" not in html
+        assert "<b>Minsk" not in html
+    else:
+        # Each name is isolated, so a right-to-left one cannot reorder the text around it.
+        assert f"<bdi>{name}</bdi>, <bdi>{city}</bdi>" in signers
+
+
+def test_a_decomposed_letter_is_stored_in_its_composed_form(
+    client: FlaskClient, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    # "ў" typed as "у" + combining breve, as some keyboards send it.
+    typed_city = "Шкло\u0443\u0306"
+    assert unicodedata.normalize("NFC", typed_city) == "Шклоў" != typed_city
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}", **{**TYPED, "city": typed_city})
+
+    assert answer.status_code == 303
+    [signature], _ = stored_rows()
+    assert signature.city == "Шклоў"
+
+
+def test_surrounding_spaces_are_trimmed(client: FlaskClient, smtp: SmtpServer) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(
+        client,
+        f"/p/{petition.slug}",
+        **{
+            **TYPED,
+            "full_name": "  Hanna Kovalenka\t",
+            "email": " hanna@example.org ",
+            "city": " Vilnius  ",
+        },
+    )
+
+    assert answer.status_code == 303
+    [signature], _ = stored_rows()
+    assert (signature.full_name, signature.email, signature.city) == (
+        "Hanna Kovalenka",
+        "hanna@example.org",
+        "Vilnius",
+    )
+
+
+def test_a_name_shown_without_consent_is_replaced_by_the_city(
+    client: FlaskClient, supporter: Supporter, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}", **TYPED, show_name_publicly=False)
+    assert answer.status_code == 303
+    supporter.deliver()
+    supporter.open_and_press(smtp.take_one().link("confirm"))
+
+    html = client.get(f"/p/{petition.slug}").get_data(as_text=True)
+    signers = html[html.index('id="signers-heading"') :]
+    assert "A supporter from Vilnius (Lithuania)" in signers
+    assert "Hanna" not in html
+    assert "Kovalenka" not in html
+    assert "Be the first to sign" not in signers
+    api = client.get(f"/api/v1/petitions/{petition.slug}").get_data(as_text=True)
+    assert "Hanna" not in api
+    assert api.count("hanna@") == 0
+
+
+# --- where a signature came from ------------------------------------------------------------
+
+
+def test_a_good_ref_is_kept_as_the_source(client: FlaskClient, smtp: SmtpServer) -> None:
+    petition = open_petition()
+    page = FormPage(client.get(f"/p/{petition.slug}?ref=twitter").get_data(as_text=True))
+    assert page.values["source"] == "twitter"
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}?ref=twitter", **TYPED)
+
+    assert answer.status_code == 303
+    [signature], _ = stored_rows()
+    assert signature.source == "twitter"
+
+
+@pytest.mark.parametrize(
+    ("ref", "stored"),
+    [
+        pytest.param("amnesty_nl.2024-10", "amnesty_nl.2024-10", id="dots-dashes-underscores"),
+        pytest.param("r" * 40, "r" * 40, id="40-chars"),
+        pytest.param("r" * 41, None, id="41-chars"),
+        pytest.param("r" * 5000, None, id="5000-chars"),
+        pytest.param("<script>alert(1)</script>", None, id="markup"),
+        pytest.param("javascript:alert(1)", None, id="javascript-url"),
+        pytest.param("two words", None, id="space"),
+        pytest.param("ref\r\nSet-Cookie: x=1", None, id="crlf"),
+        pytest.param("../../admin", None, id="path"),
+        pytest.param("twítter", None, id="non-ascii"),
+        pytest.param("", None, id="empty"),
+    ],
+)
+def test_a_malformed_ref_is_dropped_not_refused(
+    client: FlaskClient, smtp: SmtpServer, ref: str, stored: str | None
+) -> None:
+    petition = open_petition()
+
+    page = client.get(f"/p/{petition.slug}", query_string={"ref": ref})
+    assert page.status_code == 200
+    assert "<script>" not in page.get_data(as_text=True)
+    answer = sign_in_browser(
+        client, f"/p/{petition.slug}?{page.request.query_string.decode()}", **TYPED
+    )
+
+    assert answer.status_code == 303
+    [signature], _ = stored_rows()
+    assert signature.source == stored
+    assert signature.state is SignatureState.PENDING

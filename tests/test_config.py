@@ -1,0 +1,268 @@
+"""Configuration from the environment, the development mailbox, and the demo data command."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from petitions import create_app
+from petitions.cases.demo import DEMO_CASE_SLUG, DEMO_PETITION_SLUG
+from petitions.cases.models import Case, Petition, PetitionStatus, TimelineEntry
+from petitions.config import ConfigError
+from petitions.extensions import db
+from petitions.mail.worker import drain_once
+from petitions.signing.models import Signature, SignatureState
+from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
+from tests.factories import detained_case, open_petition
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """No MAIL_URL: in development, mails go to the development mailbox."""
+    return {"MAIL_URL": ""}
+
+
+def text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def count(model: type[Any]) -> int:
+    return int(db.session.execute(db.select(db.func.count()).select_from(model)).scalar())
+
+
+# --- refusing to start ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("secret", [None, "", "   "], ids=["unset", "empty", "blank"])
+def test_production_refuses_to_start_without_a_secret_key(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    monkeypatch.setenv("PETITIONS_ENV", "production")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+
+    with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
+        create_app()
+
+    assert "refuses to start" in str(refused.value)
+    assert "token_urlsafe" in str(refused.value), "the message says how to make one"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PORT", "five thousand", "PORT must be a whole number, not 'five thousand'."),
+        ("TRUSTED_PROXY_COUNT", "1.5", "TRUSTED_PROXY_COUNT must be a whole number, not '1.5'."),
+        ("CONFIRM_TOKEN_MAX_AGE", "7d", "CONFIRM_TOKEN_MAX_AGE must be a whole number, not '7d'."),
+        (
+            "EMAIL_CHECK_DELIVERABILITY",
+            "maybe",
+            "EMAIL_CHECK_DELIVERABILITY must be true or false, not 'maybe'.",
+        ),
+    ],
+)
+def test_a_malformed_setting_is_named_in_the_error(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigError) as refused:
+        create_app()
+
+    assert str(refused.value) == message
+
+
+def test_a_malformed_force_https_is_named_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PETITIONS_ENV", "production")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FORCE_HTTPS", "perhaps")
+    monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
+
+    with pytest.raises(ConfigError, match="FORCE_HTTPS must be true or false, not 'perhaps'"):
+        create_app()
+
+
+@pytest.mark.parametrize("mail_url", [None, "", "  "], ids=["unset", "empty", "blank"])
+def test_production_refuses_to_start_without_a_mail_server(
+    monkeypatch: pytest.MonkeyPatch, mail_url: str | None
+) -> None:
+    monkeypatch.setenv("PETITIONS_ENV", "production")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    if mail_url is None:
+        monkeypatch.delenv("MAIL_URL", raising=False)
+    else:
+        monkeypatch.setenv("MAIL_URL", mail_url)
+
+    with pytest.raises(ConfigError, match="MAIL_URL is not set") as refused:
+        create_app()
+
+    assert "smtps://" in str(refused.value), "the message says what to set"
+
+
+# --- production ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def production_app(
+    monkeypatch: pytest.MonkeyPatch, migrated_database: Path, tmp_path: Path
+) -> Iterator[Flask]:
+    """The app as PETITIONS_ENV=production builds it."""
+    monkeypatch.setenv("PETITIONS_ENV", "production")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
+    database = tmp_path / "production.sqlite"
+    shutil.copy(migrated_database, database)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_production_has_no_development_mailbox(production_app: Flask) -> None:
+    assert production_app.config["PETITIONS_ENV"] == "production"
+    client = production_app.test_client()
+
+    for path in ("/dev/mailbox/", "/dev/mailbox", "/dev/mailbox/" + "a" * 32):
+        answer = client.get(path, base_url="https://petitions.example.org")
+        assert answer.status_code == 404, path
+        assert "Page not found" in text(answer)
+
+
+def test_production_insists_on_https(production_app: Flask) -> None:
+    client = production_app.test_client()
+
+    plain = client.get("/", base_url="http://petitions.example.org")
+    secure = client.get("/", base_url="https://petitions.example.org")
+
+    assert plain.status_code in {301, 302}
+    assert plain.headers["Location"].startswith("https://petitions.example.org/")
+    assert secure.status_code == 200
+    assert "max-age=" in secure.headers["Strict-Transport-Security"]
+    assert production_app.config["SESSION_COOKIE_SECURE"] is True
+    assert production_app.config["EMAIL_CHECK_DELIVERABILITY"] is True
+
+
+# --- the development mailbox ----------------------------------------------------------------
+
+
+def test_without_a_mail_server_mails_land_in_the_development_mailbox(
+    app: Flask, client: FlaskClient, supporter: Supporter, smtp: SmtpServer
+) -> None:
+    assert app.config["PETITIONS_ENV"] == "development"
+    petition = open_petition(title="Free Ales Bialiatski")
+    assert "No mail yet." in text(client.get("/dev/mailbox/"))
+
+    assert supporter.sign(petition.slug).status_code == 303
+    report = drain_once()
+
+    assert report.sent == 1
+    listing = text(client.get("/dev/mailbox/"))
+    assert "Please confirm your signature: Free Ales Bialiatski" in listing
+    assert VALID_SIGNER["email"] in listing
+    [mail_path] = re.findall(r'href="(/dev/mailbox/[0-9a-f]{32})"', listing)
+    page = client.get(mail_path)
+    assert page.status_code == 200
+    html = text(page)
+    assert "Hello Christie Miedema," in html
+    links = re.findall(r'<a href="http://localhost(/confirm/[^"]+)"', html)
+    assert len(links) == 1, html
+    assert re.search(r'<a href="http://localhost/withdraw/[^"]+"', html)
+
+    shown = client.get(links[0])
+    assert "Confirm my signature" in text(shown)
+    pressed = client.post(links[0], data={"csrf_token": csrf_token(text(shown))})
+    assert "your signature is confirmed" in text(pressed)
+    db.session.expire_all()
+    assert db.session.execute(db.select(Signature)).scalar_one().state is SignatureState.CONFIRMED
+    smtp.take(0)
+
+
+@pytest.mark.parametrize("name", ["not-a-mail", "0" * 32, "../../secret_key"])
+def test_the_development_mailbox_shows_only_kept_mails(
+    client: FlaskClient, smtp: SmtpServer, name: str
+) -> None:
+    answer = client.get(f"/dev/mailbox/{name}")
+
+    assert answer.status_code == 404
+    assert "Page not found" in text(answer)
+
+
+@pytest.mark.parametrize("config_overrides", [{}])  # conftest's MAIL_URL: a real SMTP server
+def test_with_a_mail_server_there_is_no_development_mailbox(
+    client: FlaskClient, smtp: SmtpServer
+) -> None:
+    assert client.get("/dev/mailbox/").status_code == 404
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+
+def test_demo_data_loads_the_bialiatski_case_once(
+    client: FlaskClient, runner: FlaskCliRunner, smtp: SmtpServer
+) -> None:
+    first = runner.invoke(args=["demo-data"])
+
+    assert first.exit_code == 0, first.output
+    assert "Loaded the demo case and its open petition." in first.output
+    case = db.session.execute(db.select(Case)).scalar_one()
+    petition = db.session.execute(db.select(Petition)).scalar_one()
+    assert (case.slug, case.prisoner_name) == (DEMO_CASE_SLUG, "Ales Bialiatski")
+    assert (petition.slug, petition.status) == (DEMO_PETITION_SLUG, PetitionStatus.OPEN)
+    entries = count(TimelineEntry)
+    assert entries >= 5
+
+    second = runner.invoke(args=["demo-data"])
+
+    assert second.exit_code == 0, second.output
+    assert "The database already has cases; demo data not loaded." in second.output
+    assert (count(Case), count(Petition), count(TimelineEntry)) == (1, 1, entries)
+
+    page = text(client.get(f"/p/{DEMO_PETITION_SLUG}"))
+    assert "Embassy of the Republic of Belarus" in page
+    assert "Free Ales Bialiatski" in page
+    assert 'action="/p/free-ales-bialiatski/sign"' in page
+    assert "Free Ales Bialiatski" in text(client.get("/"))
+    case_page = text(client.get(f"/cases/{DEMO_CASE_SLUG}"))
+    assert "Honorary Citizen of Paris" in case_page
+    assert "Václav Havel Human Rights Prize" in case_page
+
+
+def test_demo_data_leaves_a_database_with_cases_alone(
+    runner: FlaskCliRunner, smtp: SmtpServer
+) -> None:
+    detained_case(slug="someone-else")
+
+    answer = runner.invoke(args=["demo-data"])
+
+    assert "demo data not loaded" in answer.output
+    assert [c.slug for c in db.session.execute(db.select(Case)).scalars()] == ["someone-else"]
+    assert count(Petition) == 0
+
+
+def test_the_demo_petition_can_be_signed(
+    client: FlaskClient, runner: FlaskCliRunner, supporter: Supporter, smtp: SmtpServer
+) -> None:
+    runner.invoke(args=["demo-data"])
+
+    answer = supporter.sign(DEMO_PETITION_SLUG, full_name="Алесь Бяляцкі")
+
+    assert answer.status_code == 303
+    drain_once()
+    assert "Please confirm your signature: Free Ales Bialiatski" in text(
+        client.get("/dev/mailbox/")
+    )

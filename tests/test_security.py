@@ -1,0 +1,260 @@
+"""Headers, cookies, the sign rate limit, log redaction and the stored client IP."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from petitions.extensions import db
+from petitions.privacy.redaction import RedactingFilter, redact
+from petitions.signing.models import Signature
+from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
+from tests.factories import open_petition
+
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def signature_rows() -> list[Signature]:
+    db.session.expire_all()
+    return list(db.session.execute(db.select(Signature).order_by(Signature.id)).scalars())
+
+
+# --- headers and cookies --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/p/{slug}", 200),
+        ("/cases/{case}", 200),
+        ("/api/v1/petitions/{slug}", 200),
+        ("/confirm/forged", 400),
+        ("/no/such/page", 404),
+    ],
+)
+def test_every_answer_forbids_framing_and_sniffing(
+    client: FlaskClient, smtp: SmtpServer, path: str, status: int
+) -> None:
+    petition = open_petition()
+
+    answer = client.get(path.format(slug=petition.slug, case=petition.case.slug))
+
+    assert answer.status_code == status
+    policy = answer.headers["Content-Security-Policy"]
+    directives = {part.strip().split(" ", 1)[0]: part.strip() for part in policy.split(";")}
+    assert directives["frame-ancestors"] == "frame-ancestors 'none'"
+    assert directives["default-src"] == "default-src 'self'"
+    assert directives["object-src"] == "object-src 'none'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    # Confirm and withdraw links carry tokens: no other site may see them in a Referer.
+    assert answer.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_http_only_and_same_site_lax(
+    client: FlaskClient, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+
+    answer = client.get(f"/p/{petition.slug}")
+
+    [set_cookie] = [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    attributes = {part.strip().split("=", 1)[0].lower(): part for part in set_cookie.split(";")}
+    assert "httponly" in attributes
+    assert attributes["samesite"].strip() == "SameSite=Lax"
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+# --- the sign rate limit --------------------------------------------------------------------
+
+
+def test_the_eleventh_signature_in_a_minute_from_one_address_is_refused_kindly(
+    client: FlaskClient, supporter: Supporter, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    token = csrf_token(text(client.get(f"/p/{petition.slug}")))
+
+    def sign(number: int, ip: str = "198.51.100.7") -> Any:
+        return client.post(
+            f"/p/{petition.slug}/sign",
+            data={**VALID_SIGNER, "email": f"signer{number}@example.org", "csrf_token": token},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+
+    first_ten = [sign(n) for n in range(10)]
+    eleventh = sign(10)
+
+    assert [a.status_code for a in first_ten] == [303] * 10
+    assert eleventh.status_code == 429
+    page = text(eleventh)
+    assert "Please slow down" in page
+    assert "What you just sent was not recorded: please wait a minute and send it again" in page
+    assert "<html" in page
+    assert "See the petitions" in page
+    assert int(eleventh.headers["Retry-After"]) > 0
+    assert [s.email for s in signature_rows()] == [f"signer{n}@example.org" for n in range(10)]
+
+    # Another connection is not held back by this one.
+    assert sign(11, ip="198.51.100.8").status_code == 303
+    assert len(signature_rows()) == 11
+    supporter.deliver()
+    assert len(smtp.take(11)) == 11
+
+
+# --- logs -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loggers_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch back on the loggers the test session's migration switched off.
+
+    migrations/env.py calls logging.config.fileConfig(), whose disable_existing_loggers=True
+    disables every logger that existed before it ran (all of petitions.*), so without this the
+    log test below would capture nothing and pass without checking anything.
+    """
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger) and logger.disabled:
+            monkeypatch.setattr(logger, "disabled", False)
+
+
+def test_signing_and_confirming_leave_no_address_or_ip_in_the_logs(
+    client: FlaskClient,
+    supporter: Supporter,
+    smtp: SmtpServer,
+    caplog: pytest.LogCaptureFixture,
+    loggers_on: None,
+) -> None:
+    caplog.set_level(logging.INFO)
+    petition = open_petition()
+
+    supporter.sign(petition.slug, email="ales.bialiatski@example.org")
+    supporter.deliver()
+    supporter.open_and_press(smtp.take_one().link("confirm"))
+    # Something logging a signer's details by mistake must be caught too.
+    logging.getLogger("petitions.signing.services").info(
+        "debug: %s signed from %s via %s",
+        "ales.bialiatski@example.org",
+        "127.0.0.1",
+        "/confirm/eyJzIjoxfQ.abc.def",
+    )
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(m.endswith(": new") for m in messages), "signing should have been logged"
+    assert any(m.endswith(" confirmed") for m in messages), "confirming should have been logged"
+    assert any(m == "debug: [email] signed from [ip] via /confirm/[token]" for m in messages)
+    for message in messages:
+        assert not EMAIL_IN_TEXT.search(message), message
+        assert "127.0.0.1" not in message, message
+        assert "eyJzIjoxfQ" not in message, message
+    assert "ales.bialiatski" not in caplog.text
+
+
+REDACTIONS = [
+    pytest.param("mail to ales@example.org failed", "mail to [email] failed", id="email"),
+    pytest.param("Алесь@пример.бел", "[email]", id="email-cyrillic"),
+    pytest.param("first.last+tag@sub.example.co.uk!", "[email]!", id="email-tagged"),
+    pytest.param("from 203.0.113.9 at 12:00", "from [ip] at 12:00", id="ipv4"),
+    pytest.param("peer 2001:db8::42 said hi", "peer [ip] said hi", id="ipv6"),
+    pytest.param("loopback ::1", "loopback [ip]", id="ipv6-loopback"),
+    pytest.param(
+        '127.0.0.1 - - [01/Oct/2024 14:08:48] "GET /confirm/eyJzIjo1fQ.Zx.sig HTTP/1.1" 200 -',
+        '[ip] - - [01/Oct/2024 14:08:48] "GET /confirm/[token] HTTP/1.1" 200 -',
+        id="werkzeug-request-line",
+    ),
+    pytest.param(
+        "POST /withdraw/eyJzIjo1fQ.sig?x=1", "POST /withdraw/[token]?x=1", id="withdraw-token"
+    ),
+    pytest.param("at 14:08:48 nothing happened", "at 14:08:48 nothing happened", id="clock-kept"),
+    pytest.param("signature 12 confirmed", "signature 12 confirmed", id="plain-kept"),
+]
+
+
+@pytest.mark.parametrize(("raw", "redacted"), REDACTIONS)
+def test_redact(raw: str, redacted: str) -> None:
+    assert redact(raw) == redacted
+
+
+def _record(name: str, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord(name, logging.INFO, __file__, 1, msg, args, None)
+
+
+def test_the_filter_rewrites_the_formatted_message_of_a_record() -> None:
+    record = _record("petitions.signing.services", "%s from %s", "eve@example.org", "10.1.2.3")
+
+    assert RedactingFilter().filter(record) is True
+
+    assert record.getMessage() == "[email] from [ip]"
+    assert record.args is None
+    formatted = logging.Formatter("%(name)s: %(message)s").format(record)
+    assert formatted == "petitions.signing.services: [email] from [ip]"
+
+
+def test_the_filter_lets_only_the_development_mailbox_line_through_whole() -> None:
+    line = "development mailbox: kept abc; links: http://127.0.0.1:5000/confirm/tok"
+    kept = _record("petitions.mail.sender", line)
+    other = _record("petitions.mail.worker", line)
+
+    RedactingFilter().filter(kept)
+    RedactingFilter().filter(other)
+
+    assert kept.getMessage() == line
+    assert (
+        other.getMessage()
+        == "development mailbox: kept abc; links: http://[ip]:5000/confirm/[token]"
+    )
+
+
+def test_every_root_handler_redacts(app: Flask) -> None:
+    handlers = logging.getLogger().handlers
+    assert handlers
+    for handler in handlers:
+        assert any(isinstance(f, RedactingFilter) for f in handler.filters), handler
+
+
+# --- the stored client IP -------------------------------------------------------------------
+
+
+def test_the_client_ip_is_stored_only_as_a_keyed_hash(
+    app: Flask, client: FlaskClient, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    token = csrf_token(text(client.get(f"/p/{petition.slug}")))
+    for number, ip in enumerate(["203.0.113.77", "203.0.113.77", "198.51.100.23"]):
+        answer = client.post(
+            f"/p/{petition.slug}/sign",
+            data={**VALID_SIGNER, "email": f"ip{number}@example.org", "csrf_token": token},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+        assert answer.status_code == 303
+
+    hashes = [s.ip_hash or "" for s in signature_rows()]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes), hashes
+    assert hashes[0] == hashes[1] != hashes[2], "one connection, one hash"
+    # Keyed: not the plain SHA-256 anyone could compute from a list of all IPv4 addresses.
+    assert hashes[0] != hashlib.sha256(b"203.0.113.77").hexdigest()
+
+    db.session.commit()
+    database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        dump = "\n".join(connection.iterdump())
+    connection.close()
+    assert "ip0@example.org" in dump, "the dump should cover the signatures"
+    assert "203.0.113.77" not in dump
+    assert "198.51.100.23" not in dump
