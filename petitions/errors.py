@@ -14,6 +14,14 @@ from petitions.api.schemas import error as api_error
 log = logging.getLogger(__name__)
 
 
+def _headings() -> dict[int, str]:
+    return {
+        404: _("Page not found"),
+        429: _("Please slow down"),
+        500: _("Something went wrong"),
+    }
+
+
 def _messages() -> dict[int, str]:
     return {
         400: _("The request could not be understood. Please go back and try again."),
@@ -31,8 +39,8 @@ def _render(status: int, fallback: str) -> tuple[Response | str, int]:
     message = _messages().get(status, fallback)
     if request.path.startswith("/api/"):
         return jsonify(api_error(message, status)), status
-    template = f"errors/{status}.html" if status in {404, 429, 500} else "errors/generic.html"
-    return render_template(template, status=status, message=message), status
+    heading = _headings().get(status) or _("Error %(status)s", status=status)
+    return render_template("errors/error.html", heading=heading, message=message), status
 
 
 def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
