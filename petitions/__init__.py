@@ -11,13 +11,18 @@ from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petitions import cli, errors
+from petitions.accounts.services import load_organizer
+from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
+from petitions.bundles.views import bp as bundles_bp
 from petitions.cases.rendering import render_markdown
 from petitions.cases.views import bp as cases_bp
 from petitions.config import from_environment
-from petitions.extensions import babel, csrf, db, limiter, migrate, talisman
+from petitions.exports.views import bp as exports_bp
+from petitions.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from petitions.i18n import country_name, select_locale, template_globals
 from petitions.mail.views import bp as mailbox_bp
+from petitions.manage.views import bp as manage_bp
 from petitions.privacy import redaction
 from petitions.signing.views import bp as signing_bp
 
@@ -61,6 +66,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_organizer)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -75,6 +82,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(signing_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(bundles_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from types import FrameType
 
@@ -10,7 +11,13 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from petitions.accounts import services as accounts
+from petitions.bundles import services as bundles
+from petitions.bundles.pdf import FontsMissing
+from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
+from petitions.clock import utcnow
+from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 
 
@@ -48,10 +55,93 @@ def outbox_send_command(once: bool) -> None:
     worker.run_forever(stop)
 
 
+@click.group("organizer")
+def organizer_group() -> None:
+    """Manage organizer accounts."""
+
+
+def _read_password() -> str:
+    # A password on the command line would sit in the shell history and in `ps`; read it from
+    # a hidden prompt, or from standard input when piped in by a script.
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@organizer_group.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="May see and run every case.")
+def organizer_create_command(email: str, admin: bool) -> None:
+    """Create an organizer account; the password is read from a prompt or standard input."""
+    try:
+        organizer = accounts.create_organizer(email, _read_password(), admin=admin)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {'admin' if organizer.is_admin else 'organizer'} {organizer.email}.")
+
+
+@organizer_group.command("assign")
+@click.argument("email")
+@click.argument("case_slug")
+def organizer_assign_command(email: str, case_slug: str) -> None:
+    """Let an organizer run a case."""
+    try:
+        accounts.assign(email, case_slug)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{email} may now run {case_slug}.")
+
+
+@click.command("bundle")
+@click.argument("slug")
+@click.option(
+    "--country", "countries", multiple=True, help="ISO code of a signer country; repeatable."
+)
+@click.option("--recipient", help="Who receives it (default: the petition's addressee).")
+@click.option("--address", default="", help="The recipient's postal address (use \\n for lines).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
+def bundle_command(
+    slug: str, countries: tuple[str, ...], recipient: str | None, address: str, out_path: str
+) -> None:
+    """Print a petition's confirmed signatures as a PDF bundle."""
+    petition = cases.petition_by_slug(slug)
+    if petition is None:
+        raise click.ClickException(f"There is no petition {slug!r}.")
+    unknown = sorted(set(code.upper() for code in countries) - COUNTRY_CODES)
+    if unknown:
+        raise click.ClickException(
+            f"Unknown country codes: {', '.join(unknown)} (use ISO codes like NL)."
+        )
+    request = bundles.BundleRequest(
+        petition=petition,
+        recipient_name=recipient or petition.addressee,
+        recipient_address=address.replace("\\n", "\n"),
+        countries=tuple(sorted({code.upper() for code in countries})),
+    )
+    _fingerprint, total = bundles.fingerprint(petition.id, request.countries, utcnow())
+    try:
+        with open(out_path, "wb") as out, click.progressbar(length=total, label="Printing") as bar:
+            done = 0
+
+            def advance(rows_drawn: int) -> None:
+                nonlocal done
+                bar.update(rows_drawn - done)
+                done = rows_drawn
+
+            bundle = bundles.build_bundle(request, out, organizer_id=None, progress=advance)
+    except FontsMissing as missing:
+        raise click.ClickException(str(missing)) from None
+    click.echo(
+        f"Wrote {out_path}: {bundle.signature_count} signatures, fingerprint {bundle.fingerprint}."
+    )
+
+
 def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(organizer_group)
+    app.cli.add_command(bundle_command)
 
 
 def main() -> None:

@@ -116,6 +116,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SIGN_RATE_LIMIT": _env_str("SIGN_RATE_LIMIT", "10 per minute; 100 per day"),
         #: POSTs to confirm, withdraw and resend links per client IP.
         "LINK_RATE_LIMIT": _env_str("LINK_RATE_LIMIT", "30 per minute; 300 per day"),
+        #: Login attempts per client IP.
+        "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),
+        #: Login attempts per organizer address, from anywhere.
+        "LOGIN_ACCOUNT_RATE_LIMIT": _env_str(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 30 per hour"
+        ),
         #: Confirmation-type mails allowed per recipient address, across all petitions.
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
         #: Seconds a confirmation link stays valid (7 days).
@@ -145,6 +151,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.
         "LANGUAGES": ["en", "be", "ru"],
+        #: TrueType fonts for PDF bundles, separated by ":" (the first is the main one); empty
+        #: means DejaVu Sans from Debian's fonts-dejavu-core plus any fallbacks found.
+        "PDF_FONTS": [path for path in _env_str("PDF_FONTS", "").split(os.pathsep) if path],
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),
     }

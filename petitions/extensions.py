@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -34,6 +35,11 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+# "basic" keeps a phone that changes networks logged in; "strong" would not.
+login_manager.session_protection = "basic"
+login_manager.login_message = lazy_gettext("Please log in to see this page.")
 # The remote address is the real client's once ProxyFix has applied TRUSTED_PROXY_COUNT.
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 

@@ -6,13 +6,15 @@ import functools
 
 import pycountry
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 
 def select_locale() -> str:
     """Pick the visitor's language: ?lang=, then the one chosen earlier, then the browser's."""
     supported: list[str] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return supported[0]  # a CLI command or the mail worker: the service's own language
     requested = request.args.get("lang")
     if requested in supported:
         # Remembered so the form's answer, its errors and the mails keep the chosen language.

@@ -196,8 +196,22 @@ def app(
         db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test body; without this, requests
+    would share it and its ``g`` (cached CSRF token, chosen locale, DB session) with each other
+    and with the test, hiding bugs that a real server would show.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: A003
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
@@ -219,7 +233,7 @@ def live_server(app: Flask) -> Iterator[str]:
 
 # --- acting like a supporter --------------------------------------------------------------
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:
@@ -265,3 +279,33 @@ class Supporter:
 @pytest.fixture
 def supporter(client: FlaskClient, smtp: SmtpServer) -> Supporter:
     return Supporter(client, smtp)
+
+
+class OrganizerBrowser:
+    """Drives the organizer area over HTTP: logs in, submits forms with their CSRF tokens."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def log_in(self, email: str, password: str) -> Any:
+        page = self.client.get("/organizer/login")
+        return self.client.post(
+            "/organizer/login",
+            data={
+                "email": email,
+                "password": password,
+                "csrf_token": csrf_token(page.get_data(as_text=True)),
+            },
+        )
+
+    def token(self, path: str = "/organizer/") -> str:
+        return csrf_token(self.client.get(path).get_data(as_text=True))
+
+    def post(self, path: str, data: dict[str, Any] | None = None, page: str = "/organizer/") -> Any:
+        """POST as the page's own form would, with a fresh CSRF token taken from ``page``."""
+        return self.client.post(path, data={**(data or {}), "csrf_token": self.token(page)})
+
+
+@pytest.fixture
+def organizer_browser(client: FlaskClient) -> OrganizerBrowser:
+    return OrganizerBrowser(client)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from petitions.accounts.models import Organizer
+from petitions.accounts.services import create_organizer, grant
 from petitions.cases.models import Case, Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -93,7 +95,24 @@ def pending_signature(petition: Petition, **overrides: object) -> Signature:
 
 def confirmed_signature(petition: Petition, **overrides: object) -> Signature:
     """A confirmed signature, counted as confirm() would count it."""
-    signature = _signature(petition, SignatureState.CONFIRMED, confirmed_at=utcnow(), **overrides)
+    overrides.setdefault("confirmed_at", utcnow())
+    signature = _signature(petition, SignatureState.CONFIRMED, **overrides)
     petition.signature_count += 1
     db.session.commit()
     return signature
+
+
+ORGANIZER_PASSWORD = "correct horse battery staple"
+
+
+def organizer(
+    email: str | None = None, *, admin: bool = False, cases: tuple[Case, ...] = ()
+) -> Organizer:
+    """An organizer account (password ORGANIZER_PASSWORD) running the given cases."""
+    account = create_organizer(
+        email or f"organizer{next(_sequence)}@example.org", ORGANIZER_PASSWORD, admin=admin
+    )
+    for case in cases:
+        grant(account, case)
+    db.session.commit()
+    return account

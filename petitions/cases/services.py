@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from petitions.cases.models import Case, Petition, PetitionStatus
+from petitions.accounts.models import Organizer
+from petitions.accounts.services import grant
+from petitions.cases.models import Case, CaseStatus, Petition, PetitionStatus, TimelineEntry
+from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
 
@@ -58,6 +63,11 @@ def public_petition(slug: str) -> Petition | None:
     ).scalar_one_or_none()
 
 
+def petition_by_slug(slug: str) -> Petition | None:
+    """Return a petition in any state by slug, or None (for organizers' tools)."""
+    return db.session.execute(select(Petition).where(Petition.slug == slug)).scalar_one_or_none()
+
+
 def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signature]:
     """Return the latest confirmed signatures; callers show names only where consented."""
     return (
@@ -68,6 +78,139 @@ def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signa
             )
             .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
             .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+
+
+# --- organizers' changes -------------------------------------------------------------------
+
+
+class SlugTaken(Exception):
+    """Another case or petition already uses this address."""
+
+
+#: Fields an organizer edits on a case and on a petition (the forms carry the same names).
+CASE_FIELDS = (
+    "slug",
+    "prisoner_name",
+    "photo_url",
+    "detention_country",
+    "detention_place",
+    "arrested_on",
+    "sentence",
+    "bio",
+)
+PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "goal")
+
+
+def _commit_or_slug_taken() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise SlugTaken() from None
+
+
+def create_case(values: Mapping[str, Any], status: CaseStatus, creator: Organizer) -> Case:
+    """Create a case and let its creator run it.
+
+    :raises SlugTaken: if the slug is in use.
+    """
+    case = Case(**{name: values[name] for name in CASE_FIELDS}, status=status)
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SlugTaken() from None
+    grant(creator, case)
+    _commit_or_slug_taken()
+    return case
+
+
+def update_case(case: Case, values: Mapping[str, Any], status: CaseStatus) -> None:
+    """Change a case's details.
+
+    :raises SlugTaken: if the new slug is in use.
+    """
+    for name in CASE_FIELDS:
+        setattr(case, name, values[name])
+    case.status = status
+    _commit_or_slug_taken()
+
+
+def add_timeline_entry(case: Case, values: Mapping[str, Any]) -> TimelineEntry:
+    """Add a solidarity action to a case's timeline."""
+    entry = TimelineEntry(
+        case=case,
+        happened_on=values["happened_on"],
+        title=values["title"],
+        text=values.get("text") or "",
+        link=values.get("link") or None,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def delete_timeline_entry(case: Case, entry_id: int) -> bool:
+    """Remove a timeline entry of this case; return whether there was one."""
+    entry = db.session.get(TimelineEntry, entry_id)
+    if entry is None or entry.case_id != case.id:
+        return False
+    db.session.delete(entry)
+    db.session.commit()
+    return True
+
+
+def create_petition(case: Case, values: Mapping[str, Any]) -> Petition:
+    """Create a draft petition for a case.
+
+    :raises SlugTaken: if the slug is in use.
+    """
+    petition = Petition(
+        case=case, status=PetitionStatus.DRAFT, **{name: values[name] for name in PETITION_FIELDS}
+    )
+    db.session.add(petition)
+    _commit_or_slug_taken()
+    return petition
+
+
+def update_petition(petition: Petition, values: Mapping[str, Any]) -> None:
+    """Change a petition's text and details (its count and status stay).
+
+    :raises SlugTaken: if the new slug is in use.
+    """
+    for name in PETITION_FIELDS:
+        setattr(petition, name, values[name])
+    _commit_or_slug_taken()
+
+
+def open_petition(petition: Petition) -> None:
+    """Open a draft for signatures.
+
+    :raises IllegalTransition: if it is not a draft.
+    """
+    petition.open(utcnow())
+    db.session.commit()
+
+
+def close_petition(petition: Petition) -> None:
+    """Stop accepting signatures; page and count stay.
+
+    :raises IllegalTransition: if it is not open.
+    """
+    petition.close(utcnow())
+    db.session.commit()
+
+
+def petitions_of(case: Case) -> Sequence[Petition]:
+    """Return all of a case's petitions, drafts included (organizers only)."""
+    return (
+        db.session.execute(
+            select(Petition).where(Petition.case_id == case.id).order_by(Petition.id)
         )
         .scalars()
         .all()

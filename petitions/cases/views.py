@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from petitions.cases import services
 from petitions.cases.models import Petition
+from petitions.signing import services as signing
 from petitions.signing.forms import SignForm
 
 bp = Blueprint("cases", __name__)
@@ -34,6 +35,7 @@ def render_petition_page(petition: Petition, form: SignForm, status: int = 200) 
             petition=petition,
             form=form,
             signers=services.latest_public_signers(petition),
+            comments=signing.public_comments(petition.id),
         ),
         status,
     )

@@ -7,10 +7,14 @@ both write the same value and one would be lost.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
 
 from petitions.cases.models import Petition
 from petitions.extensions import db
+from petitions.signing.models import Signature, SignatureState
 
 
 def increment(petition_id: int) -> None:
@@ -28,4 +32,65 @@ def decrement(petition_id: int) -> None:
         update(Petition)
         .where(Petition.id == petition_id)
         .values(signature_count=Petition.signature_count - 1)
+    )
+
+
+# --- organizers' view of the numbers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PetitionStats:
+    confirmed: int
+    pending: int
+    withdrawn: int
+    per_day: list[tuple[dt.date, int]]
+    by_country: list[tuple[str, int]]
+    by_source: list[tuple[str | None, int]]
+
+
+def petition_stats(petition_id: int) -> PetitionStats:
+    """Return totals by state, confirmations per day, and confirmed signatures by country/source.
+
+    Four grouped queries, whatever the number of signatures.
+    """
+    by_state = dict(
+        db.session.execute(
+            select(Signature.state, func.count())
+            .where(Signature.petition_id == petition_id)
+            .group_by(Signature.state)
+        ).all()
+    )
+    confirmed = (Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+    day = func.date(Signature.confirmed_at)
+    per_day = [
+        (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)), count)
+        for value, count in db.session.execute(
+            select(day, func.count()).where(*confirmed).group_by(day).order_by(day)
+        ).all()
+    ]
+    by_country = [
+        (str(country), int(count))
+        for country, count in db.session.execute(
+            select(Signature.country, func.count())
+            .where(*confirmed)
+            .group_by(Signature.country)
+            .order_by(func.count().desc(), Signature.country)
+        ).all()
+    ]
+    by_source = [
+        (source, int(count))
+        for source, count in db.session.execute(
+            select(Signature.source, func.count())
+            .where(*confirmed)
+            .group_by(Signature.source)
+            .order_by(func.count().desc())
+        ).all()
+    ]
+    return PetitionStats(
+        confirmed=int(by_state.get(SignatureState.CONFIRMED, 0)),
+        pending=int(by_state.get(SignatureState.PENDING, 0)),
+        withdrawn=int(by_state.get(SignatureState.WITHDRAWN, 0)),
+        per_day=per_day,
+        by_country=by_country,
+        by_source=by_source,
     )

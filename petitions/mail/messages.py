@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.links import absolute_url
 from petitions.mail.models import OutboxMessage
 from petitions.signing.models import Signature
 from petitions.signing.tokens import confirm_token, withdraw_token
@@ -28,10 +28,6 @@ class Mail:
     subject: str
     body_text: str
     body_html: str
-
-
-def _absolute(endpoint: str, **values: Any) -> str:
-    return str(current_app.config["BASE_URL"]) + url_for(endpoint, **values)
 
 
 def _render(kind: str, recipient: str, subject: str, **context: object) -> Mail:
@@ -74,8 +70,8 @@ def confirmation_for_signer(signature: Signature) -> Mail:
             _("Please confirm your signature: %(title)s", title=petition.title),
             signature=signature,
             petition=petition,
-            confirm_url=_absolute("signing.confirm", token=confirm_token(signature.id)),
-            withdraw_url=_absolute("signing.withdraw", token=withdraw_token(signature.id)),
+            confirm_url=absolute_url("signing.confirm", token=confirm_token(signature.id)),
+            withdraw_url=absolute_url("signing.withdraw", token=withdraw_token(signature.id)),
             max_age_days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
         )
 
@@ -91,6 +87,6 @@ def already_signed_for_signer(signature: Signature) -> Mail:
             _("You have already signed: %(title)s", title=petition.title),
             signature=signature,
             petition=petition,
-            petition_url=_absolute("cases.petition", slug=petition.slug),
-            withdraw_url=_absolute("signing.withdraw", token=withdraw_token(signature.id)),
+            petition_url=absolute_url("cases.petition", slug=petition.slug),
+            withdraw_url=absolute_url("signing.withdraw", token=withdraw_token(signature.id)),
         )

@@ -58,6 +58,12 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     city: Mapped[str] = mapped_column(String(120))
     #: An optional comment for the addressee.
     comment: Mapped[str | None] = mapped_column(String(500))
+    #: When an organizer hid the comment from public pages and bundles; NULL while shown.
+    comment_hidden_at: Mapped[dt.datetime | None]
+    #: Who hid it.
+    comment_hidden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizers.id", ondelete="SET NULL")
+    )
     #: The signer agreed to have their name shown on public pages.
     show_name_publicly: Mapped[bool] = mapped_column(default=False)
     #: The signer agreed to be contacted by the organizers later.
@@ -80,6 +86,11 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     withdrawn_at: Mapped[dt.datetime | None]
 
     petition: Mapped[Petition] = relationship(back_populates="signatures")
+
+    @property
+    def visible_comment(self) -> str | None:
+        """Return the comment unless an organizer hid it."""
+        return None if self.comment_hidden_at is not None else self.comment
 
     @property
     def public_name(self) -> str | None:

@@ -1,0 +1,137 @@
+"""Organizer accounts: creation, authentication, and who may run which case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from petitions.accounts.models import CaseRole, Organizer
+from petitions.cases.models import Case, Petition
+from petitions.clock import utcnow
+from petitions.extensions import db
+
+#: Shorter passwords are refused when an account is created.
+MIN_PASSWORD_LENGTH = 10
+
+# Checked against when the address is unknown, so a wrong address costs the same time as a
+# wrong password and the timing does not tell an attacker which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing-only")
+
+
+class AccountError(Exception):
+    """An account could not be created or changed; the message says why."""
+
+
+def create_organizer(email: str, password: str, *, admin: bool = False) -> Organizer:
+    """Create an organizer account.
+
+    :raises AccountError: if the address is taken or the password too short.
+    """
+    address = email.strip().lower()
+    if "@" not in address:
+        raise AccountError(f"{email!r} is not an email address.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    organizer = Organizer(
+        email=address,
+        password_hash=generate_password_hash(password),
+        is_admin=admin,
+        created_at=utcnow(),
+    )
+    db.session.add(organizer)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(f"An organizer with the address {address} exists already.") from None
+    return organizer
+
+
+def authenticate(email: str, password: str) -> Organizer | None:
+    """Return the organizer whose address and password match, else None."""
+    organizer = db.session.execute(
+        select(Organizer).where(Organizer.email == email.strip().lower())
+    ).scalar_one_or_none()
+    if organizer is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(organizer.password_hash, password):
+        return None
+    organizer.last_login_at = utcnow()
+    db.session.commit()
+    return organizer
+
+
+def load_organizer(organizer_id: str) -> Organizer | None:
+    """Return the organizer a login session names, or None (Flask-Login's user loader)."""
+    return db.session.get(Organizer, int(organizer_id)) if organizer_id.isdigit() else None
+
+
+def assign(organizer_email: str, case_slug: str) -> None:
+    """Let an organizer run a case (idempotent).
+
+    :raises AccountError: if the organizer or the case does not exist.
+    """
+    organizer = db.session.execute(
+        select(Organizer).where(Organizer.email == organizer_email.strip().lower())
+    ).scalar_one_or_none()
+    if organizer is None:
+        raise AccountError(f"There is no organizer with the address {organizer_email}.")
+    case = db.session.execute(select(Case).where(Case.slug == case_slug)).scalar_one_or_none()
+    if case is None:
+        raise AccountError(f"There is no case {case_slug!r}.")
+    grant(organizer, case)
+    db.session.commit()
+
+
+def grant(organizer: Organizer, case: Case) -> None:
+    """Add a role for organizer on case to the current transaction unless it exists."""
+    already = db.session.execute(
+        select(exists().where(CaseRole.organizer_id == organizer.id, CaseRole.case_id == case.id))
+    ).scalar()
+    if not already:
+        db.session.add(CaseRole(organizer_id=organizer.id, case_id=case.id, created_at=utcnow()))
+
+
+def may_run(organizer: Organizer, case_id: int) -> bool:
+    """Tell whether an organizer may see and change a case."""
+    if organizer.is_admin:
+        return True
+    return bool(
+        db.session.execute(
+            select(
+                exists().where(CaseRole.organizer_id == organizer.id, CaseRole.case_id == case_id)
+            )
+        ).scalar()
+    )
+
+
+def cases_run_by(organizer: Organizer) -> Sequence[Case]:
+    """Return the cases an organizer may run, newest first."""
+    query = select(Case).order_by(Case.created_at.desc(), Case.id.desc())
+    if not organizer.is_admin:
+        query = query.join(CaseRole, CaseRole.case_id == Case.id).where(
+            CaseRole.organizer_id == organizer.id
+        )
+    return db.session.execute(query).scalars().all()
+
+
+def case_for(organizer: Organizer, slug: str) -> Case | None:
+    """Return the case if it exists and the organizer may run it, else None."""
+    case = db.session.execute(select(Case).where(Case.slug == slug)).scalar_one_or_none()
+    if case is None or not may_run(organizer, case.id):
+        return None
+    return case
+
+
+def petition_for(organizer: Organizer, slug: str) -> Petition | None:
+    """Return the petition (any status) if the organizer may run its case, else None."""
+    petition = db.session.execute(
+        select(Petition).where(Petition.slug == slug)
+    ).scalar_one_or_none()
+    if petition is None or not may_run(organizer, petition.case_id):
+        return None
+    return petition

@@ -1,0 +1,260 @@
+"""Where signatures are printed for delivery: bundles, their fingerprints, and handovers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from petitions.bundles.models import Bundle, Delivery
+from petitions.bundles.pdf import BundleHeader, BundleRow, FontSet, load_fonts, render_bundle
+from petitions.cases.models import Petition, TimelineEntry
+from petitions.clock import utcnow
+from petitions.extensions import db
+from petitions.i18n import country_name
+from petitions.links import absolute_url
+from petitions.signing.models import Signature, SignatureState
+
+log = logging.getLogger(__name__)
+
+#: Rows fetched at a time while printing: memory stays flat for 100,000 signatures.
+BATCH = 2000
+
+#: Times a bundle is rebuilt when a signature is withdrawn while it is being printed.
+ATTEMPTS = 3
+
+
+class BundleChanged(Exception):
+    """Signatures were withdrawn while the bundle was printed; it must be built again."""
+
+
+@dataclass(frozen=True)
+class BundleRequest:
+    petition: Petition
+    recipient_name: str
+    recipient_address: str
+    countries: tuple[str, ...]
+
+
+@functools.cache
+def _fonts(paths: tuple[str, ...]) -> FontSet:
+    return load_fonts(list(paths) or None)
+
+
+def configured_fonts() -> FontSet:
+    """Return the PDF fonts named by PDF_FONTS (or found on the system), loaded once.
+
+    :raises FontsMissing: with the package to install when no usable font is found.
+    """
+    return _fonts(tuple(current_app.config["PDF_FONTS"]))
+
+
+def _printed_signatures(
+    petition_id: int, countries: Sequence[str], cutoff: dt.datetime
+) -> Iterator[tuple[int, str, str, str, dt.datetime, str | None]]:
+    conditions = [
+        Signature.petition_id == petition_id,
+        Signature.state == SignatureState.CONFIRMED,
+        Signature.confirmed_at <= cutoff,
+    ]
+    if countries:
+        conditions.append(Signature.country.in_(countries))
+    query = (
+        select(
+            Signature.id,
+            Signature.full_name,
+            Signature.city,
+            Signature.country,
+            Signature.confirmed_at,
+            Signature.comment,
+            Signature.comment_hidden_at,
+        )
+        .where(*conditions)
+        .order_by(Signature.confirmed_at, Signature.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for sid, name, city, country, confirmed_at, comment, hidden_at in db.session.execute(query):
+        assert confirmed_at is not None
+        yield sid, name, city, country, confirmed_at, (comment if hidden_at is None else None)
+
+
+def _fingerprint_line(sid: int, name: str, city: str, country: str, at: dt.datetime) -> bytes:
+    return f"{sid}\t{name}\t{city}\t{country}\t{at.isoformat()}\n".encode()
+
+
+def fingerprint(petition_id: int, countries: Sequence[str], cutoff: dt.datetime) -> tuple[str, int]:
+    """Return the SHA-256 over the ordered list of signatures a bundle prints, and their number.
+
+    Each signature contributes its id, name, city, country and confirmation time, in print
+    order, so the same signatures always give the same fingerprint and adding, dropping or
+    reordering one changes it.
+    """
+    digest = hashlib.sha256()
+    count = 0
+    for sid, name, city, country, confirmed_at, _comment in _printed_signatures(
+        petition_id, countries, cutoff
+    ):
+        digest.update(_fingerprint_line(sid, name, city, country, confirmed_at))
+        count += 1
+    return digest.hexdigest(), count
+
+
+class _Printout:
+    """The rows of one bundle, hashed as they are printed; each pass over them starts afresh."""
+
+    def __init__(self, petition_id: int, countries: Sequence[str], cutoff: dt.datetime) -> None:
+        self.petition_id = petition_id
+        self.countries = countries
+        self.cutoff = cutoff
+        self.digest = hashlib.sha256()
+
+    def __call__(self) -> Iterator[BundleRow]:
+        self.digest = hashlib.sha256()
+        rows = _printed_signatures(self.petition_id, self.countries, self.cutoff)
+        for number, (sid, name, city, country, confirmed_at, comment) in enumerate(rows, 1):
+            self.digest.update(_fingerprint_line(sid, name, city, country, confirmed_at))
+            yield BundleRow(
+                number=number,
+                full_name=name,
+                city=city,
+                country=country_name(country),
+                signed_on=confirmed_at.date(),
+                comment=comment,
+            )
+
+
+def build_bundle(
+    request: BundleRequest,
+    out: BinaryIO,
+    organizer_id: int | None,
+    progress: Callable[[int], None] | None = None,
+) -> Bundle:
+    """Print a petition's confirmed signatures (optionally of some countries) as a PDF into out.
+
+    :raises FontsMissing: if no font for the PDF is available.
+    :raises BundleChanged: if signatures kept being withdrawn while printing.
+    """
+    fonts = configured_fonts()
+    petition = request.petition
+    for _attempt in range(ATTEMPTS):
+        # Signatures confirmed after this moment wait for the next bundle, so a busy petition
+        # does not change under the printer.
+        cutoff = utcnow()
+        print_fingerprint, count = fingerprint(petition.id, request.countries, cutoff)
+        header = BundleHeader(
+            petition_title=petition.title,
+            petition_text=petition.body,
+            prisoner_name=petition.case.prisoner_name,
+            recipient_name=request.recipient_name,
+            recipient_address=request.recipient_address,
+            signature_count=count,
+            generated_at=cutoff,
+            fingerprint=print_fingerprint,
+            verify_url=absolute_url("bundles.verify", fingerprint=print_fingerprint),
+            countries=tuple(country_name(code) for code in request.countries),
+        )
+        printout = _Printout(petition.id, request.countries, cutoff)
+        out.seek(0)
+        out.truncate()
+        render_bundle(out, header, printout, fonts=fonts, progress=progress)
+        if printout.digest.hexdigest() != print_fingerprint:
+            log.warning("bundle for %s changed while printing; building again", petition.slug)
+            continue
+        bundle = Bundle(
+            petition_id=petition.id,
+            fingerprint=print_fingerprint,
+            recipient_name=request.recipient_name,
+            recipient_address=request.recipient_address,
+            countries=" ".join(request.countries),
+            signature_count=count,
+            generated_at=cutoff,
+            generated_by_id=organizer_id,
+        )
+        db.session.add(bundle)
+        db.session.commit()
+        return bundle
+    raise BundleChanged()
+
+
+def bundles_of(petition_id: int) -> Sequence[Bundle]:
+    """Return a petition's generated bundles, newest first."""
+    return (
+        db.session.execute(
+            select(Bundle).where(Bundle.petition_id == petition_id).order_by(Bundle.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+
+
+def verification(fingerprint_hex: str) -> tuple[Sequence[Bundle], Sequence[Delivery]]:
+    """Return the bundles generated with this fingerprint and the deliveries recorded for it."""
+    bundles = (
+        db.session.execute(
+            select(Bundle).where(Bundle.fingerprint == fingerprint_hex).order_by(Bundle.id)
+        )
+        .scalars()
+        .all()
+    )
+    deliveries = (
+        db.session.execute(
+            select(Delivery).where(Delivery.fingerprint == fingerprint_hex).order_by(Delivery.id)
+        )
+        .scalars()
+        .all()
+    )
+    return bundles, deliveries
+
+
+def record_delivery(
+    petition: Petition,
+    bundle: Bundle,
+    recipient: str,
+    delivered_on: dt.date,
+    note: str,
+    organizer_id: int | None,
+) -> Delivery:
+    """Record a handover and announce it on the case's timeline, in one transaction."""
+    title = ngettext(
+        "%(num)s signature delivered to %(recipient)s",
+        "%(num)s signatures delivered to %(recipient)s",
+        bundle.signature_count,
+        recipient=recipient,
+    )
+    entry = TimelineEntry(
+        case_id=petition.case_id,
+        happened_on=delivered_on,
+        title=title,
+        text=note,
+        link=absolute_url("bundles.verify", fingerprint=bundle.fingerprint),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    delivery = Delivery(
+        petition_id=petition.id,
+        recipient=recipient,
+        delivered_on=delivered_on,
+        fingerprint=bundle.fingerprint,
+        signature_count=bundle.signature_count,
+        note=note,
+        recorded_by_id=organizer_id,
+        timeline_entry_id=entry.id,
+        created_at=utcnow(),
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    return delivery
+
+
+def bundle_of(petition_id: int, bundle_id: int) -> Bundle | None:
+    """Return one of a petition's bundles, or None."""
+    bundle = db.session.get(Bundle, bundle_id)
+    return bundle if bundle is not None and bundle.petition_id == petition_id else None

@@ -1,0 +1,136 @@
+"""Organizer forms for cases, their timelines and their petitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+
+from petitions.cases.models import CaseStatus
+from petitions.i18n import country_choices
+
+_SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message=_l("Use lower-case letters, digits and single hyphens, e.g. free-ales-bialiatski."),
+)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CaseForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please give the case an address.")), Length(max=80), _SLUG],
+    )
+    prisoner_name = StringField(
+        _l("Prisoner's name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter the prisoner's name.")), Length(max=200)],
+    )
+    photo_url = URLField(
+        _l("Photo URL (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            URL(message=_l("Please enter a full https:// address.")),
+            Length(max=500),
+        ],
+    )
+    detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
+    detention_place = StringField(
+        _l("Place of detention"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please say where the prisoner is held.")), Length(max=300)],
+    )
+    arrested_on = DateField(
+        _l("Date of arrest"),
+        validators=[DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD."))],
+    )
+    sentence = StringField(_l("Sentence"), filters=[_strip], validators=[Length(max=300)])
+    status = SelectField(_l("Status"))
+    bio = TextAreaField(_l("Short biography"), filters=[_strip], validators=[Length(max=5000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.detention_country.choices = country_choices()
+        self.status.choices = [
+            (CaseStatus.DETAINED.value, _l("Detained")),
+            (CaseStatus.RELEASED.value, _l("Released")),
+        ]
+
+
+class TimelineEntryForm(FlaskForm):
+    happened_on = DateField(
+        _l("Date"), validators=[DataRequired(_l("Please enter the date as YYYY-MM-DD."))]
+    )
+    title = StringField(
+        _l("What happened"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please say in one line what happened.")), Length(max=200)],
+    )
+    text = TextAreaField(_l("Details"), filters=[_strip], validators=[Length(max=5000)])
+    link = URLField(
+        _l("Link (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            URL(message=_l("Please enter a full https:// address.")),
+            Length(max=500),
+        ],
+    )
+
+
+class PetitionForm(FlaskForm):
+    slug = StringField(
+        _l("Address (slug)"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please give the petition an address.")),
+            Length(max=80),
+            _SLUG,
+        ],
+    )
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please give the petition a title.")), Length(max=200)],
+    )
+    summary = StringField(
+        _l("Summary"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please write a one-sentence summary.")), Length(max=500)],
+    )
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please write the petition's text.")), Length(max=20000)],
+    )
+    addressee = StringField(
+        _l("Addressed to"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
+    )
+    goal = IntegerField(
+        _l("Goal (signatures)"),
+        validators=[
+            DataRequired(_l("Please set a goal of at least one signature.")),
+            NumberRange(min=1, max=100_000_000),
+        ],
+    )
+
+
+class AssignOrganizerForm(FlaskForm):
+    email = StringField(
+        _l("Organizer's email"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please enter the organizer's email address.")),
+            Length(max=320),
+        ],
+    )

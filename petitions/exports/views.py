@@ -1,0 +1,60 @@
+"""Streamed CSV downloads for organizers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from petitions.accounts.access import petition_or_404
+from petitions.clock import utcnow
+from petitions.exports import services
+from petitions.exports.forms import ExportFilterForm
+from petitions.exports.rows import csv_lines
+
+bp = Blueprint("exports", __name__, url_prefix="/organizer/petitions/<slug>")
+
+
+def _download(lines: Iterator[str], filename: str) -> Response:
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/signatures.csv")
+@login_required
+def signatures(slug: str) -> ResponseReturnValue:
+    """Download confirmed signatures (no email addresses), filtered by country and dates."""
+    petition = petition_or_404(slug)
+    form = ExportFilterForm(request.args)
+    if not form.validate():
+        return (
+            render_template(
+                "errors/error.html",
+                heading=_("The export filter is not valid"),
+                message=" ".join(str(error) for errors in form.errors.values() for error in errors),
+            ),
+            400,
+        )
+    rows = services.signature_rows(
+        petition.id, tuple(form.country.data or ()), form.since.data, form.until.data
+    )
+    name = f"{petition.slug}-signatures-{utcnow():%Y%m%d}.csv"
+    return _download(csv_lines(services.SIGNATURE_HEADER, rows), name)
+
+
+@bp.get("/contacts.csv")
+@login_required
+def contacts(slug: str) -> ResponseReturnValue:
+    """Download name and email of the signers who agreed to be contacted, and nobody else."""
+    petition = petition_or_404(slug)
+    name = f"{petition.slug}-contacts-{utcnow():%Y%m%d}.csv"
+    return _download(csv_lines(services.CONTACT_HEADER, services.contact_rows(petition.id)), name)

@@ -1,0 +1,282 @@
+"""The organizer area: cases, timelines, petitions, their dashboards and comment moderation.
+
+Every view is behind login_required, and every case or petition is looked up through
+accounts.access, which answers 404 for other organizers' cases.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from wtforms import Field
+
+from petitions.accounts import services as accounts
+from petitions.accounts.access import case_or_404, current_organizer, petition_or_404
+from petitions.bundles import services as bundles
+from petitions.bundles.forms import BundleForm, DeliveryForm
+from petitions.cases import services as cases
+from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
+from petitions.cases.models import CaseStatus, IllegalTransition, Petition
+from petitions.clock import utcnow
+from petitions.counting.chart import daily_chart
+from petitions.counting.services import petition_stats
+from petitions.exports.forms import ExportFilterForm
+from petitions.signing import services as signing
+
+bp = Blueprint("manage", __name__, url_prefix="/organizer")
+
+
+def _add_error(field: Field, message: str) -> None:
+    field.errors = [*field.errors, message]
+
+
+@bp.before_request
+@login_required
+def _organizers_only() -> None:
+    """Send anonymous visitors of any page here to the login page."""
+
+
+@bp.get("/")
+def dashboard() -> ResponseReturnValue:
+    """List the cases the organizer runs, with their petitions."""
+    organizer = current_organizer()
+    runs = [(case, cases.petitions_of(case)) for case in accounts.cases_run_by(organizer)]
+    return render_template("manage/dashboard.html", runs=runs, organizer=organizer)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new_case() -> ResponseReturnValue:
+    """Create a case; its creator may run it."""
+    form = CaseForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                case = cases.create_case(
+                    form.data, CaseStatus(form.status.data), current_organizer()
+                )
+            except cases.SlugTaken:
+                _add_error(form.slug, _("This address is taken. Please choose another."))
+            else:
+                flash(_("The case is created."))
+                return redirect(url_for("manage.case", slug=case.slug), code=303)
+        return render_template("manage/case_form.html", form=form, case=None), 422
+    return render_template("manage/case_form.html", form=form, case=None)
+
+
+def _case_page(slug: str, **forms: object) -> str:
+    case = case_or_404(slug)
+    return render_template(
+        "manage/case.html",
+        case=case,
+        petitions=cases.petitions_of(case),
+        entry_form=forms.get("entry_form") or TimelineEntryForm(formdata=None),
+        assign_form=forms.get("assign_form") or AssignOrganizerForm(formdata=None),
+        organizer=current_organizer(),
+    )
+
+
+@bp.get("/cases/<slug>")
+def case(slug: str) -> ResponseReturnValue:
+    """Show a case with its timeline, petitions and organizers."""
+    return _case_page(slug)
+
+
+@bp.route("/cases/<slug>/edit", methods=["GET", "POST"])
+def edit_case(slug: str) -> ResponseReturnValue:
+    """Change a case's details."""
+    found = case_or_404(slug)
+    form = CaseForm(obj=found, status=found.status.value)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                cases.update_case(found, form.data, CaseStatus(form.status.data))
+            except cases.SlugTaken:
+                _add_error(form.slug, _("This address is taken. Please choose another."))
+            else:
+                flash(_("The case is saved."))
+                return redirect(url_for("manage.case", slug=found.slug), code=303)
+        return render_template("manage/case_form.html", form=form, case=found), 422
+    return render_template("manage/case_form.html", form=form, case=found)
+
+
+@bp.post("/cases/<slug>/timeline")
+def add_timeline_entry(slug: str) -> ResponseReturnValue:
+    """Add a solidarity action to the case's timeline."""
+    found = case_or_404(slug)
+    form = TimelineEntryForm()
+    if not form.validate():
+        return _case_page(slug, entry_form=form), 422
+    cases.add_timeline_entry(found, form.data)
+    flash(_("The timeline entry is added."))
+    return redirect(url_for("manage.case", slug=slug), code=303)
+
+
+@bp.post("/cases/<slug>/timeline/<int:entry_id>/delete")
+def delete_timeline_entry(slug: str, entry_id: int) -> ResponseReturnValue:
+    """Remove a timeline entry."""
+    found = case_or_404(slug)
+    if not cases.delete_timeline_entry(found, entry_id):
+        abort(404)
+    flash(_("The timeline entry is removed."))
+    return redirect(url_for("manage.case", slug=slug), code=303)
+
+
+@bp.post("/cases/<slug>/organizers")
+def assign_organizer(slug: str) -> ResponseReturnValue:
+    """Let another organizer run this case (admins only)."""
+    found = case_or_404(slug)
+    if not current_organizer().is_admin:
+        abort(403)
+    form = AssignOrganizerForm()
+    if form.validate():
+        try:
+            accounts.assign(str(form.email.data), found.slug)
+        except accounts.AccountError as error:
+            _add_error(form.email, str(error))
+        else:
+            flash(_("%(email)s may now run this case.", email=form.email.data))
+            return redirect(url_for("manage.case", slug=slug), code=303)
+    return _case_page(slug, assign_form=form), 422
+
+
+# --- petitions -------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<slug>/petitions/new", methods=["GET", "POST"])
+def new_petition(slug: str) -> ResponseReturnValue:
+    """Create a draft petition for a case."""
+    found = case_or_404(slug)
+    form = PetitionForm()
+    if request.method == "POST":
+        if form.validate():
+            try:
+                petition = cases.create_petition(found, form.data)
+            except cases.SlugTaken:
+                _add_error(form.slug, _("This address is taken. Please choose another."))
+            else:
+                flash(_("The petition is created as a draft. Open it when it is ready."))
+                return redirect(url_for("manage.petition", slug=petition.slug), code=303)
+        return render_template("manage/petition_form.html", form=form, case=found), 422
+    return render_template("manage/petition_form.html", form=form, case=found)
+
+
+@bp.route("/petitions/<slug>/edit", methods=["GET", "POST"])
+def edit_petition(slug: str) -> ResponseReturnValue:
+    """Change a petition's text and details."""
+    found = petition_or_404(slug)
+    form = PetitionForm(obj=found)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                cases.update_petition(found, form.data)
+            except cases.SlugTaken:
+                _add_error(form.slug, _("This address is taken. Please choose another."))
+            else:
+                flash(_("The petition is saved."))
+                return redirect(url_for("manage.petition", slug=found.slug), code=303)
+        return (
+            render_template(
+                "manage/petition_form.html", form=form, case=found.case, petition=found
+            ),
+            422,
+        )
+    return render_template("manage/petition_form.html", form=form, case=found.case, petition=found)
+
+
+@bp.post("/petitions/<slug>/<any(open, close):action>")
+def change_status(slug: str, action: str) -> ResponseReturnValue:
+    """Open a draft or close an open petition."""
+    found = petition_or_404(slug)
+    try:
+        if action == "open":
+            cases.open_petition(found)
+            flash(_("The petition is open for signatures."))
+        else:
+            cases.close_petition(found)
+            flash(_("The petition is closed. Its page and count stay."))
+    except IllegalTransition:
+        flash(_("That change is not possible from the petition's current state."), "error")
+    return redirect(url_for("manage.petition", slug=slug), code=303)
+
+
+def render_dashboard(petition: Petition, **forms: object) -> str:
+    """Render a petition's dashboard, with a form's errors where a POST failed."""
+    stats = petition_stats(petition.id)
+    bundle_list = bundles.bundles_of(petition.id)
+    delivery_form = forms.get("delivery_form") or DeliveryForm(formdata=None)
+    assert isinstance(delivery_form, DeliveryForm)
+    delivery_form.bundle_id.choices = [
+        (
+            bundle.id,
+            f"{bundle.generated_at:%Y-%m-%d} · {bundle.recipient_name} · "
+            f"{bundle.signature_count} · {bundle.fingerprint[:12]}",
+        )
+        for bundle in bundle_list
+    ]
+    return render_template(
+        "manage/petition.html",
+        petition=petition,
+        stats=stats,
+        chart=daily_chart(stats.per_day),
+        latest=signing.latest_signatures(petition.id),
+        comments=signing.comments_for_moderation(petition.id),
+        bundles=bundle_list,
+        export_form=ExportFilterForm(formdata=None),
+        bundle_form=forms.get("bundle_form")
+        or BundleForm(formdata=None, recipient_name=petition.addressee),
+        delivery_form=delivery_form,
+    )
+
+
+@bp.get("/petitions/<slug>")
+def petition(slug: str) -> ResponseReturnValue:
+    """Show a petition's dashboard: totals, chart, countries, sources, latest signatures."""
+    return render_dashboard(petition_or_404(slug))
+
+
+@bp.get("/petitions/<slug>/chart.svg")
+def chart(slug: str) -> ResponseReturnValue:
+    """Draw confirmed signatures per day as an SVG bar chart."""
+    found = petition_or_404(slug)
+    svg = render_template("manage/chart.svg", chart=daily_chart(petition_stats(found.id).per_day))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/petitions/<slug>/comments/<int:signature_id>/<any(hide, show):action>")
+def moderate_comment(slug: str, signature_id: int, action: str) -> ResponseReturnValue:
+    """Hide a comment from public pages and bundles, or show it again."""
+    found = petition_or_404(slug)
+    if not signing.set_comment_hidden(
+        found.id, signature_id, action == "hide", current_organizer().id
+    ):
+        abort(404)
+    flash(_("The comment is hidden.") if action == "hide" else _("The comment is shown again."))
+    return redirect(url_for("manage.petition", slug=slug, _anchor="comments"), code=303)
+
+
+@bp.post("/petitions/<slug>/deliveries")
+def record_delivery(slug: str) -> ResponseReturnValue:
+    """Record a handover of a bundle; it appears on the case's timeline and verify page."""
+    found = petition_or_404(slug)
+    form = DeliveryForm()
+    form.bundle_id.choices = [(bundle.id, "") for bundle in bundles.bundles_of(found.id)]
+    if not form.validate():
+        return render_dashboard(found, delivery_form=form), 422
+    bundle = bundles.bundle_of(found.id, int(form.bundle_id.data))
+    if bundle is None:
+        abort(404)
+    bundles.record_delivery(
+        found,
+        bundle,
+        str(form.recipient.data),
+        form.delivered_on.data or utcnow().date(),
+        str(form.note.data or ""),
+        current_organizer().id,
+    )
+    flash(_("The delivery is recorded and shown on the case's timeline."))
+    return redirect(url_for("manage.petition", slug=slug), code=303)

@@ -1,0 +1,233 @@
+"""Organizers run a campaign: cases, timelines, petitions, their states and dashboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from petitions.cases.models import Case, Petition, PetitionStatus, TimelineEntry
+from petitions.clock import utcnow
+from petitions.extensions import db
+from petitions.signing.models import Signature
+from tests.conftest import OrganizerBrowser, Supporter
+from tests.factories import (
+    ORGANIZER_PASSWORD,
+    confirmed_signature,
+    detained_case,
+    open_petition,
+    organizer,
+    pending_signature,
+)
+
+CASE_FORM = {
+    "prisoner_name": "Maria Kalesnikava",
+    "slug": "maria-kalesnikava",
+    "detention_country": "BY",
+    "detention_place": "Penal colony No. 4, Homiel",
+    "arrested_on": "2020-09-07",
+    "sentence": "11 years",
+    "status": "detained",
+    "photo_url": "",
+    "bio": "Musician and political activist.",
+}
+
+PETITION_FORM = {
+    "title": "Free Maria Kalesnikava",
+    "slug": "free-maria-kalesnikava",
+    "summary": "Release her now.",
+    "addressee": "Embassy of the Republic of Belarus, Berlin",
+    "goal": "2000",
+    "body": "We ask for **her release**.",
+}
+
+
+@pytest.fixture
+def hanna(organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
+    organizer("hanna@example.org")
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+    return organizer_browser
+
+
+def test_an_organizer_creates_a_case_and_a_petition_and_opens_it(
+    hanna: OrganizerBrowser, client: FlaskClient
+) -> None:
+    created = hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
+    assert created.status_code == 303
+    assert created.headers["Location"].endswith("/organizer/cases/maria-kalesnikava")
+    assert "Maria Kalesnikava" in client.get("/organizer/").get_data(as_text=True)
+
+    petition = hanna.post(
+        "/organizer/cases/maria-kalesnikava/petitions/new",
+        PETITION_FORM,
+        page="/organizer/cases/maria-kalesnikava/petitions/new",
+    )
+    assert petition.status_code == 303
+    # A draft is not public yet.
+    assert client.get("/p/free-maria-kalesnikava").status_code == 404
+
+    opened = hanna.post(
+        "/organizer/petitions/free-maria-kalesnikava/open",
+        page="/organizer/petitions/free-maria-kalesnikava",
+    )
+    assert opened.status_code == 303
+    page = client.get("/p/free-maria-kalesnikava").get_data(as_text=True)
+    assert "Embassy of the Republic of Belarus, Berlin" in page
+    assert "<strong>her release</strong>" in page
+
+
+def test_a_closed_petition_keeps_its_page_and_count_but_takes_no_signatures(
+    hanna: OrganizerBrowser, client: FlaskClient, supporter: Supporter
+) -> None:
+    case = db.session.execute(select(Case)).scalar_one_or_none() or detained_case()
+    from petitions.accounts.services import assign
+
+    assign("hanna@example.org", case.slug)
+    petition = open_petition(case=case)
+    confirmed_signature(petition)
+
+    closed = hanna.post(
+        f"/organizer/petitions/{petition.slug}/close", page=f"/organizer/petitions/{petition.slug}"
+    )
+
+    assert closed.status_code == 303
+    page = client.get(f"/p/{petition.slug}").get_data(as_text=True)
+    assert "This petition is closed" in page
+    assert 'data-testid="signature-count">1<' in page
+    page_token = supporter.client.get(f"/p/{petition.slug}")
+    assert page_token.status_code == 200
+    assert db.session.execute(select(Petition.status)).scalar() is PetitionStatus.CLOSED
+    # Closing twice is refused politely, and reopening is not possible.
+    again = hanna.post(
+        f"/organizer/petitions/{petition.slug}/open", page=f"/organizer/petitions/{petition.slug}"
+    )
+    assert again.status_code == 303
+    assert "not possible" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("slug", "Not A Slug", "Use lower-case letters"),
+        ("prisoner_name", "", "Please enter the prisoner"),
+        ("arrested_on", "4 August 2011", "Please enter the date of arrest as YYYY-MM-DD."),
+        ("photo_url", "javascript:alert(1)", "Please enter a full https:// address."),
+    ],
+)
+def test_a_bad_case_form_is_shown_again_with_the_input_kept(
+    hanna: OrganizerBrowser, field: str, value: str, message: str
+) -> None:
+    answer = hanna.post(
+        "/organizer/cases/new", {**CASE_FORM, field: value}, page="/organizer/cases/new"
+    )
+
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert message in html
+    assert "Penal colony No. 4, Homiel" in html
+    assert db.session.execute(select(Case)).first() is None
+
+
+def test_a_taken_slug_is_refused_with_a_clear_message(hanna: OrganizerBrowser) -> None:
+    detained_case(slug="maria-kalesnikava")
+
+    answer = hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
+
+    assert answer.status_code == 422
+    assert "This address is taken" in answer.get_data(as_text=True)
+    assert len(db.session.execute(select(Case)).all()) == 1
+
+
+def test_timeline_entries_are_added_and_removed(
+    hanna: OrganizerBrowser, client: FlaskClient
+) -> None:
+    hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
+    path = "/organizer/cases/maria-kalesnikava"
+
+    added = hanna.post(
+        f"{path}/timeline",
+        {"happened_on": "2021-09-06", "title": "Sentenced to 11 years", "text": "", "link": ""},
+        page=path,
+    )
+    assert added.status_code == 303
+    assert "Sentenced to 11 years" in client.get("/cases/maria-kalesnikava").get_data(as_text=True)
+
+    entry = db.session.execute(select(TimelineEntry)).scalar_one()
+    removed = hanna.post(f"{path}/timeline/{entry.id}/delete", page=path)
+    assert removed.status_code == 303
+    assert "Sentenced to 11 years" not in client.get("/cases/maria-kalesnikava").get_data(
+        as_text=True
+    )
+
+
+def test_the_dashboard_shows_totals_countries_sources_and_a_chart(
+    organizer_browser: OrganizerBrowser, client: FlaskClient
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+    today = utcnow()
+    for days_ago, country, source in [(2, "NL", "amnesty-nl"), (2, "NL", None), (0, "BY", None)]:
+        confirmed_signature(
+            petition,
+            country=country,
+            source=source,
+            confirmed_at=today - dt.timedelta(days=days_ago),
+        )
+    pending_signature(petition)
+
+    html = client.get(f"/organizer/petitions/{petition.slug}").get_data(as_text=True)
+
+    assert 'data-testid="confirmed">3<' in html
+    assert 'data-testid="pending">1<' in html
+    assert 'data-testid="withdrawn">0<' in html
+    assert '<td>Netherlands</td><td class="num">2</td>' in html
+    assert '<td>amnesty-nl</td><td class="num">1</td>' in html
+    svg = client.get(f"/organizer/petitions/{petition.slug}/chart.svg")
+    assert svg.mimetype == "image/svg+xml"
+    tree = ET.fromstring(svg.get_data())  # noqa: S314 - our own server's output
+    bars = [
+        rect
+        for rect in tree.iter("{http://www.w3.org/2000/svg}rect")
+        if rect.find("{http://www.w3.org/2000/svg}title") is not None
+    ]
+    labels = [bar.find("{http://www.w3.org/2000/svg}title").text for bar in bars]  # type: ignore[union-attr]
+    first = (today - dt.timedelta(days=2)).date()
+    assert labels == [
+        f"{first.isoformat()}: 2",
+        f"{(first + dt.timedelta(days=1)).isoformat()}: 0",
+        f"{today.date().isoformat()}: 1",
+    ]
+    heights = [float(bar.get("height", "0")) for bar in bars]
+    assert heights[0] == pytest.approx(2 * heights[2])
+    assert heights[1] == 0
+
+
+def test_hiding_a_comment_removes_it_from_the_public_page_and_records_who(
+    organizer_browser: OrganizerBrowser, client: FlaskClient
+) -> None:
+    petition = open_petition()
+    hanna_account = organizer("hanna@example.org", cases=(petition.case,))
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+    rude = confirmed_signature(petition, comment="Something hateful", show_name_publicly=True)
+    confirmed_signature(petition, comment="Stay strong, Ales!")
+    assert "Something hateful" in client.get(f"/p/{petition.slug}").get_data(as_text=True)
+
+    hidden = organizer_browser.post(
+        f"/organizer/petitions/{petition.slug}/comments/{rude.id}/hide",
+        page=f"/organizer/petitions/{petition.slug}",
+    )
+
+    assert hidden.status_code == 303
+    public = client.get(f"/p/{petition.slug}").get_data(as_text=True)
+    assert "Something hateful" not in public
+    assert "Stay strong, Ales!" in public
+    stored = db.session.execute(
+        select(Signature).where(Signature.id == rude.id).execution_options(populate_existing=True)
+    ).scalar_one()
+    assert stored.comment_hidden_by_id == hanna_account.id
+    assert stored.comment_hidden_at is not None
+    assert stored.comment == "Something hateful", "hidden, not deleted"
