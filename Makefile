@@ -6,10 +6,11 @@ PORT   ?= 5000
 export PORT
 FLASK  := $(BIN)/flask --app wsgi
 
-# Debian packages the test suite drives: Chromium for browser journeys, DejaVu for PDFs.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+# Debian packages the test suite drives: Chromium for browser journeys; DejaVu (main PDF
+# font), FreeFont (Indic, Thai, Ethiopic…) and WenQuanYi Zen Hei (CJK) for PDF bundles.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-freefont-ttf fonts-wqy-zenhei
 
-.PHONY: run test lint typecheck system-deps messages translations clean
+.PHONY: run test bench lint typecheck system-deps messages translations clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +36,9 @@ run: $(VENV)/.installed-run
 ## system-deps: install the Debian packages the tests need (as root, when missing)
 system-deps:
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -55,6 +57,11 @@ typecheck: $(VENV)/.installed-dev
 ## test: lint, type-check and run the whole suite
 test: system-deps $(VENV)/.installed-dev lint typecheck
 	$(BIN)/pytest
+
+## bench: measure bundle printing and CSV export (seconds, peak memory); see README
+bench: system-deps $(VENV)/.installed-dev
+	$(BIN)/python bench/bundle_pdf.py
+	$(BIN)/python bench/export_csv.py
 
 ## messages: extract translatable strings into petitions/translations/messages.pot
 messages: $(VENV)/.installed-dev

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import Response, abort
 from flask_login import current_user
 
 from petitions.accounts import services
 from petitions.accounts.models import Organizer
 from petitions.cases.models import Case, Petition
+
+
+def keep_out_of_caches(response: Response) -> Response:
+    """Forbid any cache to keep an organizer page: they show signers' names and comments."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def current_organizer() -> Organizer:

@@ -17,11 +17,13 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from petitions.accounts import services
+from petitions.accounts.access import keep_out_of_caches
 from petitions.accounts.forms import LoginForm
 from petitions.extensions import limiter
 from petitions.privacy.hashing import keyed_hash
 
 bp = Blueprint("accounts", __name__, url_prefix="/organizer")
+bp.after_request(keep_out_of_caches)
 
 
 def _login_address_key() -> str:

@@ -332,7 +332,7 @@ def _locate(pattern: str, debian_path: str, index: int, family: str) -> tuple[st
         return None
     try:
         answer = subprocess.run(  # noqa: S603 - fixed program, pattern from this module
-            [fc_match, "--format=%{family}\n%{file}\n%{index}", pattern],
+            [fc_match, "--format=%{family}\n%{file}\n%{index}\n%{style}", pattern],
             capture_output=True,
             text=True,
             timeout=10,
@@ -341,8 +341,11 @@ def _locate(pattern: str, debian_path: str, index: int, family: str) -> tuple[st
     except (OSError, subprocess.SubprocessError):
         return None
     lines = answer.split("\n")
-    if len(lines) < 3 or family not in lines[0].split(","):
+    if len(lines) < 4 or family not in lines[0].split(","):
         return None  # fontconfig offered a substitute, not the family asked for
+    _, _, style = pattern.partition(":style=")
+    if style and style not in lines[3].split(","):
+        return None  # e.g. the regular face offered for a missing bold one
     try:
         return lines[1], int(lines[2] or 0)
     except ValueError:

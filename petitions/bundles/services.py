@@ -15,7 +15,14 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from petitions.bundles.models import Bundle, Delivery
-from petitions.bundles.pdf import BundleHeader, BundleRow, FontSet, load_fonts, render_bundle
+from petitions.bundles.pdf import (
+    BundleHeader,
+    BundleMismatch,
+    BundleRow,
+    FontSet,
+    load_fonts,
+    render_bundle,
+)
 from petitions.cases.models import Petition, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -164,7 +171,12 @@ def build_bundle(
         printout = _Printout(petition.id, request.countries, cutoff)
         out.seek(0)
         out.truncate()
-        render_bundle(out, header, printout, fonts=fonts, progress=progress)
+        try:
+            render_bundle(out, header, printout, fonts=fonts, progress=progress)
+        except BundleMismatch:
+            # A signature was withdrawn between the fingerprint and the printing passes.
+            log.warning("bundle for %s changed while printing; building again", petition.slug)
+            continue
         if printout.digest.hexdigest() != print_fingerprint:
             log.warning("bundle for %s changed while printing; building again", petition.slug)
             continue

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from petitions.accounts.access import current_organizer, petition_or_404
+from petitions.accounts.access import current_organizer, keep_out_of_caches, petition_or_404
 from petitions.bundles import services
 from petitions.bundles.forms import BundleForm
 from petitions.bundles.pdf import FontsMissing
@@ -45,13 +45,14 @@ def download(slug: str) -> ResponseReturnValue:
         heading = _("The PDF cannot be printed on this server")
         return render_template("errors/error.html", heading=heading, message=str(missing)), 503
     out.seek(0)
-    return send_file(
+    download_response = send_file(
         out,
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{petition.slug}-bundle-{utcnow():%Y%m%d}.pdf",
         max_age=0,
     )
+    return keep_out_of_caches(download_response)
 
 
 @bp.get("/verify/<fingerprint>")

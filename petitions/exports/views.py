@@ -9,13 +9,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from petitions.accounts.access import petition_or_404
+from petitions.accounts.access import keep_out_of_caches, petition_or_404
 from petitions.clock import utcnow
 from petitions.exports import services
 from petitions.exports.forms import ExportFilterForm
 from petitions.exports.rows import csv_lines
 
 bp = Blueprint("exports", __name__, url_prefix="/organizer/petitions/<slug>")
+bp.after_request(keep_out_of_caches)
 
 
 def _download(lines: Iterator[str], filename: str) -> Response:
@@ -24,7 +25,6 @@ def _download(lines: Iterator[str], filename: str) -> Response:
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
         },
     )
 

@@ -13,7 +13,12 @@ from flask_login import login_required
 from wtforms import Field
 
 from petitions.accounts import services as accounts
-from petitions.accounts.access import case_or_404, current_organizer, petition_or_404
+from petitions.accounts.access import (
+    case_or_404,
+    current_organizer,
+    keep_out_of_caches,
+    petition_or_404,
+)
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.cases import services as cases
@@ -26,6 +31,7 @@ from petitions.exports.forms import ExportFilterForm
 from petitions.signing import services as signing
 
 bp = Blueprint("manage", __name__, url_prefix="/organizer")
+bp.after_request(keep_out_of_caches)
 
 
 def _add_error(field: Field, message: str) -> None:
@@ -244,7 +250,7 @@ def chart(slug: str) -> ResponseReturnValue:
     """Draw confirmed signatures per day as an SVG bar chart."""
     found = petition_or_404(slug)
     svg = render_template("manage/chart.svg", chart=daily_chart(petition_stats(found.id).per_day))
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.post("/petitions/<slug>/comments/<int:signature_id>/<any(hide, show):action>")

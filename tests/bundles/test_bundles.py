@@ -74,6 +74,7 @@ def download(browser: OrganizerBrowser, petition: Petition, **fields: object) ->
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.mimetype == "application/pdf"
+    assert answer.headers["Cache-Control"] == "private, no-store"
     return answer.get_data()
 
 

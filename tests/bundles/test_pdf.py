@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -169,6 +170,33 @@ def test_markdown_bold_and_italic_use_the_bold_and_oblique_faces(fonts: FontSet)
     by_font = drawn_by_font(reader.pages[0])
     assert "Republic of Belarus" in by_font.get(postscript_name(fonts.bold.name), "")
     assert "Ales Bialiatski" in by_font.get(postscript_name(fonts.italic.name), "")
+
+
+def test_a_long_petition_text_flows_over_several_cover_pages(fonts: FontSet) -> None:
+    text = "\n\n".join(f"Paragraph {n:02d}. " + "Release them now. " * 30 for n in range(1, 31))
+    names = [f"Signer {n}" for n in range(1, 61)]
+    reader, pages = render(fonts, rows_of(names), len(names), petition_text=text)
+    texts = page_texts(reader)
+    covers = [t for t in texts if "No. Name City Country Signed Comment" not in t]
+    assert texts[: len(covers)] == covers  # the letter comes first, then the list
+    assert len(covers) >= 3
+    cover = "\n".join(covers)
+    assert [int(n) for n in re.findall(r"Paragraph (\d\d)\.", cover)] == list(range(1, 31))
+    summary = f"{pages}: this letter ({len(covers)}), the signature list ({pages - len(covers)})"
+    assert flat(summary) in flat(cover)
+    for number, page_text in enumerate(texts, 1):
+        assert re.findall(r"Page (\d+) of (\d+)", page_text) == [(str(number), str(pages))]
+
+
+def test_markup_characters_print_as_themselves(fonts: FontSet) -> None:
+    title = 'Free A & B <now> "at once"'
+    names = ["<b>Not bold</b> & Co", "O'Brien & Sons"]
+    reader, _ = render(fonts, rows_of(names), 2, petition_title=title, petition_text="<i>x</i> & y")
+    text = "\n".join(page_texts(reader))
+    assert title in text
+    assert "<i>x</i> & y" in text
+    for name in names:
+        assert name in text
 
 
 def test_countries_of_a_limited_bundle_are_named(fonts: FontSet) -> None:
@@ -410,6 +438,45 @@ def test_bogus_font_paths_raise_fonts_missing_naming_the_package() -> None:
     assert "fonts-dejavu-core" in message
     assert "PDF_FONTS" in message
     assert "/nonexistent/NoSuchFont.ttf" in message
+
+
+def test_without_dejavu_default_discovery_names_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from petitions.bundles import fonts as fonts_module
+
+    monkeypatch.setattr(
+        fonts_module,
+        "_PRIMARY_FACES",
+        {role: ("DejaVu Sans", f"/nonexistent/{role}.ttf") for role in fonts_module._ROLES},
+    )
+    monkeypatch.setattr(fonts_module.shutil, "which", lambda _name: None)  # no fontconfig
+    with pytest.raises(FontsMissing) as raised:
+        load_fonts()
+    assert "apt-get install fonts-dejavu-core" in str(raised.value)
+    assert "PDF_FONTS" in str(raised.value)
+
+
+@pytest.mark.skipif(shutil.which("fc-match") is None, reason="fontconfig is not installed")
+def test_fontconfig_finds_dejavu_elsewhere_but_never_offers_a_substitute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from petitions.bundles import fonts as fonts_module
+
+    faces = dict(fonts_module._PRIMARY_FACES)
+    faces["regular"] = ("DejaVu Sans:style=Book", "/nonexistent/DejaVuSans.ttf")
+    monkeypatch.setattr(fonts_module, "_PRIMARY_FACES", faces)
+    assert load_fonts().regular.path.endswith("DejaVuSans.ttf")
+    assert fonts_module._locate("No Such Family", "/nonexistent/x.ttf", 0, "No Such Family") is None
+    # A style the family lacks is not answered with another style of it.
+    pattern = "DejaVu Sans:style=Ultra Condensed Black"
+    assert fonts_module._locate(pattern, "/nonexistent/x.ttf", 0, "DejaVu Sans") is None
+
+
+def test_decomposed_letters_print_composed(fonts: FontSet) -> None:
+    decomposed = "У\u0306ладзімір"  # Ў written as У + combining breve
+    reader, _ = render(fonts, rows_of([decomposed]), 1)
+    assert "Ўладзімір" in reader.pages[1].extract_text()
 
 
 def test_a_file_that_is_no_truetype_font_raises_fonts_missing(tmp_path: Path) -> None:

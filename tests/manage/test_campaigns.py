@@ -231,3 +231,26 @@ def test_hiding_a_comment_removes_it_from_the_public_page_and_records_who(
     assert stored.comment_hidden_by_id == hanna_account.id
     assert stored.comment_hidden_at is not None
     assert stored.comment == "Something hateful", "hidden, not deleted"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organizer/",
+        "/organizer/petitions/{slug}",
+        "/organizer/petitions/{slug}/chart.svg",
+        "/organizer/petitions/{slug}/signatures.csv",
+        "/organizer/login",
+    ],
+)
+def test_no_cache_keeps_an_organizer_page(
+    organizer_browser: OrganizerBrowser, client: FlaskClient, path: str
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+
+    answer = client.get(path.format(slug=petition.slug))
+
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "private, no-store"

@@ -1,0 +1,622 @@
+"""Who may do what in the organizer area: every route, for every kind of visitor.
+
+One table lists every route under /organizer/ (and every download) with the form a browser would
+send. Each row is tried as an anonymous visitor, as an organizer of another case, as the
+organizer who runs the case, as an admin, and (for POSTs) without a CSRF token; a guard test
+fails when a route appears in the app that the table does not list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import enum
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from petitions.accounts import services as account_services
+from petitions.bundles.models import Bundle
+from petitions.cases.models import TimelineEntry
+from petitions.clock import utcnow
+from petitions.extensions import db
+from tests.conftest import OrganizerBrowser
+from tests.factories import (
+    ORGANIZER_PASSWORD,
+    confirmed_signature,
+    detained_case,
+    draft_petition,
+    open_petition,
+    organizer,
+)
+
+OWNER = "owner@example.org"
+STRANGER = "stranger@example.org"
+ADMIN = "admin@example.org"
+HELPER = "helper@example.org"
+
+
+class Access(enum.Enum):
+    #: Only organizers who run the case (and admins); everybody else gets 404.
+    CASE = "case"
+    #: Like CASE, and then admins only: an organizer who runs the case gets 403.
+    ADMIN = "admin"
+    #: Every logged-in organizer (their own dashboard, creating a case).
+    ORGANIZER = "organizer"
+    #: Logging out: harmless for anybody, so not behind the login.
+    LOGOUT = "logout"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    #: Path with {placeholders} filled from the world (see ``world``).
+    path: str
+    #: The form a browser would send, also with {placeholders}; the CSRF token is added.
+    data: dict[str, str] = field(default_factory=dict)
+    access: Access = Access.CASE
+    #: Whether the request, when allowed, changes the database.
+    changes: bool = False
+    #: The mimetype of a download, if the route answers with one.
+    download: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+CASE_FORM = {
+    "slug": "{case}",
+    "prisoner_name": "Maria Kalesnikava (edited)",
+    "photo_url": "",
+    "detention_country": "BY",
+    "detention_place": "Penal colony No. 4, Gomel",
+    "arrested_on": "2020-09-07",
+    "sentence": "11 years",
+    "status": "detained",
+    "bio": "Musician and activist.",
+}
+NEW_CASE_FORM = {**CASE_FORM, "slug": "a-new-case", "prisoner_name": "Someone New"}
+TIMELINE_FORM = {"happened_on": "2024-05-01", "title": "Vigil in The Hague", "text": "", "link": ""}
+PETITION_FORM = {
+    "slug": "{petition}",
+    "title": "Free Maria Kalesnikava now",
+    "summary": "Release her.",
+    "body": "We ask for her release.",
+    "addressee": "Embassy of the Republic of Belarus, The Hague",
+    "goal": "5000",
+}
+NEW_PETITION_FORM = {**PETITION_FORM, "slug": "kalesnikava-second"}
+DELIVERY_FORM = {
+    "bundle_id": "{bundle}",
+    "recipient": "The consul",
+    "delivered_on": "2024-06-01",
+    "note": "",
+}
+BUNDLE_FORM = {"recipient_name": "Embassy of the Republic of Belarus", "recipient_address": ""}
+
+ROUTES = [
+    Route("GET", "/organizer/", access=Access.ORGANIZER),
+    Route("POST", "/organizer/logout", access=Access.LOGOUT),
+    Route("GET", "/organizer/cases/new", access=Access.ORGANIZER),
+    Route("POST", "/organizer/cases/new", NEW_CASE_FORM, Access.ORGANIZER, changes=True),
+    Route("GET", "/organizer/cases/{case}"),
+    Route("GET", "/organizer/cases/{case}/edit"),
+    Route("POST", "/organizer/cases/{case}/edit", CASE_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/timeline", TIMELINE_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/timeline/{entry}/delete", changes=True),
+    Route("POST", "/organizer/cases/{case}/organizers", {"email": HELPER}, Access.ADMIN, True),
+    Route("GET", "/organizer/cases/{case}/petitions/new"),
+    Route("POST", "/organizer/cases/{case}/petitions/new", NEW_PETITION_FORM, changes=True),
+    Route("GET", "/organizer/petitions/{petition}"),
+    Route("GET", "/organizer/petitions/{petition}/edit"),
+    Route("POST", "/organizer/petitions/{petition}/edit", PETITION_FORM, changes=True),
+    Route("POST", "/organizer/petitions/{draft}/open", changes=True),
+    Route("POST", "/organizer/petitions/{petition}/close", changes=True),
+    Route("GET", "/organizer/petitions/{petition}/chart.svg", download="image/svg+xml"),
+    Route("POST", "/organizer/petitions/{petition}/comments/{shown}/hide", changes=True),
+    Route("POST", "/organizer/petitions/{petition}/comments/{hidden}/show", changes=True),
+    Route("POST", "/organizer/petitions/{petition}/deliveries", DELIVERY_FORM, changes=True),
+    Route("GET", "/organizer/petitions/{petition}/signatures.csv", download="text/csv"),
+    Route("GET", "/organizer/petitions/{petition}/contacts.csv", download="text/csv"),
+    Route(
+        "POST",
+        "/organizer/petitions/{petition}/bundle",
+        BUNDLE_FORM,
+        changes=True,
+        download="application/pdf",
+    ),
+]
+POSTS = [route for route in ROUTES if route.method == "POST"]
+
+#: Placeholder values for matching the table against the URL map without a database.
+SAMPLE = {
+    "case": "c",
+    "petition": "p",
+    "draft": "d",
+    "entry": "1",
+    "shown": "2",
+    "hidden": "3",
+    "bundle": "4",
+}
+
+
+# --- the world: two cases, their organizers, an admin ----------------------------------------
+
+
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept across this module's apps, keyed by the templates' source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _SharedBytecodeCache()
+
+
+@pytest.fixture(autouse=True)
+def _compile_templates_once(app: Flask) -> None:
+    # Every test has its own app, and each app would parse and compile every template anew.
+    app.jinja_env.bytecode_cache = _TEMPLATES
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # scrypt costs ~80 ms per account and per login; these tests create and log in hundreds.
+    monkeypatch.setattr(
+        account_services,
+        "generate_password_hash",
+        functools.partial(generate_password_hash, method="pbkdf2:sha256:1"),
+    )
+
+
+@dataclass
+class World:
+    values: dict[str, str]
+    #: What a visitor without access must never see: signer names and addresses, the case.
+    secrets: tuple[str, ...]
+    signer_names: tuple[str, ...]
+    other_values: dict[str, str]
+
+    def path(self, route: Route) -> str:
+        return route.path.format(**self.values)
+
+    def form(self, route: Route) -> dict[str, str]:
+        return {key: value.format(**self.values) for key, value in route.data.items()}
+
+
+@contextlib.contextmanager
+def one_transaction() -> Iterator[None]:
+    """Let the factories' many commits become one: on disk every commit costs an fsync."""
+    db.session.commit = db.session.flush  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del db.session.commit
+    db.session.commit()
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    with one_transaction():
+        return _build_world()
+
+
+def _build_world() -> World:
+    ours = detained_case(slug="kalesnikava", prisoner_name="Maria Kalesnikava")
+    petition = open_petition(slug="free-kalesnikava", title="Free Maria Kalesnikava", case=ours)
+    draft = draft_petition(slug="kalesnikava-draft", title="Secret draft for Maria", case=ours)
+    shown = confirmed_signature(
+        petition,
+        full_name="Volha Visible-Commenter",
+        email="volha@example.org",
+        comment="Stay strong",
+        may_contact=True,
+    )
+    hidden = confirmed_signature(
+        petition,
+        full_name="Pavel Hidden-Commenter",
+        email="pavel@example.org",
+        comment="Off-topic",
+        comment_hidden_at=utcnow(),
+        may_contact=True,
+    )
+    entry = TimelineEntry(
+        case_id=ours.id, happened_on=dt.date(2024, 3, 8), title="Letters on 8 March"
+    )
+    bundle = Bundle(
+        petition_id=petition.id,
+        fingerprint="ab" * 32,
+        recipient_name="Embassy",
+        recipient_address="",
+        countries="",
+        signature_count=2,
+        generated_at=utcnow(),
+    )
+    db.session.add_all([entry, bundle])
+    db.session.flush()
+
+    theirs = detained_case(slug="losik", prisoner_name="Ihar Losik")
+    their_petition = open_petition(slug="free-losik", title="Free Ihar Losik", case=theirs)
+    confirmed_signature(their_petition, full_name="Ona Other-Signer")
+
+    organizer(OWNER, cases=(ours,))
+    organizer(STRANGER, cases=(theirs,))
+    organizer(ADMIN, admin=True)
+    organizer(HELPER)
+    return World(
+        values={
+            "case": ours.slug,
+            "petition": petition.slug,
+            "draft": draft.slug,
+            "entry": str(entry.id),
+            "shown": str(shown.id),
+            "hidden": str(hidden.id),
+            "bundle": str(bundle.id),
+        },
+        secrets=(
+            "Maria Kalesnikava",
+            "Secret draft",
+            "Volha Visible-Commenter",
+            "volha@example.org",
+            "Pavel Hidden-Commenter",
+            "pavel@example.org",
+        ),
+        signer_names=("Volha Visible-Commenter", "Pavel Hidden-Commenter"),
+        other_values={"case": theirs.slug, "petition": their_petition.slug},
+    )
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read through a fresh connection (no session cache)."""
+    with db.engine.connect() as connection:
+        tables = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ).scalars()
+        return {
+            table: [
+                tuple(row)
+                for row in connection.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608
+            ]
+            for table in list(tables)
+        }
+
+
+def send(browser: OrganizerBrowser, world: World, route: Route, *, token: str | None) -> Any:
+    """Send the route's request as its page would; ``token=None`` leaves the CSRF token out."""
+    path = world.path(route)
+    if route.method == "GET":
+        return browser.client.get(path, buffered=True)
+    data = world.form(route)
+    if token is not None:
+        data["csrf_token"] = token
+    # Buffered: a download is read and closed even when an assertion fails before reading it.
+    return browser.client.post(path, data=data, buffered=True)
+
+
+def log_in(browser: OrganizerBrowser, email: str) -> None:
+    answer = browser.log_in(email, ORGANIZER_PASSWORD)
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+
+
+# --- what the answers must look like ---------------------------------------------------------
+
+
+def assert_sent_to_login(answer: Any, path: str) -> None:
+    assert answer.status_code == 302, answer.status_code
+    location = urlsplit(answer.headers["Location"])
+    assert location.path == "/organizer/login"
+    assert parse_qs(location.query) == {"next": [path]}
+
+
+def assert_reveals_nothing(answer: Any, world: World) -> None:
+    assert "Content-Disposition" not in answer.headers
+    body = answer.get_data(as_text=True)
+    for secret in world.secrets:
+        assert secret not in body, f"{secret!r} leaked"
+
+
+def assert_not_found(answer: Any, world: World) -> None:
+    assert answer.status_code == 404, answer.status_code
+    assert answer.mimetype == "text/html"
+    assert "<h1>Page not found</h1>" in answer.get_data(as_text=True)
+    assert_reveals_nothing(answer, world)
+
+
+def assert_refused(answer: Any, status: int) -> None:
+    assert answer.status_code == status, answer.status_code
+    assert answer.mimetype == "text/html"
+    assert "Content-Disposition" not in answer.headers
+
+
+def assert_succeeded(
+    route: Route, answer: Any, world: World, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    body = answer.get_data()
+    if route.method == "GET" or route.download:
+        assert answer.status_code == 200, (answer.status_code, body[:2000])
+    else:
+        assert answer.status_code == 303, (answer.status_code, body[:2000])
+        expected = "/organizer/login" if route.access is Access.LOGOUT else "/organizer/"
+        assert urlsplit(answer.headers["Location"]).path.startswith(expected)
+    if route.download:
+        assert answer.mimetype == route.download
+    if route.download == "text/csv":
+        assert world.signer_names[0].encode() in body
+    if route.download == "application/pdf":
+        assert body.startswith(b"%PDF-")
+    if route.changes:
+        assert after != before, "an allowed change did not reach the database"
+    else:
+        assert after == before
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_an_anonymous_visitor_is_sent_to_the_login_page(
+    route: Route, world: World, organizer_browser: OrganizerBrowser
+) -> None:
+    # A valid token (the login page's), so the login guard, not the CSRF check, answers.
+    token = organizer_browser.token("/organizer/login")
+    before = snapshot()
+
+    answer = send(organizer_browser, world, route, token=token)
+
+    if route.access is Access.LOGOUT:
+        assert answer.status_code == 303
+        assert urlsplit(answer.headers["Location"]).path == "/organizer/login"
+    else:
+        assert_sent_to_login(answer, world.path(route))
+    assert_reveals_nothing(answer, world)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_an_organizer_of_another_case_finds_nothing(
+    route: Route, world: World, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, STRANGER)
+    token = organizer_browser.token("/organizer/")
+    before = snapshot()
+
+    answer = send(organizer_browser, world, route, token=token)
+
+    if route.access in (Access.CASE, Access.ADMIN):
+        assert_not_found(answer, world)
+        assert snapshot() == before
+    else:
+        assert_succeeded(route, answer, world, before, snapshot())
+        assert_reveals_nothing(answer, world)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_the_organizer_who_runs_the_case_may(
+    route: Route, world: World, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, OWNER)
+    token = organizer_browser.token("/organizer/")
+    before = snapshot()
+
+    answer = send(organizer_browser, world, route, token=token)
+
+    if route.access is Access.ADMIN:
+        assert_refused(answer, 403)
+        assert snapshot() == before
+    else:
+        assert_succeeded(route, answer, world, before, snapshot())
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_an_admin_may_without_running_the_case(
+    route: Route, world: World, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, ADMIN)
+    token = organizer_browser.token("/organizer/")
+    before = snapshot()
+
+    answer = send(organizer_browser, world, route, token=token)
+
+    assert_succeeded(route, answer, world, before, snapshot())
+
+
+@pytest.mark.parametrize("route", POSTS, ids=str)
+def test_a_post_without_a_csrf_token_is_refused(
+    route: Route, world: World, client: FlaskClient, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, ADMIN if route.access is Access.ADMIN else OWNER)
+    before = snapshot()
+
+    answer = send(organizer_browser, world, route, token=None)
+
+    assert_refused(answer, 400)
+    assert snapshot() == before
+    assert client.get("/organizer/").status_code == 200, "the organizer was logged out"
+
+
+# --- the guard: no route under /organizer/ escapes the table ---------------------------------
+
+_ANY = re.compile(r"<any\(([^)]*)\):(\w+)>")
+
+
+def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    listed = set()
+    for route in ROUTES:
+        rule, args = adapter.match(
+            route.path.format(**SAMPLE), method=route.method, return_rule=True
+        )
+        choices = tuple(sorted((name, args[name]) for _, name in _ANY.findall(rule.rule)))
+        listed.add((route.method, rule.rule, choices))
+
+    required = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/organizer/") or rule.endpoint == "accounts.login":
+            continue
+        combinations: list[tuple[tuple[str, str], ...]] = [()]
+        for options, name in _ANY.findall(rule.rule):
+            values = [option.strip().strip("'\"") for option in options.split(",")]
+            combinations = [c + ((name, value),) for c in combinations for value in values]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            for combination in combinations:
+                required.add((method, rule.rule, tuple(sorted(combination))))
+
+    assert required - listed == set(), "routes missing from ROUTES"
+    assert listed - required == set(), "ROUTES lists routes the app does not have"
+
+
+ORGANIZER_BLUEPRINTS = {"manage", "exports", "bundles", "accounts"}
+
+
+def test_every_organizer_endpoint_lives_under_organizer(app: Flask) -> None:
+    # Otherwise a new organizer page or download would escape the table above.
+    public = {"bundles.verify"}
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.partition(".")[0]
+        if blueprint in ORGANIZER_BLUEPRINTS and rule.endpoint not in public:
+            assert rule.rule.startswith("/organizer/"), rule.rule
+
+
+# --- beyond the matrix -----------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_only_the_organizers_own_cases(
+    world: World, client: FlaskClient, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, OWNER)
+    mine = client.get("/organizer/").get_data(as_text=True)
+    assert "Maria Kalesnikava" in mine
+    assert "Ihar Losik" not in mine
+
+    organizer_browser.post("/organizer/logout")
+    log_in(organizer_browser, STRANGER)
+    theirs = client.get("/organizer/").get_data(as_text=True)
+    assert "Ihar Losik" in theirs
+    for secret in world.secrets:
+        assert secret not in theirs
+
+    organizer_browser.post("/organizer/logout")
+    log_in(organizer_browser, ADMIN)
+    every = client.get("/organizer/").get_data(as_text=True)
+    assert "Maria Kalesnikava" in every
+    assert "Ihar Losik" in every
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token"[^>]*? value="[^"]+"', "", html)
+
+
+@pytest.mark.parametrize("suffix", ["", "/edit", "/chart.svg", "/signatures.csv", "/contacts.csv"])
+def test_a_draft_of_another_case_is_not_reachable_by_slug(
+    suffix: str, world: World, client: FlaskClient, organizer_browser: OrganizerBrowser
+) -> None:
+    draft = world.values["draft"]
+    assert client.get(f"/p/{draft}").status_code == 404
+    assert client.get(f"/api/v1/petitions/{draft}").status_code == 404
+    log_in(organizer_browser, STRANGER)
+
+    foreign = client.get(f"/organizer/petitions/{draft}{suffix}", buffered=True)
+    missing = client.get(f"/organizer/petitions/no-such-petition{suffix}", buffered=True)
+
+    assert_not_found(foreign, world)
+    # The same answer as for a slug nobody uses: the stranger cannot tell the draft exists.
+    assert _without_tokens(foreign.get_data(as_text=True)) == _without_tokens(
+        missing.get_data(as_text=True)
+    )
+
+
+def test_an_organizer_who_is_not_admin_cannot_assign_organizers(
+    world: World, app: Flask, organizer_browser: OrganizerBrowser
+) -> None:
+    log_in(organizer_browser, OWNER)
+    before = snapshot()
+
+    answer = organizer_browser.post(
+        f"/organizer/cases/{world.values['case']}/organizers", {"email": STRANGER}
+    )
+
+    assert_refused(answer, 403)
+    assert snapshot() == before
+    stranger = OrganizerBrowser(app.test_client())
+    log_in(stranger, STRANGER)
+    assert_not_found(stranger.client.get(f"/organizer/cases/{world.values['case']}"), world)
+
+
+def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
+    world: World, app: Flask, organizer_browser: OrganizerBrowser
+) -> None:
+    case = world.values["case"]
+    stranger = OrganizerBrowser(app.test_client())
+    log_in(stranger, STRANGER)
+    assert stranger.client.get(f"/organizer/cases/{case}").status_code == 404
+    log_in(organizer_browser, ADMIN)
+
+    answer = organizer_browser.post(
+        f"/organizer/cases/{case}/organizers", {"email": STRANGER}, page=f"/organizer/cases/{case}"
+    )
+
+    assert answer.status_code == 303
+    assert urlsplit(answer.headers["Location"]).path == f"/organizer/cases/{case}"
+    page = stranger.client.get(f"/organizer/cases/{case}")
+    assert page.status_code == 200
+    assert "Maria Kalesnikava" in page.get_data(as_text=True)
+    dashboard = stranger.client.get("/organizer/").get_data(as_text=True)
+    assert "Maria Kalesnikava" in dashboard
+    assert "Ihar Losik" in dashboard
+    csv = stranger.client.get(
+        f"/organizer/petitions/{world.values['petition']}/signatures.csv", buffered=True
+    )
+    assert csv.status_code == 200
+    assert csv.mimetype == "text/csv"
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "status"),
+    [
+        ("/organizer/cases/{their_case}/timeline/{entry}/delete", {}, 404),
+        ("/organizer/petitions/{their_petition}/comments/{shown}/hide", {}, 404),
+        ("/organizer/petitions/{their_petition}/comments/{hidden}/show", {}, 404),
+        # The bundle is not among the choices of their own petition's form.
+        ("/organizer/petitions/{their_petition}/deliveries", DELIVERY_FORM, 422),
+    ],
+    ids=["delete-entry", "hide-comment", "show-comment", "record-delivery"],
+)
+def test_an_organizer_cannot_reach_another_cases_objects_through_their_own_case(
+    path: str,
+    data: dict[str, str],
+    status: int,
+    world: World,
+    organizer_browser: OrganizerBrowser,
+) -> None:
+    values = {
+        **world.values,
+        "their_case": world.other_values["case"],
+        "their_petition": world.other_values["petition"],
+    }
+    log_in(organizer_browser, STRANGER)
+    before = snapshot()
+
+    answer = organizer_browser.post(
+        path.format(**values), {key: value.format(**values) for key, value in data.items()}
+    )
+
+    assert answer.status_code == status
+    assert_reveals_nothing(answer, world)
+    assert snapshot() == before
