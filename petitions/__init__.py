@@ -18,10 +18,24 @@ from petitions.bundles.views import bp as bundles_bp
 from petitions.cases.rendering import render_markdown
 from petitions.cases.views import bp as cases_bp
 from petitions.config import from_environment
+from petitions.counting.views import bp as counting_bp
+from petitions.embeds.views import bp as embeds_bp
 from petitions.exports.views import bp as exports_bp
-from petitions.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from petitions.extensions import (
+    babel,
+    cache,
+    cors,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
+from petitions.health import bp as health_bp
 from petitions.i18n import country_name, select_locale, template_globals
 from petitions.mail.views import bp as mailbox_bp
+from petitions.manage.partners import bp as partners_bp
 from petitions.manage.views import bp as manage_bp
 from petitions.privacy import redaction
 from petitions.signing.views import bp as signing_bp
@@ -66,6 +80,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
+    # Anyone may read the public numbers from a browser on any site; nothing else is shared.
+    cors.init_app(
+        app,
+        resources={r"/api/v1/*": {"origins": "*"}, r"/badge/*": {"origins": "*"}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=["ETag"],
+        supports_credentials=False,
+    )
     login_manager.init_app(app)
     login_manager.user_loader(load_organizer)
     talisman.init_app(
@@ -86,6 +109,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(bundles_bp)
+    app.register_blueprint(counting_bp)
+    app.register_blueprint(embeds_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(health_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

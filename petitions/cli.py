@@ -17,6 +17,7 @@ from petitions.bundles.pdf import FontsMissing
 from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
 from petitions.clock import utcnow
+from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 
@@ -136,12 +137,37 @@ def bundle_command(
     )
 
 
+@click.group("partner")
+def partner_group() -> None:
+    """Manage partners that embed a petition's form."""
+
+
+@partner_group.command("add")
+@click.argument("petition_slug")
+@click.option("--code", required=True, help="Short code recorded as the signatures' source.")
+@click.option("--name", required=True, help="The partner's name as signers see it.")
+@click.option("--origin", "origins", multiple=True, required=True, help="e.g. https://amnesty.nl")
+def partner_add_command(petition_slug: str, code: str, name: str, origins: tuple[str, ...]) -> None:
+    """Let a partner embed the petition's sign form from the given origins."""
+    petition = cases.petition_by_slug(petition_slug)
+    if petition is None:
+        raise click.ClickException(f"There is no petition {petition_slug!r}.")
+    try:
+        partner = embeds.add_partner(petition, name, code, origins)
+    except embeds.PartnerError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{partner.name} ({partner.code}) may embed {petition_slug} from {partner.allowed_origins}."
+    )
+
+
 def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(organizer_group)
     app.cli.add_command(bundle_command)
+    app.cli.add_command(partner_group)
 
 
 def main() -> None:

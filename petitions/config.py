@@ -151,6 +151,17 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.
         "LANGUAGES": ["en", "be", "ru"],
+        #: Seconds a petition's public count (JSON, badge, counter) may be served from cache; a
+        #: busy partner page then costs a cache hit, not a query.
+        "COUNT_CACHE_SECONDS": _env_int("COUNT_CACHE_SECONDS", 5),
+        #: Flask-Caching backend for those counts: SimpleCache (per process) or RedisCache.
+        "CACHE_TYPE": _env_str("CACHE_TYPE", "SimpleCache"),
+        "CACHE_REDIS_URL": _env_str("CACHE_REDIS_URL", ""),
+        #: Seconds an embedded sign form stays valid.
+        "EMBED_TICKET_MAX_AGE": _env_int("EMBED_TICKET_MAX_AGE", 2 * 3600),
+        #: Quicker than this, an embedded form is taken for a bot's (at most 3 s, so no person
+        #: is turned away).
+        "EMBED_MIN_FILL_SECONDS": _env_int("EMBED_MIN_FILL_SECONDS", 2),
         #: TrueType fonts for PDF bundles, separated by ":" (the first is the main one); empty
         #: means DejaVu Sans from Debian's fonts-dejavu-core plus any fallbacks found.
         "PDF_FONTS": [path for path in _env_str("PDF_FONTS", "").split(os.pathsep) if path],

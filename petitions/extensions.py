@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import Babel, lazy_gettext
+from flask_caching import Cache
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +34,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+cache = Cache()
+cors = CORS()
 csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()

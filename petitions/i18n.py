@@ -17,8 +17,10 @@ def select_locale() -> str:
         return supported[0]  # a CLI command or the mail worker: the service's own language
     requested = request.args.get("lang")
     if requested in supported:
-        # Remembered so the form's answer, its errors and the mails keep the chosen language.
-        session["lang"] = requested
+        # Remembered so the form's answer, its errors and the mails keep the chosen language;
+        # not in embeds, which live in other sites' pages and carry ?lang= on every request.
+        if request.blueprint != "embeds":
+            session["lang"] = requested
         return requested
     remembered = session.get("lang")
     if remembered in supported:

@@ -1,14 +1,16 @@
-"""JSON shapes of the public API; serialisation lives here, never on the models."""
+"""JSON shapes of the public API (documented in openapi.py); serialisation lives here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from petitions.cases.models import Petition
+from petitions.signing.models import Signature
 
 
 def petition_summary(petition: Petition) -> dict[str, Any]:
-    """Return the public JSON form of a petition."""
+    """Return the public JSON form of a petition (PetitionSummary)."""
     return {
         "slug": petition.slug,
         "title": petition.title,
@@ -18,6 +20,29 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
         "goal": petition.goal,
         "signature_count": petition.signature_count,
         "case": {"slug": petition.case.slug, "prisoner_name": petition.case.prisoner_name},
+    }
+
+
+def public_signer(signature: Signature) -> dict[str, Any]:
+    """Return a confirmed signer as the public may see them (Signer): a name only by consent."""
+    return {
+        "name": signature.public_name,
+        "city": signature.city,
+        "country": signature.country,
+        "confirmed_on": signature.confirmed_at.date().isoformat()
+        if signature.confirmed_at
+        else None,
+    }
+
+
+def petition_details(
+    petition: Petition, latest: Iterable[Signature], by_country: Mapping[str, int]
+) -> dict[str, Any]:
+    """Return a petition with its latest public signers and counts by country (PetitionDetails)."""
+    return {
+        **petition_summary(petition),
+        "latest_signers": [public_signer(signature) for signature in latest],
+        "counts_by_country": dict(by_country),
     }
 
 

@@ -1,19 +1,30 @@
-"""Public JSON API, version 1."""
+"""Public JSON API, version 1: open for GET from any origin, cacheable with ETags."""
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Blueprint, Response, abort, jsonify
 
-from flask import Blueprint, abort
-
-from petitions.api import schemas
-from petitions.cases import services as cases
+from petitions.api.openapi import document
+from petitions.counting import public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+@bp.get("/petitions")
+def petitions() -> Response:
+    """List open petitions with their counts."""
+    found = public.open_petitions()
+    return public.conditional_response(found, lambda: jsonify(found.data))
+
+
 @bp.get("/petitions/<slug>")
-def petition(slug: str) -> dict[str, Any]:
-    """Return a public petition with its exact count."""
-    found = cases.public_petition(slug) or abort(404)
-    return schemas.petition_summary(found)
+def petition(slug: str) -> Response:
+    """Return a public petition: count, goal, status, latest public signers, counts by country."""
+    found = public.petition_count(slug) or abort(404)
+    return public.conditional_response(found, lambda: jsonify(found.data))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """Return the OpenAPI 3 document of this API."""
+    return jsonify(document())

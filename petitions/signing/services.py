@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.counting import public as public_counts
 from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
@@ -70,6 +71,7 @@ class SignerDetails:
     may_contact: bool
     source: str | None
     locale: str
+    return_url: str | None = None
 
 
 def normalize_email(address: str) -> str:
@@ -134,6 +136,7 @@ def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutc
         may_contact=details.may_contact,
         source=details.source,
         locale=details.locale,
+        return_url=details.return_url,
         ip_hash=keyed_hash(client_ip, "client-ip") if client_ip else None,
         created_at=now,
     )
@@ -200,6 +203,12 @@ def resend_confirmation(signature_id: int) -> bool:
     return True
 
 
+def _forget_public_count(petition_id: int) -> None:
+    slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id)).scalar()
+    if slug is not None:
+        public_counts.forget(slug)
+
+
 def find(signature_id: int) -> Signature | None:
     """Return a signature by id, or None."""
     return db.session.get(Signature, signature_id)
@@ -222,6 +231,7 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     if changed.rowcount == 1:  # type: ignore[attr-defined]
         counting.increment(petition_id)
         db.session.commit()
+        _forget_public_count(petition_id)
         log.info("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
@@ -240,6 +250,7 @@ _ERASED = {
     "city": "",
     "comment": None,
     "ip_hash": None,
+    "return_url": None,
     "show_name_publicly": False,
     "may_contact": False,
 }
@@ -281,6 +292,8 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             )
         )
         db.session.commit()
+        if state is SignatureState.CONFIRMED:
+            _forget_public_count(petition_id)
         log.info("signature %s withdrawn (was %s)", signature_id, state.value)
         return WithdrawOutcome.WITHDRAWN
     raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")

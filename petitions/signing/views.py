@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from petitions.cases import services as cases
 from petitions.cases.views import render_petition_page
+from petitions.embeds import services as embeds
 from petitions.extensions import csrf
 from petitions.signing import services, tokens
 from petitions.signing.forms import ButtonForm, SignForm
@@ -99,10 +100,13 @@ def confirm(token: str) -> str | tuple[str, int]:
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
+        partner = embeds.partner_for(signature.petition_id, signature.source)
         return render_template(
             "signing/confirmed.html",
             petition=signature.petition,
             just_now=outcome is services.ConfirmOutcome.CONFIRMED,
+            partner=partner if partner is not None and signature.return_url else None,
+            return_url=signature.return_url,
         )
     status = 400 if request.method == "POST" else 200
     return render_template("signing/confirm.html", signature=signature, form=form), status

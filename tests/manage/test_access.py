@@ -128,6 +128,13 @@ ROUTES = [
     Route("POST", "/organizer/petitions/{petition}/deliveries", DELIVERY_FORM, changes=True),
     Route("GET", "/organizer/petitions/{petition}/signatures.csv", download="text/csv"),
     Route("GET", "/organizer/petitions/{petition}/contacts.csv", download="text/csv"),
+    Route("GET", "/organizer/petitions/{petition}/partners/"),
+    Route(
+        "POST",
+        "/organizer/petitions/{petition}/partners/",
+        {"name": "Amnesty NL", "code": "amnesty-nl", "origins": "https://amnesty.nl"},
+        changes=True,
+    ),
     Route(
         "POST",
         "/organizer/petitions/{petition}/bundle",

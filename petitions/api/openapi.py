@@ -1,0 +1,183 @@
+"""The OpenAPI 3 document of the public API, kept true by tests that run schemathesis against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+_CASE = {
+    "type": "object",
+    "required": ["slug", "prisoner_name"],
+    "properties": {"slug": {"type": "string"}, "prisoner_name": {"type": "string"}},
+    "additionalProperties": False,
+}
+
+_SUMMARY_PROPERTIES: dict[str, Any] = {
+    "slug": {"type": "string", "example": "free-ales-bialiatski"},
+    "title": {"type": "string"},
+    "summary": {"type": "string"},
+    "status": {"type": "string", "enum": ["open", "closed"]},
+    "addressee": {"type": "string", "example": "Embassy of the Republic of Belarus, The Hague"},
+    "goal": {"type": "integer", "minimum": 1},
+    "signature_count": {
+        "type": "integer",
+        "minimum": 0,
+        "description": (
+            "Confirmed, not withdrawn signatures; exact, at most COUNT_CACHE_SECONDS old."
+        ),
+    },
+    "case": {"$ref": "#/components/schemas/Case"},
+}
+
+_SIGNER = {
+    "type": "object",
+    "required": ["name", "city", "country", "confirmed_on"],
+    "properties": {
+        "name": {
+            "type": ["string", "null"],
+            "description": "Only when the signer agreed to be named publicly.",
+        },
+        "city": {"type": "string"},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "confirmed_on": {"type": ["string", "null"], "format": "date"},
+    },
+    "additionalProperties": False,
+}
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "message"],
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+            "additionalProperties": False,
+        }
+    },
+    "additionalProperties": False,
+}
+
+_CACHING_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Send back as If-None-Match."},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+
+
+def _not_modified() -> dict[str, Any]:
+    return {
+        "description": "The client's copy (If-None-Match) is current.",
+        "headers": _CACHING_HEADERS,
+    }
+
+
+def _not_found() -> dict[str, Any]:
+    return {
+        "description": "No such public petition.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document, with the server's own base URL."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Petitions public API",
+            "version": "1",
+            "description": (
+                "Read-only numbers of public petitions. Open to any origin (CORS) for GET; every "
+                "answer carries an ETag, and a matching If-None-Match gets 304."
+            ),
+        },
+        "servers": [{"url": current_app.config["BASE_URL"] + "/api/v1"}],
+        "paths": {
+            "/petitions": {
+                "get": {
+                    "operationId": "listOpenPetitions",
+                    "summary": "Open petitions with their counts",
+                    "responses": {
+                        "200": {
+                            "description": "The open petitions, most signed first.",
+                            "headers": _CACHING_HEADERS,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/PetitionList"}
+                                }
+                            },
+                        },
+                        "304": _not_modified(),
+                    },
+                }
+            },
+            "/petitions/{slug}": {
+                "get": {
+                    "operationId": "getPetition",
+                    "summary": "A public petition: count, goal, latest public signers, countries",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The petition.",
+                            "headers": _CACHING_HEADERS,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/PetitionDetails"}
+                                }
+                            },
+                        },
+                        "304": _not_modified(),
+                        "404": _not_found(),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Case": _CASE,
+                "PetitionSummary": {
+                    "type": "object",
+                    "required": list(_SUMMARY_PROPERTIES),
+                    "properties": _SUMMARY_PROPERTIES,
+                    "additionalProperties": False,
+                },
+                "PetitionDetails": {
+                    "type": "object",
+                    "required": [*_SUMMARY_PROPERTIES, "latest_signers", "counts_by_country"],
+                    "properties": {
+                        **_SUMMARY_PROPERTIES,
+                        "latest_signers": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Signer"},
+                        },
+                        "counts_by_country": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer", "minimum": 1},
+                            "description": "Confirmed signatures by ISO 3166 country code.",
+                        },
+                    },
+                    "additionalProperties": False,
+                },
+                "PetitionList": {
+                    "type": "object",
+                    "required": ["petitions"],
+                    "properties": {
+                        "petitions": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/PetitionSummary"},
+                        }
+                    },
+                    "additionalProperties": False,
+                },
+                "Signer": _SIGNER,
+                "Error": _ERROR,
+            }
+        },
+    }

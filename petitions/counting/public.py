@@ -1,0 +1,94 @@
+"""A petition's public numbers, as the JSON API, the badge and the counter widget show them.
+
+Computed once per COUNT_CACHE_SECONDS and kept with an ETag, so a partner page with heavy traffic
+costs a cache lookup (and usually a 304), not a query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, current_app, request
+from sqlalchemy import func, select
+
+from petitions.api import schemas
+from petitions.cases import services as cases
+from petitions.cases.models import Petition
+from petitions.extensions import cache, db
+from petitions.signing.models import Signature, SignatureState
+
+#: Latest signers listed in the JSON (names only where their owners agreed).
+LATEST = 10
+
+
+@dataclass(frozen=True)
+class PublicCount:
+    etag: str
+    data: dict[str, Any]
+
+
+def _key(slug: str) -> str:
+    return f"petition-public:{slug}"
+
+
+def _etag(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _details(petition: Petition) -> dict[str, Any]:
+    by_country = db.session.execute(
+        select(Signature.country, func.count())
+        .where(Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED)
+        .group_by(Signature.country)
+        .order_by(Signature.country)
+    ).all()
+    return schemas.petition_details(
+        petition,
+        cases.latest_public_signers(petition, LATEST),
+        {str(country): int(count) for country, count in by_country},
+    )
+
+
+def petition_count(slug: str) -> PublicCount | None:
+    """Return a public petition's numbers (cached), or None if there is no such public petition."""
+    cached = cache.get(_key(slug))
+    if isinstance(cached, PublicCount):
+        return cached
+    petition = cases.public_petition(slug)
+    if petition is None:
+        return None
+    data = _details(petition)
+    found = PublicCount(etag=_etag(data), data=data)
+    cache.set(_key(slug), found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
+    return found
+
+
+def open_petitions() -> PublicCount:
+    """Return the open petitions' summaries (cached)."""
+    cached = cache.get("open-petitions")
+    if isinstance(cached, PublicCount):
+        return cached
+    data = {"petitions": [schemas.petition_summary(p) for p in cases.open_petitions()]}
+    found = PublicCount(etag=_etag(data), data=data)
+    cache.set("open-petitions", found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
+    return found
+
+
+def conditional_response(found: PublicCount, render: Callable[[], Response]) -> Response:
+    """Answer 304 when the client holds the current version, else render; cacheable either way."""
+    current = request.if_none_match.contains(found.etag)
+    response = Response(status=304) if current else render()
+    response.set_etag(found.etag)
+    response.headers["Cache-Control"] = (
+        f"public, max-age={current_app.config['COUNT_CACHE_SECONDS']}"
+    )
+    return response
+
+
+def forget(slug: str) -> None:
+    """Drop a petition's cached numbers in this process (others expire within the cache time)."""
+    cache.delete_many(_key(slug), "open-petitions")

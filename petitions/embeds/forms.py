@@ -1,0 +1,44 @@
+"""The embedded sign form (no session, so no CSRF cookie) and the organizer's partner form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from petitions.signing.forms import SignForm
+
+
+class EmbedSignForm(SignForm):
+    class Meta:
+        # Defended by the signed ticket and the Origin check instead: a third-party iframe has
+        # no session cookie to bind a CSRF token to.
+        csrf = False
+
+    ticket = HiddenField()
+    #: A honeypot: hidden from people (and from screen readers), filled in by simple bots.
+    website = StringField(_l("Leave this field empty"))
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(
+        _l("Partner's name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter the partner's name.")), Length(max=200)],
+    )
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please give the partner a short code.")), Length(max=40)],
+    )
+    origins = TextAreaField(
+        _l("Sites allowed to embed the form (one origin per line)"),
+        validators=[DataRequired(_l("Please give at least one origin, like https://amnesty.nl."))],
+    )

@@ -1,0 +1,109 @@
+"""Partners and their embeds: which origins may frame the form, and where a signer came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from petitions.cases.models import Petition
+from petitions.clock import utcnow
+from petitions.embeds.models import Partner
+from petitions.extensions import db
+from petitions.signing.forms import SOURCE_PATTERN
+
+
+class PartnerError(Exception):
+    """A partner could not be registered; the message says why."""
+
+
+def normalize_origin(value: str) -> str:
+    """Return ``scheme://host[:port]`` in lower case.
+
+    :raises PartnerError: for anything that is not a bare http(s) origin.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise PartnerError(f"{value!r} is not an origin like https://amnesty.nl.")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
+        raise PartnerError(
+            f"{value!r} has more than an origin: give only scheme and host, like https://amnesty.nl."
+        )
+    host = parts.hostname.lower()
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def origin_of(url: str | None) -> str | None:
+    """Return the origin of a URL, or None if it has none."""
+    if not url:
+        return None
+    try:
+        return normalize_origin(
+            f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" if "://" in url else url
+        )
+    except (PartnerError, ValueError):
+        return None
+
+
+def add_partner(petition: Petition, name: str, code: str, origins: Iterable[str]) -> Partner:
+    """Register a partner that may embed the petition's sign form from the given origins.
+
+    :raises PartnerError: for a malformed code or origin, no origin, or a code in use.
+    """
+    if not SOURCE_PATTERN.fullmatch(code):
+        raise PartnerError(
+            f"{code!r} is not a usable code: use 1 to 40 letters, digits, '.', '_' or '-'."
+        )
+    allowed = sorted({normalize_origin(origin) for origin in origins if origin.strip()})
+    if not allowed:
+        raise PartnerError("Give at least one origin allowed to embed the form.")
+    if not name.strip():
+        raise PartnerError("Give the partner a name.")
+    partner = Partner(
+        petition_id=petition.id,
+        name=name.strip(),
+        code=code,
+        allowed_origins=" ".join(allowed),
+        created_at=utcnow(),
+    )
+    db.session.add(partner)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise PartnerError(f"The code {code!r} is already used on this petition.") from None
+    return partner
+
+
+def partner_for(petition_id: int, code: str | None) -> Partner | None:
+    """Return the petition's partner with this code, or None."""
+    if not code:
+        return None
+    return db.session.execute(
+        select(Partner).where(Partner.petition_id == petition_id, Partner.code == code)
+    ).scalar_one_or_none()
+
+
+def partners_of(petition_id: int) -> Sequence[Partner]:
+    """Return a petition's partners, oldest first."""
+    return (
+        db.session.execute(
+            select(Partner).where(Partner.petition_id == petition_id).order_by(Partner.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def partner_names(petition_id: int) -> dict[str, str]:
+    """Return code → name for a petition's partners (for labelling sources)."""
+    return {partner.code: partner.name for partner in partners_of(petition_id)}
+
+
+def too_fast(issued_at: dt.datetime, minimum_seconds: float) -> bool:
+    """Tell whether a form came back quicker than a person can fill it."""
+    return (utcnow() - issued_at).total_seconds() < minimum_seconds

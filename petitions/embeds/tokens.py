@@ -1,0 +1,75 @@
+"""The embedded form's stateless CSRF defence: a signed ticket instead of a session cookie.
+
+Third-party cookies are blocked in most browsers, so an iframe on a partner's page cannot rely on
+our session. The ticket is signed with the secret (itsdangerous), names the petition and the
+partner, and carries its issue time, which also gives the minimum fill time for free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PURPOSE = "petitions.embeds.sign"
+
+
+class TicketInvalid(Exception):
+    """The ticket was forged, changed, made for another form, or is too old."""
+
+    def __init__(self, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+@dataclass(frozen=True)
+class Ticket:
+    petition_id: int
+    partner_code: str
+    parent_origin: str | None
+    return_url: str | None
+    issued_at: dt.datetime
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=PURPOSE)  # type: ignore[arg-type]
+
+
+def issue(
+    petition_id: int, partner_code: str, parent_origin: str | None, return_url: str | None
+) -> str:
+    """Return a ticket for one embedded form."""
+    return _serializer().dumps(
+        {"p": petition_id, "c": partner_code, "o": parent_origin, "r": return_url}
+    )
+
+
+def read(token: str, petition_id: int, partner_code: str) -> Ticket:
+    """Return the ticket if it is genuine, fresh enough and made for this petition and partner.
+
+    :raises TicketInvalid: otherwise (``expired`` tells a stale form from a forged one).
+    """
+    try:
+        payload, issued = _serializer().loads(
+            token, max_age=current_app.config["EMBED_TICKET_MAX_AGE"], return_timestamp=True
+        )
+    except SignatureExpired:
+        raise TicketInvalid(expired=True) from None
+    except BadSignature:
+        raise TicketInvalid() from None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("p") != petition_id
+        or payload.get("c") != partner_code
+    ):
+        raise TicketInvalid()
+    origin, page = payload.get("o"), payload.get("r")
+    return Ticket(
+        petition_id=petition_id,
+        partner_code=partner_code,
+        parent_origin=origin if isinstance(origin, str) else None,
+        return_url=page if isinstance(page, str) else None,
+        issued_at=issued.astimezone(dt.UTC).replace(tzinfo=None),
+    )

@@ -1,0 +1,209 @@
+"""Partner embeds: embed.js, the framed sign form and counter, and the counter badge."""
+
+from __future__ import annotations
+
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from petitions.cases import services as cases
+from petitions.cases.models import Petition
+from petitions.embeds import services, tokens
+from petitions.embeds.forms import EmbedSignForm
+from petitions.embeds.framing import allow_framing_by
+from petitions.embeds.models import Partner
+from petitions.extensions import csrf, talisman
+from petitions.signing import services as signing
+from petitions.signing.limits import sign_per_ip
+
+bp = Blueprint("embeds", __name__)
+
+_ACCENT = re.compile(r"^[0-9a-fA-F]{6}$")
+
+# Embed responses set their own CSP (frame-ancestors per partner); Talisman's site-wide policy,
+# which forbids framing, must stay off them.
+_own_framing = talisman(frame_options=None, content_security_policy=None)
+
+
+def _petition_and_partner(slug: str) -> tuple[Petition, Partner]:
+    petition = cases.public_petition(slug) or abort(404)
+    partner = services.partner_for(petition.id, request.args.get("partner")) or abort(404)
+    return petition, partner
+
+
+def _accent() -> str | None:
+    value = request.args.get("accent", "").lstrip("#")
+    return value if _ACCENT.fullmatch(value) else None
+
+
+def _render_form(
+    petition: Petition,
+    partner: Partner,
+    form: EmbedSignForm,
+    parent_origin: str | None,
+    return_url: str | None,
+    status: int = 200,
+    notice: str | None = None,
+) -> Response:
+    form.ticket.data = tokens.issue(petition.id, partner.code, parent_origin, return_url)
+    form.website.data = ""
+    page = render_template(
+        "embeds/sign.html",
+        petition=petition,
+        partner=partner,
+        form=form,
+        parent_origin=parent_origin,
+        accent=_accent(),
+        notice=notice,
+    )
+    return allow_framing_by(make_response(page, status), partner.origins)
+
+
+@bp.get("/embed.js")
+def script() -> Response:
+    """Serve the loader partners paste into their pages."""
+    response = send_from_directory(
+        current_app.static_folder or "static", "js/embed.js", max_age=3600
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/embed/<slug>")
+@_own_framing
+def form(slug: str) -> ResponseReturnValue:
+    """Show the sign form inside a partner's page."""
+    petition, partner = _petition_and_partner(slug)
+    parent = services.origin_of(request.args.get("origin"))
+    parent_origin = parent if parent in partner.origins else None
+    page_url = request.args.get("page", "")[:500]
+    return_url = page_url if services.origin_of(page_url) in partner.origins else None
+    return _render_form(petition, partner, EmbedSignForm(formdata=None), parent_origin, return_url)
+
+
+def _same_site_request(partner: Partner) -> bool:
+    # The form is served from our origin inside the partner's frame, so a genuine POST comes
+    # from our own origin; the partner's origins are accepted too. Anything else is another
+    # site posting into the form.
+    sender = services.origin_of(request.headers.get("Origin")) or services.origin_of(
+        request.headers.get("Referer")
+    )
+    own = {services.origin_of(current_app.config["BASE_URL"]), services.origin_of(request.host_url)}
+    return sender is not None and (sender in own or sender in partner.origins)
+
+
+@bp.post("/embed/<slug>/sign")
+@csrf.exempt
+@sign_per_ip
+@_own_framing
+def sign(slug: str) -> ResponseReturnValue:
+    """Take a signature from a partner's embed; refuse bots and forged or stale forms."""
+    petition, partner = _petition_and_partner(slug)
+    form = EmbedSignForm()
+    try:
+        ticket = tokens.read(str(form.ticket.data or ""), petition.id, partner.code)
+    except tokens.TicketInvalid as invalid:
+        message = (
+            _("This form was open too long. Your details are kept: please send it again.")
+            if invalid.expired
+            else _("This form could not be checked. Please send it again.")
+        )
+        return _render_form(petition, partner, form, None, None, status=400, notice=message)
+    if not _same_site_request(partner):
+        return _render_form(
+            petition,
+            partner,
+            form,
+            ticket.parent_origin,
+            ticket.return_url,
+            status=403,
+            notice=_("This form can only be sent from the page it was shown on."),
+        )
+    if form.website.data:
+        return _render_form(
+            petition,
+            partner,
+            form,
+            ticket.parent_origin,
+            ticket.return_url,
+            status=422,
+            notice=_("This form could not be sent. Please leave the last field empty."),
+        )
+    if services.too_fast(ticket.issued_at, current_app.config["EMBED_MIN_FILL_SECONDS"]):
+        return _render_form(
+            petition,
+            partner,
+            form,
+            ticket.parent_origin,
+            ticket.return_url,
+            status=422,
+            notice=_(
+                "That was quicker than a person can type. "
+                "Please check your details and send the form again."
+            ),
+        )
+    if not petition.is_open:
+        return allow_framing_by(
+            make_response(render_template("embeds/closed.html", petition=petition), 409),
+            partner.origins,
+        )
+    if not form.validate():
+        return _render_form(petition, partner, form, ticket.parent_origin, ticket.return_url, 422)
+    details = signing.SignerDetails(
+        full_name=str(form.full_name.data),
+        email=str(form.email.data),
+        country=str(form.country.data),
+        city=str(form.city.data),
+        comment=form.comment.data or None,
+        show_name_publicly=bool(form.show_name_publicly.data),
+        may_contact=bool(form.may_contact.data),
+        source=partner.code,
+        locale=str(get_locale()),
+        return_url=ticket.return_url,
+    )
+    signing.sign(petition, details, request.remote_addr or "")
+    page = render_template(
+        "embeds/check_inbox.html",
+        petition=petition,
+        parent_origin=ticket.parent_origin,
+        accent=_accent(),
+    )
+    return allow_framing_by(make_response(page), partner.origins)
+
+
+@bp.get("/embed/<slug>/counter")
+@_own_framing
+def counter(slug: str) -> ResponseReturnValue:
+    """Show the live count in a partner's page."""
+    petition, partner = _petition_and_partner(slug)
+    parent = services.origin_of(request.args.get("origin"))
+    page = render_template(
+        "embeds/counter.html",
+        petition=petition,
+        parent_origin=parent if parent in partner.origins else None,
+        accent=_accent(),
+    )
+    return allow_framing_by(make_response(page), partner.origins)
+
+
+@bp.get("/embed/theme.css")
+def theme() -> Response:
+    """Serve the accent colour a partner chose, as a stylesheet (the CSP allows no inline style)."""
+    accent = _accent() or "8a1538"
+    css = f":root {{ --accent: #{accent}; }}\n"
+    response = make_response(css)
+    response.mimetype = "text/css"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,17 @@
+// Runs inside the embedded form: tells the partner's page how tall we are, and nobody else.
+(function () {
+  "use strict";
+  var parentOrigin = document.body.getAttribute("data-parent-origin");
+  if (!parentOrigin || window.parent === window) return;
+  var last = 0;
+  function report() {
+    var height = Math.ceil(document.documentElement.scrollHeight);
+    if (height === last) return;
+    last = height;
+    // The exact origin, never "*": the height goes only to the page that was allowed to frame us.
+    window.parent.postMessage({ type: "petitions:resize", height: height }, parentOrigin);
+  }
+  if (window.ResizeObserver) new ResizeObserver(report).observe(document.documentElement);
+  window.addEventListener("load", report);
+  report();
+})();

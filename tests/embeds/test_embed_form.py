@@ -1,0 +1,333 @@
+"""The embedded sign form: framed only by its partner, defended without cookies, attributed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from flask import current_app
+from flask.testing import FlaskClient, FlaskCliRunner
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from petitions.cases.models import Petition
+from petitions.embeds import tokens
+from petitions.embeds.models import Partner
+from petitions.embeds.services import add_partner
+from petitions.extensions import db
+from petitions.mail.models import OutboxMessage
+from petitions.signing.models import Signature
+from tests.conftest import OrganizerBrowser, SmtpServer
+from tests.factories import ORGANIZER_PASSWORD, closed_petition, open_petition, organizer
+
+PARTNER_ORIGIN = "https://amnesty.example"
+PARTNER_PAGE = "https://amnesty.example/campaigns/ales"
+OWN_ORIGIN = "http://localhost"
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    return {"EMBED_MIN_FILL_SECONDS": 2}
+
+
+@pytest.fixture
+def petition() -> Petition:
+    petition = open_petition()
+    add_partner(petition, "Amnesty Netherlands", "amnesty-nl", [PARTNER_ORIGIN])
+    return petition
+
+
+def embed_path(petition: Petition, partner: str = "amnesty-nl") -> str:
+    return f"/embed/{petition.slug}?partner={partner}&origin={PARTNER_ORIGIN}&page={PARTNER_PAGE}"
+
+
+def ticket_of(html: str) -> str:
+    match = re.search(r'name="ticket" type="hidden" value="([^"]+)"', html)
+    assert match, "no ticket in the embedded form"
+    return match.group(1)
+
+
+def backdated(petition_id: int, code: str, seconds: int) -> str:
+    """A genuine ticket issued `seconds` ago, as if the form had been open that long."""
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(dt.datetime.now(dt.UTC).timestamp()) - seconds
+
+    serializer = URLSafeTimedSerializer(
+        current_app.secret_key,  # type: ignore[arg-type]
+        salt=tokens.PURPOSE,
+        signer=Earlier,
+    )
+    return serializer.dumps({"p": petition_id, "c": code, "o": PARTNER_ORIGIN, "r": PARTNER_PAGE})
+
+
+def signer(**overrides: str) -> dict[str, str]:
+    return {
+        "full_name": "Pieter Jansen",
+        "email": "pieter@example.org",
+        "country": "NL",
+        "city": "Utrecht",
+        "comment": "",
+        "website": "",
+        **overrides,
+    }
+
+
+def nothing_written() -> bool:
+    signatures = db.session.execute(select(func.count()).select_from(Signature)).scalar()
+    mails = db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar()
+    return signatures == 0 and mails == 0
+
+
+def post(
+    client: FlaskClient, petition: Petition, data: dict[str, str], origin: str | None = OWN_ORIGIN
+) -> Any:
+    headers = {"Origin": origin} if origin else {}
+    return client.post(
+        f"/embed/{petition.slug}/sign?partner=amnesty-nl", data=data, headers=headers
+    )
+
+
+def test_only_the_partner_may_frame_the_form_and_no_cookie_is_needed(
+    client: FlaskClient, petition: Petition
+) -> None:
+    answer = client.get(embed_path(petition))
+
+    assert answer.status_code == 200
+    policy = answer.headers["Content-Security-Policy"]
+    assert f"frame-ancestors 'self' {PARTNER_ORIGIN}" in policy
+    assert "X-Frame-Options" not in answer.headers
+    assert "Set-Cookie" not in answer.headers
+    assert f'data-parent-origin="{PARTNER_ORIGIN}"' in answer.get_data(as_text=True)
+    # Every other page refuses to be framed.
+    page = client.get(f"/p/{petition.slug}")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_parent_origin_not_on_the_list_gets_no_messages(
+    client: FlaskClient, petition: Petition
+) -> None:
+    html = client.get(
+        f"/embed/{petition.slug}?partner=amnesty-nl&origin=https://evil.example"
+    ).get_data(as_text=True)
+
+    assert 'data-parent-origin=""' in html
+
+
+def test_an_unknown_partner_or_petition_is_404(client: FlaskClient, petition: Petition) -> None:
+    assert client.get(f"/embed/{petition.slug}?partner=nobody").status_code == 404
+    assert client.get(f"/embed/{petition.slug}").status_code == 404
+    assert client.get("/embed/no-such-petition?partner=amnesty-nl").status_code == 404
+
+
+def test_a_signature_through_the_embed_is_confirmed_counted_and_attributed(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer
+) -> None:
+    from petitions.mail.worker import drain_once
+    from tests.conftest import csrf_token
+
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket})
+
+    assert answer.status_code == 200
+    assert "Check your inbox" in answer.get_data(as_text=True)
+    assert f"frame-ancestors 'self' {PARTNER_ORIGIN}" in answer.headers["Content-Security-Policy"]
+    signature = db.session.execute(select(Signature)).scalar_one()
+    assert signature.source == "amnesty-nl"
+    assert signature.return_url == PARTNER_PAGE
+    drain_once()
+    link = smtp.take_one().link("confirm")
+    page = client.get(link).get_data(as_text=True)
+    confirmed = client.post(link, data={"csrf_token": csrf_token(page)}).get_data(as_text=True)
+    assert "your signature is confirmed" in confirmed
+    assert f'href="{PARTNER_PAGE}"' in confirmed
+    assert "Back to Amnesty Netherlands" in confirmed
+    assert client.get(f"/api/v1/petitions/{petition.slug}").get_json()["signature_count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("make_ticket", "status", "message"),
+    [
+        (lambda p: "forged.ticket.value", 400, "This form could not be checked"),
+        (lambda p: backdated(p.id, "amnesty-nl", 3 * 3600), 400, "This form was open too long"),
+        (lambda p: backdated(p.id + 1000, "amnesty-nl", 5), 400, "This form could not be checked"),
+        (lambda p: backdated(p.id, "other-partner", 5), 400, "This form could not be checked"),
+        (lambda p: backdated(p.id, "amnesty-nl", 0), 422, "quicker than a person can type"),
+    ],
+    ids=["forged", "expired", "other-petition", "other-partner", "too-fast"],
+)
+def test_a_bad_ticket_is_refused_clearly_and_writes_nothing(
+    client: FlaskClient, petition: Petition, make_ticket: Any, status: int, message: str
+) -> None:
+    answer = post(client, petition, {**signer(), "ticket": make_ticket(petition)})
+
+    assert answer.status_code == status
+    html = answer.get_data(as_text=True)
+    assert message in html
+    assert 'value="Pieter Jansen"' in html, "the signer's input is kept"
+    assert ticket_of(html) != "forged.ticket.value", "a fresh ticket to try again with"
+    assert nothing_written()
+
+
+def test_a_filled_honeypot_is_refused_and_writes_nothing(
+    client: FlaskClient, petition: Petition
+) -> None:
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(website="http://spam.example"), "ticket": ticket})
+
+    assert answer.status_code == 422
+    assert "Please leave the last field empty" in answer.get_data(as_text=True)
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", None])
+def test_a_post_from_another_site_is_refused(
+    client: FlaskClient, petition: Petition, origin: str | None
+) -> None:
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket}, origin=origin)
+
+    assert answer.status_code == 403
+    assert "only be sent from the page it was shown on" in answer.get_data(as_text=True)
+    assert nothing_written()
+
+
+def test_the_partners_own_origin_may_post(client: FlaskClient, petition: Petition) -> None:
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket}, origin=PARTNER_ORIGIN)
+
+    assert answer.status_code == 200
+    assert db.session.execute(select(Signature.source)).scalar_one() == "amnesty-nl"
+
+
+def test_bad_fields_are_shown_again_in_the_frame(client: FlaskClient, petition: Petition) -> None:
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(full_name=""), "ticket": ticket})
+
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert "Please enter your name." in html
+    assert 'value="pieter@example.org"' in html
+    assert (
+        "frame-ancestors 'self' https://amnesty.example"
+        in answer.headers["Content-Security-Policy"]
+    )
+    assert nothing_written()
+
+
+def test_a_closed_petition_takes_no_embedded_signature(client: FlaskClient) -> None:
+    petition = closed_petition()
+    add_partner(petition, "Amnesty Netherlands", "amnesty-nl", [PARTNER_ORIGIN])
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket})
+
+    assert answer.status_code == 409
+    assert nothing_written()
+
+
+def test_the_cli_registers_a_partner(runner: FlaskCliRunner) -> None:
+    petition = open_petition()
+
+    result = runner.invoke(
+        args=[
+            "partner",
+            "add",
+            petition.slug,
+            "--code",
+            "amnesty-nl",
+            "--name",
+            "Amnesty NL",
+            "--origin",
+            "https://AMNESTY.nl/",
+            "--origin",
+            "https://www.amnesty.nl",
+        ]
+    )
+    again = runner.invoke(
+        args=[
+            "partner",
+            "add",
+            petition.slug,
+            "--code",
+            "amnesty-nl",
+            "--name",
+            "Amnesty NL",
+            "--origin",
+            "https://amnesty.nl",
+        ]
+    )
+    bad = runner.invoke(
+        args=[
+            "partner",
+            "add",
+            petition.slug,
+            "--code",
+            "x",
+            "--name",
+            "X",
+            "--origin",
+            "https://amnesty.nl/some/page",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    partner = db.session.execute(select(Partner)).scalar_one()
+    assert partner.origins == ("https://amnesty.nl", "https://www.amnesty.nl")
+    assert again.exit_code != 0
+    assert "already used on this petition" in again.output
+    assert bad.exit_code != 0
+    assert "has more than an origin" in bad.output
+
+
+def test_embed_js_is_served_to_any_site(client: FlaskClient) -> None:
+    answer = client.get("/embed.js")
+
+    assert answer.status_code == 200
+    assert "javascript" in answer.mimetype
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    # Size messages are taken only from our own frame and origin.
+    assert "event.origin !== base.origin" in answer.get_data(as_text=True)
+
+
+def test_the_organizer_page_shows_snippets_and_a_preview(
+    organizer_browser: OrganizerBrowser, client: FlaskClient
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+    page = f"/organizer/petitions/{petition.slug}/partners/"
+
+    added = organizer_browser.post(
+        page,
+        {
+            "name": "Amnesty Netherlands",
+            "code": "amnesty-nl",
+            "origins": "https://amnesty.nl\nhttps://www.amnesty.nl",
+        },
+        page=page,
+    )
+    refused = organizer_browser.post(
+        page, {"name": "Bad", "code": "bad", "origins": "not an origin"}, page=page
+    )
+
+    assert added.status_code == 303
+    html = client.get(page).get_data(as_text=True)
+    assert (
+        f'&lt;script src="http://localhost/embed.js" data-petition="{petition.slug}" '
+        'data-partner="amnesty-nl" async&gt;&lt;/script&gt;' in html
+    )
+    assert f'src="/embed/{petition.slug}?partner=amnesty-nl"' in html
+    assert f"/badge/{petition.slug}.svg" in html
+    assert refused.status_code == 422
+    assert "is not an origin like https://amnesty.nl" in refused.get_data(as_text=True)
+    assert len(db.session.execute(select(Partner)).all()) == 1
