@@ -7,8 +7,11 @@ export PORT
 FLASK  := $(BIN)/flask --app wsgi
 
 # Debian packages the test suite drives: Chromium for browser journeys; DejaVu (main PDF
-# font), FreeFont (Indic, Thai, Ethiopic…) and WenQuanYi Zen Hei (CJK) for PDF bundles.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-freefont-ttf fonts-wqy-zenhei
+# font), FreeFont (Indic, Thai, Ethiopic…) and WenQuanYi Zen Hei (CJK) for PDF bundles;
+# PostgreSQL and Redis servers (started by the tests themselves on free loopback ports);
+# wrk for the benchmarks' HTTP load.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-freefont-ttf fonts-wqy-zenhei \
+	postgresql redis-server wrk
 
 .PHONY: run test bench lint typecheck system-deps messages translations clean
 
@@ -54,9 +57,11 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-## test: lint, type-check and run the whole suite
+## test: lint, type-check and run the whole suite twice: on SQLite with in-memory limits, then
+## on real PostgreSQL and Redis servers that the suite starts on loopback and stops again
 test: system-deps $(VENV)/.installed-dev lint typecheck
-	$(BIN)/pytest
+	PETITIONS_TEST_BACKEND=sqlite $(BIN)/pytest
+	PETITIONS_TEST_BACKEND=postgres $(BIN)/pytest
 
 ## bench: measure bundle printing and CSV export (seconds, peak memory); see README
 bench: system-deps $(VENV)/.installed-dev

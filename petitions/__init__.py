@@ -87,6 +87,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         resources={r"/api/v1/*": {"origins": "*"}, r"/badge/*": {"origins": "*"}},
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag"],
+        # "*" rather than the caller's origin: one cached copy serves every partner site.
+        send_wildcard=True,
         supports_credentials=False,
     )
     login_manager.init_app(app)

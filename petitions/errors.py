@@ -43,11 +43,16 @@ def _render(status: int, fallback: str) -> tuple[Response | str, int]:
     return render_template("errors/error.html", heading=heading, message=message), status
 
 
-def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+def handle_http_error(
+    error: HTTPException,
+) -> tuple[Response | str, int, dict[str, str]] | HTTPException:
     """Answer an HTTP error with a page (or JSON under /api) that says what to do."""
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code, error.description or "")
+    body, status = _render(error.code, error.description or "")
+    # Keep what the error itself must say, e.g. the Allow header of a 405.
+    headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    return body, status, headers
 
 
 def handle_unexpected(error: Exception) -> tuple[Response | str, int]:

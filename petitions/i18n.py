@@ -9,6 +9,9 @@ from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
+#: Blueprints whose answers shared caches may keep: they never read the session.
+_SHARED_BY_CACHES = frozenset({"api", "counting"})
+
 
 def select_locale() -> str:
     """Pick the visitor's language: ?lang=, then the one chosen earlier, then the browser's."""
@@ -22,6 +25,10 @@ def select_locale() -> str:
         if request.blueprint != "embeds":
             session["lang"] = requested
         return requested
+    if request.blueprint in _SHARED_BY_CACHES:
+        # Cached for everybody (ETag, public max-age): reading the session would make every
+        # answer vary by cookie.
+        return request.accept_languages.best_match(supported) or supported[0]
     remembered = session.get("lang")
     if remembered in supported:
         return str(remembered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ os.environ.pop("MAIL_URL", None)
 from petitions import create_app  # noqa: E402
 from petitions.extensions import db  # noqa: E402
 from petitions.mail.worker import drain_once  # noqa: E402
+from tests.servers import PostgresServer, RedisServer  # noqa: E402
 
 
 def free_port() -> int:
@@ -146,28 +148,116 @@ def smtp() -> Iterator[SmtpServer]:
 # --- the app ------------------------------------------------------------------------------
 
 
+#: Which real back ends the suite runs on: "sqlite" (SQLite files, in-memory limits) or
+#: "postgres" (a PostgreSQL server and a Redis server, started here). `make test` runs both.
+BACKEND = os.environ.get("PETITIONS_TEST_BACKEND", "sqlite")
+
+
+class Backend:
+    """Hands each test a freshly migrated database of the chosen kind, and shared stores."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.counter = itertools.count(1)
+        self.postgres: PostgresServer | None = None
+        self.redis: RedisServer | None = None
+
+    @property
+    def name(self) -> str:
+        return "postgres" if self.postgres is not None else "sqlite"
+
+    def start(self) -> None:
+        if BACKEND == "postgres":
+            self.postgres = PostgresServer()
+            self.postgres.start()
+            self.redis = RedisServer()
+            self.redis.start()
+            self.postgres.psql("CREATE DATABASE petitions_template")
+            self._migrate(self.postgres.url("petitions_template"))
+        elif BACKEND == "sqlite":
+            self._migrate(f"sqlite:///{self.root / 'template.sqlite'}")
+        else:
+            raise RuntimeError(
+                f"PETITIONS_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}"
+            )
+
+    def _migrate(self, url: str) -> None:
+        import flask_migrate
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+
+    def new_database(self, tmp_path: Path) -> str:
+        """Return the URL of a new database built by the real migrations."""
+        if self.postgres is None:
+            path = tmp_path / f"petitions-{next(self.counter)}.sqlite"
+            shutil.copy(self.root / "template.sqlite", path)
+            return f"sqlite:///{path}"
+        name = f"test_{next(self.counter)}"
+        self.postgres.psql(f"CREATE DATABASE {name} TEMPLATE petitions_template")
+        return self.postgres.url(name)
+
+    def empty_database(self, tmp_path: Path) -> str:
+        """Return the URL of a new, empty database (for tests that run the migrations)."""
+        if self.postgres is None:
+            return f"sqlite:///{tmp_path / f'empty-{next(self.counter)}.sqlite'}"
+        name = f"empty_{next(self.counter)}"
+        self.postgres.psql(f"CREATE DATABASE {name}")
+        return self.postgres.url(name)
+
+    def drop_database(self, url: str) -> None:
+        if self.postgres is not None:
+            name = url.rsplit("/", 1)[-1]
+            self.postgres.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def stores(self) -> dict[str, Any]:
+        """Configuration for the rate-limit store and the count cache."""
+        if self.redis is None:
+            return {"RATELIMIT_STORAGE_URI": "memory://", "CACHE_TYPE": "SimpleCache"}
+        import redis
+
+        redis.Redis.from_url(self.redis.url).flushall()  # no limit or count leaks between tests
+        return {
+            "RATELIMIT_STORAGE_URI": self.redis.url,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": self.redis.url,
+        }
+
+    def stop(self) -> None:
+        if self.redis is not None:
+            self.redis.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the real migrations once into a template SQLite file that each test copies."""
-    import flask_migrate
-
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.engine.dispose()
-    return path
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    chosen = Backend(tmp_path_factory.mktemp("backend"))
+    try:
+        chosen.start()
+        yield chosen
+    finally:
+        chosen.stop()
 
 
-def settings_for(database: Path, smtp: SmtpServer, tmp_path: Path) -> dict[str, Any]:
+@pytest.fixture
+def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    """A freshly migrated database for this test alone."""
+    url = backend.new_database(tmp_path)
+    yield url
+    backend.drop_database(url)
+
+
+def settings_for(database_url: str, smtp: SmtpServer, tmp_path: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_URL": smtp.url,
         "MAIL_FROM": "Petitions <petitions@example.org>",
         "BASE_URL": "http://localhost",
         "EMAIL_CHECK_DELIVERABILITY": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
         "OUTBOX_RETRY_BASE_SECONDS": 0,
         "MAIL_TIMEOUT_SECONDS": 5,
         "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
@@ -182,14 +272,15 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def app(
-    migrated_database: Path,
+    backend: Backend,
+    database_url: str,
     smtp: SmtpServer,
     tmp_path: Path,
     config_overrides: dict[str, Any],
 ) -> Iterator[Flask]:
-    database = tmp_path / "petitions.sqlite"
-    shutil.copy(migrated_database, database)
-    application = create_app({**settings_for(database, smtp, tmp_path), **config_overrides})
+    application = create_app(
+        {**settings_for(database_url, smtp, tmp_path), **backend.stores(), **config_overrides}
+    )
     with application.app_context():
         yield application
         db.session.remove()

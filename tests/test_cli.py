@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Backend
+
 BIN = Path(sys.executable).parent
 
 
-def run(command: list[str], database: Path) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], database: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database,
         "SECRET_KEY": "cli-test-secret",
     }
     return subprocess.run(
@@ -33,9 +35,9 @@ def run(command: list[str], database: Path) -> subprocess.CompletedProcess[str]:
     "prefix", [[str(BIN / "petitions")], [str(BIN / "flask"), "--app", "wsgi"]]
 )
 def test_migrate_load_demo_and_drain_from_the_command_line(
-    prefix: list[str], tmp_path: Path
+    prefix: list[str], backend: Backend, tmp_path: Path
 ) -> None:
-    database = tmp_path / "cli.sqlite"
+    database = backend.empty_database(tmp_path)
 
     assert run([*prefix, "db", "upgrade"], database).returncode == 0
     first = run([*prefix, "demo-data"], database)

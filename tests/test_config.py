@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,17 +113,15 @@ def test_production_refuses_to_start_without_a_mail_server(
 
 @pytest.fixture
 def production_app(
-    monkeypatch: pytest.MonkeyPatch, migrated_database: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
 ) -> Iterator[Flask]:
     """The app as PETITIONS_ENV=production builds it."""
     monkeypatch.setenv("PETITIONS_ENV", "production")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
-    database = tmp_path / "production.sqlite"
-    shutil.copy(migrated_database, database)
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
         }
     )

@@ -11,10 +11,11 @@ from sqlalchemy import inspect
 
 from petitions import create_app
 from petitions.extensions import db
+from tests.conftest import Backend
 
 
-def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+def test_migrations_build_exactly_the_models_schema(backend: Backend, tmp_path: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": backend.empty_database(tmp_path)})
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:

@@ -17,11 +17,19 @@ PURPOSE = "petitions.embeds.sign"
 
 
 class TicketInvalid(Exception):
-    """The ticket was forged, changed, made for another form, or is too old."""
+    """The ticket was forged, changed, made for another form, or is too old.
 
-    def __init__(self, expired: bool = False) -> None:
+    A genuine but stale ticket still says where the form was shown, so the form can be shown
+    again in the same place.
+    """
+
+    def __init__(
+        self, expired: bool = False, parent_origin: str | None = None, return_url: str | None = None
+    ) -> None:
         super().__init__("expired" if expired else "invalid")
         self.expired = expired
+        self.parent_origin = parent_origin
+        self.return_url = return_url
 
 
 @dataclass(frozen=True)
@@ -46,24 +54,37 @@ def issue(
     )
 
 
+def _made_for(payload: object, petition_id: int, partner_code: str) -> bool:
+    return (
+        isinstance(payload, dict)
+        and payload.get("p") == petition_id
+        and payload.get("c") == partner_code
+    )
+
+
 def read(token: str, petition_id: int, partner_code: str) -> Ticket:
     """Return the ticket if it is genuine, fresh enough and made for this petition and partner.
 
     :raises TicketInvalid: otherwise (``expired`` tells a stale form from a forged one).
     """
+    serializer = _serializer()
     try:
-        payload, issued = _serializer().loads(
+        payload, issued = serializer.loads(
             token, max_age=current_app.config["EMBED_TICKET_MAX_AGE"], return_timestamp=True
         )
-    except SignatureExpired:
-        raise TicketInvalid(expired=True) from None
+    except SignatureExpired as expired:
+        stale = serializer.load_payload(expired.payload) if expired.payload else None
+        if not isinstance(stale, dict) or not _made_for(stale, petition_id, partner_code):
+            raise TicketInvalid() from None
+        origin, page = stale.get("o"), stale.get("r")
+        raise TicketInvalid(
+            expired=True,
+            parent_origin=origin if isinstance(origin, str) else None,
+            return_url=page if isinstance(page, str) else None,
+        ) from None
     except BadSignature:
         raise TicketInvalid() from None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("p") != petition_id
-        or payload.get("c") != partner_code
-    ):
+    if not _made_for(payload, petition_id, partner_code):
         raise TicketInvalid()
     origin, page = payload.get("o"), payload.get("r")
     return Ticket(

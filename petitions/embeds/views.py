@@ -120,7 +120,9 @@ def sign(slug: str) -> ResponseReturnValue:
             if invalid.expired
             else _("This form could not be checked. Please send it again.")
         )
-        return _render_form(petition, partner, form, None, None, status=400, notice=message)
+        return _render_form(
+            petition, partner, form, invalid.parent_origin, invalid.return_url, 400, message
+        )
     if not _same_site_request(partner):
         return _render_form(
             petition,

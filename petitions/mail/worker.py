@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -42,40 +42,71 @@ class DrainReport:
     failed: int = 0
 
 
-def _due_ids(now: dt.datetime) -> Sequence[int]:
-    return (
-        db.session.execute(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+def _due(now: dt.datetime, exclude: set[int]) -> list[Any]:
+    conditions = [
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    ]
+    if exclude:
+        conditions.append(OutboxMessage.id.not_in(exclude))
+    return conditions
+
+
+def _claim_batch(now: dt.datetime, exclude: set[int]) -> list[int]:
+    """Claim up to BATCH_SIZE due messages for this worker and return their ids.
+
+    :param exclude: messages this drain already tried (a failure retried at once would loop).
+    """
+    claim_until = now + dt.timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+    candidates = (
+        select(OutboxMessage.id)
+        .where(*_due(now, exclude))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(BATCH_SIZE)
+    )
+    if db.engine.dialect.name == "postgresql":
+        # Rows another worker is claiming right now are skipped, not waited for: several
+        # workers each take a different batch.
+        claimed = list(
+            db.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(
+                        candidates.with_for_update(skip_locked=True).scalar_subquery()
+                    )
+                )
+                .values(claimed_until=claim_until)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            ).scalars()
+        )
+    else:
+        # SQLite has one writer at a time; each conditional UPDATE claims a row atomically.
+        claimed = []
+        for message_id in db.session.execute(candidates).scalars().all():
+            result = db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, *_due(now, exclude))
+                .values(claimed_until=claim_until)
+                .execution_options(synchronize_session=False)
             )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(BATCH_SIZE)
-        )
-        .scalars()
-        .all()
-    )
-
-
-def _claim(message_id: int, now: dt.datetime) -> OutboxMessage | None:
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .values(
-            claimed_until=now + dt.timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
-        )
-        .execution_options(synchronize_session=False)
-    )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(message_id)
     db.session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None  # another worker was quicker, or the signer withdrew meanwhile
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return sorted(claimed)
+
+
+def _release(message_ids: list[int]) -> None:
+    """Give back claimed messages this worker will not send (it was asked to stop)."""
+    if message_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -138,16 +169,16 @@ def drain_once(
     report = DrainReport()
     tried: set[int] = set()
     while True:
-        due = [message_id for message_id in _due_ids(utcnow()) if message_id not in tried]
-        db.session.rollback()
-        if not due:
+        claimed = _claim_batch(utcnow(), tried)
+        if not claimed:
             return report
-        for message_id in due:
+        tried.update(claimed)
+        for index, message_id in enumerate(claimed):
             if stop is not None and stop.is_set():
+                _release(claimed[index:])
                 return report
-            tried.add(message_id)
-            row = _claim(message_id, utcnow())
-            if row is not None:
+            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            if row is not None:  # None: withdrawn meanwhile, and its mail erased with it
                 _deliver(row, transport, report)
 
 

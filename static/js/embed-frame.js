@@ -5,7 +5,9 @@
   if (!parentOrigin || window.parent === window) return;
   var last = 0;
   function report() {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The content's own height: scrollHeight never drops below the frame's current height,
+    // so after signing the frame could grow but never shrink back.
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     // The exact origin, never "*": the height goes only to the page that was allowed to frame us.

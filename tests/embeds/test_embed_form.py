@@ -331,3 +331,18 @@ def test_the_organizer_page_shows_snippets_and_a_preview(
     assert refused.status_code == 422
     assert "is not an origin like https://amnesty.nl" in refused.get_data(as_text=True)
     assert len(db.session.execute(select(Partner)).all()) == 1
+
+
+def test_an_expired_form_is_shown_again_where_it_was(
+    client: FlaskClient, petition: Petition
+) -> None:
+    answer = post(
+        client, petition, {**signer(), "ticket": backdated(petition.id, "amnesty-nl", 3 * 3600)}
+    )
+
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    # Still reports its height to the partner's page, and the fresh ticket keeps the way back.
+    assert f'data-parent-origin="{PARTNER_ORIGIN}"' in html
+    fresh = post(client, petition, {**signer(), "ticket": ticket_of(html)})
+    assert fresh.status_code == 422, "too fast: the fresh ticket was just issued"

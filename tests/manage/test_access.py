@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from werkzeug.security import generate_password_hash
 
 from petitions.accounts import services as account_services
@@ -293,9 +293,7 @@ def _build_world() -> World:
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, read through a fresh connection (no session cache)."""
     with db.engine.connect() as connection:
-        tables = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ).scalars()
+        tables = sorted(inspect(connection).get_table_names())
         return {
             table: [
                 tuple(row)
