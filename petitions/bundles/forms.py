@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from petitions.forms import Form
 from petitions.i18n import country_choices
 
 
@@ -16,7 +16,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class BundleForm(FlaskForm):
+class BundleForm(Form):
     recipient_name = StringField(
         _l("Recipient"),
         filters=[_strip],
@@ -32,7 +32,7 @@ class BundleForm(FlaskForm):
         self.countries.choices = country_choices()
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     bundle_id = SelectField(_l("Bundle delivered"), coerce=int)
     recipient = StringField(
         _l("Received by"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from petitions.cases.models import CaseStatus
+from petitions.forms import Form
 from petitions.i18n import country_choices
 
 _SLUG = Regexp(
@@ -22,7 +22,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     slug = StringField(
         _l("Address (slug)"),
         filters=[_strip],
@@ -65,7 +65,7 @@ class CaseForm(FlaskForm):
         ]
 
 
-class TimelineEntryForm(FlaskForm):
+class TimelineEntryForm(Form):
     happened_on = DateField(
         _l("Date"), validators=[DataRequired(_l("Please enter the date as YYYY-MM-DD."))]
     )
@@ -86,7 +86,7 @@ class TimelineEntryForm(FlaskForm):
     )
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     slug = StringField(
         _l("Address (slug)"),
         filters=[_strip],
@@ -125,7 +125,7 @@ class PetitionForm(FlaskForm):
     )
 
 
-class AssignOrganizerForm(FlaskForm):
+class AssignOrganizerForm(Form):
     email = StringField(
         _l("Organizer's email"),
         filters=[_strip],

@@ -68,6 +68,13 @@ def petition_by_slug(slug: str) -> Petition | None:
     return db.session.execute(select(Petition).where(Petition.slug == slug)).scalar_one_or_none()
 
 
+def petition_to_sign(slug: str) -> Petition | None:
+    """Return an open or closed petition by slug, loading only the petition (the sign path)."""
+    return db.session.execute(
+        select(Petition).where(Petition.slug == slug, Petition.status.in_(PUBLIC_STATUSES))
+    ).scalar_one_or_none()
+
+
 def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signature]:
     """Return the latest confirmed signatures; callers show names only where consented."""
     return (

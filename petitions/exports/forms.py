@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField
 from wtforms.validators import Optional, ValidationError
 
+from petitions.forms import Form
 from petitions.i18n import country_choices
 
 
-class ExportFilterForm(FlaskForm):
+class ExportFilterForm(Form):
     class Meta:
         csrf = False
 

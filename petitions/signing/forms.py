@@ -9,10 +9,10 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from petitions.forms import Form
 from petitions.i18n import COUNTRY_CODES, country_choices
 
 #: ?ref= and partner codes: short, URL-safe words.
@@ -42,7 +42,7 @@ def _has_control_characters(value: str, allow_newlines: bool) -> bool:
 class SingleLine:
     """Refuse control characters and line breaks, which have no place in a name or a city."""
 
-    def __call__(self, form: FlaskForm, field: Any) -> None:
+    def __call__(self, form: Form, field: Any) -> None:
         if field.data and _has_control_characters(field.data, allow_newlines=False):
             raise ValidationError(_l("Please use letters, spaces and punctuation only."))
 
@@ -50,7 +50,7 @@ class SingleLine:
 class MultiLine:
     """Refuse control characters but keep line breaks."""
 
-    def __call__(self, form: FlaskForm, field: Any) -> None:
+    def __call__(self, form: Form, field: Any) -> None:
         if field.data and _has_control_characters(field.data, allow_newlines=True):
             raise ValidationError(_l("Please remove the special characters from your comment."))
 
@@ -58,7 +58,7 @@ class MultiLine:
 class DeliverableEmail:
     """Check an address with email-validator and keep its normalised form on the field."""
 
-    def __call__(self, form: FlaskForm, field: Any) -> None:
+    def __call__(self, form: Form, field: Any) -> None:
         if not field.data:
             return
         if _has_control_characters(field.data, allow_newlines=False):
@@ -75,7 +75,7 @@ class DeliverableEmail:
         field.data = checked.normalized
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     full_name = StringField(
         _l("Full name"),
         filters=[_tidy],
@@ -138,7 +138,7 @@ class SignForm(FlaskForm):
         return value if SOURCE_PATTERN.fullmatch(value) else None
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form with only a CSRF token and a submit button.
 
     Mail scanners follow links with GET; only a person pressing the button POSTs.

@@ -124,6 +124,8 @@ def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutc
         raise PetitionNotOpen()
     normalized = normalize_email(details.email)
     now = utcnow()
+    # Counted before the insert so a new signature's first mail needs no second statement.
+    mail_allowed = allow_mail_to(normalized)
     signature = Signature(
         petition=petition,
         full_name=details.full_name,
@@ -139,6 +141,8 @@ def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutc
         return_url=details.return_url,
         ip_hash=keyed_hash(client_ip, "client-ip") if client_ip else None,
         created_at=now,
+        mails_sent=1 if mail_allowed else 0,
+        last_mail_at=now if mail_allowed else None,
     )
     db.session.add(signature)
     try:
@@ -147,19 +151,20 @@ def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutc
         # The address has signed this petition before (or is signing it right now in another
         # request): the unique constraint is the arbiter, and the answer stays the same.
         db.session.rollback()
-        return _sign_again(petition.id, normalized, now)
+        return _sign_again(petition.id, normalized, now, mail_allowed)
 
-    if allow_mail_to(normalized) and _reserve_mail(signature.id, now, respect_interval=False):
+    if mail_allowed:
         messages.queue(messages.confirmation_for_signer(signature), signature)
-        outcome = SignOutcome.NEW
-    else:
-        outcome = SignOutcome.MAIL_HELD_BACK
+    outcome = SignOutcome.NEW if mail_allowed else SignOutcome.MAIL_HELD_BACK
+    signature_id, slug = signature.id, petition.slug  # read before the commit expires them
     db.session.commit()
-    log.info("signature %s on petition %s: %s", signature.id, petition.slug, outcome.value)
+    log.info("signature %s on petition %s: %s", signature_id, slug, outcome.value)
     return outcome
 
 
-def _sign_again(petition_id: int, normalized: str, now: dt.datetime) -> SignOutcome:
+def _sign_again(
+    petition_id: int, normalized: str, now: dt.datetime, mail_allowed: bool
+) -> SignOutcome:
     existing = db.session.execute(
         select(Signature).where(
             Signature.petition_id == petition_id, Signature.email_normalized == normalized
@@ -168,7 +173,7 @@ def _sign_again(petition_id: int, normalized: str, now: dt.datetime) -> SignOutc
     if existing is None:
         # Withdrawn in between: the signer may simply try again.
         return SignOutcome.MAIL_HELD_BACK
-    if not (allow_mail_to(normalized) and _reserve_mail(existing.id, now, respect_interval=True)):
+    if not (mail_allowed and _reserve_mail(existing.id, now, respect_interval=True)):
         db.session.rollback()
         return SignOutcome.MAIL_HELD_BACK
     if existing.state is SignatureState.PENDING:
@@ -177,8 +182,9 @@ def _sign_again(petition_id: int, normalized: str, now: dt.datetime) -> SignOutc
     else:
         messages.queue(messages.already_signed_for_signer(existing), existing)
         outcome = SignOutcome.ALREADY_SIGNED_NOTED
+    existing_id = existing.id
     db.session.commit()
-    log.info("signature %s signed again: %s", existing.id, outcome.value)
+    log.info("signature %s signed again: %s", existing_id, outcome.value)
     return outcome
 
 

@@ -28,7 +28,7 @@ bp = Blueprint("signing", __name__)
 @sign_per_ip
 def sign(slug: str) -> Response | tuple[str, int]:
     """Take a signature; on success send the signer to "check your inbox"."""
-    petition = cases.public_petition(slug) or abort(404)
+    petition = cases.petition_to_sign(slug) or abort(404)
     if not petition.is_open:
         return render_template("signing/closed.html", petition=petition), 409
     form = SignForm()
