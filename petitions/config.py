@@ -93,6 +93,16 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
             "smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465."
         )
 
+    claim_seconds = _env_int("OUTBOX_CLAIM_SECONDS", 300)
+    mail_timeout = _env_int("MAIL_TIMEOUT_SECONDS", 20)
+    if mail_timeout >= claim_seconds:
+        # A worker renews its claim on a mail just before sending it; the send must end before
+        # the claim lapses, or another worker could take the same mail over and send it too.
+        raise ConfigError(
+            f"OUTBOX_CLAIM_SECONDS ({claim_seconds}) must be longer than MAIL_TIMEOUT_SECONDS "
+            f"({mail_timeout})."
+        )
+
     return {
         #: "production" or "development"; development enables /dev/mailbox.
         "PETITIONS_ENV": "production" if production else "development",
@@ -136,9 +146,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Longest delay between retries.
         "OUTBOX_RETRY_MAX_SECONDS": _env_int("OUTBOX_RETRY_MAX_SECONDS", 3600),
         #: Seconds a worker may hold a claimed message before another worker takes it over.
-        "OUTBOX_CLAIM_SECONDS": _env_int("OUTBOX_CLAIM_SECONDS", 300),
+        "OUTBOX_CLAIM_SECONDS": claim_seconds,
         #: Seconds to wait for the SMTP server before calling the attempt failed.
-        "MAIL_TIMEOUT_SECONDS": _env_int("MAIL_TIMEOUT_SECONDS", 20),
+        "MAIL_TIMEOUT_SECONDS": mail_timeout,
         #: Cookies only over HTTPS, and HTTPS redirects, in production.
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -263,3 +263,11 @@ def test_the_demo_petition_can_be_signed(
     assert "Please confirm your signature: Free Ales Bialiatski" in text(
         client.get("/dev/mailbox/")
     )
+
+
+def test_a_claim_shorter_than_a_send_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTBOX_CLAIM_SECONDS", "10")
+    monkeypatch.setenv("MAIL_TIMEOUT_SECONDS", "20")
+
+    with pytest.raises(ConfigError, match=r"OUTBOX_CLAIM_SECONDS \(10\) must be longer"):
+        create_app()

@@ -90,5 +90,9 @@ def conditional_response(found: PublicCount, render: Callable[[], Response]) -> 
 
 
 def forget(slug: str) -> None:
-    """Drop a petition's cached numbers in this process (others expire within the cache time)."""
+    """Drop a petition's cached numbers (in Redis for all instances; SimpleCache: this process).
+
+    A reader that computed the numbers just before the commit may still store the old ones
+    after this; they expire within COUNT_CACHE_SECONDS, the staleness the API documents.
+    """
     cache.delete_many(_key(slug), "open-petitions")

@@ -53,12 +53,17 @@ def _due(now: dt.datetime, exclude: set[int]) -> list[Any]:
     return conditions
 
 
-def _claim_batch(now: dt.datetime, exclude: set[int]) -> list[int]:
-    """Claim up to BATCH_SIZE due messages for this worker and return their ids.
+def _claim_expiry(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+
+
+def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.datetime]:
+    """Claim up to BATCH_SIZE due messages for this worker.
 
     :param exclude: messages this drain already tried (a failure retried at once would loop).
+    :returns: the claimed ids, and the claim's expiry, which also tells this claim from others.
     """
-    claim_until = now + dt.timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+    claim_until = _claim_expiry(now)
     candidates = (
         select(OutboxMessage.id)
         .where(*_due(now, exclude))
@@ -94,15 +99,40 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> list[int]:
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 claimed.append(message_id)
     db.session.commit()
-    return sorted(claimed)
+    return sorted(claimed), claim_until
 
 
-def _release(message_ids: list[int]) -> None:
+def _renew(message_id: int, ours: dt.datetime) -> bool:
+    """Renew this worker's claim on a message just before sending it; False if it was lost.
+
+    A long batch can outlast its claim: another worker may then have taken over the tail and
+    even sent it. Only a message still pending and still under our claim is sent, and its claim
+    is renewed for the duration of this one send (MAIL_TIMEOUT_SECONDS < OUTBOX_CLAIM_SECONDS).
+    """
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.claimed_until == ours,
+        )
+        .values(claimed_until=_claim_expiry(utcnow()))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _release(message_ids: list[int], ours: dt.datetime) -> None:
     """Give back claimed messages this worker will not send (it was asked to stop)."""
     if message_ids:
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+            .where(
+                OutboxMessage.id.in_(message_ids),
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.claimed_until == ours,
+            )
             .values(claimed_until=None)
             .execution_options(synchronize_session=False)
         )
@@ -169,16 +199,18 @@ def drain_once(
     report = DrainReport()
     tried: set[int] = set()
     while True:
-        claimed = _claim_batch(utcnow(), tried)
+        claimed, ours = _claim_batch(utcnow(), tried)
         if not claimed:
             return report
         tried.update(claimed)
         for index, message_id in enumerate(claimed):
             if stop is not None and stop.is_set():
-                _release(claimed[index:])
+                _release(claimed[index:], ours)
                 return report
+            if not _renew(message_id, ours):
+                continue  # withdrawn meanwhile, or taken over by another worker
             row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            if row is not None:  # None: withdrawn meanwhile, and its mail erased with it
+            if row is not None:
                 _deliver(row, transport, report)
 
 

@@ -1,0 +1,609 @@
+"""Several real processes over one PostgreSQL and one Redis, as in a deployment on two machines.
+
+Two gunicorn instances (two sync workers each) share the database, the rate-limit store and the
+count cache; several `flask outbox send` workers share the outbox. Everything runs on loopback,
+every wait is bounded (tests/instances_helpers.py), and every process started here is stopped by
+its own id when the test ends, passed or failed.
+
+Only meaningful with real shared stores: SQLite and in-memory limits are per machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import requests
+from aiosmtpd.controller import Controller
+from flask import Flask
+
+from petitions import create_app
+from petitions.cases.models import Petition
+from petitions.clock import utcnow
+from petitions.extensions import db
+from petitions.mail import messages
+from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.signing.models import Signature, SignatureState
+from petitions.signing.tokens import confirm_token, withdraw_token
+from tests.conftest import (
+    BACKEND,
+    VALID_SIGNER,
+    Backend,
+    SmtpServer,
+    _Handler,
+    csrf_token,
+    free_port,
+)
+from tests.factories import open_petition, pending_signature
+from tests.instances_helpers import (
+    HTTP_TIMEOUT,
+    AppInstance,
+    OutboxWorkerProcess,
+    clean_environment,
+    count_in_api,
+    count_on_page,
+    wait_for,
+    wait_healthy,
+)
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "postgres",
+    reason="needs PostgreSQL and Redis shared by several processes "
+    "(run with PETITIONS_TEST_BACKEND=postgres)",
+)
+
+#: Threads pressing links at once; the four gunicorn workers queue the rest.
+THREADS = 16
+
+
+# --- starting processes -------------------------------------------------------------------
+
+
+def instance_environment(
+    app: Flask, backend: Backend, smtp: SmtpServer, **settings: str
+) -> dict[str, str]:
+    """The environment of an app instance on the test's database and the shared Redis."""
+    assert backend.redis is not None
+    return clean_environment(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        RATELIMIT_STORAGE_URI=backend.redis.url,
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL=backend.redis.url,
+        SECRET_KEY=app.config["SECRET_KEY"],
+        MAIL_URL=smtp.url,
+        EMAIL_CHECK_DELIVERABILITY="false",
+        GUNICORN_ACCESS_LOG="0",
+        **settings,
+    )
+
+
+def worker_environment(app: Flask, mail_url: str, **settings: str) -> dict[str, str]:
+    """The environment of an outbox worker on the test's database and the given SMTP server."""
+    return clean_environment(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY=app.config["SECRET_KEY"],
+        MAIL_URL=mail_url,
+        MAIL_FROM=app.config["MAIL_FROM"],
+        BASE_URL=app.config["BASE_URL"],
+        EMAIL_CHECK_DELIVERABILITY="false",
+        OUTBOX_POLL_SECONDS="1",
+        OUTBOX_RETRY_BASE_SECONDS="0",
+        **{"MAIL_TIMEOUT_SECONDS": "5", **settings},
+    )
+
+
+@pytest.fixture
+def two_instances(
+    app: Flask, backend: Backend, smtp: SmtpServer, tmp_path: Path
+) -> Iterator[Callable[..., tuple[AppInstance, AppInstance]]]:
+    """Start two gunicorn instances "on two machines" with the given settings; stop them after."""
+    started: list[AppInstance] = []
+
+    def start(**settings: str) -> tuple[AppInstance, AppInstance]:
+        environment = instance_environment(app, backend, smtp, **settings)
+        for name in ("A", "B"):
+            started.append(
+                AppInstance(
+                    f"instance {name}",
+                    free_port(),
+                    2,
+                    environment,
+                    tmp_path / f"gunicorn-{name}.log",
+                )
+            )
+        first, second = started[-2:]
+        wait_healthy([first, second])
+        return first, second
+
+    yield start
+    for instance in started:
+        instance.close()
+
+
+@pytest.fixture
+def start_worker(app: Flask, tmp_path: Path) -> Iterator[Callable[..., OutboxWorkerProcess]]:
+    """Start `flask outbox send` processes (not waiting for them); all are stopped after."""
+    started: list[OutboxWorkerProcess] = []
+
+    def start(mail_url: str, **settings: str) -> OutboxWorkerProcess:
+        number = len(started) + 1
+        worker = OutboxWorkerProcess(
+            f"worker {number}",
+            worker_environment(app, mail_url, **settings),
+            tmp_path / f"worker-{number}.log",
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.close(grace=5)
+
+
+# --- reading the database afresh ---------------------------------------------------------
+
+
+def outbox() -> list[OutboxMessage]:
+    db.session.rollback()
+    return list(
+        db.session.execute(
+            db.select(OutboxMessage)
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        ).scalars()
+    )
+
+
+def states(petition_id: int) -> Counter[SignatureState]:
+    db.session.rollback()
+    return Counter(
+        db.session.execute(
+            db.select(Signature.state).where(Signature.petition_id == petition_id)
+        ).scalars()
+    )
+
+
+def counted(petition_id: int) -> int:
+    db.session.rollback()
+    return int(
+        db.session.execute(
+            db.select(Petition.signature_count).where(Petition.id == petition_id)
+        ).scalar_one()
+    )
+
+
+def queue_confirmations(app: Flask, petition: Petition, how_many: int) -> list[str]:
+    """Queue confirmation mails for new pending signatures; return their Message-IDs."""
+    with app.test_request_context():
+        for _ in range(how_many):
+            signature = pending_signature(petition)
+            messages.queue(messages.confirmation_for_signer(signature), signature)
+        db.session.commit()
+    ids = [row.message_id for row in outbox()]
+    assert len(ids) == how_many
+    return ids
+
+
+# --- acting over HTTP ----------------------------------------------------------------------
+
+
+def sign(page_from: AppInstance, post_to: AppInstance, slug: str, email: str) -> requests.Response:
+    """Open the petition on one instance and sign on another, as one browser behind a balancer.
+
+    The session cookie and its CSRF token are signed with the shared SECRET_KEY, so either
+    instance accepts what the other issued.
+    """
+    with requests.Session() as browser:
+        page = browser.get(f"{page_from.url}/p/{slug}", timeout=HTTP_TIMEOUT)
+        assert page.status_code == 200, page.status_code
+        data = {**VALID_SIGNER, "email": email, "csrf_token": csrf_token(page.text)}
+        return browser.post(
+            f"{post_to.url}/p/{slug}/sign", data=data, allow_redirects=False, timeout=HTTP_TIMEOUT
+        )
+
+
+@dataclass
+class Press:
+    """One person pressing one link's button in a fresh browser, on one instance."""
+
+    kind: str  # "confirm" or "withdraw"
+    signature_id: int
+    url: str
+    session: requests.Session | None = None
+    token: str | None = None
+    status: int | None = None
+    page: str = ""
+
+    def open(self) -> None:
+        self.session = requests.Session()
+        page = self.session.get(self.url, timeout=HTTP_TIMEOUT)
+        assert page.status_code == 200, (self.kind, page.status_code)
+        self.token = csrf_token(page.text)
+
+    def press(self) -> None:
+        assert self.session is not None
+        answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=HTTP_TIMEOUT)
+        self.status, self.page = answer.status_code, answer.text
+        self.session.close()
+
+
+def run_all(tasks: list[Callable[[], Any]]) -> None:
+    """Run the callables from THREADS threads at once; re-raise the first failure."""
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for future in [pool.submit(task) for task in tasks]:
+            future.result(timeout=HTTP_TIMEOUT * 2)
+
+
+def no_traceback(*processes: AppInstance | OutboxWorkerProcess) -> None:
+    for process in processes:
+        assert "Traceback" not in process.output(), f"{process.name}:\n{process.output()}"
+
+
+# --- 1. two instances, one limit, one count ------------------------------------------------
+
+
+def test_a_rate_limit_holds_across_instances(
+    two_instances: Callable[..., tuple[AppInstance, AppInstance]],
+) -> None:
+    petition = open_petition()
+    a, b = two_instances(SIGN_RATE_LIMIT="10 per minute")
+
+    answers = []
+    for number in range(10):
+        # The page from one instance, the POST to the other; the POSTs alternate A, B, A, ...
+        here, there = (a, b) if number % 2 == 0 else (b, a)
+        answers.append(sign(there, here, petition.slug, f"limit{number}@example.org"))
+
+    assert [answer.status_code for answer in answers] == [303] * 10
+    # One counter in Redis, counted down by both instances' four workers together.
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == [
+        str(left) for left in range(9, -1, -1)
+    ]
+    # The 11th POST is refused wherever it lands.
+    assert sign(b, a, petition.slug, "limit10@example.org").status_code == 429
+    assert sign(a, b, petition.slug, "limit11@example.org").status_code == 429
+    assert states(petition.id) == {SignatureState.PENDING: 10}
+    assert len(outbox()) == 10  # no worker runs here, so the smtp fixture gets nothing
+    no_traceback(a, b)
+
+
+def test_a_confirmation_on_one_instance_counts_on_the_other_at_once(
+    app: Flask,
+    backend: Backend,
+    two_instances: Callable[..., tuple[AppInstance, AppInstance]],
+) -> None:
+    petition = open_petition()
+    signature = pending_signature(petition)
+    with app.test_request_context():
+        confirm_url = f"/confirm/{confirm_token(signature.id)}"
+    a, b = two_instances()
+    assert backend.redis is not None
+    store = redis.Redis.from_url(backend.redis.url)
+
+    # B computes the numbers once and caches them in Redis (for COUNT_CACHE_SECONDS, 5 s).
+    assert count_in_api(b.url, petition.slug) == 0
+    assert count_on_page(b.url, petition.slug) == 0
+    assert store.keys(f"*petition-public:{petition.slug}"), "the count was not cached in Redis"
+
+    with requests.Session() as browser:
+        page = browser.get(f"{a.url}{confirm_url}", timeout=HTTP_TIMEOUT)
+        assert page.status_code == 200
+        answer = browser.post(
+            f"{a.url}{confirm_url}",
+            data={"csrf_token": csrf_token(page.text)},
+            timeout=HTTP_TIMEOUT,
+        )
+    assert answer.status_code == 200
+    assert "Thank you: your signature is confirmed" in answer.text
+
+    # A's confirm() dropped the shared entry: B answers with the new count right away, well
+    # within the 5 s it would otherwise have served the old one.
+    assert not store.keys(f"*petition-public:{petition.slug}")
+    assert count_in_api(b.url, petition.slug) == 1
+    assert count_on_page(b.url, petition.slug) == 1
+    assert count_in_api(a.url, petition.slug) == 1
+    assert counted(petition.id) == 1
+    no_traceback(a, b)
+
+
+# --- 2. exact counts with four processes racing -------------------------------------------
+
+
+def test_links_pressed_at_once_on_both_instances_leave_an_exact_count(
+    app: Flask, two_instances: Callable[..., tuple[AppInstance, AppInstance]]
+) -> None:
+    petition = open_petition()
+    signatures = [pending_signature(petition) for _ in range(40)]
+    rng = random.Random(20240612)  # a fixed shuffle, so a failure can be replayed
+    withdrawing = set(rng.sample([s.id for s in signatures], k=12))
+    # Every client is 127.0.0.1: the per-IP limit would otherwise be what is tested.
+    a, b = two_instances(LINK_RATE_LIMIT="10000 per minute")
+    both = (a, b)
+
+    presses: list[Press] = []
+    with app.test_request_context():
+        for position, signature in enumerate(signatures):
+            # Each link is pressed on both instances: three confirms, two withdrawals.
+            for press in range(3):
+                instance = both[(position + press) % 2]
+                url = f"{instance.url}/confirm/{confirm_token(signature.id)}"
+                presses.append(Press("confirm", signature.id, url))
+            if signature.id in withdrawing:
+                for press in range(2):
+                    instance = both[(position + press) % 2]
+                    url = f"{instance.url}/withdraw/{withdraw_token(signature.id)}"
+                    presses.append(Press("withdraw", signature.id, url))
+    assert len(presses) == 40 * 3 + 12 * 2
+
+    # Everybody opens their page first (every page still shows its button), then all the
+    # buttons are pressed at once, in a shuffled order, over four gunicorn workers.
+    rng.shuffle(presses)
+    run_all([press.open for press in presses])
+    rng.shuffle(presses)
+    run_all([press.press for press in presses])
+
+    final = states(petition.id)
+    assert final == {SignatureState.CONFIRMED: 28, SignatureState.WITHDRAWN: 12}
+    assert counted(petition.id) == final[SignatureState.CONFIRMED]
+    for instance in both:
+        assert count_in_api(instance.url, petition.slug) == 28, instance.name
+        assert count_on_page(instance.url, petition.slug) == 28, instance.name
+
+    # What each person saw agrees with the outcome.
+    for press in presses:
+        if press.kind == "withdraw":
+            assert press.status == 200, press.page
+            assert "Your signature is withdrawn" in press.page
+        elif press.signature_id in withdrawing:
+            assert press.status in {200, 410}, press.page
+        else:
+            assert press.status == 200, press.page
+            assert "confirmed" in press.page
+    # Of the presses on one confirm link, at most one did the confirming (exactly one if kept).
+    confirmed_now = Counter(
+        press.signature_id
+        for press in presses
+        if press.kind == "confirm" and "Thank you: your signature is confirmed" in press.page
+    )
+    for signature in signatures:
+        expected = {0, 1} if signature.id in withdrawing else {1}
+        assert confirmed_now[signature.id] in expected, signature.id
+    no_traceback(a, b)
+
+
+# --- 3. several outbox workers at once -----------------------------------------------------
+
+
+def test_three_workers_at_once_send_every_message_exactly_once(
+    app: Flask, smtp: SmtpServer, start_worker: Callable[..., OutboxWorkerProcess]
+) -> None:
+    petition = open_petition()
+    # Three batches' worth (BATCH_SIZE is 50), so every worker has a batch to fight over.
+    queued = 150
+    message_ids = queue_confirmations(app, petition, queued)
+
+    workers = [start_worker(smtp.url) for _ in range(3)]
+    wait_for(lambda: all(worker.started() for worker in workers), 20, "three workers to start")
+    wait_for(lambda: len(smtp.untaken()) >= queued, 20, f"{queued} mails to arrive")
+    wait_for(
+        lambda: all(row.status is OutboxStatus.SENT for row in outbox()),
+        10,
+        "every row to be marked sent",
+    )
+    for worker in workers:
+        assert worker.signal(signal.SIGTERM) == 0, worker.output()
+
+    mails = smtp.take(queued)  # no more than that arrived, even after the workers stopped
+    arrived = Counter(mail.message["Message-ID"] for mail in mails)
+    assert set(arrived) == set(message_ids)
+    assert max(arrived.values()) == 1
+    rows = outbox()
+    assert all(row.status is OutboxStatus.SENT for row in rows)
+    assert all(row.attempts == 1 and row.claimed_until is None for row in rows)
+    no_traceback(*workers)
+
+
+# --- 4. a worker killed mid-batch, a batch that outlasts its claim ---------------------------
+
+
+class _AcceptThenStall(_Handler):
+    """Keeps each message first, then takes ``delay`` seconds to say so (250)."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        assert isinstance(self.server, StallingSmtpServer)
+        answer = await super().handle_DATA(server, session, envelope)
+        await asyncio.sleep(self.server.delay)
+        return answer
+
+
+@dataclass
+class StallingSmtpServer(SmtpServer):
+    """A slow server as a busy relay is slow: the message is queued, the 250 comes late.
+
+    Unlike `slow_smtp` (which waits before it keeps the message), a client that dies while
+    waiting here leaves a delivered message behind, which is the case SMTP cannot rule out.
+    """
+
+    delay: float = 0.2
+
+    def start(self) -> None:
+        self.controller = Controller(_AcceptThenStall(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+
+@pytest.fixture
+def stalling_smtp() -> Iterator[StallingSmtpServer]:
+    server = StallingSmtpServer(delay=0.2)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(
+    app: Flask, stalling_smtp: StallingSmtpServer, start_worker: Callable[..., OutboxWorkerProcess]
+) -> None:
+    petition = open_petition()
+    queued = 30  # at 0.2 s each, six seconds of sending
+    message_ids = queue_confirmations(app, petition, queued)
+    # The send timeout must stay below the claim (the app refuses otherwise).
+    claim = {"OUTBOX_CLAIM_SECONDS": "3", "MAIL_TIMEOUT_SECONDS": "2"}
+
+    first = start_worker(stalling_smtp.url, **claim)
+    # The third mail is kept by the server, whose 250 the worker is still waiting for.
+    wait_for(lambda: len(stalling_smtp.untaken()) >= 3, 20, "the first mails")
+    assert first.signal(signal.SIGKILL) == -signal.SIGKILL
+    killed_at = utcnow()
+    second = start_worker(stalling_smtp.url, **claim)  # starts while the first one's claims hold
+
+    rows = outbox()
+    delivered_at_kill = Counter(mail.message["Message-ID"] for mail in stalling_smtp.untaken())
+    sent_by_first = {row.message_id for row in rows if row.status is OutboxStatus.SENT}
+    stranded = [row for row in rows if row.status is OutboxStatus.PENDING]
+    # The first worker claimed the whole batch; what it did not finish is still claimed by it.
+    assert stranded, "the first worker sent everything before it was killed"
+    assert all(row.claimed_until is not None and row.claimed_until > killed_at for row in stranded)
+    lapse = min(row.claimed_until for row in stranded if row.claimed_until is not None)
+    claims = {row.id: row.claimed_until for row in stranded}
+    # Delivered but not marked sent: the message in flight, at most one (a worker sends one
+    # message at a time).
+    in_flight = set(delivered_at_kill) - sent_by_first
+    assert sent_by_first <= set(delivered_at_kill)
+    assert len(in_flight) <= 1, in_flight
+
+    # The second worker leaves the claimed messages alone while the claims hold ...
+    wait_for(second.started, 20, "the second worker to start")
+    assert utcnow() < lapse - dt.timedelta(seconds=0.3), (
+        "the second worker started only after the claims lapsed; nothing was shown"
+    )
+    while utcnow() < lapse - dt.timedelta(seconds=0.1):
+        assert len(stalling_smtp.untaken()) == sum(delivered_at_kill.values())
+        time.sleep(0.05)
+    assert {row.id: row.claimed_until for row in outbox() if row.id in claims} == claims
+
+    # ... then takes them over and sends them.
+    wait_for(
+        lambda: (
+            set(message_ids) <= {mail.message["Message-ID"] for mail in stalling_smtp.untaken()}
+        ),
+        20,
+        "every message to arrive",
+    )
+    wait_for(
+        lambda: all(row.status is OutboxStatus.SENT for row in outbox()),
+        5,
+        "every row to be marked sent",
+    )
+    assert second.signal(signal.SIGTERM) == 0, second.output()
+
+    mails = stalling_smtp.take(len(stalling_smtp.untaken()))
+    arrived = Counter(mail.message["Message-ID"] for mail in mails)
+    assert set(arrived) == set(message_ids)
+    # At most one duplicate, and only the message in flight at the kill. SMTP cannot rule it
+    # out: the worker hands over the message, the server accepts it, and the worker dies before
+    # it reads the 250 (or before it commits "sent"). Nothing recorded the delivery, so the
+    # message must be sent again; it keeps its Message-ID, so the recipient's mail software can
+    # drop the copy. Avoiding it would take a two-phase commit SMTP does not have.
+    duplicates = {message_id for message_id, times in arrived.items() if times > 1}
+    assert sum(arrived.values()) - len(arrived) <= 1, arrived
+    assert duplicates <= in_flight
+    assert all(row.status is OutboxStatus.SENT for row in outbox())
+    no_traceback(second)
+
+
+def test_a_batch_that_outlasts_its_claim_is_sent_once_and_marked_sent(
+    app: Flask, stalling_smtp: StallingSmtpServer, start_worker: Callable[..., OutboxWorkerProcess]
+) -> None:
+    # Nobody is killed here: a slow relay alone makes one batch (4 s) outlast its claim (1 s),
+    # and the second worker takes over the tail the first has not sent yet. With the defaults
+    # the same happens to a batch of 50 once the relay takes over 6 s a message
+    # (OUTBOX_CLAIM_SECONDS 300; MAIL_TIMEOUT_SECONDS allows 20 s a message). A worker that
+    # sent every message of its batch without asking whether its claim still held sent 12 of
+    # these 20 twice, and marked some it found already sent (recipient erased) as failed.
+    petition = open_petition()
+    queued = 20
+    message_ids = queue_confirmations(app, petition, queued)
+    claim = {"OUTBOX_CLAIM_SECONDS": "2", "MAIL_TIMEOUT_SECONDS": "1"}
+
+    first = start_worker(stalling_smtp.url, **claim)
+    wait_for(lambda: len(stalling_smtp.untaken()) >= 1, 20, "the first worker to claim and send")
+    second = start_worker(stalling_smtp.url, **claim)
+    wait_for(second.started, 20, "the second worker to start")
+    if len(stalling_smtp.untaken()) >= queued - 2:
+        pytest.fail("the first worker was done before the second started; nothing was shown")
+    wait_for(
+        lambda: (
+            set(message_ids) <= {mail.message["Message-ID"] for mail in stalling_smtp.untaken()}
+        ),
+        20,
+        "every message to arrive",
+    )
+    wait_for(
+        lambda: all(row.status is not OutboxStatus.PENDING for row in outbox()),
+        10,
+        "every row to be settled (sent or failed)",
+    )
+    for worker in (first, second):
+        if worker.signal(signal.SIGTERM) != 0:
+            pytest.fail(worker.output())
+
+    arrived = Counter(
+        mail.message["Message-ID"] for mail in stalling_smtp.take(len(stalling_smtp.untaken()))
+    )
+    if set(arrived) != set(message_ids):
+        pytest.fail("a message was lost")
+    twice = [message_id for message_id, times in arrived.items() if times > 1]
+    # Delivered, yet recorded as failed: the row was re-sent after the other worker had erased
+    # its recipient, and the empty recipient list was refused for good.
+    failed = [row.message_id for row in outbox() if row.status is OutboxStatus.FAILED]
+    assert (len(twice), len(failed)) == (0, 0), (
+        f"of {queued} messages, {len(twice)} were sent more than once and {len(failed)} were "
+        "delivered but marked failed"
+    )
+
+
+# --- 5. health checks against unreachable stores -------------------------------------------
+
+
+def test_health_reports_unreachable_redis_and_postgresql(
+    backend: Backend, database_url: str
+) -> None:
+    assert backend.redis is not None
+    healthy = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": backend.redis.url}
+    closed = free_port()  # nothing listens here
+    cases = [
+        ({}, 200, {"database": True, "rate_limit_storage": True}),
+        (
+            {"RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed}"},
+            503,
+            {"database": True, "rate_limit_storage": False},
+        ),
+        (
+            {"SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{closed}/x"},
+            503,
+            {"database": False, "rate_limit_storage": True},
+        ),
+    ]
+    for overrides, status, checks in cases:
+        instance = create_app({**healthy, **overrides})
+        started = time.monotonic()
+        answer = instance.test_client().get("/healthz")
+        assert time.monotonic() - started < 5, "the health check hung on a closed port"
+        assert answer.status_code == status, overrides
+        assert answer.get_json() == {
+            "status": "ok" if status == 200 else "unavailable",
+            "checks": checks,
+        }
+        assert instance.test_client().get("/livez").status_code == 200
+        with instance.app_context():
+            db.engine.dispose()
