@@ -63,10 +63,10 @@ test: system-deps $(VENV)/.installed-dev lint typecheck
 	PETITIONS_TEST_BACKEND=sqlite $(BIN)/pytest
 	PETITIONS_TEST_BACKEND=postgres $(BIN)/pytest
 
-## bench: measure bundle printing and CSV export (seconds, peak memory); see README
+## bench: load-test sign/confirm/counters through gunicorn on SQLite and PostgreSQL (wrk on
+## loopback), mail delivery, PDF bundles and CSV export; prints the table and writes bench/results.md
 bench: system-deps $(VENV)/.installed-dev
-	$(BIN)/python bench/bundle_pdf.py
-	$(BIN)/python bench/export_csv.py
+	$(BIN)/python bench/run.py
 
 ## messages: extract translatable strings into petitions/translations/messages.pot
 messages: $(VENV)/.installed-dev

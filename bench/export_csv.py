@@ -34,7 +34,12 @@ def build_database(path: Path, rows: int) -> None:
     subprocess.run([*flask, "demo-data"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(
         [*flask, "organizer", "create", "bench@example.org", "--admin"],
-        cwd=ROOT, env=env, check=True, capture_output=True, input=PASSWORD + "\n", text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        input=PASSWORD + "\n",
+        text=True,
     )
     start = dt.datetime(2026, 1, 1)
     names = ["Алесь Бяляцкі", "Christie Miedema", "Σωκράτης", "=1+1", "Jan de Vries"]
@@ -71,7 +76,9 @@ def export_once(database: Path) -> None:
     client = app.test_client()
     client.post("/organizer/login", data={"email": "bench@example.org", "password": PASSWORD})
     started = time.perf_counter()
-    response = client.get("/organizer/petitions/free-ales-bialiatski/signatures.csv", buffered=False)
+    response = client.get(
+        "/organizer/petitions/free-ales-bialiatski/signatures.csv", buffered=False
+    )
     size = lines = 0
     for chunk in response.response:
         size += len(chunk)
@@ -97,7 +104,10 @@ def main() -> None:
             build_database(database, rows)
             child = subprocess.run(
                 [sys.executable, __file__, "--child", str(database)],
-                cwd=ROOT, check=True, capture_output=True, text=True,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             measured = json.loads(child.stdout.strip().splitlines()[-1])
             assert measured["lines"] == rows + 1, measured
