@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_babel import get_locale
 
 from petitions.counting import public
 
 bp = Blueprint("counting", __name__)
+
+#: Rendered badges kept per process, keyed by the numbers' ETag and the language: a badge on a
+#: busy page is drawn once per change, not once per view. Old versions are dropped on change.
+_RENDERED_LIMIT = 256
+
+
+def _rendered(found: public.PublicCount) -> str:
+    kept: dict[tuple[str, str], str] = current_app.extensions.setdefault("petitions.badges", {})
+    key = (found.etag, str(get_locale()))
+    svg = kept.get(key)
+    if svg is None:
+        data = found.data
+        percent = min(100, data["signature_count"] * 100 // data["goal"]) if data["goal"] else 0
+        svg = render_template("counting/badge.svg", data=data, percent=percent)
+        if len(kept) >= _RENDERED_LIMIT:
+            kept.clear()
+        kept[key] = svg
+    return svg
 
 
 @bp.get("/badge/<slug>.svg")
 def badge(slug: str) -> Response:
     """Draw the count and the progress to the goal as an SVG image, usable in any <img>."""
     found = public.petition_count(slug) or abort(404)
-    data = found.data
-    percent = min(100, data["signature_count"] * 100 // data["goal"]) if data["goal"] else 0
     return public.conditional_response(
-        found,
-        lambda: Response(
-            render_template("counting/badge.svg", data=data, percent=percent),
-            mimetype="image/svg+xml",
-        ),
+        found, lambda: Response(_rendered(found), mimetype="image/svg+xml")
     )
