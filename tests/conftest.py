@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -365,6 +366,32 @@ class Supporter:
         page = self.client.get(path)
         assert page.status_code == 200, page.get_data(as_text=True)
         return self.client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@dataclass
+class Press:
+    """One person pressing one confirm or withdraw button: open the page in a fresh browser,
+    then press (the two steps apart, so many presses can race)."""
+
+    kind: str  # "confirm" or "withdraw"
+    signature_id: int
+    url: str
+    session: requests.Session | None = None
+    token: str | None = None
+    status: int | None = None
+    page: str = ""
+
+    def open(self) -> None:
+        self.session = requests.Session()
+        page = self.session.get(self.url, timeout=20)
+        assert page.status_code == 200, (self.kind, page.status_code)
+        self.token = csrf_token(page.text)
+
+    def press(self) -> None:
+        assert self.session is not None
+        answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=20)
+        self.status, self.page = answer.status_code, answer.text
+        self.session.close()
 
 
 @pytest.fixture

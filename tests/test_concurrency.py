@@ -11,7 +11,6 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from petitions.extensions import db
 from petitions.mail.models import OutboxMessage
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.tokens import confirm_token, withdraw_token
-from tests.conftest import VALID_SIGNER, csrf_token
+from tests.conftest import VALID_SIGNER, Press, csrf_token
 from tests.factories import open_petition, pending_signature
 
 THREADS = 16
@@ -35,31 +34,6 @@ TIMEOUT = 15
 def config_overrides() -> dict[str, Any]:
     # Every client here is 127.0.0.1: the per-IP limits would otherwise be what is tested.
     return {"SIGN_RATE_LIMIT": "10000 per minute", "LINK_RATE_LIMIT": "10000 per minute"}
-
-
-@dataclass
-class Press:
-    """One person pressing one button: open the page in a fresh browser, then press."""
-
-    kind: str  # "confirm" or "withdraw"
-    signature_id: int
-    url: str
-    session: requests.Session | None = None
-    token: str | None = None
-    status: int | None = None
-    page: str = ""
-
-    def open(self) -> None:
-        self.session = requests.Session()
-        page = self.session.get(self.url, timeout=TIMEOUT)
-        assert page.status_code == 200, (self.kind, page.status_code)
-        self.token = csrf_token(page.text)
-
-    def press(self) -> None:
-        assert self.session is not None
-        answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=TIMEOUT)
-        self.status, self.page = answer.status_code, answer.text
-        self.session.close()
 
 
 def run_all(tasks: list[Any]) -> None:

@@ -40,6 +40,7 @@ from tests.conftest import (
     BACKEND,
     VALID_SIGNER,
     Backend,
+    Press,
     SmtpServer,
     _Handler,
     csrf_token,
@@ -211,31 +212,6 @@ def sign(page_from: AppInstance, post_to: AppInstance, slug: str, email: str) ->
         return browser.post(
             f"{post_to.url}/p/{slug}/sign", data=data, allow_redirects=False, timeout=HTTP_TIMEOUT
         )
-
-
-@dataclass
-class Press:
-    """One person pressing one link's button in a fresh browser, on one instance."""
-
-    kind: str  # "confirm" or "withdraw"
-    signature_id: int
-    url: str
-    session: requests.Session | None = None
-    token: str | None = None
-    status: int | None = None
-    page: str = ""
-
-    def open(self) -> None:
-        self.session = requests.Session()
-        page = self.session.get(self.url, timeout=HTTP_TIMEOUT)
-        assert page.status_code == 200, (self.kind, page.status_code)
-        self.token = csrf_token(page.text)
-
-    def press(self) -> None:
-        assert self.session is not None
-        answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=HTTP_TIMEOUT)
-        self.status, self.page = answer.status_code, answer.text
-        self.session.close()
 
 
 def run_all(tasks: list[Callable[[], Any]]) -> None:
