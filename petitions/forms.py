@@ -31,6 +31,11 @@ class _CachedTranslations:
 _translations = _CachedTranslations()
 
 
+def strip_whitespace(value: Any) -> Any:
+    """Form filter: drop surrounding whitespace from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> _CachedTranslations:

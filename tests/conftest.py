@@ -8,6 +8,7 @@ import re
 import shutil
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -31,6 +32,7 @@ os.environ.pop("MAIL_URL", None)
 from petitions import create_app  # noqa: E402
 from petitions.extensions import db  # noqa: E402
 from petitions.mail.worker import drain_once  # noqa: E402
+from petitions.signing.models import Signature, SignatureState  # noqa: E402
 from tests.servers import PostgresServer, RedisServer  # noqa: E402
 
 
@@ -366,6 +368,16 @@ class Supporter:
         page = self.client.get(path)
         assert page.status_code == 200, page.get_data(as_text=True)
         return self.client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def signature_states(petition_id: int) -> Counter[SignatureState]:
+    """Count a petition's signatures by state, read afresh from the database."""
+    db.session.rollback()
+    return Counter(
+        db.session.execute(
+            db.select(Signature.state).where(Signature.petition_id == petition_id)
+        ).scalars()
+    )
 
 
 @dataclass

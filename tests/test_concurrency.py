@@ -23,6 +23,7 @@ from petitions.mail.models import OutboxMessage
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.tokens import confirm_token, withdraw_token
 from tests.conftest import VALID_SIGNER, Press, csrf_token
+from tests.conftest import signature_states as states
 from tests.factories import open_petition, pending_signature
 
 THREADS = 16
@@ -50,15 +51,6 @@ def fresh_petition(petition_id: int) -> Petition:
         .where(Petition.id == petition_id)
         .execution_options(populate_existing=True)
     ).scalar_one()
-
-
-def states(petition_id: int) -> Counter[SignatureState]:
-    db.session.rollback()
-    return Counter(
-        db.session.execute(
-            db.select(Signature.state).where(Signature.petition_id == petition_id)
-        ).scalars()
-    )
 
 
 def count_on_page(live_server: str, slug: str) -> int:

@@ -34,7 +34,7 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import SignatureState
 from petitions.signing.tokens import confirm_token, withdraw_token
 from tests.conftest import (
     BACKEND,
@@ -45,6 +45,9 @@ from tests.conftest import (
     _Handler,
     csrf_token,
     free_port,
+)
+from tests.conftest import (
+    signature_states as states,
 )
 from tests.factories import open_petition, pending_signature
 from tests.instances_helpers import (
@@ -162,15 +165,6 @@ def outbox() -> list[OutboxMessage]:
             db.select(OutboxMessage)
             .order_by(OutboxMessage.id)
             .execution_options(populate_existing=True)
-        ).scalars()
-    )
-
-
-def states(petition_id: int) -> Counter[SignatureState]:
-    db.session.rollback()
-    return Counter(
-        db.session.execute(
-            db.select(Signature.state).where(Signature.petition_id == petition_id)
         ).scalars()
     )
 

@@ -9,7 +9,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from petitions.cases.models import CaseStatus
-from petitions.forms import Form
+from petitions.forms import Form, strip_whitespace
 from petitions.i18n import country_choices
 
 _SLUG = Regexp(
@@ -18,24 +18,20 @@ _SLUG = Regexp(
 )
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class CaseForm(Form):
     slug = StringField(
         _l("Address (slug)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please give the case an address.")), Length(max=80), _SLUG],
     )
     prisoner_name = StringField(
         _l("Prisoner's name"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please enter the prisoner's name.")), Length(max=200)],
     )
     photo_url = URLField(
         _l("Photo URL (optional)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             Optional(),
             URL(message=_l("Please enter a full https:// address.")),
@@ -45,16 +41,18 @@ class CaseForm(Form):
     detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
     detention_place = StringField(
         _l("Place of detention"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say where the prisoner is held.")), Length(max=300)],
     )
     arrested_on = DateField(
         _l("Date of arrest"),
         validators=[DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD."))],
     )
-    sentence = StringField(_l("Sentence"), filters=[_strip], validators=[Length(max=300)])
+    sentence = StringField(_l("Sentence"), filters=[strip_whitespace], validators=[Length(max=300)])
     status = SelectField(_l("Status"))
-    bio = TextAreaField(_l("Short biography"), filters=[_strip], validators=[Length(max=5000)])
+    bio = TextAreaField(
+        _l("Short biography"), filters=[strip_whitespace], validators=[Length(max=5000)]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,13 +69,13 @@ class TimelineEntryForm(Form):
     )
     title = StringField(
         _l("What happened"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say in one line what happened.")), Length(max=200)],
     )
-    text = TextAreaField(_l("Details"), filters=[_strip], validators=[Length(max=5000)])
+    text = TextAreaField(_l("Details"), filters=[strip_whitespace], validators=[Length(max=5000)])
     link = URLField(
         _l("Link (optional)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             Optional(),
             URL(message=_l("Please enter a full https:// address.")),
@@ -89,7 +87,7 @@ class TimelineEntryForm(Form):
 class PetitionForm(Form):
     slug = StringField(
         _l("Address (slug)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Please give the petition an address.")),
             Length(max=80),
@@ -98,22 +96,22 @@ class PetitionForm(Form):
     )
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please give the petition a title.")), Length(max=200)],
     )
     summary = StringField(
         _l("Summary"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please write a one-sentence summary.")), Length(max=500)],
     )
     body = TextAreaField(
         _l("Text (Markdown)"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please write the petition's text.")), Length(max=20000)],
     )
     addressee = StringField(
         _l("Addressed to"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
     )
     goal = IntegerField(
@@ -128,7 +126,7 @@ class PetitionForm(Form):
 class AssignOrganizerForm(Form):
     email = StringField(
         _l("Organizer's email"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(_l("Please enter the organizer's email address.")),
             Length(max=320),

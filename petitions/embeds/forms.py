@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from petitions.forms import Form
+from petitions.forms import Form, strip_whitespace
 from petitions.signing.forms import SignForm
 
 
@@ -23,19 +21,15 @@ class EmbedSignForm(SignForm):
     website = StringField(_l("Leave this field empty"))
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class PartnerForm(Form):
     name = StringField(
         _l("Partner's name"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please enter the partner's name.")), Length(max=200)],
     )
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[DataRequired(_l("Please give the partner a short code.")), Length(max=40)],
     )
     origins = TextAreaField(

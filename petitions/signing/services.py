@@ -209,10 +209,14 @@ def resend_confirmation(signature_id: int) -> bool:
     return True
 
 
-def _forget_public_count(petition_id: int) -> None:
-    slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id)).scalar()
-    if slug is not None:
-        public_counts.forget(slug)
+def _petition_of(signature_id: int) -> tuple[int, str] | None:
+    """Return the id and slug of a signature's petition (the slug names its cached count)."""
+    row = db.session.execute(
+        select(Signature.petition_id, Petition.slug)
+        .join(Petition, Petition.id == Signature.petition_id)
+        .where(Signature.id == signature_id)
+    ).one_or_none()
+    return (row[0], row[1]) if row is not None else None
 
 
 def find(signature_id: int) -> Signature | None:
@@ -223,11 +227,10 @@ def find(signature_id: int) -> Signature | None:
 def confirm(signature_id: int) -> ConfirmOutcome:
     """Confirm a pending signature and count it, exactly once however often it is called."""
     now = utcnow()
-    petition_id = db.session.execute(
-        select(Signature.petition_id).where(Signature.id == signature_id)
-    ).scalar_one_or_none()
-    if petition_id is None:
+    petition = _petition_of(signature_id)
+    if petition is None:
         return ConfirmOutcome.NOT_FOUND
+    petition_id, slug = petition
     changed = db.session.execute(
         update(Signature)
         .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
@@ -237,7 +240,7 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     if changed.rowcount == 1:  # type: ignore[attr-defined]
         counting.increment(petition_id)
         db.session.commit()
-        _forget_public_count(petition_id)
+        public_counts.forget(slug)
         log.info("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
@@ -299,7 +302,8 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
         )
         db.session.commit()
         if state is SignatureState.CONFIRMED:
-            _forget_public_count(petition_id)
+            slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
+            public_counts.forget(slug.scalar_one())
         log.info("signature %s withdrawn (was %s)", signature_id, state.value)
         return WithdrawOutcome.WITHDRAWN
     raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")
