@@ -676,13 +676,19 @@ def http_round(
 
 
 def queue_mail(backend: Backend, count: int, nonce: str) -> None:
-    """Park what the sign runs queued and put `count` due copies of a real confirmation mail."""
+    """Park what the sign runs queued and queue `count` confirmation mails for new signers.
+
+    The worker renders each mail from its signature when it sends it, so the figure includes
+    rendering, as in production.
+    """
     import datetime as dt
 
     from sqlalchemy import insert, select, update
 
+    from petitions.cases.models import Petition
     from petitions.clock import utcnow
     from petitions.mail.models import OutboxMessage, OutboxStatus
+    from petitions.signing.models import Signature, SignatureState
 
     with backend.session() as session:
         now = utcnow()
@@ -691,33 +697,46 @@ def queue_mail(backend: Backend, count: int, nonce: str) -> None:
             .where(OutboxMessage.status == OutboxStatus.PENDING)
             .values(next_attempt_at=now + dt.timedelta(days=3650))
         )
-        model = session.execute(
-            select(OutboxMessage)
-            .where(OutboxMessage.kind == "confirmation_for_signer", OutboxMessage.body_text != "")
-            .limit(1)
-        ).scalar_one_or_none()
-        subject = model.subject if model else "Please confirm your signature"
-        text = model.body_text if model else "Please confirm: http://127.0.0.1/confirm/x\n" * 10
-        html = model.body_html if model else f"<p>{text}</p>"
         if count == 0:
             session.commit()
             return
+        petition_id = session.execute(select(Petition.id).where(Petition.slug == SLUG)).scalar_one()
+        signature_ids = (
+            session.execute(
+                insert(Signature).returning(Signature.id),
+                [
+                    {
+                        "petition_id": petition_id,
+                        "state": SignatureState.PENDING,
+                        "full_name": f"Mail Bench {n}",
+                        "email": f"mail-{nonce}-{n}@example.org",
+                        "email_normalized": f"mail-{nonce}-{n}@example.org",
+                        "country": "NL",
+                        "city": "Den Haag",
+                        "locale": "en",
+                        "mails_sent": 1,
+                        "last_mail_at": now,
+                        "created_at": now,
+                    }
+                    for n in range(count)
+                ],
+            )
+            .scalars()
+            .all()
+        )
         session.execute(
             insert(OutboxMessage),
             [
                 {
                     "kind": "confirmation_for_signer",
-                    "recipient": f"mail-{nonce}-{n}@example.org",
-                    "subject": subject,
-                    "body_text": text,
-                    "body_html": html,
+                    "signature_id": signature_id,
                     "message_id": f"<{nonce}.{n}@bench.example.org>",
                     "status": OutboxStatus.PENDING,
                     "attempts": 0,
                     "next_attempt_at": now - dt.timedelta(minutes=1),
                     "created_at": now,
                 }
-                for n in range(count)
+                for n, signature_id in enumerate(signature_ids)
             ],
         )
         session.commit()
@@ -1103,15 +1122,6 @@ def _variants(app: Any) -> dict[str, Callable[[], contextlib.AbstractContextMana
     from petitions.extensions import db, limiter
 
     variants: dict[str, Callable[[], contextlib.AbstractContextManager[Any]]] = {}
-    with contextlib.suppress(ImportError, AttributeError):
-        from petitions.mail import messages
-
-        def no_mail_rendering(signature: Any) -> Any:
-            return messages.Mail("confirmation_for_signer", signature.email, "subject", "", "")
-
-        variants["mail bodies not rendered in the request"] = lambda: _patched(
-            messages, "confirmation_for_signer", no_mail_rendering
-        )
     variants["rate limiter disabled (limiter.enabled = False; mail limit still counted)"] = (
         lambda: _patched(limiter, "enabled", False)  # noqa: E731
     )

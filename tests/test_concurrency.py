@@ -152,7 +152,11 @@ def test_simultaneous_first_signings_with_one_address_make_one_signature(
     assert sorted(rows) == [(address, SignatureState.PENDING) for address in addresses]
     # One confirmation each: the loser's request was answered alike but mailed nobody again.
     queued = (
-        db.session.execute(db.select(OutboxMessage.recipient).order_by(OutboxMessage.recipient))
+        db.session.execute(
+            db.select(Signature.email_normalized)
+            .join(OutboxMessage, OutboxMessage.signature_id == Signature.id)
+            .order_by(Signature.email_normalized)
+        )
         .scalars()
         .all()
     )

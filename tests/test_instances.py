@@ -183,7 +183,7 @@ def queue_confirmations(app: Flask, petition: Petition, how_many: int) -> list[s
     with app.test_request_context():
         for _ in range(how_many):
             signature = pending_signature(petition)
-            messages.queue(messages.confirmation_for_signer(signature), signature)
+            messages.queue(messages.MailKind.CONFIRMATION, signature.id)
         db.session.commit()
     ids = [row.message_id for row in outbox()]
     assert len(ids) == how_many

@@ -104,6 +104,13 @@ def _same_site_request(partner: Partner) -> bool:
     return sender is not None and (sender in own or sender in partner.origins)
 
 
+def _closed(petition: Petition, partner: Partner) -> Response:
+    return allow_framing_by(
+        make_response(render_template("embeds/closed.html", petition=petition), 409),
+        partner.origins,
+    )
+
+
 @bp.post("/embed/<slug>/sign")
 @csrf.exempt
 @sign_per_ip
@@ -157,10 +164,7 @@ def sign(slug: str) -> ResponseReturnValue:
             ),
         )
     if not petition.is_open:
-        return allow_framing_by(
-            make_response(render_template("embeds/closed.html", petition=petition), 409),
-            partner.origins,
-        )
+        return _closed(petition, partner)
     if not form.validate():
         return _render_form(petition, partner, form, ticket.parent_origin, ticket.return_url, 422)
     details = signing.SignerDetails(
@@ -175,7 +179,10 @@ def sign(slug: str) -> ResponseReturnValue:
         locale=str(get_locale()),
         return_url=ticket.return_url,
     )
-    signing.sign(petition, details, request.remote_addr or "")
+    try:
+        signing.sign(petition.slug, details, request.remote_addr or "")
+    except signing.PetitionNotOpen:
+        return _closed(petition, partner)
     page = render_template(
         "embeds/check_inbox.html",
         petition=petition,

@@ -1,11 +1,15 @@
-"""The outbox: every mail is a row written in the transaction that caused it."""
+"""The outbox: every mail is a row written in the transaction that caused it.
+
+A row names the mail (its kind and signature) and holds no address and no body: those are
+rendered from the signature when the mail is sent (see mail/messages.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petitions.cases.models import _enum_column
@@ -23,18 +27,12 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Name of the function in mail/messages.py that built it.
+    #: Which mail: a MailKind value from mail/messages.py, naming its templates.
     kind: Mapped[str] = mapped_column(String(60))
     #: The signature that caused it, so erasing a signature erases its unsent mail too.
     signature_id: Mapped[int | None] = mapped_column(
         ForeignKey("signatures.id", ondelete="SET NULL"), index=True
     )
-    #: Recipient address; emptied once sent.
-    recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
-    #: Plain-text and HTML bodies; emptied once sent, since they hold personal links.
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
     #: Fixed when queued, so a retry after an unclear failure carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from petitions.mail.models import OutboxMessage
+from petitions.mail.messages import Mail
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +33,21 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
-    """Build the multipart text + HTML message for an outbox row.
+def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
+    """Build the multipart text + HTML message for a rendered mail.
 
     Headers are set through EmailMessage, which refuses CR/LF in header values, so nothing a
     signer typed can add a header; names only ever reach the bodies.
     """
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = row.recipient
-    message["Subject"] = row.subject
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = row.message_id
+    message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row.body_text, charset="utf-8")
-    message.add_alternative(row.body_html, subtype="html", charset="utf-8")
+    message.set_content(mail.body_text, charset="utf-8")
+    message.add_alternative(mail.body_html, subtype="html", charset="utf-8")
     return message
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.sender import (
     PermanentFailure,
@@ -28,6 +29,7 @@ from petitions.mail.sender import (
     build_message,
     transport_for,
 )
+from petitions.signing.models import Signature
 
 log = logging.getLogger(__name__)
 
@@ -146,16 +148,29 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
 
 
+def _fail(row: OutboxMessage, reason: str) -> None:
+    row.status = OutboxStatus.FAILED
+    row.attempts += 1
+    row.last_error = reason[:500]
+    row.claimed_until = None
+
+
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
     row_id = row.id
+    signature = (
+        db.session.get(Signature, row.signature_id, populate_existing=True)
+        if row.signature_id is not None
+        else None
+    )
     try:
-        transport.send(build_message(row, sender))
+        transport.send(build_message(messages.render(row.kind, signature), row.message_id, sender))
+    except messages.NotSendable as unsendable:
+        _fail(row, str(unsendable))
+        outcome = "failed"
+        log.warning("outbox message %s cannot be sent: %s", row_id, unsendable)
     except PermanentFailure as failure:
-        row.status = OutboxStatus.FAILED
-        row.attempts += 1
-        row.last_error = str(failure)[:500]
-        row.claimed_until = None
+        _fail(row, str(failure))
         outcome = "failed"
         log.error("outbox message %s failed for good: %s", row_id, failure)
     except TemporaryFailure as failure:
@@ -171,16 +186,12 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         row.sent_at = utcnow()
         row.claimed_until = None
         row.last_error = None
-        # The bodies carry personal confirm and withdraw links; once sent they serve no one.
-        row.recipient = ""
-        row.body_text = ""
-        row.body_html = ""
         outcome = "sent"
     try:
         db.session.commit()
     except StaleDataError:
         # The signer withdrew while the mail was in flight, and the withdrawal erased the row
-        # with its address and links. Nothing is left to record (or to retry); carry on.
+        # with the rest of their unsent mail. Nothing is left to record (or to retry); carry on.
         db.session.rollback()
         log.info("outbox message %s was erased while in flight", row_id)
         if outcome != "sent":

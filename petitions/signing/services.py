@@ -13,10 +13,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from petitions.cases.models import Petition
+from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.counting import public as public_counts
 from petitions.counting import services as counting
@@ -111,64 +111,80 @@ def _load(signature_id: int) -> Signature | None:
     ).scalar_one_or_none()
 
 
-def sign(petition: Petition, details: SignerDetails, client_ip: str) -> SignOutcome:
+def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     """Record a pending signature and queue its confirmation mail, in one transaction.
 
     An address that already signed gets a mail (a new link while pending, a short note once
     confirmed) and the caller's answer stays the same, so the form never tells a stranger
     whether somebody signed.
 
-    :raises PetitionNotOpen: if the petition does not accept signatures.
+    :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
     """
-    if not petition.is_open:
-        raise PetitionNotOpen()
     normalized = normalize_email(details.email)
     now = utcnow()
-    # Counted before the insert so a new signature's first mail needs no second statement.
+    # Counted before the transaction, which then holds SQLite's write lock only for two
+    # INSERTs and the COMMIT.
     mail_allowed = allow_mail_to(normalized)
-    signature = Signature(
-        petition=petition,
-        full_name=details.full_name,
-        email=details.email,
-        email_normalized=normalized,
-        country=details.country,
-        city=details.city,
-        comment=details.comment or None,
-        show_name_publicly=details.show_name_publicly,
-        may_contact=details.may_contact,
-        source=details.source,
-        locale=details.locale,
-        return_url=details.return_url,
-        ip_hash=keyed_hash(client_ip, "client-ip") if client_ip else None,
-        created_at=now,
-        mails_sent=1 if mail_allowed else 0,
-        last_mail_at=now if mail_allowed else None,
-    )
-    db.session.add(signature)
+    values = {
+        "full_name": details.full_name,
+        "email": details.email,
+        "email_normalized": normalized,
+        "country": details.country,
+        "city": details.city,
+        "comment": details.comment or None,
+        "show_name_publicly": details.show_name_publicly,
+        "may_contact": details.may_contact,
+        "source": details.source,
+        "locale": details.locale,
+        "return_url": details.return_url,
+        "ip_hash": keyed_hash(client_ip, "client-ip") if client_ip else None,
+        "created_at": now,
+        "mails_sent": 1 if mail_allowed else 0,
+        "last_mail_at": now if mail_allowed else None,
+        "state": SignatureState.PENDING,
+    }
+    # One statement finds the petition, checks that it is open at this instant and inserts:
+    # no petition is loaded, and no close can slip in between the check and the insert.
+    columns = Signature.__table__.c
+    open_petition = select(
+        Petition.id, *(literal(value, columns[name].type) for name, value in values.items())
+    ).where(Petition.slug == slug, *_accepting_signatures(now))
     try:
-        db.session.flush()
+        row = db.session.execute(
+            insert(Signature)
+            .from_select(["petition_id", *values], open_petition)
+            .returning(Signature.id, Signature.petition_id)
+        ).one_or_none()
     except IntegrityError:
         # The address has signed this petition before (or is signing it right now in another
         # request): the unique constraint is the arbiter, and the answer stays the same.
         db.session.rollback()
-        return _sign_again(petition.id, normalized, now, mail_allowed)
-
+        return _sign_again(slug, normalized, now, mail_allowed)
+    if row is None:
+        db.session.rollback()
+        raise PetitionNotOpen()
+    signature_id = row.id
     if mail_allowed:
-        messages.queue(messages.confirmation_for_signer(signature), signature)
+        messages.queue(messages.MailKind.CONFIRMATION, signature_id)
     outcome = SignOutcome.NEW if mail_allowed else SignOutcome.MAIL_HELD_BACK
-    signature_id, slug = signature.id, petition.slug  # read before the commit expires them
     db.session.commit()
     log.info("signature %s on petition %s: %s", signature_id, slug, outcome.value)
     return outcome
 
 
-def _sign_again(
-    petition_id: int, normalized: str, now: dt.datetime, mail_allowed: bool
-) -> SignOutcome:
+def _accepting_signatures(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The SQL form of Petition.is_open at ``now``."""
+    return (
+        Petition.status == PetitionStatus.OPEN,
+        or_(Petition.closes_at.is_(None), Petition.closes_at > now),
+    )
+
+
+def _sign_again(slug: str, normalized: str, now: dt.datetime, mail_allowed: bool) -> SignOutcome:
     existing = db.session.execute(
-        select(Signature).where(
-            Signature.petition_id == petition_id, Signature.email_normalized == normalized
-        )
+        select(Signature)
+        .join(Petition, Petition.id == Signature.petition_id)
+        .where(Petition.slug == slug, Signature.email_normalized == normalized)
     ).scalar_one_or_none()
     if existing is None:
         # Withdrawn in between: the signer may simply try again.
@@ -177,10 +193,10 @@ def _sign_again(
         db.session.rollback()
         return SignOutcome.MAIL_HELD_BACK
     if existing.state is SignatureState.PENDING:
-        messages.queue(messages.confirmation_for_signer(existing), existing)
+        messages.queue(messages.MailKind.CONFIRMATION, existing.id)
         outcome = SignOutcome.CONFIRMATION_RESENT
     else:
-        messages.queue(messages.already_signed_for_signer(existing), existing)
+        messages.queue(messages.MailKind.ALREADY_SIGNED, existing.id)
         outcome = SignOutcome.ALREADY_SIGNED_NOTED
     existing_id = existing.id
     db.session.commit()
@@ -204,7 +220,7 @@ def resend_confirmation(signature_id: int) -> bool:
     ):
         db.session.rollback()
         return False
-    messages.queue(messages.confirmation_for_signer(signature), signature)
+    messages.queue(messages.MailKind.CONFIRMATION, signature.id)
     db.session.commit()
     return True
 

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from petitions.cases import services as cases
+from petitions.cases.models import Petition
 from petitions.cases.views import render_petition_page
 from petitions.embeds import services as embeds
 from petitions.extensions import csrf
@@ -28,11 +29,13 @@ bp = Blueprint("signing", __name__)
 @sign_per_ip
 def sign(slug: str) -> Response | tuple[str, int]:
     """Take a signature; on success send the signer to "check your inbox"."""
-    petition = cases.petition_to_sign(slug) or abort(404)
-    if not petition.is_open:
-        return render_template("signing/closed.html", petition=petition), 409
     form = SignForm()
+    # A valid form goes straight to the INSERT, which finds the open petition itself; the
+    # petition is loaded only to explain a refusal.
     if not form.validate():
+        petition = cases.petition_to_sign(slug) or abort(404)
+        if not petition.is_open:
+            return _closed(petition)
         return render_petition_page(petition, form, status=422)
     details = services.SignerDetails(
         full_name=str(form.full_name.data),
@@ -46,10 +49,14 @@ def sign(slug: str) -> Response | tuple[str, int]:
         locale=str(get_locale()),
     )
     try:
-        services.sign(petition, details, request.remote_addr or "")
+        services.sign(slug, details, request.remote_addr or "")
     except services.PetitionNotOpen:
-        return render_template("signing/closed.html", petition=petition), 409
+        return _closed(cases.petition_to_sign(slug) or abort(404))
     return redirect(url_for("signing.check_inbox", slug=slug), code=303)
+
+
+def _closed(petition: Petition) -> tuple[str, int]:
+    return render_template("signing/closed.html", petition=petition), 409
 
 
 @bp.get("/p/<slug>/check-your-inbox")

@@ -209,21 +209,33 @@ def test_a_claim_is_respected_until_it_lapses_then_taken_over_once(
 # --- privacy and transactions ---------------------------------------------------------------
 
 
-def test_a_sent_row_keeps_no_address_and_no_body(supporter: Supporter, smtp: SmtpServer) -> None:
+def test_the_outbox_never_holds_an_address_or_a_link(
+    supporter: Supporter, smtp: SmtpServer
+) -> None:
     petition = open_petition()
     sign_all(supporter, petition.slug, SIGNERS[:1])
-    (queued,) = outbox()
-    assert queued.recipient == SIGNERS[0]["email"]
-    assert "/confirm/" in queued.body_text
-    assert "/confirm/" in queued.body_html
+
+    def stored() -> str:
+        db.session.rollback()
+        rows = db.session.execute(db.text("SELECT * FROM outbox_messages")).all()
+        assert len(rows) == 1
+        return " ".join(str(value) for value in rows[0])
+
+    queued = stored()
+    assert SIGNERS[0]["email"].lower() not in queued.lower()
+    assert "/confirm/" not in queued
 
     drain_once()
-    smtp.take_one()
+    mail = smtp.take_one()
+    assert mail.recipients == [SIGNERS[0]["email"]]
+    assert "/confirm/" in mail.text
 
+    sent = stored()
+    assert SIGNERS[0]["email"].lower() not in sent.lower()
+    assert "/confirm/" not in sent
     (row,) = outbox()
     assert row.status is OutboxStatus.SENT
     assert row.sent_at is not None
-    assert (row.recipient, row.body_text, row.body_html) == ("", "", "")
     assert row.last_error is None
     assert row.claimed_until is None
 
@@ -250,7 +262,7 @@ def test_a_queued_mail_rolled_back_with_its_transaction_is_never_sent(
     petition = open_petition()
     signature = pending_signature(petition)
     with app.test_request_context():
-        messages.queue(messages.confirmation_for_signer(signature), signature)
+        messages.queue(messages.MailKind.CONFIRMATION, signature.id)
     db.session.flush()
     assert db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar() == 1
 
@@ -274,6 +286,27 @@ def test_a_withdrawal_before_the_worker_runs_takes_the_unsent_mail_along(
 
     assert drain_once() == DrainReport(sent=1)
     assert smtp.take_one().recipients == [SIGNERS[1]["email"]]
+
+
+def test_a_mail_whose_signature_was_erased_in_flight_fails_and_the_rest_go_out(
+    app: Flask, supporter: Supporter, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    sign_all(supporter, petition.slug, SIGNERS[:1])
+    erased = pending_signature(petition)
+    assert services.withdraw(erased.id) is services.WithdrawOutcome.WITHDRAWN
+    # As if the worker had claimed it just before the withdrawal deleted the signer's unsent mail.
+    with app.test_request_context():
+        messages.queue(messages.MailKind.CONFIRMATION, erased.id)
+    db.session.commit()
+
+    assert drain_once() == DrainReport(sent=1, failed=1)
+
+    assert smtp.take_one().recipients == [SIGNERS[0]["email"]]
+    failed = next(row for row in outbox() if row.signature_id == erased.id)
+    assert failed.status is OutboxStatus.FAILED
+    assert failed.last_error == "the signature was erased"
+    assert drain_once() == DrainReport()
 
 
 # --- what the mail looks like ---------------------------------------------------------------
@@ -400,7 +433,7 @@ def test_sigterm_during_a_long_drain_stops_after_the_message_in_hand(
     with app.test_request_context():
         for _ in range(queued):
             signature = pending_signature(petition)
-            messages.queue(messages.confirmation_for_signer(signature), signature)
+            messages.queue(messages.MailKind.CONFIRMATION, signature.id)
             db.session.commit()
     worker = start_worker(slow_smtp)
     wait_for(lambda: len(slow_smtp.untaken()) >= 1, 10, "the first mail")
