@@ -47,20 +47,25 @@ class Mail:
     body_html: str
 
 
+_INSERT = insert(OutboxMessage.__table__)
+
+
 def queue(kind: MailKind, signature_id: int) -> None:
     """Add a mail to the outbox in the current transaction; the caller commits."""
     domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
     now = utcnow()
-    db.session.execute(
-        insert(OutboxMessage).values(
-            kind=kind.value,
-            signature_id=signature_id,
-            message_id=f"<{uuid.uuid4().hex}@{domain}>",
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
+    # Core on the session's connection: a sign request queues one row and tracks no object.
+    db.session.connection().execute(
+        _INSERT,
+        {
+            "kind": kind.value,
+            "signature_id": signature_id,
+            "message_id": f"<{uuid.uuid4().hex}@{domain}>",
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
     )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, insert, literal, or_, select, update
+from sqlalchemy import Insert, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from petitions.cases.models import Petition, PetitionStatus
@@ -126,6 +127,8 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     # INSERTs and the COMMIT.
     mail_allowed = allow_mail_to(normalized)
     values = {
+        "slug": slug,
+        "now": now,
         "full_name": details.full_name,
         "email": details.email,
         "email_normalized": normalized,
@@ -143,18 +146,10 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
         "last_mail_at": now if mail_allowed else None,
         "state": SignatureState.PENDING,
     }
-    # One statement finds the petition, checks that it is open at this instant and inserts:
-    # no petition is loaded, and no close can slip in between the check and the insert.
-    columns = Signature.__table__.c
-    open_petition = select(
-        Petition.id, *(literal(value, columns[name].type) for name, value in values.items())
-    ).where(Petition.slug == slug, *_accepting_signatures(now))
     try:
-        row = db.session.execute(
-            insert(Signature)
-            .from_select(["petition_id", *values], open_petition)
-            .returning(Signature.id, Signature.petition_id)
-        ).one_or_none()
+        # On the session's connection, as Core: the ORM has no object to track here, and its
+        # statement handling cost more than the INSERT itself.
+        row = db.session.connection().execute(_insert_if_open(), values).one_or_none()
     except IntegrityError:
         # The address has signed this petition before (or is signing it right now in another
         # request): the unique constraint is the arbiter, and the answer stays the same.
@@ -172,11 +167,47 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     return outcome
 
 
-def _accepting_signatures(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
-    """The SQL form of Petition.is_open at ``now``."""
+#: The columns a new signature gets from the sign form (and the moment of signing).
+_NEW_SIGNATURE_COLUMNS = (
+    "full_name",
+    "email",
+    "email_normalized",
+    "country",
+    "city",
+    "comment",
+    "show_name_publicly",
+    "may_contact",
+    "source",
+    "locale",
+    "return_url",
+    "ip_hash",
+    "created_at",
+    "mails_sent",
+    "last_mail_at",
+    "state",
+)
+
+
+@functools.cache
+def _insert_if_open() -> Insert:
+    """INSERT a signature for the petition with slug :slug if it accepts signatures at :now.
+
+    One statement finds the petition, checks that it is open and inserts: no petition is
+    loaded, and no close can slip in between the check and the insert. Built once per process.
+    """
+    signatures, petitions = Signature.__table__.c, Petition.__table__.c
+    open_petition = select(
+        petitions.id,
+        *(bindparam(name, type_=signatures[name].type) for name in _NEW_SIGNATURE_COLUMNS),
+    ).where(
+        petitions.slug == bindparam("slug"),
+        petitions.status == PetitionStatus.OPEN,
+        or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
+    )
     return (
-        Petition.status == PetitionStatus.OPEN,
-        or_(Petition.closes_at.is_(None), Petition.closes_at > now),
+        insert(Signature.__table__)
+        .from_select(["petition_id", *_NEW_SIGNATURE_COLUMNS], open_petition)
+        .returning(signatures.id)
     )
 
 
