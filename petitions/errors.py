@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from petitions.api.schemas import error as api_error
+from petitions.extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,18 @@ def handle_http_error(
     body, status = _render(error.code, error.description or "")
     # Keep what the error itself must say, e.g. the Allow header of a 405.
     headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    if isinstance(error, RateLimitExceeded):
+        headers["Retry-After"] = _seconds_until_reset()
     return body, status, headers
+
+
+def _seconds_until_reset() -> str:
+    # Asked of the storage only on a refusal: rate-limit headers on every answer would cost
+    # two storage round trips per sign request and tell a browser nothing.
+    breached = limiter.current_limit
+    if breached is None:
+        return "60"
+    return str(max(1, int(breached.reset_at - time.time())))
 
 
 def handle_unexpected(error: Exception) -> tuple[Response | str, int]:

@@ -45,7 +45,9 @@ login_manager.login_view = "accounts.login"
 login_manager.session_protection = "basic"
 login_manager.login_message = lazy_gettext("Please log in to see this page.")
 # The remote address is the real client's once ProxyFix has applied TRUSTED_PROXY_COUNT.
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+# No X-RateLimit headers: they cost two storage round trips per limited request and no browser
+# reads them; a refusal still says when to come back (Retry-After, see errors.py).
+limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
 
 
 @event.listens_for(Engine, "connect")

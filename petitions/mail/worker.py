@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages
+from petitions.mail.limits import LimitUnavailable, allow_mail_to
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.sender import (
     PermanentFailure,
@@ -148,6 +149,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
 
 
+class HeldBack(Exception):
+    """The recipient's address is over MAIL_PER_ADDRESS_LIMIT; the mail is not sent."""
+
+
 def _fail(row: OutboxMessage, reason: str) -> None:
     row.status = OutboxStatus.FAILED
     row.attempts += 1
@@ -164,11 +169,27 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         else None
     )
     try:
-        transport.send(build_message(messages.render(row.kind, signature), row.message_id, sender))
+        mail = messages.render(row.kind, signature)
+        address = signature.email_normalized if signature is not None else None
+        # Counted on the first attempt only: a retry is the same mail, not one more.
+        if row.attempts == 0 and address is not None and not allow_mail_to(address):
+            raise HeldBack()
+        transport.send(build_message(mail, row.message_id, sender))
     except messages.NotSendable as unsendable:
         _fail(row, str(unsendable))
         outcome = "failed"
         log.warning("outbox message %s cannot be sent: %s", row_id, unsendable)
+    except HeldBack:
+        _fail(row, "held back: the address has had its share of mail (MAIL_PER_ADDRESS_LIMIT)")
+        outcome = "failed"
+        log.warning("outbox message %s held back by the per-address mail limit", row_id)
+    except LimitUnavailable as unavailable:
+        # Not an attempt: nothing was sent and the limit is still to be counted.
+        row.next_attempt_at = utcnow() + retry_delay(row.attempts + 1)
+        row.claimed_until = None
+        row.last_error = f"rate-limit storage unreachable ({unavailable})"
+        outcome = "retrying"
+        log.warning("outbox message %s waits for the rate-limit storage: %s", row_id, unavailable)
     except PermanentFailure as failure:
         _fail(row, str(failure))
         outcome = "failed"

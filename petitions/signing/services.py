@@ -25,7 +25,6 @@ from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy.hashing import keyed_hash
-from petitions.signing.limits import allow_mail_to
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -123,9 +122,6 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     """
     normalized = normalize_email(details.email)
     now = utcnow()
-    # Counted before the transaction, which then holds SQLite's write lock only for two
-    # INSERTs and the COMMIT.
-    mail_allowed = allow_mail_to(normalized)
     values = {
         "slug": slug,
         "now": now,
@@ -142,8 +138,8 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
         "return_url": details.return_url,
         "ip_hash": keyed_hash(client_ip, "client-ip") if client_ip else None,
         "created_at": now,
-        "mails_sent": 1 if mail_allowed else 0,
-        "last_mail_at": now if mail_allowed else None,
+        "mails_sent": 1,
+        "last_mail_at": now,
         "state": SignatureState.PENDING,
     }
     try:
@@ -154,17 +150,15 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
         # The address has signed this petition before (or is signing it right now in another
         # request): the unique constraint is the arbiter, and the answer stays the same.
         db.session.rollback()
-        return _sign_again(slug, normalized, now, mail_allowed)
+        return _sign_again(slug, normalized, now)
     if row is None:
         db.session.rollback()
         raise PetitionNotOpen()
     signature_id = row.id
-    if mail_allowed:
-        messages.queue(messages.MailKind.CONFIRMATION, signature_id)
-    outcome = SignOutcome.NEW if mail_allowed else SignOutcome.MAIL_HELD_BACK
+    messages.queue(messages.MailKind.CONFIRMATION, signature_id)
     db.session.commit()
-    log.info("signature %s on petition %s: %s", signature_id, slug, outcome.value)
-    return outcome
+    log.info("signature %s on petition %s: new", signature_id, slug)
+    return SignOutcome.NEW
 
 
 #: The columns a new signature gets from the sign form (and the moment of signing).
@@ -211,7 +205,7 @@ def _insert_if_open() -> Insert:
     )
 
 
-def _sign_again(slug: str, normalized: str, now: dt.datetime, mail_allowed: bool) -> SignOutcome:
+def _sign_again(slug: str, normalized: str, now: dt.datetime) -> SignOutcome:
     existing = db.session.execute(
         select(Signature)
         .join(Petition, Petition.id == Signature.petition_id)
@@ -220,7 +214,7 @@ def _sign_again(slug: str, normalized: str, now: dt.datetime, mail_allowed: bool
     if existing is None:
         # Withdrawn in between: the signer may simply try again.
         return SignOutcome.MAIL_HELD_BACK
-    if not (mail_allowed and _reserve_mail(existing.id, now, respect_interval=True)):
+    if not _reserve_mail(existing.id, now, respect_interval=True):
         db.session.rollback()
         return SignOutcome.MAIL_HELD_BACK
     if existing.state is SignatureState.PENDING:
@@ -243,12 +237,7 @@ def resend_confirmation(signature_id: int) -> bool:
     signature = _load(signature_id)
     if signature is None or signature.state is not SignatureState.PENDING:
         return False
-    assert signature.email_normalized is not None
-    now = utcnow()
-    if not (
-        allow_mail_to(signature.email_normalized)
-        and _reserve_mail(signature.id, now, respect_interval=True)
-    ):
+    if not _reserve_mail(signature.id, utcnow(), respect_interval=True):
         db.session.rollback()
         return False
     messages.queue(messages.MailKind.CONFIRMATION, signature.id)
