@@ -132,7 +132,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "LOGIN_ACCOUNT_RATE_LIMIT": _env_str(
             "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 30 per hour"
         ),
-        #: Confirmation-type mails allowed per recipient address, across all petitions.
+        #: Mails allowed per recipient address, across all petitions; counted by the worker.
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
         #: Seconds a confirmation link stays valid (7 days).
         "CONFIRM_TOKEN_MAX_AGE": _env_int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600),
@@ -149,6 +149,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "OUTBOX_CLAIM_SECONDS": claim_seconds,
         #: Seconds to wait for the SMTP server before calling the attempt failed.
         "MAIL_TIMEOUT_SECONDS": mail_timeout,
+        #: Mails sent over one SMTP connection before the worker opens a new one (servers cap it;
+        #: Exchange's default is 20).
+        "MAIL_MESSAGES_PER_CONNECTION": max(1, _env_int("MAIL_MESSAGES_PER_CONNECTION", 20)),
         #: Cookies only over HTTPS, and HTTPS redirects, in production.
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,

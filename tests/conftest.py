@@ -51,6 +51,8 @@ class ReceivedMail:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    #: The client's address and port: one per SMTP connection.
+    peer: tuple[str, int] = ("", 0)
 
     @property
     def text(self) -> str:
@@ -88,7 +90,9 @@ class _Handler:
         assert isinstance(message, EmailMessage)
         with self.server.lock:
             self.server.received.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)
+                ReceivedMail(
+                    envelope.mail_from, list(envelope.rcpt_tos), message, tuple(session.peer)
+                )
             )
         return "250 Message accepted for delivery"
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -50,12 +50,15 @@ class Mail:
 _INSERT = insert(OutboxMessage.__table__)
 
 
-def queue(kind: MailKind, signature_id: int) -> None:
-    """Add a mail to the outbox in the current transaction; the caller commits."""
+def queue(kind: MailKind, signature_id: int, connection: Connection | None = None) -> None:
+    """Add a mail to the outbox in the current transaction; the caller commits.
+
+    :param connection: the transaction to join; the session's when not given.
+    """
     domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
     now = utcnow()
-    # Core on the session's connection: a sign request queues one row and tracks no object.
-    db.session.connection().execute(
+    # Core: a sign request queues one row and tracks no object.
+    (connection or db.session.connection()).execute(
         _INSERT,
         {
             "kind": kind.value,

@@ -32,6 +32,9 @@ class TemporaryFailure(Exception):
 class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
+    def close(self) -> None:
+        """Hang up whatever connection was kept open between sends."""
+
 
 def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
     """Build the multipart text + HTML message for a rendered mail.
@@ -54,7 +57,7 @@ def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
 class SmtpTransport:
     """Deliver through an SMTP server named by MAIL_URL."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, messages_per_connection: int = 20) -> None:
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtp+starttls", "smtps"}:
             raise ValueError(
@@ -66,6 +69,9 @@ class SmtpTransport:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
+        self.messages_per_connection = messages_per_connection
+        self._connection: smtplib.SMTP | None = None
+        self._sent_on_connection = 0
 
     def _connect(self) -> smtplib.SMTP:
         if self.scheme == "smtps":
@@ -77,12 +83,37 @@ class SmtpTransport:
             connection.starttls(context=ssl.create_default_context())
         return connection
 
-    def send(self, message: EmailMessage) -> None:
-        try:
-            with self._connect() as connection:
+    def _open(self) -> smtplib.SMTP:
+        if (
+            self._connection is not None
+            and self._sent_on_connection >= self.messages_per_connection
+        ):
+            self.close()
+        if self._connection is None:
+            connection = self._connect()
+            try:
                 if self.username:
                     connection.login(self.username, self.password or "")
-                connection.send_message(message)
+            except BaseException:
+                _hang_up(connection)
+                raise
+            self._connection, self._sent_on_connection = connection, 0
+        return self._connection
+
+    def send(self, message: EmailMessage) -> None:
+        """Send over the connection kept from the last send, or over a new one.
+
+        One connection carries up to ``messages_per_connection`` mails: servers cap mails per
+        connection, and a handshake per mail was a third of the worker's time. After any
+        failure the connection is dropped, so the next send starts clean.
+        """
+        try:
+            try:
+                self._open().send_message(message)
+            except BaseException:
+                self.close()
+                raise
+            self._sent_on_connection += 1
         except smtplib.SMTPRecipientsRefused as refused:
             codes = [code for code, _ in refused.recipients.values()]
             if all(code >= 500 for code in codes):
@@ -95,6 +126,19 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as error:
             # Connection refused, timeouts, TLS trouble, a dropped connection: all transient.
             raise TemporaryFailure(type(error).__name__) from None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            _hang_up(self._connection)
+            self._connection = None
+
+
+def _hang_up(connection: smtplib.SMTP) -> None:
+    """Say QUIT if the server still listens; close the socket either way."""
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
 
 
 class MailboxTransport:
@@ -115,9 +159,14 @@ class MailboxTransport:
         # Development only: the newcomer without a mail server finishes the flow from the log.
         log.warning("development mailbox: kept %s; links: %s", name, " ".join(links))
 
+    def close(self) -> None:
+        """Nothing to hang up: every mail is a file of its own."""
 
-def transport_for(mail_url: str, mailbox_dir: str, timeout: float) -> Transport:
+
+def transport_for(
+    mail_url: str, mailbox_dir: str, timeout: float, messages_per_connection: int = 20
+) -> Transport:
     """Return the transport that MAIL_URL asks for."""
     if mail_url:
-        return SmtpTransport(mail_url, timeout)
+        return SmtpTransport(mail_url, timeout, messages_per_connection)
     return MailboxTransport(mailbox_dir)

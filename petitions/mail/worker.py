@@ -228,6 +228,14 @@ def drain_once(
     :param stop: once set, return after the message in hand instead of draining on.
     """
     transport = transport or configured_transport()
+    try:
+        return _drain(transport, stop)
+    finally:
+        # A connection kept between rounds would idle into the server's timeout.
+        transport.close()
+
+
+def _drain(transport: Transport, stop: threading.Event | None) -> DrainReport:
     report = DrainReport()
     tried: set[int] = set()
     while True:
@@ -250,7 +258,10 @@ def configured_transport() -> Transport:
     """Return the transport MAIL_URL names (the development mailbox when unset)."""
     config = current_app.config
     return transport_for(
-        config["MAIL_URL"], config["DEV_MAILBOX_DIR"], config["MAIL_TIMEOUT_SECONDS"]
+        config["MAIL_URL"],
+        config["DEV_MAILBOX_DIR"],
+        config["MAIL_TIMEOUT_SECONDS"],
+        config["MAIL_MESSAGES_PER_CONNECTION"],
     )
 
 

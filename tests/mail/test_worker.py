@@ -99,6 +99,32 @@ def test_smtp_down_then_up_each_signer_gets_exactly_one_mail(
     smtp.take(0)
 
 
+@pytest.mark.parametrize("config_overrides", [{"SIGN_RATE_LIMIT": "100 per minute"}])
+def test_one_connection_carries_up_to_twenty_mails_and_a_dropped_one_is_replaced(
+    supporter: Supporter, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    signers = [{"email": f"signer{n}@example.org"} for n in range(45)]
+    sign_all(supporter, petition.slug, signers[:25])
+
+    assert drain_once() == DrainReport(sent=25)
+
+    first = smtp.take(25)
+    assert [len({mail.peer for mail in first[:20]}), len({mail.peer for mail in first[20:]})] == [
+        1,
+        1,
+    ]
+    assert first[0].peer != first[20].peer
+
+    # The round's connection was closed at its end; a server restart in between (every
+    # connection dropped) is met with a fresh one.
+    smtp.stop()
+    smtp.start()
+    sign_all(supporter, petition.slug, signers[25:])
+    assert drain_once() == DrainReport(sent=20)
+    assert len({mail.peer for mail in smtp.take(20)}) == 1
+
+
 def test_retry_delay_doubles_and_is_capped_with_the_shipped_defaults(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -472,6 +498,9 @@ class _WithdrawsWhileSending:
             elsewhere.start()
             elsewhere.join(timeout=10)
         self.inner.send(message)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 @pytest.mark.parametrize("smtp_up", [True, False], ids=["sent", "smtp-down"])
