@@ -19,7 +19,8 @@ counter run), driven by the Lua scripts in bench/lua/. A round is: /livez, sign,
 (200 and 304), confirm, /livez again; the round's baseline is the mean of its two /livez runs.
 Every HTTP figure is the median of --rounds rounds (5; mail, bundle and export: --other-rounds,
 3); the ratios are medians of the per-round ratios. After each sign and confirm run the
-database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the requests wrk had written but cut off at its stop.
+database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the
+requests wrk had written but cut off at its stop.
 The share of CPU other processes took during each round is reported: on a shared machine the
 absolute figures drop and scatter, the ratios less so.
 
