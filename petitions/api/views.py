@@ -14,14 +14,14 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def petitions() -> Response:
     """List open petitions with their counts."""
     found = public.open_petitions()
-    return public.conditional_response(found, lambda: jsonify(found.data))
+    return public.conditional_response(found, found.json_response)
 
 
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> Response:
     """Return a public petition: count, goal, status, latest public signers, counts by country."""
     found = public.petition_count(slug) or abort(404)
-    return public.conditional_response(found, lambda: jsonify(found.data))
+    return public.conditional_response(found, found.json_response)
 
 
 @bp.get("/openapi.json")

@@ -30,14 +30,24 @@ LATEST = 10
 class PublicCount:
     etag: str
     data: dict[str, Any]
+    #: ``data`` as the JSON API sends it, encoded once per change of the numbers, not per answer.
+    body: bytes
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> PublicCount:
+        body = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        return cls(etag=hashlib.sha256(body).hexdigest()[:32], data=data, body=body)
+
+    def json_response(self) -> Response:
+        return Response(self.body, mimetype="application/json")
 
 
 def _key(slug: str) -> str:
-    return f"petition-public:{slug}"
+    # "v2": entries cached by an older release have no body.
+    return f"petition-public:v2:{slug}"
 
 
-def _etag(data: object) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+_OPEN_PETITIONS = "open-petitions:v2"
 
 
 def _details(petition: Petition) -> dict[str, Any]:
@@ -90,20 +100,19 @@ def petition_count(slug: str) -> PublicCount | None:
     petition = cases.public_petition(slug)
     if petition is None:
         return None
-    data = _details(petition)
-    found = PublicCount(etag=_etag(data), data=data)
+    found = PublicCount.of(_details(petition))
     _remember(_key(slug), found)
     return found
 
 
 def open_petitions() -> PublicCount:
     """Return the open petitions' summaries (cached)."""
-    cached = _remembered("open-petitions")
+    cached = _remembered(_OPEN_PETITIONS)
     if cached is not None:
         return cached
     data = {"petitions": [schemas.petition_summary(p) for p in cases.open_petitions()]}
-    found = PublicCount(etag=_etag(data), data=data)
-    _remember("open-petitions", found)
+    found = PublicCount.of(data)
+    _remember(_OPEN_PETITIONS, found)
     return found
 
 
@@ -127,5 +136,5 @@ def forget(slug: str) -> None:
     after this; they expire within COUNT_CACHE_SECONDS, the staleness the API documents.
     """
     _local().pop(_key(slug), None)
-    _local().pop("open-petitions", None)
-    cache.delete_many(_key(slug), "open-petitions")
+    _local().pop(_OPEN_PETITIONS, None)
+    cache.delete_many(_key(slug), _OPEN_PETITIONS)
