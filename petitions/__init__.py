@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from petitions import cli, errors, sqlite_writers
+from petitions import cli, errors
 from petitions.accounts.services import load_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
@@ -75,9 +75,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
         )
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_writers.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
