@@ -75,6 +75,10 @@ class DeliverableEmail:
         field.data = checked.normalized
 
 
+def _country_options() -> list[tuple[str, Any]]:
+    return [("", _l("Choose your country")), *country_choices()]
+
+
 class SignForm(Form):
     full_name = StringField(
         _l("Full name"),
@@ -98,6 +102,9 @@ class SignForm(Form):
     )
     country = SelectField(
         _l("Country"),
+        # A callable: WTForms builds the list of ~250 names only when the form is rendered, not
+        # for every signature POSTed (validate_country checks the code against the set).
+        choices=_country_options,
         validate_choice=False,
         validators=[DataRequired(_l("Please choose your country."))],
     )
@@ -122,10 +129,6 @@ class SignForm(Form):
     show_name_publicly = BooleanField(_l("Show my name in the public list of signers"))
     may_contact = BooleanField(_l("The organizers may email me about this campaign later"))
     source = HiddenField(filters=[_tidy])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose your country"))] + country_choices()
 
     def validate_country(self, field: Any) -> None:
         if field.data and field.data not in COUNTRY_CODES:

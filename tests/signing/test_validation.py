@@ -466,3 +466,55 @@ def test_a_malformed_ref_is_dropped_not_refused(
     [signature], _ = stored_rows()
     assert signature.source == stored
     assert signature.state is SignatureState.PENDING
+
+
+class CountryOptions(HTMLParser):
+    """The (value, label) pairs of the sign form's country list, in order."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.options: list[tuple[str, str]] = []
+        self._in_country = False
+        self._value: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "select":
+            self._in_country = attr.get("name") == "country"
+        elif tag == "option" and self._in_country:
+            self._value = attr.get("value") or ""
+            self.options.append((self._value, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._in_country = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_country and self.options and self._value is not None:
+            value, label = self.options[-1]
+            self.options[-1] = (value, label + data.strip())
+
+
+@pytest.mark.parametrize(
+    ("lang", "placeholder", "lithuania"),
+    [("en", "Choose your country", "Lithuania"), ("ru", "Выберите страну", "Литва")],
+)
+def test_the_country_list_is_in_the_signers_language_on_the_page_and_after_an_error(
+    client: FlaskClient, smtp: SmtpServer, lang: str, placeholder: str, lithuania: str
+) -> None:
+    petition = open_petition()
+
+    page = client.get(f"/p/{petition.slug}?lang={lang}").get_data(as_text=True)
+    refused = sign_in_browser(client, f"/p/{petition.slug}?lang={lang}", **{**TYPED, "city": ""})
+
+    assert refused.status_code == 422
+    for html in (page, refused.get_data(as_text=True)):
+        options = CountryOptions(html).options
+        assert options[0] == ("", placeholder)
+        assert ("LT", lithuania) in options
+        assert len(options) > 240  # every ISO 3166 country and territory
+        labels = [label for _, label in options[1:]]
+        assert labels == sorted(labels, key=str.casefold)
+    assert stored_rows() == ([], 0)
