@@ -340,7 +340,9 @@ def start_backend(name: str, folder: Path, stack: contextlib.ExitStack, sink: Sm
             sink,
         )
     else:
-        postgres = PostgresServer()
+        # Durable, as in production: the sign and confirm figures include the WAL flush of every
+        # COMMIT, as SQLite's include its fsync.
+        postgres = PostgresServer(durable=True)
         stack.callback(postgres.stop)  # also removes its folder after a failed start
         postgres.start()
         redis = RedisServer()
@@ -1567,8 +1569,9 @@ def build_report(results: dict[str, Any], args: argparse.Namespace, elapsed: flo
         "access log on (to a file), rate limits raised but on "
         f"(`SIGN_RATE_LIMIT={RAISED_LIMITS['SIGN_RATE_LIMIT']}`, `MAIL_PER_ADDRESS_LIMIT="
         f"{RAISED_LIMITS['MAIL_PER_ADDRESS_LIMIT']}`). SQLite: a WAL file, `memory://` limits, "
-        "SimpleCache. PostgreSQL: the test suite's throwaway cluster (`fsync=off`, "
-        "`synchronous_commit=off`), Redis for limits and the count cache. Mail goes to an "
+        "SimpleCache (SQLite's default `synchronous=FULL`: an fsync per COMMIT). PostgreSQL: a "
+        "throwaway cluster with the default durability (`fsync=on`, `synchronous_commit=on`), "
+        "Redis for limits and the count cache. Mail goes to an "
         "aiosmtpd sink in the runner process."
     )
     add("")

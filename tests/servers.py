@@ -48,14 +48,25 @@ def _postgres_bin() -> Path:
 
 @dataclass
 class PostgresServer:
-    """A throwaway PostgreSQL cluster owned by the `postgres` system user (it refuses root)."""
+    """A throwaway PostgreSQL cluster owned by the `postgres` system user (it refuses root).
 
+    The test suite's cluster trades durability for speed; ``durable=True`` keeps PostgreSQL's
+    defaults (fsync and a synchronous commit), as a production server runs and the benchmarks
+    measure.
+    """
+
+    durable: bool = False
     port: int = field(default_factory=free_port)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="petitions-pg-")))
     process: subprocess.Popen[bytes] | None = None
 
     def _as_postgres(self) -> list[str]:
         return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _durability(self) -> list[str]:
+        if self.durable:
+            return []
+        return ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
 
     def start(self) -> None:
         binaries = _postgres_bin()
@@ -91,16 +102,10 @@ class PostgresServer:
                 str(self.port),
                 "-k",
                 str(self.folder),
-                # A test cluster: durability traded for speed, connections enough for the
-                # concurrency tests and two app instances.
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
+                # Connections enough for the concurrency tests and two app instances.
                 "-c",
                 "max_connections=200",
+                *self._durability(),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
