@@ -31,9 +31,9 @@ statements, COMMITs, rate-limit storage calls and Redis round trips per sign and
 confirmation, and prices each suspect by signing with and without it (CPU time, alternating).
 Raw py-spy stacks are kept in $TMPDIR/petitions-bench-pyspy/.
 
-Options: --rounds, --other-rounds, --duration, --counter-duration, --connections, --backends, --mail-messages,
---skip http,mail,profile,bundle,export, --output (see --help). A full run takes seven to ten
-minutes on a 2-core machine.
+Options: --rounds, --other-rounds, --duration, --counter-duration, --connections, --backends,
+--mail-messages, --skip http,mail,profile,bundle,export, --output (see --help). A full run takes
+seven to ten minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -875,7 +875,7 @@ _AROUND_THE_VIEW: Parts = [
 SIGN_PARTS: Parts = [
     ("email-validator", _has("email_validator/")),
     ("CSRF token check (Flask-WTF)", _has("flask_wtf/csrf.py")),
-    ("SignForm() construction (fields, country list)", _has("SignForm.__init__ (")),
+    ("SignForm() construction (fields, CSRF token)", _has("FormMeta.__call__ (")),
     ("form validation, other (WTForms)", _has("wtforms/", "flask_wtf/form.py")),
     ("COMMIT (on SQLite: the fsync of the WAL)", _has("do_commit (")),
     (
@@ -1133,10 +1133,6 @@ def _variants(app: Any) -> dict[str, Callable[[], contextlib.AbstractContextMana
         forms.validate_email  # noqa: B018 - fails early if the form no longer uses it
         variants["email-validator skipped (address taken as typed)"] = lambda: _patched(
             forms, "validate_email", lambda value, **kw: types.SimpleNamespace(normalized=value)
-        )
-        forms.country_choices  # noqa: B018
-        variants["country list not built (empty choices)"] = lambda: _patched(
-            forms, "country_choices", lambda: []
         )
 
     @contextlib.contextmanager
@@ -1420,18 +1416,12 @@ def _component_timings(app: Any) -> dict[str, float]:
         from petitions.signing.forms import SignForm
 
         suspects: dict[str, Callable[[], object]] = {
-            "SignForm() (builds the country choices)": SignForm,
+            "SignForm() (fields, CSRF token; no country list until rendered)": SignForm,
             "SignForm().validate() (incl. CSRF, email-validator)": lambda: SignForm().validate(),
             "validate_email(check_deliverability=False)": lambda: validate_email(
                 "a.b@example.org", check_deliverability=False
             ),
         }
-        try:
-            from petitions.i18n import country_choices
-
-            suspects["country_choices() copy"] = country_choices
-        except ImportError:
-            pass
         try:
             from petitions.mail import messages
 
