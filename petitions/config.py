@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_PORT = 5000
 
@@ -26,6 +27,39 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 3600:
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}.")
+    return value
+
+
+def _env_nameservers(name: str) -> list[tuple[str, int]]:
+    """Parse ``host[:port]`` entries (``[v6]:port`` for IPv6), separated by commas."""
+    servers = []
+    for entry in _env_str(name, "").split(","):
+        if not entry.strip():
+            continue
+        try:
+            parts = urlsplit(f"//{entry.strip()}")
+            host, port = parts.hostname, parts.port or 53
+        except ValueError:
+            host = None
+        if not host:
+            raise ConfigError(
+                f"{name} must list name servers as host or host:port, separated by commas, "
+                f"not {entry.strip()!r}."
+            )
+        servers.append((host, port))
+    return servers
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -139,6 +173,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Ask DNS whether a signer's mail domain accepts mail. Off in development, where the
         #: machine may be offline and every domain would look undeliverable.
         "EMAIL_CHECK_DELIVERABILITY": _env_bool("EMAIL_CHECK_DELIVERABILITY", production),
+        #: Seconds a sign request waits for that DNS answer; a domain that does not answer in
+        #: time is let through (a bad address then bounces) rather than holding a worker.
+        "EMAIL_DNS_TIMEOUT": _env_seconds("EMAIL_DNS_TIMEOUT", 3.0),
+        #: Name servers to ask, as (host, port); empty means the system's (/etc/resolv.conf).
+        "EMAIL_DNS_NAMESERVERS": _env_nameservers("EMAIL_DNS_NAMESERVERS"),
         #: Seconds between the worker's looks at an empty outbox.
         "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 2),
         #: First retry delay after a temporary SMTP failure; doubles on each attempt.

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,3 +214,58 @@ class RedisServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+class DnsServer:
+    """A name server on loopback UDP that answers from a table, as a mail domain's DNS would.
+
+    ``records`` maps a name (``"example.org."``) to its records by type (``{"MX": ["10
+    mx.example.org."]}``). A name absent from the table does not exist (NXDOMAIN); a type absent
+    from its entry has no answer; a name in ``silent`` gets no reply at all, like an overloaded
+    or unreachable server. Every question asked is kept in ``questions`` as (name, type).
+    """
+
+    def __init__(self, records: dict[str, dict[str, list[str]]], silent: set[str]) -> None:
+        self.records = records
+        self.silent = silent
+        self.questions: list[tuple[str, str]] = []
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.settimeout(0.1)
+        self.port = int(self._socket.getsockname()[1])
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import dns.message
+        import dns.rcode
+        import dns.rdatatype
+        import dns.rrset
+
+        while not self._stopping.is_set():
+            try:
+                wire, sender = self._socket.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            question = query.question[0]
+            name, kind = question.name.to_text(), dns.rdatatype.to_text(question.rdtype)
+            self.questions.append((name, kind))
+            if name in self.silent:
+                continue
+            response = dns.message.make_response(query)
+            if name not in self.records:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            elif kind in self.records[name]:
+                response.answer.append(
+                    dns.rrset.from_text_list(name, 300, "IN", kind, self.records[name][kind])
+                )
+            self._socket.sendto(response.to_wire(), sender)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self._socket.close()

@@ -68,6 +68,22 @@ def test_production_refuses_to_start_without_a_secret_key(
             "maybe",
             "EMAIL_CHECK_DELIVERABILITY must be true or false, not 'maybe'.",
         ),
+        (
+            "EMAIL_DNS_TIMEOUT",
+            "soon",
+            "EMAIL_DNS_TIMEOUT must be a number of seconds above 0, not 'soon'.",
+        ),
+        (
+            "EMAIL_DNS_TIMEOUT",
+            "0",
+            "EMAIL_DNS_TIMEOUT must be a number of seconds above 0, not '0'.",
+        ),
+        (
+            "EMAIL_DNS_NAMESERVERS",
+            "10.0.0.1, 10.0.0.2:dns",
+            "EMAIL_DNS_NAMESERVERS must list name servers as host or host:port, separated by "
+            "commas, not '10.0.0.2:dns'.",
+        ),
     ],
 )
 def test_a_malformed_setting_is_named_in_the_error(
@@ -89,6 +105,18 @@ def test_a_malformed_force_https_is_named_in_production(monkeypatch: pytest.Monk
 
     with pytest.raises(ConfigError, match="FORCE_HTTPS must be true or false, not 'perhaps'"):
         create_app()
+
+
+def test_name_servers_for_the_deliverability_check_are_read_with_their_ports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EMAIL_DNS_NAMESERVERS", "10.0.0.1, [::1]:5353,")
+    monkeypatch.setenv("EMAIL_DNS_TIMEOUT", "1.5")
+
+    app = create_app()
+
+    assert app.config["EMAIL_DNS_NAMESERVERS"] == [("10.0.0.1", 53), ("::1", 5353)]
+    assert app.config["EMAIL_DNS_TIMEOUT"] == 1.5
 
 
 @pytest.mark.parametrize("mail_url", [None, "", "  "], ids=["unset", "empty", "blank"])

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petitions.forms import Form
 from petitions.i18n import COUNTRY_CODES, country_choices
+from petitions.signing import deliverability
 
 #: ?ref= and partner codes: short, URL-safe words.
 SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -63,11 +64,17 @@ class DeliverableEmail:
             return
         if _has_control_characters(field.data, allow_newlines=False):
             raise ValidationError(_l("Please enter a valid email address."))
+        ask_dns = current_app.config["EMAIL_CHECK_DELIVERABILITY"]
         try:
             checked = validate_email(
                 field.data,
-                check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"],
+                check_deliverability=ask_dns,
+                dns_resolver=deliverability.resolver() if ask_dns else None,
             )
+        except EmailUndeliverableError:
+            raise ValidationError(
+                _l("Mail to this address cannot be delivered. Please check the part after the @.")
+            ) from None
         except EmailNotValidError:
             raise ValidationError(
                 _l("This does not look like a working email address. Please check it.")
