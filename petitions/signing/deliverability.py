@@ -10,11 +10,18 @@ through (its deliverability is unknown); mail to a bad address then bounces.
 
 from __future__ import annotations
 
+import logging
+
 import dns.nameserver
 import dns.resolver
 from flask import current_app
 
+log = logging.getLogger(__name__)
+
 _EXTENSION_KEY = "petitions.dns_resolver"
+
+#: Where the system names its name servers (read when EMAIL_DNS_NAMESERVERS is empty).
+RESOLV_CONF = "/etc/resolv.conf"
 
 
 def resolver() -> dns.resolver.Resolver:
@@ -37,7 +44,15 @@ def _build(timeout: float, nameservers: list[tuple[str, int]]) -> dns.resolver.R
             dns.nameserver.Do53Nameserver(host, port) for host, port in nameservers
         ]
     else:
-        built = dns.resolver.Resolver()
+        try:
+            built = dns.resolver.Resolver(filename=RESOLV_CONF)
+        except dns.resolver.NoResolverConfiguration:
+            # No name servers known: every domain's deliverability is unknown and signing goes
+            # on, rather than every sign failing with a 500.
+            log.warning(
+                "no DNS configuration: mail domains are not checked (EMAIL_DNS_NAMESERVERS)"
+            )
+            built = dns.resolver.Resolver(configure=False)
     built.lifetime = timeout
     built.cache = dns.resolver.LRUCache()
     return built

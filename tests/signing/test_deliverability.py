@@ -3,13 +3,17 @@ takes mail: against a real name server on loopback, answering as mail domains' D
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from petitions.signing import deliverability
 from tests.conftest import SmtpServer
 from tests.factories import open_petition
 from tests.servers import DnsServer
@@ -108,3 +112,27 @@ def test_a_domain_whose_name_server_stays_silent_is_let_through_after_the_timeou
     assert ("slow.example.org.", "MX") in dns_server.questions
     # Held for EMAIL_DNS_TIMEOUT, not for email-validator's default of 15 s.
     assert waited < 10, f"the sign request waited {waited:.1f} s for DNS"
+
+
+def test_without_any_dns_configuration_signing_goes_on_and_the_operator_is_told(
+    app: Flask,
+    client: FlaskClient,
+    smtp: SmtpServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    petition = open_petition()
+    app.config["EMAIL_DNS_NAMESERVERS"] = []
+    monkeypatch.setattr(deliverability, "RESOLV_CONF", str(tmp_path / "no-resolv.conf"))
+
+    with caplog.at_level(logging.WARNING, logger="petitions.signing.deliverability"):
+        answer = sign_in_browser(
+            client, f"/p/{petition.slug}", **{**TYPED, "email": "hanna@delivers.example.org"}
+        )
+
+    assert answer.status_code == 303
+    [signature], outbox = stored_rows()
+    assert signature.email == "hanna@delivers.example.org"
+    assert outbox == 1
+    assert "no DNS configuration" in caplog.text
