@@ -33,12 +33,13 @@ def _env_seconds(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
+    message = f"{name} must be a number of seconds above 0, not {raw!r}."
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
+        raise ConfigError(message) from None
     if not 0 < value < 3600:
-        raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}.")
+        raise ConfigError(message)
     return value
 
 

@@ -17,7 +17,7 @@ from petitions.signing import deliverability
 from tests.conftest import SmtpServer
 from tests.factories import open_petition
 from tests.servers import DnsServer
-from tests.signing.test_validation import TYPED, FormPage, sign_in_browser, stored_rows
+from tests.signing.sign_form import TYPED, FormPage, sign_in_browser, stored_rows
 
 #: Short, so the test of a silent name server waits half a second, not email-validator's 15.
 DNS_TIMEOUT = 0.5
