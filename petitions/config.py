@@ -207,6 +207,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Seconds a petition's public count (JSON, badge, counter) may be served from cache; a
         #: busy partner page then costs a cache hit, not a query.
         "COUNT_CACHE_SECONDS": _env_int("COUNT_CACHE_SECONDS", 5),
+        #: Fewest confirmed signers from one country before the public API shows that country's
+        #: count: one or two signers from Belarus would be nearly named by the figure.
+        "PUBLIC_COUNTRY_MIN": max(1, _env_int("PUBLIC_COUNTRY_MIN", 10)),
         #: Flask-Caching backend for those counts: SimpleCache (per process) or RedisCache.
         "CACHE_TYPE": _env_str("CACHE_TYPE", "SimpleCache"),
         "CACHE_REDIS_URL": _env_str("CACHE_REDIS_URL", ""),

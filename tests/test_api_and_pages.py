@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from petitions.cases.models import CaseStatus, TimelineEntry
@@ -102,12 +103,32 @@ def test_api_errors_come_in_one_json_envelope(
 
 
 def test_a_draft_petition_shows_nowhere(client: FlaskClient, smtp: SmtpServer) -> None:
-    draft = draft_petition(title="Secret draft about Ihar Losik")
+    case = detained_case(slug="ihar-losik", prisoner_name="Ihar Losik")
+    open_petition(slug="free-ihar-losik", title="Free Ihar Losik", case=case)
+    draft = draft_petition(slug="secret-draft", title="Secret draft about Ihar Losik", case=case)
 
-    assert client.get(f"/api/v1/petitions/{draft.slug}").status_code == 404
-    assert client.get(f"/p/{draft.slug}").status_code == 404
-    assert "Secret draft" not in text(client.get("/"))
-    assert "Secret draft" not in text(client.get(f"/cases/{draft.case.slug}"))
+    for path in (
+        f"/p/{draft.slug}",
+        f"/api/v1/petitions/{draft.slug}",
+        f"/badge/{draft.slug}.svg",
+    ):
+        assert client.get(path).status_code == 404, path
+
+    front = client.get("/")
+    assert front.status_code == 200
+    cards = BeautifulSoup(text(front), "html.parser").select("main article.card h2")
+    assert [card.get_text(strip=True) for card in cards] == ["Free Ihar Losik"]
+
+    case_page = client.get(f"/cases/{case.slug}")
+    assert case_page.status_code == 200
+    soup = BeautifulSoup(text(case_page), "html.parser")
+    listed = [a["href"] for a in soup.select("main a[href^='/p/']")]
+    assert listed == ["/p/free-ihar-losik"]
+    assert "Secret draft" not in soup.get_text()
+
+    listing = client.get("/api/v1/petitions")
+    assert listing.status_code == 200
+    assert [p["slug"] for p in listing.get_json()["petitions"]] == ["free-ihar-losik"]
 
 
 def test_the_api_refuses_other_methods_in_json(client: FlaskClient, smtp: SmtpServer) -> None:

@@ -35,8 +35,8 @@ _SIGNER = {
     "required": ["name", "city", "country", "confirmed_on"],
     "properties": {
         "name": {
-            "type": ["string", "null"],
-            "description": "Only when the signer agreed to be named publicly.",
+            "type": "string",
+            "description": "Only signers who agreed to be named publicly are listed at all.",
         },
         "city": {"type": "string"},
         "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
@@ -81,6 +81,7 @@ def _not_found() -> dict[str, Any]:
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI document, with the server's own base URL."""
+    country_min = current_app.config["PUBLIC_COUNTRY_MIN"]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -114,7 +115,7 @@ def document() -> dict[str, Any]:
             "/petitions/{slug}": {
                 "get": {
                     "operationId": "getPetition",
-                    "summary": "A public petition: count, goal, latest public signers, countries",
+                    "summary": "A public petition: count, goal, latest named signers, countries",
                     "parameters": [
                         {
                             "name": "slug",
@@ -159,8 +160,11 @@ def document() -> dict[str, Any]:
                         },
                         "counts_by_country": {
                             "type": "object",
-                            "additionalProperties": {"type": "integer", "minimum": 1},
-                            "description": "Confirmed signatures by ISO 3166 country code.",
+                            "additionalProperties": {"type": "integer", "minimum": country_min},
+                            "description": (
+                                "Confirmed signatures by ISO 3166 country code, only for "
+                                f"countries with at least {country_min} of them."
+                            ),
                         },
                     },
                     "additionalProperties": False,

@@ -24,7 +24,7 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
 
 
 def public_signer(signature: Signature) -> dict[str, Any]:
-    """Return a confirmed signer as the public may see them (Signer): a name only by consent."""
+    """Return a confirmed signer who agreed to be named, as the public may see them (Signer)."""
     return {
         "name": signature.public_name,
         "city": signature.city,
@@ -38,7 +38,7 @@ def public_signer(signature: Signature) -> dict[str, Any]:
 def petition_details(
     petition: Petition, latest: Iterable[Signature], by_country: Mapping[str, int]
 ) -> dict[str, Any]:
-    """Return a petition with its latest public signers and counts by country (PetitionDetails)."""
+    """Return a petition with its latest named signers and countries' counts (PetitionDetails)."""
     return {
         **petition_summary(petition),
         "latest_signers": [public_signer(signature) for signature in latest],

@@ -76,12 +76,16 @@ def petition_to_sign(slug: str) -> Petition | None:
 
 
 def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signature]:
-    """Return the latest confirmed signatures; callers show names only where consented."""
+    """Return the latest confirmed signatures of signers who agreed to be named publicly."""
+    # Only those who agreed: for an unnamed signer in Belarus, a city, a date and a place in
+    # the order of signing can be enough to find them.
     return (
         db.session.execute(
             select(Signature)
             .where(
-                Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED
+                Signature.petition_id == petition.id,
+                Signature.state == SignatureState.CONFIRMED,
+                Signature.show_name_publicly.is_(True),
             )
             .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
             .limit(limit)

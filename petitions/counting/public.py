@@ -43,18 +43,21 @@ class PublicCount:
 
 
 def _key(slug: str) -> str:
-    # "v2": entries cached by an older release have no body.
-    return f"petition-public:v2:{slug}"
+    # "v3": entries cached by an older release list unnamed signers and small countries.
+    return f"petition-public:v3:{slug}"
 
 
-_OPEN_PETITIONS = "open-petitions:v2"
+_OPEN_PETITIONS = "open-petitions:v3"
 
 
 def _details(petition: Petition) -> dict[str, Any]:
+    # A country appears only from PUBLIC_COUNTRY_MIN signers on: "BY: 1" next to a latest
+    # signer's date would point at one person.
     by_country = db.session.execute(
         select(Signature.country, func.count())
         .where(Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED)
         .group_by(Signature.country)
+        .having(func.count() >= current_app.config["PUBLIC_COUNTRY_MIN"])
         .order_by(Signature.country)
     ).all()
     return schemas.petition_details(

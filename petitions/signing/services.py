@@ -366,13 +366,16 @@ def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Sign
 
 
 def public_comments(petition_id: int, limit: int = 10) -> Sequence[Signature]:
-    """Return the latest comments that are confirmed and not hidden."""
+    """Return the latest comments that are confirmed, not hidden, by signers named publicly."""
+    # A comment is shown only beside its author's name: an unnamed signer's words, date and
+    # city would be a public trace of somebody who asked for none.
     return (
         db.session.execute(
             select(Signature)
             .where(
                 Signature.petition_id == petition_id,
                 Signature.state == SignatureState.CONFIRMED,
+                Signature.show_name_publicly.is_(True),
                 Signature.comment.is_not(None),
                 Signature.comment_hidden_at.is_(None),
             )
