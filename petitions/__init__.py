@@ -38,6 +38,7 @@ from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.views import bp as manage_bp
 from petitions.privacy import redaction
+from petitions.sessions import PublicAnswersSessionInterface
 from petitions.signing.views import bp as signing_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+
+    app.session_interface = PublicAnswersSessionInterface()
 
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]

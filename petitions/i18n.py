@@ -9,8 +9,7 @@ from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
-#: Blueprints whose answers shared caches may keep: they never read the session.
-_SHARED_BY_CACHES = frozenset({"api", "counting"})
+from petitions.sessions import SHARED_BY_CACHES
 
 
 def select_locale() -> str:
@@ -19,15 +18,15 @@ def select_locale() -> str:
     if not has_request_context():
         return supported[0]  # a CLI command or the mail worker: the service's own language
     requested = request.args.get("lang")
+    # Public answers kept by shared caches take their language from the URL or from
+    # Accept-Language (named in their Vary), never from the session.
+    shared = request.blueprint in SHARED_BY_CACHES
     if requested in supported:
-        # Remembered so the form's answer, its errors and the mails keep the chosen language;
-        # not in embeds, which live in other sites' pages and carry ?lang= on every request.
-        if request.blueprint != "embeds":
+        # Remembered so the form's answer, its errors and the mails keep the chosen language.
+        if not shared:
             session["lang"] = requested
         return requested
-    if request.blueprint in _SHARED_BY_CACHES:
-        # Cached for everybody (ETag, public max-age): reading the session would make every
-        # answer vary by cookie.
+    if shared:
         return request.accept_languages.best_match(supported) or supported[0]
     remembered = session.get("lang")
     if remembered in supported:

@@ -119,14 +119,27 @@ def open_petitions() -> PublicCount:
     return found
 
 
-def conditional_response(found: PublicCount, render: Callable[[], Response]) -> Response:
-    """Answer 304 when the client holds the current version, else render; cacheable either way."""
-    current = request.if_none_match.contains(found.etag)
+def conditional_response(
+    found: PublicCount,
+    render: Callable[[], Response],
+    variant: str = "",
+    vary: tuple[str, ...] = (),
+) -> Response:
+    """Answer 304 when the client holds the current version, else render; cacheable either way.
+
+    :param variant: what else the body depends on (the language of a badge); it is part of
+        the ETag, so a copy in one language never revalidates a request for another.
+    :param vary: the request headers that choose the variant, for shared caches.
+    """
+    etag = f"{found.etag}-{variant}" if variant else found.etag
+    current = request.if_none_match.contains(etag)
     response = Response(status=304) if current else render()
-    response.set_etag(found.etag)
+    response.set_etag(etag)
     response.headers["Cache-Control"] = (
         f"public, max-age={current_app.config['COUNT_CACHE_SECONDS']}"
     )
+    for header in vary:
+        response.vary.add(header)
     return response
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from flask_babel import get_locale
+from flask_babel import format_percent, get_locale
 
 from petitions.counting import public
 
@@ -20,8 +20,15 @@ def _rendered(found: public.PublicCount) -> str:
     svg = kept.get(key)
     if svg is None:
         data = found.data
-        percent = min(100, data["signature_count"] * 100 // data["goal"]) if data["goal"] else 0
-        svg = render_template("counting/badge.svg", data=data, percent=percent)
+        # Whole percent, rounded down: 999 of 1,000 is not yet "100%".
+        percent = data["signature_count"] * 100 // data["goal"] if data["goal"] else 0
+        # The bar stops at the goal; the words tell the real share (400%, not "100%").
+        svg = render_template(
+            "counting/badge.svg",
+            data=data,
+            bar=min(1.0, data["signature_count"] / data["goal"]) if data["goal"] else 0.0,
+            share=format_percent(percent / 100),
+        )
         if len(kept) >= _RENDERED_LIMIT:
             kept.clear()
         kept[key] = svg
@@ -32,6 +39,10 @@ def _rendered(found: public.PublicCount) -> str:
 def badge(slug: str) -> Response:
     """Draw the count and the progress to the goal as an SVG image, usable in any <img>."""
     found = public.petition_count(slug) or abort(404)
+    # Drawn in the reader's language (?lang= or Accept-Language): one ETag per language.
     return public.conditional_response(
-        found, lambda: Response(_rendered(found), mimetype="image/svg+xml")
+        found,
+        lambda: Response(_rendered(found), mimetype="image/svg+xml"),
+        variant=str(get_locale()),
+        vary=("Accept-Language",),
     )

@@ -23,3 +23,10 @@ def allow_framing_by(response: Response, origins: Iterable[str]) -> Response:
     response.headers["Content-Security-Policy"] = f"{_EMBED_POLICY}; frame-ancestors {ancestors}"
     response.headers.pop("X-Frame-Options", None)
     return response
+
+
+def refuse_framing(response: Response) -> Response:
+    """Let nobody frame a response: the site-wide policy, for embed answers with no partner."""
+    response.headers["Content-Security-Policy"] = f"{_EMBED_POLICY}; frame-ancestors 'none'"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response

@@ -22,7 +22,7 @@ from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.embeds import services, tokens
 from petitions.embeds.forms import EmbedSignForm
-from petitions.embeds.framing import allow_framing_by
+from petitions.embeds.framing import allow_framing_by, refuse_framing
 from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
 from petitions.signing import services as signing
@@ -35,6 +35,37 @@ _ACCENT = re.compile(r"^[0-9a-fA-F]{6}$")
 # Embed responses set their own CSP (frame-ancestors per partner); Talisman's site-wide policy,
 # which forbids framing, must stay off them.
 _own_framing = talisman(frame_options=None, content_security_policy=None)
+
+
+#: Views that set their framing headers themselves (decorated with _own_framing).
+_OWN_FRAMING = frozenset({"embeds.form", "embeds.sign", "embeds.counter"})
+
+
+@bp.after_request
+def _frame_every_answer(response: Response) -> Response:
+    """Give the answers these views did not write themselves (404, 429, 500) framing headers.
+
+    Talisman stays off these views, so an error page would otherwise go out with no
+    frame-ancestors and no X-Frame-Options at all: any site could frame it.
+    """
+    if response.mimetype == "text/html":
+        # Pages here are in the language of ?lang= or, without it, of Accept-Language.
+        response.vary.add("Accept-Language")
+    if request.endpoint not in _OWN_FRAMING or "Content-Security-Policy" in response.headers:
+        return response
+    origins = _partner_origins() if response.status_code == 429 else None
+    return refuse_framing(response) if origins is None else allow_framing_by(response, origins)
+
+
+def _partner_origins() -> list[str] | None:
+    # A signer who sent the embedded form too often should read why inside the partner's
+    # page, so the refusal may be framed where the form was. Asked only for a 429: the
+    # database is fine then, while a 500 may come from the database itself.
+    petition = cases.public_petition(str((request.view_args or {}).get("slug", "")))
+    if petition is None:
+        return None
+    partner = services.partner_for(petition.id, request.args.get("partner"))
+    return None if partner is None else list(partner.origins)
 
 
 def _petition_and_partner(slug: str) -> tuple[Petition, Partner]:
