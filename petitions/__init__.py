@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from petitions import cli, errors
+from petitions import cli, errors, robots
 from petitions.accounts.services import load_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
@@ -128,6 +128,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.context_processor(template_globals)
 
+    robots.install(app)
     cli.register(app)
     errors.register(app)
     return app
