@@ -9,6 +9,8 @@ from flask.sessions import SecureCookieSessionInterface, SessionMixin
 #: embeds, which live in other sites' pages and carry ?lang= on every request). Their answers
 #: depend on the URL and on the headers they name in Vary, never on a visitor's cookie.
 SHARED_BY_CACHES = frozenset({"api", "counting", "embeds"})
+#: Single views elsewhere whose answers are the same for everybody.
+_SHARED_ENDPOINTS = frozenset({"cases.portrait"})
 
 
 class PublicAnswersSessionInterface(SecureCookieSessionInterface):
@@ -20,6 +22,6 @@ class PublicAnswersSessionInterface(SecureCookieSessionInterface):
     """
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if request.blueprint in SHARED_BY_CACHES:
+        if request.blueprint in SHARED_BY_CACHES or request.endpoint in _SHARED_ENDPOINTS:
             return
         super().save_session(app, session, response)

@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
+from petitions.cases import portraits
 from petitions.cases.models import CaseStatus
 from petitions.forms import Form, strip_whitespace
 from petitions.i18n import country_choices
@@ -29,15 +39,20 @@ class CaseForm(Form):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please enter the prisoner's name.")), Length(max=200)],
     )
-    photo_url = URLField(
-        _l("Photo URL (optional)"),
-        filters=[strip_whitespace],
+    portrait = FileField(
+        _l("Portrait (optional): a JPEG, PNG or WebP photo of at most 5 MB"),
         validators=[
-            Optional(),
-            URL(message=_l("Please enter a full https:// address.")),
-            Length(max=500),
+            # A first look at the name and size; the service then reads the bytes themselves.
+            FileAllowed(
+                portraits.EXTENSIONS,
+                _l("Please choose a JPEG, PNG or WebP image (.jpg, .png or .webp)."),
+            ),
+            FileSize(
+                max_size=portraits.MAX_BYTES, message=_l("Please choose an image of at most 5 MB.")
+            ),
         ],
     )
+    remove_portrait = BooleanField(_l("Remove the portrait"))
     detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
     detention_place = StringField(
         _l("Place of detention"),

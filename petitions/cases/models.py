@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.clock import utcnow
@@ -52,8 +52,6 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     #: The prisoner's name as the campaign writes it.
     prisoner_name: Mapped[str] = mapped_column(String(200))
-    #: Absolute URL or static path of a portrait; optional.
-    photo_url: Mapped[str | None] = mapped_column(String(500))
     #: ISO 3166 alpha-2 code of the country holding the prisoner.
     detention_country: Mapped[str] = mapped_column(String(2))
     #: Prison, colony or detention centre.
@@ -77,6 +75,35 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan",
     )
     petitions: Mapped[list[Petition]] = relationship(back_populates="case")
+    portrait: Mapped[Portrait | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class Portrait(db.Model):  # type: ignore[name-defined,misc]
+    """A case's portrait, uploaded by an organizer and served from our own origin.
+
+    Kept in the database, not on a disk, so that every instance behind the load balancer
+    serves it; re-encoded on upload, so it holds no EXIF (camera, time, GPS position).
+    """
+
+    __tablename__ = "case_portraits"
+
+    #: The case pictured; one portrait per case.
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: SHA-256 of ``data`` in hex: part of the portrait's URL, so a new portrait has a new
+    #: address and the old one may be cached for ever.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: image/jpeg, image/png or image/webp, as re-encoded.
+    content_type: Mapped[str] = mapped_column(String(20))
+    #: The re-encoded image; loaded only when the image itself is served.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: When it was uploaded.
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
+
+    case: Mapped[Case] = relationship(back_populates="portrait")
 
 
 class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]

@@ -7,11 +7,19 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import grant
-from petitions.cases.models import Case, CaseStatus, Petition, PetitionStatus, TimelineEntry
+from petitions.cases import portraits
+from petitions.cases.models import (
+    Case,
+    CaseStatus,
+    Petition,
+    PetitionStatus,
+    Portrait,
+    TimelineEntry,
+)
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
@@ -37,7 +45,19 @@ def open_petitions() -> Sequence[Petition]:
 def public_case(slug: str) -> Case | None:
     """Return a case by slug, or None."""
     return db.session.execute(
-        select(Case).where(Case.slug == slug).options(selectinload(Case.timeline))
+        select(Case)
+        .where(Case.slug == slug)
+        .options(selectinload(Case.timeline), selectinload(Case.portrait))
+    ).scalar_one_or_none()
+
+
+def portrait_of(slug: str, digest: str) -> Portrait | None:
+    """Return a case's portrait with its image, if it still has this digest, else None."""
+    return db.session.execute(
+        select(Portrait)
+        .join(Case)
+        .where(Case.slug == slug, Portrait.digest == digest)
+        .options(undefer(Portrait.data))
     ).scalar_one_or_none()
 
 
@@ -106,7 +126,6 @@ class SlugTaken(Exception):
 CASE_FIELDS = (
     "slug",
     "prisoner_name",
-    "photo_url",
     "detention_country",
     "detention_place",
     "arrested_on",
@@ -124,12 +143,33 @@ def _commit_or_slug_taken() -> None:
         raise SlugTaken() from None
 
 
-def create_case(values: Mapping[str, Any], status: CaseStatus, creator: Organizer) -> Case:
+def _set_portrait(case: Case, prepared: portraits.PreparedPortrait) -> None:
+    if case.portrait is None:
+        case.portrait = Portrait(
+            digest=prepared.digest, content_type=prepared.content_type, data=prepared.data
+        )
+        return
+    case.portrait.digest = prepared.digest
+    case.portrait.content_type = prepared.content_type
+    case.portrait.data = prepared.data
+
+
+def create_case(
+    values: Mapping[str, Any],
+    status: CaseStatus,
+    creator: Organizer,
+    portrait: bytes | None = None,
+) -> Case:
     """Create a case and let its creator run it.
 
+    :param portrait: an uploaded image file's bytes, or None.
     :raises SlugTaken: if the slug is in use.
+    :raises PortraitRefused: if the upload is not a usable image (nothing is written).
     """
+    prepared = portraits.prepare(portrait) if portrait else None
     case = Case(**{name: values[name] for name in CASE_FIELDS}, status=status)
+    if prepared is not None:
+        _set_portrait(case, prepared)
     db.session.add(case)
     try:
         db.session.flush()
@@ -141,14 +181,26 @@ def create_case(values: Mapping[str, Any], status: CaseStatus, creator: Organize
     return case
 
 
-def update_case(case: Case, values: Mapping[str, Any], status: CaseStatus) -> None:
-    """Change a case's details.
+def update_case(
+    case: Case,
+    values: Mapping[str, Any],
+    status: CaseStatus,
+    portrait: bytes | None = None,
+    remove_portrait: bool = False,
+) -> None:
+    """Change a case's details, and its portrait if one was uploaded or removed.
 
     :raises SlugTaken: if the new slug is in use.
+    :raises PortraitRefused: if the upload is not a usable image (nothing is written).
     """
+    prepared = portraits.prepare(portrait) if portrait else None
     for name in CASE_FIELDS:
         setattr(case, name, values[name])
     case.status = status
+    if prepared is not None:
+        _set_portrait(case, prepared)
+    elif remove_portrait:
+        case.portrait = None
     _commit_or_slug_taken()
 
 

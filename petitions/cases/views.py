@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from petitions.cases import services
 from petitions.cases.models import Petition
@@ -25,6 +25,17 @@ def case(slug: str) -> str:
     return render_template(
         "cases/case.html", case=found, petitions=services.public_petitions_of(found)
     )
+
+
+@bp.get("/cases/<slug>/portrait/<digest>")
+def portrait(slug: str, digest: str) -> Response:
+    """Serve a case's portrait; its address names its content, so it may be cached for ever."""
+    found = services.portrait_of(slug, digest) or abort(404)
+    response = Response(found.data, mimetype=found.content_type)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    # The type is ours (set on re-encoding); a browser must not guess another one.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def render_petition_page(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
 from petitions.accounts import services as accounts
@@ -24,6 +25,7 @@ from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.cases import services as cases
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
 from petitions.cases.models import CaseStatus, IllegalTransition, Petition
+from petitions.cases.portraits import PortraitRefused
 from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
@@ -36,6 +38,16 @@ bp.after_request(keep_out_of_caches)
 
 def _add_error(field: Field, message: str) -> None:
     field.errors = [*field.errors, message]
+
+
+def _uploaded_portrait(form: CaseForm) -> bytes | None:
+    upload = form.portrait.data
+    return upload.read() if isinstance(upload, FileStorage) and upload.filename else None
+
+
+def _choose_again(form: CaseForm, refused: PortraitRefused) -> None:
+    # A browser cannot be given a file back: the other fields are kept, the file is chosen again.
+    _add_error(form.portrait, str(refused))
 
 
 @bp.before_request
@@ -63,10 +75,15 @@ def new_case() -> ResponseReturnValue:
         if form.validate():
             try:
                 case = cases.create_case(
-                    form.data, CaseStatus(form.status.data), current_organizer()
+                    form.data,
+                    CaseStatus(form.status.data),
+                    current_organizer(),
+                    portrait=_uploaded_portrait(form),
                 )
             except cases.SlugTaken:
                 _add_error(form.slug, _("This address is taken. Please choose another."))
+            except PortraitRefused as refused:
+                _choose_again(form, refused)
             else:
                 flash(_("The case is created."))
                 return redirect(url_for("manage.case", slug=case.slug), code=303)
@@ -100,9 +117,17 @@ def edit_case(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         if form.validate():
             try:
-                cases.update_case(found, form.data, CaseStatus(form.status.data))
+                cases.update_case(
+                    found,
+                    form.data,
+                    CaseStatus(form.status.data),
+                    portrait=_uploaded_portrait(form),
+                    remove_portrait=bool(form.remove_portrait.data),
+                )
             except cases.SlugTaken:
                 _add_error(form.slug, _("This address is taken. Please choose another."))
+            except PortraitRefused as refused:
+                _choose_again(form, refused)
             else:
                 flash(_("The case is saved."))
                 return redirect(url_for("manage.case", slug=found.slug), code=303)

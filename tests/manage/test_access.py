@@ -77,7 +77,6 @@ class Route:
 CASE_FORM = {
     "slug": "{case}",
     "prisoner_name": "Maria Kalesnikava (edited)",
-    "photo_url": "",
     "detention_country": "BY",
     "detention_place": "Penal colony No. 4, Gomel",
     "arrested_on": "2020-09-07",

@@ -39,7 +39,6 @@ CASE_FORM = {
     "arrested_on": "2020-09-07",
     "sentence": "11 years",
     "status": "detained",
-    "photo_url": "",
     "bio": "Musician and political activist.",
 }
 
@@ -143,7 +142,6 @@ def test_a_closed_petition_keeps_its_page_and_count_but_takes_no_signatures(
         ("slug", "Not A Slug", "Use lower-case letters"),
         ("prisoner_name", "", "Please enter the prisoner"),
         ("arrested_on", "4 August 2011", "Please enter the date of arrest as YYYY-MM-DD."),
-        ("photo_url", "javascript:alert(1)", "Please enter a full https:// address."),
     ],
 )
 def test_a_bad_case_form_is_shown_again_with_the_input_kept(
