@@ -141,7 +141,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     return {
         #: "production" or "development"; development enables /dev/mailbox.
         "PETITIONS_ENV": "production" if production else "development",
-        #: Signs sessions, CSRF tokens, confirmation links and keys the IP hash.
+        #: Signs sessions, CSRF tokens and confirmation links, and keys the rate-limit hashes.
         "SECRET_KEY": secret_key,
         #: SQLAlchemy URL; the default is a SQLite file in instance/ (WAL mode).
         "SQLALCHEMY_DATABASE_URI": _env_str(
@@ -199,7 +199,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "FORCE_HTTPS": production and _env_bool("FORCE_HTTPS", True),
         #: CSRF tokens live as long as the session, so a slow signer on a phone is not refused.
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        #: Engine options; create_app always adds hide_parameters, so a database error's message
+        #: (and its logged traceback) never quotes a signer's name, email or city.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.

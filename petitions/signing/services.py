@@ -24,7 +24,7 @@ from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
-from petitions.privacy.hashing import keyed_hash
+from petitions.signing.busy import retryable
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,8 @@ def _load(signature_id: int) -> Signature | None:
     ).scalar_one_or_none()
 
 
-def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
+@retryable
+def sign(slug: str, details: SignerDetails) -> SignOutcome:
     """Record a pending signature and queue its confirmation mail, in one transaction.
 
     An address that already signed gets a mail (a new link while pending, a short note once
@@ -119,6 +120,7 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     whether somebody signed.
 
     :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
+    :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
     """
     normalized = normalize_email(details.email)
     now = utcnow()
@@ -136,7 +138,6 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
         "source": details.source,
         "locale": details.locale,
         "return_url": details.return_url,
-        "ip_hash": keyed_hash(client_ip, "client-ip") if client_ip else None,
         "created_at": now,
         "mails_sent": 1,
         "last_mail_at": now,
@@ -173,7 +174,6 @@ _NEW_SIGNATURE_COLUMNS = (
     "source",
     "locale",
     "return_url",
-    "ip_hash",
     "created_at",
     "mails_sent",
     "last_mail_at",
@@ -293,7 +293,6 @@ _ERASED = {
     "email_normalized": None,
     "city": "",
     "comment": None,
-    "ip_hash": None,
     "return_url": None,
     "show_name_publicly": False,
     "may_contact": False,
