@@ -171,6 +171,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
         #: Seconds a confirmation link stays valid (7 days).
         "CONFIRM_TOKEN_MAX_AGE": _env_int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600),
+        #: Seconds after a petition closes during which a signature made before the close may
+        #: still be confirmed (its mail was on its way); later confirmations are refused, so the
+        #: count stops moving soon after the close and the bundle can be built.
+        "CONFIRM_GRACE_AFTER_CLOSE_SECONDS": max(
+            0, _env_int("CONFIRM_GRACE_AFTER_CLOSE_SECONDS", 3600)
+        ),
         #: Ask DNS whether a signer's mail domain accepts mail. Off in development, where the
         #: machine may be offline and every domain would look undeliverable.
         "EMAIL_CHECK_DELIVERABILITY": _env_bool("EMAIL_CHECK_DELIVERABILITY", production),

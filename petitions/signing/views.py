@@ -111,6 +111,11 @@ def confirm(token: str) -> str | tuple[str, int]:
         return _invalid_link()
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
+    if signature.state is SignatureState.PENDING and (
+        outcome is services.ConfirmOutcome.PETITION_CLOSED
+        or not services.takes_confirmations(signature.petition)
+    ):
+        return render_template("signing/confirm_closed.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
         partner = embeds.partner_for(signature.petition_id, signature.source)
         return render_template(
