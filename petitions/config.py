@@ -141,7 +141,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     return {
         #: "production" or "development"; development enables /dev/mailbox.
         "PETITIONS_ENV": "production" if production else "development",
-        #: Signs sessions, CSRF tokens, confirmation links and keys the IP hash.
+        #: Signs sessions, CSRF tokens and confirmation links, and keys the rate-limit hashes.
         "SECRET_KEY": secret_key,
         #: SQLAlchemy URL; the default is a SQLite file in instance/ (WAL mode).
         "SQLALCHEMY_DATABASE_URI": _env_str(
@@ -171,6 +171,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
         #: Seconds a confirmation link stays valid (7 days).
         "CONFIRM_TOKEN_MAX_AGE": _env_int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600),
+        #: Seconds after a petition closes during which a signature made before the close may
+        #: still be confirmed (its mail was on its way); later confirmations are refused, so the
+        #: count stops moving soon after the close and the bundle can be built.
+        "CONFIRM_GRACE_AFTER_CLOSE_SECONDS": max(
+            0, _env_int("CONFIRM_GRACE_AFTER_CLOSE_SECONDS", 3600)
+        ),
         #: Ask DNS whether a signer's mail domain accepts mail. Off in development, where the
         #: machine may be offline and every domain would look undeliverable.
         "EMAIL_CHECK_DELIVERABILITY": _env_bool("EMAIL_CHECK_DELIVERABILITY", production),
@@ -199,7 +205,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "FORCE_HTTPS": production and _env_bool("FORCE_HTTPS", True),
         #: CSRF tokens live as long as the session, so a slow signer on a phone is not refused.
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        #: Engine options; create_app always adds hide_parameters, so a database error's message
+        #: (and its logged traceback) never quotes a signer's name, email or city.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.

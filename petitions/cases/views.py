@@ -38,13 +38,19 @@ def portrait(slug: str, digest: str) -> Response:
     return response
 
 
-def render_petition_page(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:
-    """Render a petition with its sign form (fresh, or with the signer's input and errors)."""
+def render_petition_page(
+    petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
+) -> tuple[str, int]:
+    """Render a petition with its sign form (fresh, or with the signer's input and errors).
+
+    :param notice: a sentence above the form saying why it is shown again.
+    """
     return (
         render_template(
             "cases/petition.html",
             petition=petition,
             form=form,
+            notice=notice,
             signers=services.latest_public_signers(petition),
             comments=signing.public_comments(petition.id),
         ),

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
-from petitions.embeds.models import Partner
+from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
+from petitions.signing.busy import retryable
 from petitions.signing.forms import SOURCE_PATTERN
 
 
@@ -107,3 +108,22 @@ def partner_names(petition_id: int) -> dict[str, str]:
 def too_fast(issued_at: dt.datetime, minimum_seconds: float) -> bool:
     """Tell whether a form came back quicker than a person can fill it."""
     return (utcnow() - issued_at).total_seconds() < minimum_seconds
+
+
+@retryable
+def spend_ticket(ticket_id: str, expires_at: dt.datetime) -> bool:
+    """Mark an embed ticket as used, once: its first signature spends it.
+
+    The primary key decides between two requests racing with one ticket, on any instance. Rows
+    of tickets that expired are purged in the same transaction: such a ticket is refused anyway.
+
+    :returns: False if the ticket was spent before.
+    :raises DatabaseBusy: if the database could not take the write.
+    """
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(delete(SpentTicket).where(SpentTicket.expires_at < utcnow()))
+            connection.execute(insert(SpentTicket).values(id=ticket_id, expires_at=expires_at))
+    except IntegrityError:
+        return False
+    return True

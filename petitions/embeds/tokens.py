@@ -2,12 +2,14 @@
 
 Third-party cookies are blocked in most browsers, so an iframe on a partner's page cannot rely on
 our session. The ticket is signed with the secret (itsdangerous), names the petition and the
-partner, and carries its issue time, which also gives the minimum fill time for free.
+partner, and carries its issue time, which also gives the minimum fill time for free. Its
+random id lets it sign only once (see :func:`petitions.embeds.services.spend_ticket`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
@@ -34,6 +36,8 @@ class TicketInvalid(Exception):
 
 @dataclass(frozen=True)
 class Ticket:
+    #: Random, unique per form shown; spent by the first signature sent with it.
+    id: str
     petition_id: int
     partner_code: str
     parent_origin: str | None
@@ -50,7 +54,13 @@ def issue(
 ) -> str:
     """Return a ticket for one embedded form."""
     return _serializer().dumps(
-        {"p": petition_id, "c": partner_code, "o": parent_origin, "r": return_url}
+        {
+            "n": secrets.token_urlsafe(16),
+            "p": petition_id,
+            "c": partner_code,
+            "o": parent_origin,
+            "r": return_url,
+        }
     )
 
 
@@ -59,6 +69,8 @@ def _made_for(payload: object, petition_id: int, partner_code: str) -> bool:
         isinstance(payload, dict)
         and payload.get("p") == petition_id
         and payload.get("c") == partner_code
+        # A ticket without an id (issued before tickets had one) could sign any number of times.
+        and isinstance(payload.get("n"), str)
     )
 
 
@@ -88,6 +100,7 @@ def read(token: str, petition_id: int, partner_code: str) -> Ticket:
         raise TicketInvalid()
     origin, page = payload.get("o"), payload.get("r")
     return Ticket(
+        id=payload["n"],
         petition_id=petition_id,
         partner_code=partner_code,
         parent_origin=origin if isinstance(origin, str) else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import (
@@ -26,6 +27,7 @@ from petitions.embeds.framing import allow_framing_by, refuse_framing
 from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
 from petitions.signing import services as signing
+from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.limits import sign_per_ip
 
 bp = Blueprint("embeds", __name__)
@@ -198,7 +200,45 @@ def sign(slug: str) -> ResponseReturnValue:
         return _closed(petition, partner)
     if not form.validate():
         return _render_form(petition, partner, form, ticket.parent_origin, ticket.return_url, 422)
-    details = signing.SignerDetails(
+    expires_at = ticket.issued_at + dt.timedelta(seconds=current_app.config["EMBED_TICKET_MAX_AGE"])
+    try:
+        # Spent before signing, so two requests racing with one ticket cannot both sign; a
+        # refusal below hands out a fresh ticket with the form anyway.
+        first_use = services.spend_ticket(ticket.id, expires_at)
+        if first_use:
+            signing.sign(petition.slug, _details(form, partner, ticket))
+    except signing.PetitionNotOpen:
+        return _closed(petition, partner)
+    except DatabaseBusy:
+        busy = _render_form(
+            petition, partner, form, ticket.parent_origin, ticket.return_url, 503, try_again()
+        )
+        busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return busy
+    if not first_use:
+        return _render_form(
+            petition,
+            partner,
+            form,
+            ticket.parent_origin,
+            ticket.return_url,
+            status=409,
+            notice=_(
+                "This form was already sent once. If that was you, look for the confirmation "
+                "link in your inbox; to sign for somebody else, send this new form."
+            ),
+        )
+    page = render_template(
+        "embeds/check_inbox.html",
+        petition=petition,
+        parent_origin=ticket.parent_origin,
+        accent=_accent(),
+    )
+    return allow_framing_by(make_response(page), partner.origins)
+
+
+def _details(form: EmbedSignForm, partner: Partner, ticket: tokens.Ticket) -> signing.SignerDetails:
+    return signing.SignerDetails(
         full_name=str(form.full_name.data),
         email=str(form.email.data),
         country=str(form.country.data),
@@ -210,17 +250,6 @@ def sign(slug: str) -> ResponseReturnValue:
         locale=str(get_locale()),
         return_url=ticket.return_url,
     )
-    try:
-        signing.sign(petition.slug, details, request.remote_addr or "")
-    except signing.PetitionNotOpen:
-        return _closed(petition, partner)
-    page = render_template(
-        "embeds/check_inbox.html",
-        petition=petition,
-        parent_origin=ticket.parent_origin,
-        accent=_accent(),
-    )
-    return allow_framing_by(make_response(page), partner.origins)
 
 
 @bp.get("/embed/<slug>/counter")

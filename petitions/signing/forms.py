@@ -48,6 +48,100 @@ class SingleLine:
             raise ValidationError(_l("Please use letters, spaces and punctuation only."))
 
 
+#: Format, private-use, unassigned and surrogate code points: zero-width spaces, BOMs, soft
+#: hyphens, direction marks and tag characters are invisible, so a name holding them can pass
+#: for another, or hide text, on a public page and in a printed bundle.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs"})
+_JOINERS = frozenset("\u200c\u200d")
+#: Where a joiner only hides: these scripts never need one between letters.
+_JOINERLESS_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def _needed_joiner(before: str, after: str) -> bool:
+    # ZWNJ/ZWJ spell words in Persian, Arabic and Indic scripts (after a letter or a virama)
+    # and glue emoji sequences (👩‍👩‍👧, after a symbol, modifier or U+FE0F).
+    if not before or not after:
+        return False
+    if unicodedata.category(after) == "So":
+        return unicodedata.category(before) in {"So", "Sk"} or before == "\ufe0f"
+    return (
+        unicodedata.category(before)[0] in {"L", "M"}
+        and unicodedata.category(after)[0] == "L"
+        and not any(
+            unicodedata.name(char, "").startswith(_JOINERLESS_SCRIPTS) for char in (before, after)
+        )
+    )
+
+
+def _has_invisible_characters(value: str) -> bool:
+    for index, char in enumerate(value):
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            continue
+        if char in _JOINERS and _needed_joiner(
+            value[index - 1 : index], value[index + 1 : index + 2]
+        ):
+            continue
+        return True
+    return False
+
+
+class Visible:
+    """Refuse invisible characters (format, private-use, unassigned) and text without a letter."""
+
+    def __init__(self, no_letter: str) -> None:
+        self.no_letter = no_letter
+
+    def __call__(self, form: Form, field: Any) -> None:
+        # Control characters and bidi overrides already have SingleLine's message.
+        if not field.data or _has_control_characters(field.data, allow_newlines=False):
+            return
+        if _has_invisible_characters(field.data):
+            raise ValidationError(
+                _l(
+                    "This contains invisible or special characters, often copied along with "
+                    "text. Please type it again by hand."
+                )
+            )
+        if not any(unicodedata.category(char).startswith("L") for char in field.data):
+            raise ValidationError(self.no_letter)
+
+
+#: Links in a name would be mailed and printed: anything with a scheme, "www." or a host name.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.", re.IGNORECASE)
+_HOST_LIKE = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+([^\W\d_]{2,})(?:[/:?#]\S*)?$")
+#: Top-level domains refused in any case ("Spam.COM"); other host-like words only when written
+#: in lower case, since "Mr.Smith" or "J.R.R.Tolkien" are names, not hosts.
+_TLD_WORDS = (
+    "com net org info biz io co me ly tk ml ga cf gq xyz top site online club shop store app "
+    "dev link click live pro ru su by ua kz cn de uk nl fr eu us cc tv ws pw рф бел"
+)
+_COMMON_TLDS = frozenset(_TLD_WORDS.split())
+
+
+def _looks_like_link(value: str) -> bool:
+    if _SCHEME.search(value):
+        return True
+    for word in value.split():
+        host = word.strip("()[]<>\"'.,;!")
+        match = _HOST_LIKE.match(host)
+        if match is None:
+            continue
+        if match.group(1).lower() in _COMMON_TLDS:
+            return True
+        # "example.pizza" is a host; "j.r.r.tolkien", with one-letter labels, is initials.
+        if host.lower() == host and len(host.split("/", 1)[0].split(".")[-2]) >= 2:
+            return True
+    return False
+
+
+class NoLink:
+    """Refuse a web address in a name: it would be mailed out and printed in the bundle."""
+
+    def __call__(self, form: Form, field: Any) -> None:
+        if field.data and _looks_like_link(field.data):
+            raise ValidationError(_l("Please enter only your name, without a web address."))
+
+
 class MultiLine:
     """Refuse control characters but keep line breaks."""
 
@@ -94,6 +188,8 @@ class SignForm(Form):
             DataRequired(_l("Please enter your name.")),
             Length(max=120, message=_l("Please shorten your name to 120 characters.")),
             SingleLine(),
+            Visible(no_letter=_l("Please write your name in letters.")),
+            NoLink(),
         ],
     )
     email = EmailField(
@@ -122,6 +218,7 @@ class SignForm(Form):
             DataRequired(_l("Please enter your city or town.")),
             Length(max=120, message=_l("Please shorten the city to 120 characters.")),
             SingleLine(),
+            Visible(no_letter=_l("Please write the name of your city or town in letters.")),
         ],
     )
     comment = TextAreaField(

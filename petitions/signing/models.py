@@ -74,8 +74,6 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     source: Mapped[str | None] = mapped_column(String(40))
     #: The partner page the signer came from (an embed), offered as the way back after confirming.
     return_url: Mapped[str | None] = mapped_column(String(500))
-    #: HMAC-SHA256 of the client IP keyed with the secret; the IP itself is never stored.
-    ip_hash: Mapped[str | None] = mapped_column(String(64))
     #: Mails this signature has caused so far (see MAX_MAILS_PER_SIGNATURE).
     mails_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     #: When the last of those mails was queued.

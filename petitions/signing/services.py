@@ -14,7 +14,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Insert, bindparam, delete, insert, or_, select, update
+from flask import current_app
+from sqlalchemy import ColumnElement, Insert, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from petitions.cases.models import Petition, PetitionStatus
@@ -24,7 +25,7 @@ from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
-from petitions.privacy.hashing import keyed_hash
+from petitions.signing.busy import retryable
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class ConfirmOutcome(enum.Enum):
     CONFIRMED = "confirmed"
     ALREADY_CONFIRMED = "already_confirmed"
     WITHDRAWN = "withdrawn"
+    #: The petition closed longer ago than the grace period; the signature stays uncounted.
+    PETITION_CLOSED = "petition_closed"
     NOT_FOUND = "not_found"
 
 
@@ -111,7 +114,8 @@ def _load(signature_id: int) -> Signature | None:
     ).scalar_one_or_none()
 
 
-def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
+@retryable
+def sign(slug: str, details: SignerDetails) -> SignOutcome:
     """Record a pending signature and queue its confirmation mail, in one transaction.
 
     An address that already signed gets a mail (a new link while pending, a short note once
@@ -119,6 +123,7 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
     whether somebody signed.
 
     :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
+    :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
     """
     normalized = normalize_email(details.email)
     now = utcnow()
@@ -136,7 +141,6 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> SignOutcome:
         "source": details.source,
         "locale": details.locale,
         "return_url": details.return_url,
-        "ip_hash": keyed_hash(client_ip, "client-ip") if client_ip else None,
         "created_at": now,
         "mails_sent": 1,
         "last_mail_at": now,
@@ -173,7 +177,6 @@ _NEW_SIGNATURE_COLUMNS = (
     "source",
     "locale",
     "return_url",
-    "ip_hash",
     "created_at",
     "mails_sent",
     "last_mail_at",
@@ -259,16 +262,54 @@ def find(signature_id: int) -> Signature | None:
     return db.session.get(Signature, signature_id)
 
 
+def _confirm_cutoff(now: dt.datetime) -> dt.datetime:
+    """Return the moment before which a closed petition takes no more confirmations."""
+    return now - dt.timedelta(seconds=current_app.config["CONFIRM_GRACE_AFTER_CLOSE_SECONDS"])
+
+
+def _takes_confirmations(cutoff: dt.datetime) -> ColumnElement[bool]:
+    # Open with no end date, or closed (by status or by date) after the cutoff.
+    return and_(
+        Petition.status != PetitionStatus.DRAFT,
+        or_(
+            and_(Petition.status == PetitionStatus.OPEN, Petition.closes_at.is_(None)),
+            Petition.closes_at > cutoff,
+        ),
+    )
+
+
+def takes_confirmations(petition: Petition) -> bool:
+    """Tell whether a pending signature on this petition may still be confirmed now."""
+    if petition.status is PetitionStatus.DRAFT:
+        return False
+    if petition.closes_at is None:
+        return petition.status is PetitionStatus.OPEN
+    return petition.closes_at > _confirm_cutoff(utcnow())
+
+
 def confirm(signature_id: int) -> ConfirmOutcome:
-    """Confirm a pending signature and count it, exactly once however often it is called."""
+    """Confirm a pending signature and count it, exactly once however often it is called.
+
+    A petition closed longer than CONFIRM_GRACE_AFTER_CLOSE_SECONDS ago takes no confirmation:
+    its count may already be printed and delivered.
+    """
     now = utcnow()
     petition = _petition_of(signature_id)
     if petition is None:
         return ConfirmOutcome.NOT_FOUND
     petition_id, slug = petition
+    # The check is part of the UPDATE, so no close can come between it and the write; FOR SHARE
+    # (PostgreSQL) makes a close that is committing wait for this confirmation, or this one
+    # see the close.
+    still_open = (
+        select(Petition.id)
+        .where(Petition.id == Signature.petition_id, _takes_confirmations(_confirm_cutoff(now)))
+        .with_for_update(read=True)
+        .exists()
+    )
     changed = db.session.execute(
         update(Signature)
-        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING)
+        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING, still_open)
         .values(state=SignatureState.CONFIRMED, confirmed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -282,6 +323,8 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     signature = _load(signature_id)
     if signature is not None and signature.state is SignatureState.CONFIRMED:
         return ConfirmOutcome.ALREADY_CONFIRMED
+    if signature is not None and signature.state is SignatureState.PENDING:
+        return ConfirmOutcome.PETITION_CLOSED
     return ConfirmOutcome.WITHDRAWN
 
 
@@ -293,7 +336,6 @@ _ERASED = {
     "email_normalized": None,
     "city": "",
     "comment": None,
-    "ip_hash": None,
     "return_url": None,
     "show_name_publicly": False,
     "may_contact": False,

@@ -12,6 +12,7 @@ from petitions.cases.views import render_petition_page
 from petitions.embeds import services as embeds
 from petitions.extensions import csrf
 from petitions.signing import services, tokens
+from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
 from petitions.signing.limits import links_per_ip, sign_per_ip
 from petitions.signing.models import SignatureState
@@ -27,7 +28,7 @@ bp = Blueprint("signing", __name__)
 @bp.post("/p/<slug>/sign")
 @csrf.exempt
 @sign_per_ip
-def sign(slug: str) -> Response | tuple[str, int]:
+def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Take a signature; on success send the signer to "check your inbox"."""
     form = SignForm()
     # A valid form goes straight to the INSERT, which finds the open petition itself; the
@@ -49,9 +50,13 @@ def sign(slug: str) -> Response | tuple[str, int]:
         locale=str(get_locale()),
     )
     try:
-        services.sign(slug, details, request.remote_addr or "")
+        services.sign(slug, details)
     except services.PetitionNotOpen:
         return _closed(cases.petition_to_sign(slug) or abort(404))
+    except DatabaseBusy:
+        petition = cases.petition_to_sign(slug) or abort(404)
+        page, status = render_petition_page(petition, form, status=503, notice=try_again())
+        return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("signing.check_inbox", slug=slug), code=303)
 
 
@@ -106,6 +111,11 @@ def confirm(token: str) -> str | tuple[str, int]:
         return _invalid_link()
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
+    if signature.state is SignatureState.PENDING and (
+        outcome is services.ConfirmOutcome.PETITION_CLOSED
+        or not services.takes_confirmations(signature.petition)
+    ):
+        return render_template("signing/confirm_closed.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
         partner = embeds.partner_for(signature.petition_id, signature.source)
         return render_template(

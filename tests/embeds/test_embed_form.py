@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
+from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import current_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from petitions import create_app
 from petitions.cases.models import Petition
+from petitions.clock import utcnow
 from petitions.embeds import tokens
-from petitions.embeds.models import Partner
+from petitions.embeds.models import Partner, SpentTicket
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
 from petitions.mail.models import OutboxMessage
+from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature
-from tests.conftest import OrganizerBrowser, SmtpServer
+from tests.conftest import OrganizerBrowser, SmtpServer, settings_for
 from tests.factories import ORGANIZER_PASSWORD, closed_petition, open_petition, organizer
 
 PARTNER_ORIGIN = "https://amnesty.example"
@@ -49,7 +55,7 @@ def ticket_of(html: str) -> str:
     return match.group(1)
 
 
-def backdated(petition_id: int, code: str, seconds: int) -> str:
+def backdated(petition_id: int, code: str, seconds: int, ticket_id: str | None = None) -> str:
     """A genuine ticket issued `seconds` ago, as if the form had been open that long."""
 
     class Earlier(TimestampSigner):
@@ -61,7 +67,28 @@ def backdated(petition_id: int, code: str, seconds: int) -> str:
         salt=tokens.PURPOSE,
         signer=Earlier,
     )
-    return serializer.dumps({"p": petition_id, "c": code, "o": PARTNER_ORIGIN, "r": PARTNER_PAGE})
+    return serializer.dumps(
+        {
+            "n": ticket_id or secrets.token_urlsafe(16),
+            "p": petition_id,
+            "c": code,
+            "o": PARTNER_ORIGIN,
+            "r": PARTNER_PAGE,
+        }
+    )
+
+
+def notice_of(html: str) -> str:
+    """Return the text of the alert above the embedded form."""
+    alert = BeautifulSoup(html, "lxml").select_one("div.error-summary[role=alert]")
+    assert alert is not None, "no alert above the form"
+    return alert.get_text(" ", strip=True)
+
+
+def typed_name(html: str) -> str:
+    field = BeautifulSoup(html, "lxml").select_one("form input[name=full_name]")
+    assert field is not None, "no name field in the form"
+    return str(field.get("value", ""))
 
 
 def signer(**overrides: str) -> dict[str, str]:
@@ -127,7 +154,6 @@ def test_an_unknown_partner_or_petition_is_404(client: FlaskClient, petition: Pe
 def test_a_signature_through_the_embed_is_confirmed_counted_and_attributed(
     client: FlaskClient, petition: Petition, smtp: SmtpServer
 ) -> None:
-    from petitions.mail.worker import drain_once
     from tests.conftest import csrf_token
 
     ticket = backdated(petition.id, "amnesty-nl", 5)
@@ -164,14 +190,20 @@ def test_a_signature_through_the_embed_is_confirmed_counted_and_attributed(
 def test_a_bad_ticket_is_refused_clearly_and_writes_nothing(
     client: FlaskClient, petition: Petition, make_ticket: Any, status: int, message: str
 ) -> None:
-    answer = post(client, petition, {**signer(), "ticket": make_ticket(petition)})
+    sent = make_ticket(petition)
+
+    answer = post(client, petition, {**signer(), "ticket": sent})
 
     assert answer.status_code == status
     html = answer.get_data(as_text=True)
-    assert message in html
-    assert 'value="Pieter Jansen"' in html, "the signer's input is kept"
-    assert ticket_of(html) != "forged.ticket.value", "a fresh ticket to try again with"
+    assert message in notice_of(html)
+    assert typed_name(html) == "Pieter Jansen", "the signer's input is kept"
+    fresh = ticket_of(html)
+    assert fresh != sent, "a fresh ticket to try again with"
+    # ... a genuine one, for this petition and partner, that can be sent once it is old enough.
+    assert tokens.read(fresh, petition.id, "amnesty-nl").petition_id == petition.id
     assert nothing_written()
+    assert db.session.execute(select(func.count()).select_from(SpentTicket)).scalar() == 0
 
 
 def test_a_filled_honeypot_is_refused_and_writes_nothing(
@@ -334,7 +366,7 @@ def test_the_organizer_page_shows_snippets_and_a_preview(
 
 
 def test_an_expired_form_is_shown_again_where_it_was(
-    client: FlaskClient, petition: Petition
+    client: FlaskClient, petition: Petition, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answer = post(
         client, petition, {**signer(), "ticket": backdated(petition.id, "amnesty-nl", 3 * 3600)}
@@ -344,5 +376,85 @@ def test_an_expired_form_is_shown_again_where_it_was(
     assert answer.status_code == 400
     # Still reports its height to the partner's page, and the fresh ticket keeps the way back.
     assert f'data-parent-origin="{PARTNER_ORIGIN}"' in html
-    fresh = post(client, petition, {**signer(), "ticket": ticket_of(html)})
-    assert fresh.status_code == 422, "too fast: the fresh ticket was just issued"
+    too_soon = post(client, petition, {**signer(), "ticket": ticket_of(html)})
+    assert too_soon.status_code == 422, "too fast: the fresh ticket was just issued"
+    assert nothing_written()
+
+    # The signer takes their time (the clock moves on past the fill time) and sends it again.
+    later = utcnow() + dt.timedelta(seconds=10)
+    monkeypatch.setattr("petitions.embeds.services.utcnow", lambda: later)
+    sent = post(
+        client, petition, {**signer(), "ticket": ticket_of(too_soon.get_data(as_text=True))}
+    )
+
+    assert sent.status_code == 200
+    assert f'data-parent-origin="{PARTNER_ORIGIN}"' in sent.get_data(as_text=True)
+    signature = db.session.execute(select(Signature)).scalar_one()
+    assert signature.return_url == PARTNER_PAGE, "the way back survived the expired form"
+
+
+# --- one ticket, one signature --------------------------------------------------------------
+
+
+def signature_and_mail_counts() -> tuple[int, int]:
+    db.session.rollback()
+    signatures = db.session.execute(select(func.count()).select_from(Signature)).scalar()
+    mails = db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar()
+    return int(signatures or 0), int(mails or 0)
+
+
+def test_a_ticket_signs_once_and_a_second_post_gets_a_fresh_form(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer, database_url: str, tmp_path: Path
+) -> None:
+
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+    first = post(client, petition, {**signer(), "ticket": ticket})
+    assert first.status_code == 200
+    assert signature_and_mail_counts() == (1, 1)
+
+    again = [
+        post(client, petition, {**signer(email=f"bot{n}@example.org"), "ticket": ticket})
+        for n in range(5)
+    ]
+    # Another instance of the service, on the same database, refuses it too.
+    other = create_app(settings_for(database_url, smtp, tmp_path))
+    with other.app_context():
+        elsewhere = other.test_client().post(
+            f"/embed/{petition.slug}/sign?partner=amnesty-nl",
+            data={**signer(email="elsewhere@example.org"), "ticket": ticket},
+            headers={"Origin": OWN_ORIGIN},
+        )
+        for answer in [*again, elsewhere]:
+            html = answer.get_data(as_text=True)
+            assert tokens.read(ticket_of(html), petition.id, "amnesty-nl")
+        db.engine.dispose()
+
+    for answer in [*again, elsewhere]:
+        assert answer.status_code == 409
+        html = answer.get_data(as_text=True)
+        assert "This form was already sent once" in notice_of(html)
+        assert typed_name(html) == "Pieter Jansen", "the signer's input is kept"
+        assert ticket_of(html) != ticket, "a fresh ticket comes with the form"
+    assert signature_and_mail_counts() == (1, 1), "the second uses wrote nothing"
+    assert db.session.execute(select(Signature.email)).scalar_one() == "pieter@example.org"
+    drain_once()
+    assert smtp.take_one().recipients == ["pieter@example.org"]
+
+
+def test_spent_tickets_are_purged_once_they_expire(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer
+) -> None:
+    long_ago = utcnow() - dt.timedelta(hours=1)
+    db.session.add(SpentTicket(id="expired-ticket", expires_at=long_ago))
+    db.session.commit()
+
+    answer = post(client, petition, {**signer(), "ticket": backdated(petition.id, "amnesty-nl", 5)})
+
+    assert answer.status_code == 200
+    db.session.rollback()
+    left = db.session.execute(select(SpentTicket)).scalars().all()
+    assert [row.id for row in left] != ["expired-ticket"]
+    assert len(left) == 1, "only the ticket just spent is kept"
+    assert left[0].expires_at > utcnow()
+    drain_once()
+    smtp.take_one()

@@ -378,7 +378,6 @@ def test_withdrawing_uncounts_erases_and_frees_the_address(
     assert erased.withdrawn_at is not None
     assert (erased.email, erased.email_normalized) == (None, None)
     assert (erased.full_name, erased.city, erased.comment) == ("", "", None)
-    assert erased.ip_hash is None
     assert erased.show_name_publicly is False
 
     # Pressing again, or opening the old confirm link, changes nothing more.

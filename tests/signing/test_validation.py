@@ -37,6 +37,10 @@ EMAIL_SPECIAL = "Please enter a valid email address."
 EMAIL_BAD = "This does not look like a working email address. Please check it."
 EMAIL_TOO_LONG = "This email address is too long."
 COUNTRY_UNKNOWN = "Please choose your country from the list."
+INVISIBLE = "This contains invisible or special characters"
+NAME_NO_LETTER = "Please write your name in letters."
+CITY_NO_LETTER = "Please write the name of your city or town in letters."
+NAME_LINK = "Please enter only your name, without a web address."
 
 REFUSED = [
     pytest.param("full_name", "", EMPTY_NAME, id="name-empty"),
@@ -76,6 +80,27 @@ REFUSED = [
     pytest.param("comment", "c" * 501, COMMENT_TOO_LONG, id="comment-501-chars"),
     pytest.param("comment", "Free them\x00 all", COMMENT_SPECIAL, id="comment-nul"),
     pytest.param("comment", "Free them\x07 all", COMMENT_SPECIAL, id="comment-bell"),
+    # Invisible characters (Unicode categories Cf, Co, Cn) and text without a letter.
+    pytest.param("full_name", "Ales\u200bBialiatski", INVISIBLE, id="name-zero-width-space"),
+    pytest.param("full_name", "Ales\u200dBialiatski", INVISIBLE, id="name-zwj-in-latin"),
+    pytest.param("full_name", "Ales\u2060Bialiatski", INVISIBLE, id="name-word-joiner"),
+    pytest.param("full_name", "\ufeffAles Bialiatski", INVISIBLE, id="name-bom"),
+    pytest.param("full_name", "Ales Bia\u00adliatski", INVISIBLE, id="name-soft-hyphen"),
+    pytest.param("full_name", "Ales\U000e0041\U000e0042", INVISIBLE, id="name-tag-characters"),
+    pytest.param("full_name", "Ales Bialiatski\u200f", INVISIBLE, id="name-rlm"),
+    pytest.param("full_name", "\u200eAles Bialiatski", INVISIBLE, id="name-lrm"),
+    pytest.param("full_name", "نبيل\u061c رجب", INVISIBLE, id="name-alm"),
+    pytest.param("full_name", "Ales \ue000", INVISIBLE, id="name-private-use"),
+    pytest.param("full_name", "Ales \u0378", INVISIBLE, id="name-unassigned"),
+    pytest.param("full_name", "\u0301", NAME_NO_LETTER, id="name-only-combining-mark"),
+    pytest.param("full_name", "\u0301\u0302\u0303", NAME_NO_LETTER, id="name-only-marks"),
+    pytest.param("full_name", "12345", NAME_NO_LETTER, id="name-only-digits"),
+    pytest.param("full_name", "...", NAME_NO_LETTER, id="name-only-dots"),
+    pytest.param("city", "Min\u200bsk", INVISIBLE, id="city-zero-width-space"),
+    pytest.param("city", "\ufeffMinsk", INVISIBLE, id="city-bom"),
+    pytest.param("city", "Minsk\u200f", INVISIBLE, id="city-rlm"),
+    pytest.param("city", "\u0301", CITY_NO_LETTER, id="city-only-combining-mark"),
+    pytest.param("city", "1234", CITY_NO_LETTER, id="city-only-digits"),
 ]
 
 
@@ -177,6 +202,67 @@ def test_every_field_left_empty_gets_its_own_message(client: FlaskClient, smtp: 
     assert stored_rows() == ([], 0)
 
 
+# --- links in names (a table of both sides) -------------------------------------------------
+
+NAMES_WITH_LINKS = [
+    pytest.param("http://spam.example", id="http-url"),
+    pytest.param("Ales https://spam.example/x", id="https-url-after-a-name"),
+    pytest.param("ftp://files", id="other-scheme"),
+    pytest.param("Visit www.spam", id="www"),
+    pytest.param("WWW.SPAM.BIZ", id="www-upper-case"),
+    pytest.param("example.com", id="domain"),
+    pytest.param("SPAM.COM", id="domain-upper-case"),
+    pytest.param("Cheap Pills.Xyz", id="common-tld-title-case"),
+    pytest.param("Ales bit.ly/free", id="short-link-with-path"),
+    pytest.param("Ales (spam.pizza)", id="lower-case-host-in-brackets"),
+    pytest.param("пример.рф", id="cyrillic-domain"),
+    pytest.param("mr.smith", id="lower-case-word-dot-word-looks-like-a-host"),
+]
+
+NAMES_WITH_DOTS = [
+    pytest.param("J. R. R. Tolkien", id="initials-with-spaces"),
+    pytest.param("J.R.R. Tolkien", id="initials-without-spaces"),
+    pytest.param("J.R.R.Tolkien", id="initials-glued-to-the-name"),
+    pytest.param("j.r.r.tolkien", id="initials-lower-case"),
+    pytest.param("Mr.Smith", id="title-glued-to-the-name"),
+    pytest.param("Dr.Müller", id="title-with-umlaut"),
+    pytest.param("St.John Rivers", id="saint"),
+    pytest.param("A.Li", id="two-letter-surname"),
+    pytest.param("Алесь.Бяляцкі", id="cyrillic-with-dot"),
+    pytest.param("Ales Bialiatski Jr.", id="trailing-dot"),
+]
+
+
+@pytest.mark.parametrize("name", NAMES_WITH_LINKS)
+def test_a_name_with_a_link_is_refused_on_the_name(
+    client: FlaskClient, smtp: SmtpServer, name: str
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}", **{**TYPED, "full_name": name})
+
+    assert answer.status_code == 422
+    form = FormPage(answer.get_data(as_text=True))
+    assert form.errors == {"full_name": NAME_LINK}
+    assert "full_name" in form.invalid
+    assert form.values["full_name"] == name, "the input is kept for correcting"
+    assert stored_rows() == ([], 0)
+
+
+@pytest.mark.parametrize("name", NAMES_WITH_DOTS)
+def test_a_name_with_dots_is_taken(
+    client: FlaskClient, supporter: Supporter, smtp: SmtpServer, name: str
+) -> None:
+    petition = open_petition()
+
+    answer = sign_in_browser(client, f"/p/{petition.slug}", **{**TYPED, "full_name": name})
+
+    assert answer.status_code == 303, FormPage(answer.get_data(as_text=True)).errors
+    assert [s.full_name for s in stored_rows()[0]] == [name]
+    supporter.deliver()
+    smtp.take_one()
+
+
 # --- accepted input -------------------------------------------------------------------------
 
 ACCEPTED = [
@@ -184,6 +270,10 @@ ACCEPTED = [
     pytest.param("نبيل رجب", "المنامة", "الحرية لجميع المعتقلين", id="arabic-rtl"),
     pytest.param("אלכסנדרה כהן", "ירושלים", "חופש", id="hebrew-rtl"),
     pytest.param("Olga 👩‍👩‍👧", "Kraków", "✊🏽 solidarity", id="emoji-zwj"),
+    pytest.param("Ann ❤️‍🔥", "Gdańsk", "love", id="emoji-zwj-after-variation-selector"),
+    pytest.param("محمد\u200cرضا شجریان", "تهران", "آزادی", id="persian-zwnj"),
+    pytest.param("क्\u200dष Devi", "मुंबई", "मुक्ति", id="devanagari-zwj-after-virama"),
+    pytest.param("Nguyễn Thị Minh Khai", "Hà Nội", "tự do", id="vietnamese-diacritics"),
     pytest.param(
         "<script>alert(1)</script>", "<b>Minsk</b>", "<img src=x onerror=alert(1)>", id="markup"
     ),
