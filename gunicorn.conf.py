@@ -5,6 +5,7 @@ Every value can be overridden from the environment (GUNICORN_CMD_ARGS) or the co
 
 import multiprocessing
 import os
+import sys
 
 #: Listen where the reverse proxy forwards to (TRUSTED_PROXY_COUNT must match the proxies).
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -33,6 +34,17 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    # Here, not at import: only now is the worker count final (-w and GUNICORN_CMD_ARGS win).
+    from petitions.config import ConfigError, refuse_per_process_limits
+
+    try:
+        refuse_per_process_limits(server.cfg.workers)
+    except ConfigError as refused:
+        server.log.error("%s", refused)
+        sys.exit(1)
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature

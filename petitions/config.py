@@ -320,3 +320,20 @@ def _request_and_session_settings() -> dict[str, Any]:
         #: Every request of a logged-in organizer pushes the idle deadline on.
         "SESSION_REFRESH_EACH_REQUEST": True,
     }
+
+
+def refuse_per_process_limits(workers: int) -> None:
+    """Refuse per-process rate-limit counters in production when several workers serve.
+
+    Called by gunicorn.conf.py, which alone knows the final worker count. With memory:// each
+    worker counts on its own, so "10 per minute" becomes 10 per minute per worker.
+
+    :raises ConfigError: in production with memory:// storage and more than one worker.
+    """
+    storage = _env_str("RATELIMIT_STORAGE_URI", "memory://")
+    if is_production() and workers > 1 and storage.startswith("memory://"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is {storage}, which counts in each worker apart, and "
+            f"gunicorn starts {workers} workers. Set RATELIMIT_STORAGE_URI to a shared store "
+            f"(e.g. redis://127.0.0.1:6379/0) or run one worker (WEB_CONCURRENCY=1)."
+        )

@@ -16,7 +16,8 @@ from tests.factories import open_petition
 
 def page_text(answer: Any) -> tuple[str, str]:
     soup = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
-    assert soup.title is not None and soup.main is not None
+    assert soup.title is not None
+    assert soup.main is not None
     return soup.title.text, soup.main.text
 
 
@@ -51,7 +52,8 @@ def test_a_nul_byte_in_the_address_is_refused_without_an_error(
     assert answer.status_code == status
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     if path.startswith("/api/"):
-        assert answer.json is not None and answer.json["error"]["status"] == status
+        assert answer.json is not None
+        assert answer.json["error"]["status"] == status
     else:
         title, main = page_text(answer)
         assert ("Page not found" if status == 404 else "Error 400") in title
@@ -145,4 +147,3 @@ def test_a_form_with_too_many_fields_is_refused(client: FlaskClient, smtp: SmtpS
     )
 
     assert answer.status_code == 413
-
