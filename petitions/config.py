@@ -181,11 +181,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SIGN_RATE_LIMIT": _env_str("SIGN_RATE_LIMIT", "10 per minute; 100 per day"),
         #: POSTs to confirm, withdraw and resend links per client IP.
         "LINK_RATE_LIMIT": _env_str("LINK_RATE_LIMIT", "30 per minute; 300 per day"),
-        #: Login attempts per client IP.
+        #: Login attempts per client (IPv4 address or IPv6 /64), right or wrong.
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),
-        #: Login attempts per organizer address, from anywhere.
-        "LOGIN_ACCOUNT_RATE_LIMIT": _env_str(
-            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 30 per hour"
+        #: Failed logins per account from one client: stops one guesser, nobody else.
+        "LOGIN_FAILURE_LIMIT": _env_str("LOGIN_FAILURE_LIMIT", "5 per 15 minutes; 20 per day"),
+        #: Failed logins per account from everywhere; past it only a browser that has logged
+        #: into the account before may try.
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": _env_str(
+            "LOGIN_ACCOUNT_FAILURE_LIMIT", "30 per hour; 100 per day"
         ),
         #: Mails allowed per recipient address, across all petitions; counted by the worker.
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,27 +15,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from petitions.accounts import services
+from petitions.accounts import limits, services
 from petitions.accounts.access import keep_out_of_caches
 from petitions.accounts.forms import LoginForm
-from petitions.extensions import limiter
-from petitions.privacy.hashing import keyed_hash
 
 bp = Blueprint("accounts", __name__, url_prefix="/organizer")
 bp.after_request(keep_out_of_caches)
-
-
-def _login_address_key() -> str:
-    # Limits guessing against one account from many IPs; hashed so the store holds no address.
-    return keyed_hash((request.form.get("email") or "").strip().lower(), "login-limit")
-
-
-def _login_ip_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _login_account_limit() -> str:
-    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,17 +31,39 @@ def _safe_next(target: str | None) -> str:
     return url_for("manage.dashboard")
 
 
+def _refused(form: LoginForm, refusal: limits.Refusal) -> ResponseReturnValue:
+    if refusal.reason == "client":
+        message = _(
+            "Too many wrong passwords for this account from your connection. Please wait "
+            "%(minutes)s minutes, then try again.",
+            minutes=refusal.minutes,
+        )
+    else:
+        message = _(
+            "This account has had too many wrong passwords from many places, so for now it can "
+            "only be logged into from a browser that has logged into it before. Please use that "
+            "browser, or wait %(minutes)s minutes and try again.",
+            minutes=refusal.minutes,
+        )
+    page = render_template("accounts/login.html", form=form, failed=message)
+    return page, 429, {"Retry-After": str(refusal.retry_after)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_ip_limit, methods=["POST"])
-@limiter.limit(_login_account_limit, methods=["POST"], key_func=_login_address_key)
+@limits.login_per_ip
 def login() -> ResponseReturnValue:
     """Show the login form; on POST log in and go to the dashboard (or the page asked for)."""
     form = LoginForm()
     if request.method == "POST":
         if not form.validate():
             return render_template("accounts/login.html", form=form), 422
-        organizer = services.authenticate(str(form.email.data), str(form.password.data))
+        email = str(form.email.data)
+        refusal = limits.refusal(email)
+        if refusal is not None:
+            return _refused(form, refusal)
+        organizer = services.authenticate(email, str(form.password.data))
         if organizer is None:
+            limits.record_failure(email)
             # One message for an unknown address and a wrong password alike.
             return (
                 render_template(
@@ -70,7 +76,9 @@ def login() -> ResponseReturnValue:
         next_page = _safe_next(request.args.get("next"))
         session.clear()  # nothing from before the login survives into the organizer's session
         login_user(organizer)
-        return redirect(next_page, code=303)
+        response = redirect(next_page, code=303)
+        limits.remember_browser(response, email)
+        return response
     return render_template("accounts/login.html", form=form)
 
 

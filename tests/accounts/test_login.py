@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from petitions.accounts.models import Organizer
 from petitions.extensions import db
-from tests.conftest import OrganizerBrowser
+from tests.conftest import OrganizerBrowser, csrf_token
 from tests.factories import ORGANIZER_PASSWORD, organizer
 
 WRONG = "That email address and password do not match an organizer account."
@@ -123,18 +125,94 @@ def test_login_goes_back_to_the_page_asked_for_but_never_off_site(
     assert answer.headers["Location"].endswith("/organizer/")
 
 
-def _attempts(browser: OrganizerBrowser, email: str, count: int) -> list[Any]:
-    return [browser.log_in(email, "wrong password!").status_code for _ in range(count)]
+def _log_in(client: FlaskClient, email: str, password: str, address: str) -> Any:
+    """Log in from the client address ``address`` (a browser of its own unless ``client``)."""
+    environ = {"REMOTE_ADDR": address}
+    page = client.get("/organizer/login", environ_base=environ)
+    return client.post(
+        "/organizer/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(page.text)},
+        environ_base=environ,
+    )
 
 
-def test_guessing_one_accounts_password_is_held_back(organizer_browser: OrganizerBrowser) -> None:
+def _refusal(answer: Any) -> str:
+    alert = BeautifulSoup(answer.text, "html.parser").find(role="alert")
+    assert alert is not None, answer.text
+    return str(alert.text)
+
+
+def test_one_guesser_is_stopped_and_the_owner_still_logs_in(
+    app: Flask, client: FlaskClient
+) -> None:
     organizer("hanna@example.org")
+    guesser = app.test_client()
 
-    codes = _attempts(organizer_browser, "hanna@example.org", 6)
+    codes = [
+        _log_in(guesser, "hanna@example.org", "wrong password!", "198.51.100.7").status_code
+        for _ in range(6)
+    ]
+    right_from_guesser = _log_in(guesser, "hanna@example.org", ORGANIZER_PASSWORD, "198.51.100.7")
+    owner = _log_in(client, "hanna@example.org", ORGANIZER_PASSWORD, "203.0.113.5")
 
     assert codes == [401] * 5 + [429]
-    # Even the right password waits now: the limit is on the account, not on wrong guesses.
-    assert organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD).status_code == 429
+    assert right_from_guesser.status_code == 429
+    assert "Too many wrong passwords for this account from your connection" in _refusal(
+        right_from_guesser
+    )
+    assert int(right_from_guesser.headers["Retry-After"]) > 60
+    assert owner.status_code == 303
+    assert client.get("/organizer/").status_code == 200
+
+
+def test_a_correct_password_is_not_counted_as_a_failure(app: Flask, client: FlaskClient) -> None:
+    organizer("hanna@example.org")
+
+    codes = []
+    for _ in range(3):
+        codes.append(
+            _log_in(client, "hanna@example.org", "wrong password!", "203.0.113.5").status_code
+        )
+        codes.append(
+            _log_in(client, "hanna@example.org", ORGANIZER_PASSWORD, "203.0.113.5").status_code
+        )
+
+    assert codes == [401, 303] * 3
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"LOGIN_FAILURE_LIMIT": "3 per 15 minutes", "LOGIN_ACCOUNT_FAILURE_LIMIT": "6 per hour"}],
+)
+def test_many_guessers_together_are_stopped_but_the_owners_browser_gets_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    organizer("hanna@example.org")
+    assert (
+        _log_in(client, "hanna@example.org", ORGANIZER_PASSWORD, "203.0.113.5").status_code == 303
+    )
+    client.post(
+        "/organizer/logout", data={"csrf_token": csrf_token(client.get("/organizer/").text)}
+    )
+
+    guessers = [f"198.51.100.{n}" for n in range(1, 4)]
+    codes = [
+        _log_in(app.test_client(), "hanna@example.org", "wrong password!", guesser).status_code
+        for guesser in guessers
+        for _ in range(2)
+    ]
+    fresh = app.test_client()
+    new_machine = _log_in(fresh, "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.99")
+    owner = _log_in(client, "hanna@example.org", ORGANIZER_PASSWORD, "203.0.113.77")
+
+    assert codes == [401] * 6
+    assert new_machine.status_code == 429
+    assert "only be logged into from a browser that has logged into it before" in _refusal(
+        new_machine
+    )
+    assert new_machine.headers["Retry-After"]
+    assert owner.status_code == 303, "the owner's browser is known to the account"
+    assert client.get("/organizer/").status_code == 200
 
 
 def test_guessing_many_accounts_from_one_address_is_held_back(
