@@ -19,9 +19,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItem, parse_many
+from werkzeug.wrappers import Response
 
 from petitions.extensions import client_network, limiter
 from petitions.privacy.hashing import keyed_hash
