@@ -12,7 +12,7 @@ from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petitions import cli, errors, inputs
-from petitions.accounts.services import load_organizer
+from petitions.accounts.access import load_session_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
 from petitions.bundles.views import bp as bundles_bp
@@ -61,6 +61,7 @@ def _instance_path() -> Path:
     if (PACKAGE_ROOT / "templates").is_dir():
         return Path.cwd() / "instance"
     return PROJECT_ROOT / "instance"
+
 
 #: Content-Security-Policy: our own scripts, styles and images only; no framing anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -114,7 +115,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         supports_credentials=False,
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_organizer)
+    login_manager.user_loader(load_session_organizer)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -318,10 +318,8 @@ def _request_and_session_settings() -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
         #: Most fields (and files) one multipart form may have.
         "MAX_FORM_PARTS": _env_int("MAX_FORM_PARTS", 1000),
-        #: Seconds an organizer session may sit idle before it must log in again (2 hours).
-        "PERMANENT_SESSION_LIFETIME": _env_int("SESSION_IDLE_SECONDS", 2 * 3600),
-        #: Every request of a logged-in organizer pushes the idle deadline on.
-        "SESSION_REFRESH_EACH_REQUEST": True,
+        #: Seconds an organizer's login may sit unused before it must log in again (2 hours).
+        "ORGANIZER_IDLE_SECONDS": _env_int("ORGANIZER_IDLE_SECONDS", 2 * 3600),
     }
 
 

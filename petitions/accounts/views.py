@@ -13,10 +13,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from petitions.accounts import limits, services
-from petitions.accounts.access import keep_out_of_caches
+from petitions.accounts.access import current_organizer, keep_out_of_caches, mark_seen
 from petitions.accounts.forms import LoginForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/organizer")
@@ -76,6 +76,7 @@ def login() -> ResponseReturnValue:
         next_page = _safe_next(request.args.get("next"))
         session.clear()  # nothing from before the login survives into the organizer's session
         login_user(organizer)
+        mark_seen()
         response = redirect(next_page, code=303)
         limits.remember_browser(response, email)
         return response
@@ -84,7 +85,11 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out (POST with CSRF, so a link on another site cannot log anyone out)."""
+    """Log out everywhere (POST with CSRF, so a link on another site cannot log anyone out)."""
+    if current_user.is_authenticated:
+        # Every session of the account ends, not just this cookie: a copy taken before (from
+        # a shared computer, a stolen backup) must stop working too.
+        services.end_sessions(current_organizer())
     logout_user()
     session.clear()
     flash(_("You are logged out."))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,10 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
+from petitions.accounts import access
 from petitions.accounts.models import Organizer
 from petitions.extensions import db
-from tests.conftest import OrganizerBrowser, csrf_token
-from tests.factories import ORGANIZER_PASSWORD, organizer
+from tests.conftest import FreshContextClient, OrganizerBrowser, SmtpServer, csrf_token
+from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
 
 WRONG = "That email address and password do not match an organizer account."
 
@@ -125,6 +129,12 @@ def test_login_goes_back_to_the_page_asked_for_but_never_off_site(
     assert answer.headers["Location"].endswith("/organizer/")
 
 
+def _browser(app: Flask) -> FlaskClient:
+    """Another browser, its every request in an app context of its own (as in production)."""
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
 def _log_in(client: FlaskClient, email: str, password: str, address: str) -> Any:
     """Log in from the client address ``address`` (a browser of its own unless ``client``)."""
     environ = {"REMOTE_ADDR": address}
@@ -146,7 +156,7 @@ def test_one_guesser_is_stopped_and_the_owner_still_logs_in(
     app: Flask, client: FlaskClient
 ) -> None:
     organizer("hanna@example.org")
-    guesser = app.test_client()
+    guesser = _browser(app)
 
     codes = [
         _log_in(guesser, "hanna@example.org", "wrong password!", "198.51.100.7").status_code
@@ -197,11 +207,11 @@ def test_many_guessers_together_are_stopped_but_the_owners_browser_gets_in(
 
     guessers = [f"198.51.100.{n}" for n in range(1, 4)]
     codes = [
-        _log_in(app.test_client(), "hanna@example.org", "wrong password!", guesser).status_code
+        _log_in(_browser(app), "hanna@example.org", "wrong password!", guesser).status_code
         for guesser in guessers
         for _ in range(2)
     ]
-    fresh = app.test_client()
+    fresh = _browser(app)
     new_machine = _log_in(fresh, "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.99")
     owner = _log_in(client, "hanna@example.org", ORGANIZER_PASSWORD, "203.0.113.77")
 
@@ -227,3 +237,132 @@ def test_guessing_many_accounts_from_one_address_is_held_back(
     assert "Please slow down" in organizer_browser.log_in("x@example.org", "y").get_data(
         as_text=True
     )
+
+
+# --- sessions end ---------------------------------------------------------------------------
+
+
+def _logged_in_browser(app: Flask, email: str, address: str = "203.0.113.5") -> FlaskClient:
+    browser = _browser(app)
+    assert _log_in(browser, email, ORGANIZER_PASSWORD, address).status_code == 303
+    return browser
+
+
+def _contacts(browser: FlaskClient, slug: str) -> Any:
+    return browser.get(f"/organizer/petitions/{slug}/contacts.csv")
+
+
+def test_a_cookie_copied_before_logout_downloads_nothing_after_it(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    browser = _logged_in_browser(app, "hanna@example.org")
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    assert _contacts(browser, petition.slug).status_code == 200
+
+    browser.post(
+        "/organizer/logout", data={"csrf_token": csrf_token(browser.get("/organizer/").text)}
+    )
+    thief = _browser(app)
+    thief.set_cookie("session", cookie.value)
+    stolen = _contacts(thief, petition.slug)
+
+    assert stolen.status_code == 302
+    assert urlsplit(stolen.headers["Location"]).path == "/organizer/login"
+    assert stolen.mimetype != "text/csv"
+
+
+def test_logging_out_on_one_device_ends_the_session_on_the_others(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    laptop = _logged_in_browser(app, "hanna@example.org")
+    phone = _logged_in_browser(app, "hanna@example.org", "198.51.100.20")
+
+    laptop.post(
+        "/organizer/logout", data={"csrf_token": csrf_token(laptop.get("/organizer/").text)}
+    )
+
+    assert _contacts(phone, petition.slug).status_code == 302
+    assert phone.get("/organizer/").status_code == 302
+
+
+def test_a_password_change_ends_every_session_and_the_old_password(
+    app: Flask, runner: FlaskCliRunner, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    laptop = _logged_in_browser(app, "hanna@example.org")
+
+    result = runner.invoke(
+        args=["organizer", "password", "Hanna@example.org"],
+        input="quiet river under seven bridges\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "every session of it has ended" in result.output
+    assert _contacts(laptop, petition.slug).status_code == 302
+    old = _log_in(_browser(app), "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.1")
+    assert old.status_code == 401
+    new = _browser(app)
+    assert (
+        _log_in(
+            new, "hanna@example.org", "quiet river under seven bridges", "192.0.2.1"
+        ).status_code
+        == 303
+    )
+    assert _contacts(new, petition.slug).status_code == 200
+
+
+def test_the_cli_refuses_a_weak_new_password_and_keeps_the_old_one(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    organizer("hanna@example.org")
+
+    result = runner.invoke(
+        args=["organizer", "password", "hanna@example.org"], input="qwertyuiop\n"
+    )
+
+    assert result.exit_code != 0
+    assert "too easy to guess" in result.output
+    assert (
+        _log_in(_browser(app), "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.1").status_code
+        == 303
+    )
+
+
+def test_a_session_left_idle_ends(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    browser = _logged_in_browser(app, "hanna@example.org")
+    idle = app.config["ORGANIZER_IDLE_SECONDS"]
+    start = time.time()
+
+    monkeypatch.setattr(access, "time", SimpleNamespace(time=lambda: start + idle - 120))
+    still_working = _contacts(browser, petition.slug).status_code
+    monkeypatch.setattr(access, "time", SimpleNamespace(time=lambda: start + 2 * idle - 180))
+    kept_alive_by_use = _contacts(browser, petition.slug).status_code
+    monkeypatch.setattr(access, "time", SimpleNamespace(time=lambda: start + 3 * idle))
+    after_idling = _contacts(browser, petition.slug)
+
+    assert (still_working, kept_alive_by_use) == (200, 200)
+    assert after_idling.status_code == 302
+    assert idle == 2 * 3600
+
+
+@pytest.mark.parametrize(
+    "password",
+    [" " * 10, "          \t", "password123", "qwertyuiop", "1234567890", "hanna@example.org"],
+    ids=["ten-spaces", "whitespace", "common", "keyboard-row", "digits", "own-address"],
+)
+def test_the_cli_refuses_blank_and_common_passwords(runner: FlaskCliRunner, password: str) -> None:
+    result = runner.invoke(args=["organizer", "create", "hanna@example.org"], input=password + "\n")
+
+    assert result.exit_code != 0
+    assert "only spaces" in result.output or "too easy to guess" in result.output
+    assert db.session.execute(select(Organizer)).first() is None
