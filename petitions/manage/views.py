@@ -23,7 +23,7 @@ from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.cases import services as cases
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
-from petitions.cases.models import CaseStatus, IllegalTransition, Petition
+from petitions.cases.models import Case, CaseStatus, IllegalTransition, Petition
 from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
@@ -36,6 +36,19 @@ bp.after_request(keep_out_of_caches)
 
 def _add_error(field: Field, message: str) -> None:
     field.errors = [*field.errors, message]
+
+
+def _slug_unavailable(field: Field, model: type[Case] | type[Petition]) -> None:
+    # Addresses are unique across the service, so one in use must be refused; the message says
+    # no more than that (not "taken", not whose), the same for a public petition as for another
+    # case's draft, and offers a free address.
+    _add_error(
+        field,
+        _(
+            "This address cannot be used. Please choose another, for example %(suggestion)s.",
+            suggestion=cases.free_slug(model, str(field.data)),
+        ),
+    )
 
 
 @bp.before_request
@@ -66,7 +79,7 @@ def new_case() -> ResponseReturnValue:
                     form.data, CaseStatus(form.status.data), current_organizer()
                 )
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Case)
             else:
                 flash(_("The case is created."))
                 return redirect(url_for("manage.case", slug=case.slug), code=303)
@@ -102,7 +115,7 @@ def edit_case(slug: str) -> ResponseReturnValue:
             try:
                 cases.update_case(found, form.data, CaseStatus(form.status.data))
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Case)
             else:
                 flash(_("The case is saved."))
                 return redirect(url_for("manage.case", slug=found.slug), code=303)
@@ -163,7 +176,7 @@ def new_petition(slug: str) -> ResponseReturnValue:
             try:
                 petition = cases.create_petition(found, form.data)
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Petition)
             else:
                 flash(_("The petition is created as a draft. Open it when it is ready."))
                 return redirect(url_for("manage.petition", slug=petition.slug), code=303)
@@ -181,7 +194,7 @@ def edit_petition(slug: str) -> ResponseReturnValue:
             try:
                 cases.update_petition(found, form.data)
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Petition)
             else:
                 flash(_("The petition is saved."))
                 return redirect(url_for("manage.petition", slug=found.slug), code=303)
