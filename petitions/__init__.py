@@ -35,6 +35,7 @@ from petitions.extensions import (
 )
 from petitions.health import bp as health_bp
 from petitions.i18n import country_name, select_locale, template_globals
+from petitions.links import absolute_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.views import bp as manage_bp
@@ -144,7 +145,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        country_name=country_name, format_date=format_date, format_number=format_number
+        absolute_url=absolute_url,
+        country_name=country_name,
+        format_date=format_date,
+        format_number=format_number,
     )
     app.context_processor(template_globals)
 
