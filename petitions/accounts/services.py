@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,15 +37,19 @@ def check_password(password: str, email: str) -> None:
     :raises AccountError: saying what to choose instead.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            _("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
+        )
     if not password.strip():
-        raise AccountError("The password must not be only spaces. Please choose a few words.")
+        raise AccountError(_("The password must not be only spaces. Please choose a few words."))
     # Only the start: zxcvbn's time grows with length, and 100 characters are plenty.
     strength = zxcvbn(password[:100], user_inputs=[email, *email.replace("@", ".").split(".")])
     if strength["score"] < 3:
         raise AccountError(
-            "The password is too easy to guess (it is, or is close to, a common password). "
-            "Please choose a longer one, e.g. four words that do not belong together."
+            _(
+                "The password is too easy to guess (it is, or is close to, a common password). "
+                "Please choose a longer one, e.g. four words that do not belong together."
+            )
         )
 
 
@@ -110,6 +115,18 @@ def end_sessions(organizer: Organizer) -> None:
         .values(session_version=Organizer.session_version + 1)
     )
     db.session.commit()
+
+
+def change_own_password(organizer: Organizer, current: str, new: str) -> bool:
+    """Change an organizer's password if ``current`` is right, ending every other session.
+
+    :returns: False, changing nothing, if the current password is wrong.
+    :raises AccountError: if the new password is too weak.
+    """
+    if not check_password_hash(organizer.password_hash, current):
+        return False
+    change_password(organizer.email, new)
+    return True
 
 
 def change_password(email: str, password: str) -> Organizer:

@@ -13,11 +13,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from petitions.accounts import limits, services
 from petitions.accounts.access import current_organizer, keep_out_of_caches, mark_seen
-from petitions.accounts.forms import LoginForm
+from petitions.accounts.forms import LoginForm, PasswordChangeForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/organizer")
 bp.after_request(keep_out_of_caches)
@@ -94,3 +94,40 @@ def logout() -> ResponseReturnValue:
     session.clear()
     flash(_("You are logged out."))
     return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change one's password; every other session of the account ends, this one goes on."""
+    form = PasswordChangeForm()
+    if request.method != "POST":
+        return render_template("accounts/password.html", form=form)
+    if not form.validate():
+        return render_template("accounts/password.html", form=form), 422
+    organizer = current_organizer()
+    # The current password is guessed here as on the login page: the same limits hold.
+    refusal = limits.refusal(organizer.email)
+    if refusal is not None:
+        form.current_password.errors = [
+            _(
+                "Too many wrong passwords. Please wait %(minutes)s minutes, then try again.",
+                minutes=refusal.minutes,
+            )
+        ]
+        return render_template("accounts/password.html", form=form), 429
+    try:
+        changed = services.change_own_password(
+            organizer, str(form.current_password.data), str(form.new_password.data)
+        )
+    except services.AccountError as weak:
+        form.new_password.errors = [str(weak)]
+        return render_template("accounts/password.html", form=form), 422
+    if not changed:
+        limits.record_failure(organizer.email)
+        form.current_password.errors = [_("That is not your current password.")]
+        return render_template("accounts/password.html", form=form), 422
+    login_user(organizer)  # under the new session version: this browser stays logged in
+    mark_seen()
+    flash(_("Your password is changed. Every other session of your account has ended."))
+    return redirect(url_for("manage.dashboard"), code=303)

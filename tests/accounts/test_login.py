@@ -366,3 +366,93 @@ def test_the_cli_refuses_blank_and_common_passwords(runner: FlaskCliRunner, pass
     assert result.exit_code != 0
     assert "only spaces" in result.output or "too easy to guess" in result.output
     assert db.session.execute(select(Organizer)).first() is None
+
+
+def _change_password(
+    browser: FlaskClient, current: str, new: str, repeat: str | None = None
+) -> Any:
+    page = browser.get("/organizer/password")
+    assert page.status_code == 200
+    return browser.post(
+        "/organizer/password",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "repeat_password": new if repeat is None else repeat,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+
+
+def _field_error(answer: Any, name: str) -> str:
+    soup = BeautifulSoup(answer.text, "html.parser")
+    error = soup.find(id=f"{name}-error")
+    assert error is not None, answer.text
+    return str(error.text)
+
+
+def test_an_organizer_changes_the_password_and_the_other_sessions_end(
+    app: Flask, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    organizer("hanna@example.org", cases=(petition.case,))
+    laptop = _logged_in_browser(app, "hanna@example.org")
+    phone = _logged_in_browser(app, "hanna@example.org", "198.51.100.20")
+
+    answer = _change_password(laptop, ORGANIZER_PASSWORD, "quiet river under seven bridges")
+
+    assert answer.status_code == 303
+    assert _contacts(laptop, petition.slug).status_code == 200, "this browser stays logged in"
+    assert _contacts(phone, petition.slug).status_code == 302
+    fresh = _browser(app)
+    assert (
+        _log_in(
+            fresh, "hanna@example.org", "quiet river under seven bridges", "192.0.2.1"
+        ).status_code
+        == 303
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "repeat", "field", "message"),
+    [
+        (
+            "wrong password!",
+            "quiet river under seven bridges",
+            None,
+            "current_password",
+            "not your current password",
+        ),
+        (ORGANIZER_PASSWORD, "password123", None, "new_password", "too easy to guess"),
+        (ORGANIZER_PASSWORD, " " * 12, None, "new_password", "Please enter a new password"),
+        (
+            ORGANIZER_PASSWORD,
+            "quiet river under seven bridges",
+            "quiet river",
+            "repeat_password",
+            "differ",
+        ),
+    ],
+    ids=["wrong-current", "common", "blank", "mismatch"],
+)
+def test_a_refused_password_change_says_why_and_changes_nothing(
+    app: Flask,
+    smtp: SmtpServer,
+    current: str,
+    new: str,
+    repeat: str | None,
+    field: str,
+    message: str,
+) -> None:
+    organizer("hanna@example.org")
+    browser = _logged_in_browser(app, "hanna@example.org")
+
+    answer = _change_password(browser, current, new, repeat)
+
+    assert answer.status_code == 422
+    assert message in _field_error(answer, field)
+    assert browser.get("/organizer/").status_code == 200
+    assert (
+        _log_in(_browser(app), "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.1").status_code
+        == 303
+    )
