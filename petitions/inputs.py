@@ -1,9 +1,9 @@
-"""One choke point for input no page can use: NUL bytes anywhere, text bodies over the limit.
+"""One choke point for input no page can use: NUL bytes in addresses, text bodies over the limit.
 
 PostgreSQL cannot store or compare text holding NUL (psycopg raises, which was a 500 and a
-traceback on every public endpoint); SQLite takes it silently. No browser sends NUL from a text
-field, so whoever sends one gets a plain refusal here, before any view, form or query sees it,
-and every endpoint added later is covered too.
+traceback on every public endpoint); SQLite takes it silently. A NUL in the path or the query
+string is refused here, before any view or query sees it, so every endpoint added later is
+covered too; in a form value, the base form (petitions/forms.py) refuses it next to its field.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def _holds_nul(values: MultiDict[str, str]) -> bool:
 
 
 def screen_request() -> None:
-    """Cap a body that is not a file upload; refuse NUL bytes (404 in the path, 400 elsewhere)."""
+    """Cap a body that is not a file upload; refuse NUL (404 in the path, 400 in the query)."""
     if request.mimetype != "multipart/form-data":
         # Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart parts only; an urlencoded or JSON
         # body would otherwise be read whole up to MAX_CONTENT_LENGTH, which is sized for a
@@ -34,9 +34,8 @@ def screen_request() -> None:
         abort(404)  # no page has such an address
     if _holds_nul(request.args):
         abort(400)
-    # Only forms are parsed here; file uploads keep their bytes, which may hold anything.
-    if request.method in {"POST", "PUT", "PATCH"} and _holds_nul(request.form):
-        abort(400)
+    # Form values are left to the form (petitions/forms.py), which says it next to the field
+    # and keeps what the person typed.
 
 
 def register(app: Flask) -> None:

@@ -61,7 +61,7 @@ def test_a_nul_byte_in_the_address_is_refused_without_an_error(
 
 
 @pytest.mark.parametrize("field", ["email", "password"])
-def test_a_nul_byte_in_the_login_form_is_refused_without_an_error(
+def test_a_nul_byte_in_the_login_form_is_refused_next_to_its_field(
     client: FlaskClient, smtp: SmtpServer, caplog: pytest.LogCaptureFixture, field: str
 ) -> None:
     page = client.get("/organizer/login")
@@ -73,32 +73,14 @@ def test_a_nul_byte_in_the_login_form_is_refused_without_an_error(
         data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))},
     )
 
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
-    assert "could not be understood" in page_text(answer)[1]
-
-
-def test_a_nul_byte_in_the_sign_form_is_refused_and_nothing_is_stored(
-    client: FlaskClient, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
-) -> None:
-    petition = open_petition()
-    page = client.get(f"/p/{petition.slug}")
-    caplog.set_level(logging.INFO)
-
-    answer = client.post(
-        f"/p/{petition.slug}/sign",
-        data={
-            "full_name": "Christie\x00Miedema",
-            "email": "christie@example.org",
-            "country": "NL",
-            "city": "Den Haag",
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-        },
-    )
-
-    assert answer.status_code == 400
-    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
-    smtp.take(0)
+    soup = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
+    error = soup.find(id=f"{field}-error")
+    assert error is not None
+    assert "invisible control character" in error.text
+    if field == "email":
+        assert soup.find("input", attrs={"name": "email"})["value"] == "hanna\x00x"
 
 
 # --- sizes ------------------------------------------------------------------------------------
