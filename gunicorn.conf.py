@@ -1,43 +1,7 @@
-"""gunicorn settings for production: `gunicorn wsgi:app` picks this file up from the project root.
+"""gunicorn settings: `gunicorn wsgi:app` reads this file from the project root.
 
-Every value can be overridden from the environment (GUNICORN_CMD_ARGS) or the command line.
+The settings live in the package (petitions/gunicorn_conf.py), so an installed service has them
+too: `gunicorn -c python:petitions.gunicorn_conf petitions.wsgi:app`.
 """
 
-import multiprocessing
-import os
-
-#: Listen where the reverse proxy forwards to (TRUSTED_PROXY_COUNT must match the proxies).
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-
-#: Sync workers: requests are short database transactions; two per core keeps the CPU busy
-#: while one waits on PostgreSQL.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-worker_class = "sync"
-
-#: PDF bundles of 100,000 signatures take ~15 s to print; leave room for them.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
-graceful_timeout = 30
-keepalive = 5
-
-#: Restart workers now and then so a slow leak can never grow without bound.
-max_requests = 10_000
-max_requests_jitter = 1_000
-
-#: Import the app once in the master: workers fork with it loaded (less memory, faster start).
-preload_app = True
-
-#: Logs to stderr. The access log leaves out the query string and the client address, and its
-#: lines go through the same redaction as the app's (tokens in /confirm/… paths are as good as
-#: the signer's click).
-accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
-errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-
-
-def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
-    from petitions.privacy.redaction import RedactingFilter
-
-    for logger in (worker.log.access_log, worker.log.error_log):
-        for handler in logger.handlers:
-            handler.addFilter(RedactingFilter())
+from petitions.gunicorn_conf import *  # noqa: F403

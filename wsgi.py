@@ -1,5 +1,5 @@
-"""WSGI entry point: `flask --app wsgi …`, gunicorn `wsgi:app`."""
+"""WSGI entry point in a checkout: `flask --app wsgi …`, gunicorn `wsgi:app`."""
 
-from petitions import create_app
+from petitions.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

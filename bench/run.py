@@ -333,10 +333,15 @@ def start_backend(name: str, folder: Path, stack: contextlib.ExitStack, sink: Sm
     from tests.servers import PostgresServer, RedisServer
 
     if name == "sqlite":
+        # Production refuses per-worker (memory://) limits under several gunicorn workers, so
+        # even the single-machine SQLite set-up shares its limits through a Redis.
+        limits_store = RedisServer()
+        stack.callback(limits_store.stop)
+        limits_store.start()
         backend = Backend(
             name,
             f"sqlite:///{folder / 'bench.sqlite'}",
-            {"RATELIMIT_STORAGE_URI": "memory://", "CACHE_TYPE": "SimpleCache"},
+            {"RATELIMIT_STORAGE_URI": limits_store.url, "CACHE_TYPE": "SimpleCache"},
             sink,
         )
     else:

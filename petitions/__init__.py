@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,8 @@ from flask import Flask
 from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from petitions import cli, errors, robots
-from petitions.accounts.services import load_organizer
+from petitions import cli, errors, inputs, robots
+from petitions.accounts.access import load_session_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
 from petitions.bundles.views import bp as bundles_bp
@@ -34,6 +35,7 @@ from petitions.extensions import (
 )
 from petitions.health import bp as health_bp
 from petitions.i18n import country_name, select_locale, template_globals
+from petitions.links import absolute_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.views import bp as manage_bp
@@ -42,6 +44,26 @@ from petitions.sessions import PublicAnswersSessionInterface
 from petitions.signing.views import bp as signing_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def _shipped(folder: str) -> Path:
+    # A checkout keeps templates/, static/ and migrations/ at the top of the repository; a wheel
+    # carries them inside the package (pyproject.toml maps them there).
+    inside = PACKAGE_ROOT / folder
+    return inside if inside.is_dir() else PROJECT_ROOT / folder
+
+
+def _instance_path() -> Path:
+    # INSTANCE_PATH wins; a checkout keeps its instance/ at the top; an installed package keeps
+    # it in the directory the service is started from, never in site-packages.
+    chosen = os.environ.get("INSTANCE_PATH", "").strip()
+    if chosen:
+        return Path(chosen).resolve()
+    if (PACKAGE_ROOT / "templates").is_dir():
+        return Path.cwd() / "instance"
+    return PROJECT_ROOT / "instance"
+
 
 #: Content-Security-Policy: our own scripts, styles and images only; no framing anywhere.
 #: Images come only from us (portraits are uploaded): an image on another host would tell it
@@ -64,9 +86,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     redaction.install()
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(_shipped("templates")),
+        static_folder=str(_shipped("static")),
+        instance_path=str(_instance_path()),
     )
     app.config.update(from_environment(Path(app.instance_path)))
     if config:
@@ -85,8 +107,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
         )
 
+    # First of the before-request hooks: CSRFProtect's would read the body before the cap.
+    inputs.register(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(_shipped("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
@@ -102,7 +126,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         supports_credentials=False,
     )
     login_manager.init_app(app)
-    login_manager.user_loader(load_organizer)
+    login_manager.user_loader(load_session_organizer)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -131,7 +155,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        country_name=country_name, format_date=format_date, format_number=format_number
+        absolute_url=absolute_url,
+        country_name=country_name,
+        format_date=format_date,
+        format_number=format_number,
     )
     app.context_processor(template_globals)
 

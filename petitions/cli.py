@@ -81,6 +81,17 @@ def organizer_create_command(email: str, admin: bool) -> None:
     click.echo(f"Created {'admin' if organizer.is_admin else 'organizer'} {organizer.email}.")
 
 
+@organizer_group.command("password")
+@click.argument("email")
+def organizer_password_command(email: str) -> None:
+    """Set an organizer's new password (prompt or standard input) and log them out everywhere."""
+    try:
+        organizer = accounts.change_password(email, _read_password())
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Changed the password of {organizer.email}; every session of it has ended.")
+
+
 @organizer_group.command("assign")
 @click.argument("email")
 @click.argument("case_slug")

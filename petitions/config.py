@@ -80,11 +80,30 @@ def _env_str(name: str, default: str) -> str:
     return default if raw is None or raw.strip() == "" else raw.strip()
 
 
+#: The values PETITIONS_ENV may take.
+ENVIRONMENTS = ("development", "production")
+
+
 def is_production() -> bool:
-    """Tell whether the environment asks for production behaviour."""
-    return os.environ.get(
-        "PETITIONS_ENV", "development"
-    ).strip().lower() == "production" and not _env_bool("FLASK_DEBUG", False)
+    """Tell whether the environment asks for production behaviour.
+
+    :raises ConfigError: for a PETITIONS_ENV that is neither development nor production (a typo
+        such as ``prod`` must not quietly mean development), and for production with
+        ``FLASK_DEBUG`` on.
+    """
+    chosen = _env_str("PETITIONS_ENV", "development").lower()
+    if chosen not in ENVIRONMENTS:
+        raise ConfigError(f"PETITIONS_ENV must be development or production, not {chosen!r}.")
+    if chosen == "production" and _env_bool("FLASK_DEBUG", False):
+        # Refused rather than obeyed either way: debug in production would serve the
+        # development mailbox and drop Secure cookies, and quietly staying production would
+        # leave an operator believing the debugger is on.
+        raise ConfigError(
+            "FLASK_DEBUG is on with PETITIONS_ENV=production. The debugger must never run in "
+            "production: unset FLASK_DEBUG (or set PETITIONS_ENV=development on your own "
+            "machine)."
+        )
+    return chosen == "production"
 
 
 def _development_secret(instance_path: Path) -> str:
@@ -108,7 +127,6 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         malformed value.
     """
     production = is_production()
-    port = _env_int("PORT", DEFAULT_PORT)
 
     secret_key = os.environ.get("SECRET_KEY", "").strip()
     if not secret_key:
@@ -119,6 +137,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
                 "print(secrets.token_urlsafe(48))'`)."
             )
         secret_key = _development_secret(instance_path)
+    if production:
+        _refuse_weak_secret(secret_key)
     mail_url = _env_str("MAIL_URL", "")
     if production and not mail_url:
         # The development mailbox keeps mails on disk and logs their personal links: never that
@@ -149,10 +169,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         ),
         #: smtp://, smtp+starttls:// or smtps:// URL; empty means the development mailbox.
         "MAIL_URL": mail_url,
-        #: The From: address of every mail.
-        "MAIL_FROM": _env_str("MAIL_FROM", "Petitions <petitions@localhost>"),
-        #: Absolute base for links in mails (no trailing slash).
-        "BASE_URL": _env_str("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        #: The From: address of every mail; production refuses the default.
+        "MAIL_FROM": _mail_from(production),
+        #: Absolute base for links in mails, bundles and the API (no trailing slash).
+        "BASE_URL": _base_url(production, instance_path),
         #: Flask-Limiter storage: memory://, redis://host:port, ...
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
         #: How many reverse proxies sit in front and set X-Forwarded-* (ProxyFix).
@@ -161,11 +181,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SIGN_RATE_LIMIT": _env_str("SIGN_RATE_LIMIT", "10 per minute; 100 per day"),
         #: POSTs to confirm, withdraw and resend links per client IP.
         "LINK_RATE_LIMIT": _env_str("LINK_RATE_LIMIT", "30 per minute; 300 per day"),
-        #: Login attempts per client IP.
+        #: Login attempts per client (IPv4 address or IPv6 /64), right or wrong.
         "LOGIN_RATE_LIMIT": _env_str("LOGIN_RATE_LIMIT", "10 per minute; 100 per day"),
-        #: Login attempts per organizer address, from anywhere.
-        "LOGIN_ACCOUNT_RATE_LIMIT": _env_str(
-            "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 30 per hour"
+        #: Failed logins per account from one client: stops one guesser, nobody else.
+        "LOGIN_FAILURE_LIMIT": _env_str("LOGIN_FAILURE_LIMIT", "5 per 15 minutes; 20 per day"),
+        #: Failed logins per account from everywhere; past it only a browser that has logged
+        #: into the account before may try.
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": _env_str(
+            "LOGIN_ACCOUNT_FAILURE_LIMIT", "30 per hour; 100 per day"
         ),
         #: Mails allowed per recipient address, across all petitions; counted by the worker.
         "MAIL_PER_ADDRESS_LIMIT": _env_str("MAIL_PER_ADDRESS_LIMIT", "5 per hour; 20 per day"),
@@ -231,4 +254,98 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PDF_FONTS": [path for path in _env_str("PDF_FONTS", "").split(os.pathsep) if path],
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),
+        **_request_and_session_settings(),
     }
+
+
+# --- production safety, request sizes and sessions ----------------------------------------
+
+#: The From: address a fresh checkout sends with; no real mail server should accept it.
+DEFAULT_MAIL_FROM = "Petitions <petitions@localhost>"
+#: A SECRET_KEY shorter than this is refused in production (token_urlsafe(48) gives 64).
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _refuse_weak_secret(secret_key: str) -> None:
+    # The key signs sessions and every mailed link: a short or repetitive one can be guessed
+    # offline from a single cookie.
+    if len(secret_key) < MIN_SECRET_KEY_LENGTH or len(set(secret_key)) < 10:
+        raise ConfigError(
+            f"SECRET_KEY is too weak. In production it must be a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters: set it to the output of `python -c 'import "
+            f"secrets; print(secrets.token_urlsafe(48))'`."
+        )
+
+
+def _mail_from(production: bool) -> str:
+    mail_from = _env_str("MAIL_FROM", DEFAULT_MAIL_FROM)
+    if production and (mail_from == DEFAULT_MAIL_FROM or mail_from.endswith("@localhost>")):
+        raise ConfigError(
+            "MAIL_FROM is not set. In production mail must come from an address of your own "
+            "domain, which receivers can check: set MAIL_FROM to e.g. "
+            "'Petitions <petitions@example.org>'."
+        )
+    return mail_from
+
+
+def _base_url(production: bool, instance_path: Path) -> str:
+    """Return BASE_URL; in development default to the port the web server last started on.
+
+    `make run` exports PORT, so the web process and its outbox worker agree; a `flask bundle`
+    typed later in another shell has no PORT, and would print dead links if it guessed 5000.
+    The last PORT seen is therefore kept in instance/base_url, as the development secret is.
+    """
+    raw = _env_str("BASE_URL", "")
+    if raw:
+        parts = urlsplit(raw)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigError(
+                f"BASE_URL must be an absolute http:// or https:// address such as "
+                f"https://petitions.example.org, not {raw!r}."
+            )
+        return raw.rstrip("/")
+    if production:
+        raise ConfigError(
+            "BASE_URL is not set. In production every mailed and printed link is built from "
+            "it: set BASE_URL to the public address, e.g. https://petitions.example.org."
+        )
+    remembered = instance_path / "base_url"
+    if os.environ.get("PORT", "").strip():
+        base = f"http://127.0.0.1:{_env_int('PORT', DEFAULT_PORT)}"
+        if not remembered.exists() or remembered.read_text().strip() != base:
+            instance_path.mkdir(parents=True, exist_ok=True)
+            remembered.write_text(base + "\n")
+        return base
+    if remembered.exists():
+        return remembered.read_text().strip()
+    return f"http://127.0.0.1:{DEFAULT_PORT}"
+
+
+def _request_and_session_settings() -> dict[str, Any]:
+    return {
+        #: Largest request body in bytes (413 above it); room for a portrait upload.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+        #: Largest non-file form data in bytes: every text form of the service fits in 500 KB.
+        "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
+        #: Most fields (and files) one multipart form may have.
+        "MAX_FORM_PARTS": _env_int("MAX_FORM_PARTS", 1000),
+        #: Seconds an organizer's login may sit unused before it must log in again (2 hours).
+        "ORGANIZER_IDLE_SECONDS": _env_int("ORGANIZER_IDLE_SECONDS", 2 * 3600),
+    }
+
+
+def refuse_per_process_limits(workers: int) -> None:
+    """Refuse per-process rate-limit counters in production when several workers serve.
+
+    Called by gunicorn.conf.py, which alone knows the final worker count. With memory:// each
+    worker counts on its own, so "10 per minute" becomes 10 per minute per worker.
+
+    :raises ConfigError: in production with memory:// storage and more than one worker.
+    """
+    storage = _env_str("RATELIMIT_STORAGE_URI", "memory://")
+    if is_production() and workers > 1 and storage.startswith("memory://"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is {storage}, which counts in each worker apart, and "
+            f"gunicorn starts {workers} workers. Set RATELIMIT_STORAGE_URI to a shared store "
+            f"(e.g. redis://127.0.0.1:6379/0) or run one worker (WEB_CONCURRENCY=1)."
+        )

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def _headings() -> dict[int, str]:
     return {
         404: _("Page not found"),
+        413: _("Too much to send"),
         429: _("Please slow down"),
         500: _("Something went wrong"),
     }
@@ -30,6 +31,10 @@ def _messages() -> dict[int, str]:
         400: _("The request could not be understood. Please go back and try again."),
         404: _("There is nothing at this address. The link may be mistyped or out of date."),
         405: _("This page cannot be used that way. Please go back and use the form."),
+        413: _(
+            "What you sent is larger than this service accepts. Please go back, shorten the "
+            "text or choose a smaller picture, and send it again."
+        ),
         429: _(
             "Too many requests from your connection. What you just sent was not recorded: "
             "please wait a minute and send it again."

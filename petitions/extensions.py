@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from flask import request
 from flask_babel import Babel, lazy_gettext
 from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -44,10 +45,31 @@ login_manager.login_view = "accounts.login"
 # "basic" keeps a phone that changes networks logged in; "strong" would not.
 login_manager.session_protection = "basic"
 login_manager.login_message = lazy_gettext("Please log in to see this page.")
-# The remote address is the real client's once ProxyFix has applied TRUSTED_PROXY_COUNT.
+
+
+def client_network() -> str:
+    """Return the rate-limit key of the client: its IPv4 address, or its IPv6 /64 network.
+
+    One IPv6 subscriber gets a whole /64 (and picks a fresh address in it at will), so the /64
+    is the client; an IPv4-mapped address (::ffff:192.0.2.1) is its IPv4 one; and parsing
+    makes every spelling of one address one key. The remote address is the real client's once
+    ProxyFix has applied TRUSTED_PROXY_COUNT.
+    """
+    raw = request.remote_addr or "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(raw.split("%", 1)[0])
+    except ValueError:
+        return raw
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 # No X-RateLimit headers: they cost two storage round trips per limited request and no browser
 # reads them; a refusal still says when to come back (Retry-After, see errors.py).
-limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
+limiter = Limiter(key_func=client_network, headers_enabled=False)
 
 
 @event.listens_for(Engine, "connect")

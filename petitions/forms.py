@@ -11,6 +11,7 @@ from typing import Any
 
 from babel import support
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 
@@ -40,3 +41,23 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> _CachedTranslations:
             return _translations
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate the fields, and refuse a NUL byte in any of them next to its field.
+
+        PostgreSQL cannot store or compare text holding NUL (a query with one is a 500), so no
+        form may hand one on; forms with their own character rules say it in their words first.
+        """
+        valid = bool(super().validate(extra_validators=extra_validators))
+        for field in self:
+            raw = getattr(field, "raw_data", None) or []
+            if not field.errors and any(isinstance(v, str) and "\x00" in v for v in raw):
+                field.errors = [
+                    *field.errors,
+                    _l(
+                        "This field holds an invisible control character. Please retype it "
+                        "and send the form again."
+                    ),
+                ]
+                valid = False
+        return valid

@@ -1,4 +1,4 @@
-"""Absolute links for mails and printed bundles, which leave the browser's address bar behind."""
+"""The one builder of absolute links (BASE_URL + path): mails, bundles, snippets, the API."""
 
 from __future__ import annotations
 

@@ -28,6 +28,9 @@ os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ.pop("PETITIONS_ENV", None)
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("MAIL_URL", None)
+# `make test` exports PORT; without BASE_URL the app would remember it in instance/.
+os.environ.pop("PORT", None)
+os.environ.pop("BASE_URL", None)
 
 from petitions import create_app  # noqa: E402
 from petitions.extensions import db  # noqa: E402

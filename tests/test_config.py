@@ -102,6 +102,8 @@ def test_a_malformed_force_https_is_named_in_production(monkeypatch: pytest.Monk
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("FORCE_HTTPS", "perhaps")
     monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
+    monkeypatch.setenv("MAIL_FROM", "Petitions <petitions@example.org>")
+    monkeypatch.setenv("BASE_URL", "https://petitions.example.org")
 
     with pytest.raises(ConfigError, match="FORCE_HTTPS must be true or false, not 'perhaps'"):
         create_app()
@@ -136,6 +138,100 @@ def test_production_refuses_to_start_without_a_mail_server(
     assert "smtps://" in str(refused.value), "the message says what to set"
 
 
+def _production_environment(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    """Set a complete production environment, then ``settings`` (an empty value unsets)."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    defaults = {
+        "PETITIONS_ENV": "production",
+        "SECRET_KEY": "k3Jw-9vQxT2_pLmN8rZ4sYbH6cVfA1dGeU0oWiKq",
+        "MAIL_URL": "smtp://127.0.0.1:25",
+        "MAIL_FROM": "Petitions <petitions@example.org>",
+        "BASE_URL": "https://petitions.example.org",
+    }
+    for name, value in {**defaults, **settings}.items():
+        if value:
+            monkeypatch.setenv(name, value)
+        else:
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"PETITIONS_ENV": "prod"}, "PETITIONS_ENV must be development or production, not 'prod'."),
+        ({"PETITIONS_ENV": "Staging"}, "PETITIONS_ENV must be development or production"),
+        ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG is on with PETITIONS_ENV=production"),
+        ({"SECRET_KEY": "x"}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "a" * 64}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "secret-key-2024"}, "SECRET_KEY is too weak"),
+        ({"MAIL_FROM": ""}, "MAIL_FROM is not set"),
+        ({"MAIL_FROM": "Petitions <petitions@localhost>"}, "MAIL_FROM is not set"),
+        ({"BASE_URL": ""}, "BASE_URL is not set"),
+        ({"BASE_URL": "petitions.example.org"}, "BASE_URL must be an absolute http"),
+    ],
+    ids=[
+        "prod",
+        "staging",
+        "debug",
+        "one-letter-key",
+        "repetitive-key",
+        "short-key",
+        "no-mail-from",
+        "default-mail-from",
+        "no-base-url",
+        "relative-base-url",
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(
+    monkeypatch: pytest.MonkeyPatch, settings: dict[str, str], message: str
+) -> None:
+    _production_environment(monkeypatch, **settings)
+
+    with pytest.raises(ConfigError) as refused:
+        create_app()
+
+    assert str(refused.value).startswith(message)
+
+
+def test_an_unknown_environment_is_refused_even_without_production_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PETITIONS_ENV", "prod")
+
+    with pytest.raises(ConfigError, match="not 'prod'"):
+        create_app()
+
+
+def test_production_with_debug_never_serves_the_mailbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _production_environment(monkeypatch, FLASK_DEBUG="1", MAIL_URL="")
+
+    with pytest.raises(ConfigError, match="FLASK_DEBUG"):
+        create_app()
+
+
+def test_without_base_url_the_cli_builds_links_for_the_port_the_web_started_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "6501")
+    web = create_app()  # `PORT=6501 make run`
+
+    monkeypatch.delenv("PORT")
+    command_line = create_app()  # `flask bundle …` in another shell
+
+    assert web.config["BASE_URL"] == "http://127.0.0.1:6501"
+    assert command_line.config["BASE_URL"] == "http://127.0.0.1:6501"
+    with command_line.app_context():
+        from petitions.links import absolute_url
+
+        assert absolute_url("bundles.verify", fingerprint="ab12").startswith(
+            "http://127.0.0.1:6501/verify/"
+        )
+
+
 # --- production ------------------------------------------------------------------------------
 
 
@@ -147,6 +243,8 @@ def production_app(
     monkeypatch.setenv("PETITIONS_ENV", "production")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
+    monkeypatch.setenv("MAIL_FROM", "Petitions <petitions@example.org>")
+    monkeypatch.setenv("BASE_URL", "https://petitions.example.org")
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_url,

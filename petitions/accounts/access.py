@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort
+import time
+
+from flask import Response, abort, current_app, session
 from flask_login import current_user
 
 from petitions.accounts import services
@@ -14,6 +16,33 @@ def keep_out_of_caches(response: Response) -> Response:
     """Forbid any cache to keep an organizer page: they show signers' names and comments."""
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+#: Where the login session keeps the time of the organizer's last request.
+LAST_SEEN = "organizer_seen"
+
+
+def load_session_organizer(session_id: str) -> Organizer | None:
+    """Return the organizer of this login session unless it has been idle too long (user loader).
+
+    The time lives inside the signed session cookie, so a cookie copied and left unused for
+    ORGANIZER_IDLE_SECONDS is dead even though the browser's copy would still be sent.
+    """
+    now = int(time.time())
+    last_seen = session.get(LAST_SEEN)
+    if (
+        not isinstance(last_seen, int)
+        or now - last_seen > current_app.config["ORGANIZER_IDLE_SECONDS"]
+    ):
+        return None
+    if now - last_seen >= 60:
+        session[LAST_SEEN] = now  # at most one new cookie a minute, not one per request
+    return services.load_organizer(session_id)
+
+
+def mark_seen() -> None:
+    """Start the idle clock of a session that has just logged in."""
+    session[LAST_SEEN] = int(time.time())
 
 
 def current_organizer() -> Organizer:

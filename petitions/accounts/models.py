@@ -23,6 +23,13 @@ class Organizer(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime]
     last_login_at: Mapped[dt.datetime | None]
+    #: Part of every login session's id; logout and a password change add one, which ends
+    #: every session made before, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """Name this organizer and the session version in the login session (Flask-Login)."""
+        return f"{self.id}:{self.session_version}"
 
 
 class CaseRole(db.Model):  # type: ignore[name-defined,misc]

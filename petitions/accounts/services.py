@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, select
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from petitions.accounts.models import CaseRole, Organizer
 from petitions.cases.models import Case, Petition
@@ -25,16 +27,41 @@ class AccountError(Exception):
     """An account could not be created or changed; the message says why."""
 
 
+def check_password(password: str, email: str) -> None:
+    """Refuse a password that is short, blank or easy to guess.
+
+    zxcvbn (Dropbox's estimator, with its lists of common passwords, names and words) scores
+    how many guesses a password would take; below 3 it falls within reach of an attacker who
+    has the scrypt hash, e.g. "password123", "qwertyuiop" or ten spaces.
+
+    :raises AccountError: saying what to choose instead.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
+        )
+    if not password.strip():
+        raise AccountError(_("The password must not be only spaces. Please choose a few words."))
+    # Only the start: zxcvbn's time grows with length, and 100 characters are plenty.
+    strength = zxcvbn(password[:100], user_inputs=[email, *email.replace("@", ".").split(".")])
+    if strength["score"] < 3:
+        raise AccountError(
+            _(
+                "The password is too easy to guess (it is, or is close to, a common password). "
+                "Please choose a longer one, e.g. four words that do not belong together."
+            )
+        )
+
+
 def create_organizer(email: str, password: str, *, admin: bool = False) -> Organizer:
     """Create an organizer account.
 
-    :raises AccountError: if the address is taken or the password too short.
+    :raises AccountError: if the address is taken or the password too weak.
     """
     address = email.strip().lower()
     if "@" not in address:
         raise AccountError(f"{email!r} is not an email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    check_password(password, address)
     organizer = Organizer(
         email=address,
         password_hash=generate_password_hash(password),
@@ -65,9 +92,58 @@ def authenticate(email: str, password: str) -> Organizer | None:
     return organizer
 
 
-def load_organizer(organizer_id: str) -> Organizer | None:
-    """Return the organizer a login session names, or None (Flask-Login's user loader)."""
-    return db.session.get(Organizer, int(organizer_id)) if organizer_id.isdigit() else None
+def load_organizer(session_id: str) -> Organizer | None:
+    """Return the organizer a login session names, or None once its version has moved on.
+
+    :param session_id: ``"<organizer id>:<session version>"`` as ``Organizer.get_id`` makes it;
+        sessions from before versions existed (a bare id) are over too.
+    """
+    organizer_id, _, version = session_id.partition(":")
+    if not (organizer_id.isdigit() and version.isdigit()):
+        return None
+    organizer = db.session.get(Organizer, int(organizer_id))
+    if organizer is None or organizer.session_version != int(version):
+        return None
+    return organizer
+
+
+def end_sessions(organizer: Organizer) -> None:
+    """End every login session of the organizer, on every device (one SQL increment)."""
+    db.session.execute(
+        update(Organizer)
+        .where(Organizer.id == organizer.id)
+        .values(session_version=Organizer.session_version + 1)
+    )
+    db.session.commit()
+
+
+def change_own_password(organizer: Organizer, current: str, new: str) -> bool:
+    """Change an organizer's password if ``current`` is right, ending every other session.
+
+    :returns: False, changing nothing, if the current password is wrong.
+    :raises AccountError: if the new password is too weak.
+    """
+    if not check_password_hash(organizer.password_hash, current):
+        return False
+    change_password(organizer.email, new)
+    return True
+
+
+def change_password(email: str, password: str) -> Organizer:
+    """Set an organizer's new password and end every session made with the old one.
+
+    :raises AccountError: if there is no such organizer or the password is too weak.
+    """
+    organizer = db.session.execute(
+        select(Organizer).where(Organizer.email == email.strip().lower())
+    ).scalar_one_or_none()
+    if organizer is None:
+        raise AccountError(f"There is no organizer with the address {email}.")
+    check_password(password, organizer.email)
+    organizer.password_hash = generate_password_hash(password)
+    organizer.session_version = Organizer.session_version + 1
+    db.session.commit()
+    return organizer
 
 
 def assign(organizer_email: str, case_slug: str) -> None:

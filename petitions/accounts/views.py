@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,29 +13,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from petitions.accounts import services
-from petitions.accounts.access import keep_out_of_caches
-from petitions.accounts.forms import LoginForm
-from petitions.extensions import limiter
-from petitions.privacy.hashing import keyed_hash
+from petitions.accounts import limits, services
+from petitions.accounts.access import current_organizer, keep_out_of_caches, mark_seen
+from petitions.accounts.forms import LoginForm, PasswordChangeForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/organizer")
 bp.after_request(keep_out_of_caches)
-
-
-def _login_address_key() -> str:
-    # Limits guessing against one account from many IPs; hashed so the store holds no address.
-    return keyed_hash((request.form.get("email") or "").strip().lower(), "login-limit")
-
-
-def _login_ip_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _login_account_limit() -> str:
-    return str(current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"])
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,17 +31,39 @@ def _safe_next(target: str | None) -> str:
     return url_for("manage.dashboard")
 
 
+def _refused(form: LoginForm, refusal: limits.Refusal) -> ResponseReturnValue:
+    if refusal.reason == "client":
+        message = _(
+            "Too many wrong passwords for this account from your connection. Please wait "
+            "%(minutes)s minutes, then try again.",
+            minutes=refusal.minutes,
+        )
+    else:
+        message = _(
+            "This account has had too many wrong passwords from many places, so for now it can "
+            "only be logged into from a browser that has logged into it before. Please use that "
+            "browser, or wait %(minutes)s minutes and try again.",
+            minutes=refusal.minutes,
+        )
+    page = render_template("accounts/login.html", form=form, failed=message)
+    return page, 429, {"Retry-After": str(refusal.retry_after)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_ip_limit, methods=["POST"])
-@limiter.limit(_login_account_limit, methods=["POST"], key_func=_login_address_key)
+@limits.login_per_ip
 def login() -> ResponseReturnValue:
     """Show the login form; on POST log in and go to the dashboard (or the page asked for)."""
     form = LoginForm()
     if request.method == "POST":
         if not form.validate():
             return render_template("accounts/login.html", form=form), 422
-        organizer = services.authenticate(str(form.email.data), str(form.password.data))
+        email = str(form.email.data)
+        refusal = limits.refusal(email)
+        if refusal is not None:
+            return _refused(form, refusal)
+        organizer = services.authenticate(email, str(form.password.data))
         if organizer is None:
+            limits.record_failure(email)
             # One message for an unknown address and a wrong password alike.
             return (
                 render_template(
@@ -70,14 +76,58 @@ def login() -> ResponseReturnValue:
         next_page = _safe_next(request.args.get("next"))
         session.clear()  # nothing from before the login survives into the organizer's session
         login_user(organizer)
-        return redirect(next_page, code=303)
+        mark_seen()
+        response = redirect(next_page, code=303)
+        limits.remember_browser(response, email)
+        return response
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out (POST with CSRF, so a link on another site cannot log anyone out)."""
+    """Log out everywhere (POST with CSRF, so a link on another site cannot log anyone out)."""
+    if current_user.is_authenticated:
+        # Every session of the account ends, not just this cookie: a copy taken before (from
+        # a shared computer, a stolen backup) must stop working too.
+        services.end_sessions(current_organizer())
     logout_user()
     session.clear()
     flash(_("You are logged out."))
     return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change one's password; every other session of the account ends, this one goes on."""
+    form = PasswordChangeForm()
+    if request.method != "POST":
+        return render_template("accounts/password.html", form=form)
+    if not form.validate():
+        return render_template("accounts/password.html", form=form), 422
+    organizer = current_organizer()
+    # The current password is guessed here as on the login page: the same limits hold.
+    refusal = limits.refusal(organizer.email)
+    if refusal is not None:
+        form.current_password.errors = [
+            _(
+                "Too many wrong passwords. Please wait %(minutes)s minutes, then try again.",
+                minutes=refusal.minutes,
+            )
+        ]
+        return render_template("accounts/password.html", form=form), 429
+    try:
+        changed = services.change_own_password(
+            organizer, str(form.current_password.data), str(form.new_password.data)
+        )
+    except services.AccountError as weak:
+        form.new_password.errors = [str(weak)]
+        return render_template("accounts/password.html", form=form), 422
+    if not changed:
+        limits.record_failure(organizer.email)
+        form.current_password.errors = [_("That is not your current password.")]
+        return render_template("accounts/password.html", form=form), 422
+    login_user(organizer)  # under the new session version: this browser stays logged in
+    mark_seen()
+    flash(_("Your password is changed. Every other session of your account has ended."))
+    return redirect(url_for("manage.dashboard"), code=303)

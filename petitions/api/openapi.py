@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import current_app
 
+from petitions.links import absolute_url
+
 _CASE = {
     "type": "object",
     "required": ["slug", "prisoner_name"],
@@ -92,7 +94,8 @@ def document() -> dict[str, Any]:
                 "answer carries an ETag, and a matching If-None-Match gets 304."
             ),
         },
-        "servers": [{"url": current_app.config["BASE_URL"] + "/api/v1"}],
+        # The API's root: the absolute address of its first path, less that path.
+        "servers": [{"url": absolute_url("api.petitions").removesuffix("/petitions")}],
         "paths": {
             "/petitions": {
                 "get": {

@@ -135,6 +135,16 @@ CASE_FIELDS = (
 PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "goal")
 
 
+def free_slug(model: type[Case] | type[Petition], slug: str) -> str:
+    """Return a slug like ``slug`` that no case (or no petition) uses: ``slug-2``, ``slug-3``…"""
+    stem = slug[:72].rstrip("-")
+    used = set(db.session.execute(select(model.slug).where(model.slug.like(f"{stem}-%"))).scalars())
+    number = 2
+    while f"{stem}-{number}" in used:
+        number += 1
+    return f"{stem}-{number}"
+
+
 def _commit_or_slug_taken() -> None:
     try:
         db.session.commit()

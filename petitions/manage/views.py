@@ -24,7 +24,7 @@ from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.cases import services as cases
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
-from petitions.cases.models import CaseStatus, IllegalTransition, Petition
+from petitions.cases.models import Case, CaseStatus, IllegalTransition, Petition
 from petitions.cases.portraits import PortraitRefused
 from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
@@ -48,6 +48,19 @@ def _uploaded_portrait(form: CaseForm) -> bytes | None:
 def _choose_again(form: CaseForm, refused: PortraitRefused) -> None:
     # A browser cannot be given a file back: the other fields are kept, the file is chosen again.
     _add_error(form.portrait, str(refused))
+
+
+def _slug_unavailable(field: Field, model: type[Case] | type[Petition]) -> None:
+    # Addresses are unique across the service, so one in use must be refused; the message says
+    # no more than that (not "taken", not whose), the same for a public petition as for another
+    # case's draft, and offers a free address.
+    _add_error(
+        field,
+        _(
+            "This address cannot be used. Please choose another, for example %(suggestion)s.",
+            suggestion=cases.free_slug(model, str(field.data)),
+        ),
+    )
 
 
 @bp.before_request
@@ -81,7 +94,7 @@ def new_case() -> ResponseReturnValue:
                     portrait=_uploaded_portrait(form),
                 )
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Case)
             except PortraitRefused as refused:
                 _choose_again(form, refused)
             else:
@@ -125,7 +138,7 @@ def edit_case(slug: str) -> ResponseReturnValue:
                     remove_portrait=bool(form.remove_portrait.data),
                 )
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Case)
             except PortraitRefused as refused:
                 _choose_again(form, refused)
             else:
@@ -188,7 +201,7 @@ def new_petition(slug: str) -> ResponseReturnValue:
             try:
                 petition = cases.create_petition(found, form.data)
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Petition)
             else:
                 flash(_("The petition is created as a draft. Open it when it is ready."))
                 return redirect(url_for("manage.petition", slug=petition.slug), code=303)
@@ -206,7 +219,7 @@ def edit_petition(slug: str) -> ResponseReturnValue:
             try:
                 cases.update_petition(found, form.data)
             except cases.SlugTaken:
-                _add_error(form.slug, _("This address is taken. Please choose another."))
+                _slug_unavailable(form.slug, Petition)
             else:
                 flash(_("The petition is saved."))
                 return redirect(url_for("manage.petition", slug=found.slug), code=303)

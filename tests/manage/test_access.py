@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import inspect, text
@@ -101,11 +101,18 @@ DELIVERY_FORM = {
     "delivered_on": "2024-06-01",
     "note": "",
 }
+PASSWORD_FORM = {
+    "current_password": ORGANIZER_PASSWORD,
+    "new_password": "quiet river under seven bridges",
+    "repeat_password": "quiet river under seven bridges",
+}
 BUNDLE_FORM = {"recipient_name": "Embassy of the Republic of Belarus", "recipient_address": ""}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
-    Route("POST", "/organizer/logout", access=Access.LOGOUT),
+    Route("POST", "/organizer/logout", access=Access.LOGOUT, changes=True),
+    Route("GET", "/organizer/password", access=Access.ORGANIZER),
+    Route("POST", "/organizer/password", PASSWORD_FORM, Access.ORGANIZER, changes=True),
     Route("GET", "/organizer/cases/new", access=Access.ORGANIZER),
     Route("POST", "/organizer/cases/new", NEW_CASE_FORM, Access.ORGANIZER, changes=True),
     Route("GET", "/organizer/cases/{case}"),
@@ -486,15 +493,50 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
     assert listed - required == set(), "ROUTES lists routes the app does not have"
 
 
-ORGANIZER_BLUEPRINTS = {"manage", "exports", "bundles", "accounts"}
+ORGANIZER_BLUEPRINTS = {"manage", "exports", "bundles", "accounts", "partners"}
+#: Endpoints of those blueprints that anybody may open.
+PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
 
 
-def test_every_organizer_endpoint_lives_under_organizer(app: Flask) -> None:
-    # Otherwise a new organizer page or download would escape the table above.
-    public = {"bundles.verify"}
+def _sample_path(app: Flask, rule: Any) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        choices = getattr(converter, "items", None)
+        if choices:
+            values[name] = sorted(choices)[0]
+        else:
+            values[name] = "1" if converter.regex == r"\d+" else "x"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_organizer_endpoint_lives_under_organizer(app: Flask, client: FlaskClient) -> None:
+    # Otherwise a new organizer page or download would escape the table above. Which endpoints
+    # are the organizers' is found by asking every route of the app as an anonymous visitor:
+    # those that send the visitor to the login page are, whatever blueprint they are in.
+    app.config["WTF_CSRF_ENABLED"] = False  # so a POST meets the login guard, not the CSRF one
+    guarded: dict[str, str] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = _sample_path(app, rule)
+        method = "GET" if "GET" in (rule.methods or set()) else "POST"
+        answer = client.open(path, method=method)
+        if answer.status_code == 302 and urlsplit(answer.headers["Location"]).path == (
+            "/organizer/login"
+        ):
+            guarded[rule.endpoint] = rule.rule
+
+    assert {endpoint.partition(".")[0] for endpoint in guarded} == ORGANIZER_BLUEPRINTS, (
+        "a blueprint with organizer pages is missing from ORGANIZER_BLUEPRINTS"
+    )
+    for endpoint, path in guarded.items():
+        assert path.startswith("/organizer/"), f"{endpoint} answers at {path}"
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.partition(".")[0]
-        if blueprint in ORGANIZER_BLUEPRINTS and rule.endpoint not in public:
+        if blueprint in ORGANIZER_BLUEPRINTS and rule.endpoint not in PUBLIC_ENDPOINTS:
+            assert rule.endpoint in guarded, f"{rule.endpoint} is not behind the login"
             assert rule.rule.startswith("/organizer/"), rule.rule
 
 
