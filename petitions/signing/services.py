@@ -24,6 +24,7 @@ from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.privacy import storage
 from petitions.privacy.hashing import keyed_hash
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
 
@@ -336,6 +337,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             )
         )
         db.session.commit()
+        storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:
             slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
             public_counts.forget(slug.scalar_one())
