@@ -68,12 +68,14 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from petitions.bundles import shaping
 from petitions.bundles.fonts import (
     UNPRINTABLE_MARKER,
     FontSet,
     FontsMissing,
     load_fonts,
 )
+from petitions.bundles.shaping import needs_shaping
 
 __all__ = [
     "UNPRINTABLE_MARKER",
@@ -404,19 +406,27 @@ def _draw_runs(
     size: float,
     bold: bool = False,
     current: list[tuple[str, float]] | None = None,
+    actual: str | None = None,
 ) -> None:
     """Draw printable ``text`` (visual order) at (x, y), switching fonts per character run.
 
     ``current`` holds the (font, size) set last in this text object, so consecutive runs in
-    the same face and size emit no extra font changes.
+    the same face and size emit no extra font changes. Complex-script runs are drawn as
+    HarfBuzz shapes them; ``actual`` (see :func:`shaping.actual_text`) is what the drawn glyphs
+    extract as, when that differs from them.
     """
     text_object.setTextOrigin(x, y)
+    code: list[str] = text_object._code  # type: ignore[attr-defined]  # no marked-content API
+    if actual is not None:
+        code.append(shaping.begin_actual_text(actual))
     for face, part in fonts.runs(text, bold):
         if current is None or current[0] != (face.name, size):
             text_object.setFont(face.name, size, size * 1.2)
             if current is not None:
                 current[0] = (face.name, size)
-        text_object.textOut(part)
+        text_object.textOut(shaping.shaped(face.name, part) if needs_shaping(part) else part)
+    if actual is not None:
+        code.append(shaping.END_ACTUAL_TEXT)
 
 
 def _seal_page(canvas: Canvas) -> None:
@@ -513,11 +523,24 @@ def _draw_furniture(canvas: Canvas, page: _Page, number: int) -> None:
 
     text = canvas.beginText()
     text.setFillColor(INK)
-    _draw_runs(text, fonts, MARGIN_X, HEADER_BASELINE, page.title, 9.5, bold=True)
+    actual = shaping.actual_text  # these lines are in visual order only if right to left
+    _draw_runs(
+        text, fonts, MARGIN_X, HEADER_BASELINE, page.title, 9.5, True, actual=actual(page.title)
+    )
     text.setFillColor(MUTED)
-    _draw_runs(text, fonts, MARGIN_X, HEADER_BASELINE - 9.5, page.recipient, 7.5)
+    _draw_runs(
+        text,
+        fonts,
+        MARGIN_X,
+        HEADER_BASELINE - 9.5,
+        page.recipient,
+        7.5,
+        actual=actual(page.recipient),
+    )
     prisoner_x = right - fonts.width(page.prisoner, 8)
-    _draw_runs(text, fonts, prisoner_x, HEADER_BASELINE, page.prisoner, 8)
+    _draw_runs(
+        text, fonts, prisoner_x, HEADER_BASELINE, page.prisoner, 8, actual=actual(page.prisoner)
+    )
 
     x = MARGIN_X + QR_SIZE + 2 * mm
     y = FOOTER_RULE_Y - 11
@@ -588,7 +611,15 @@ def _draw_table_page(
                     # a cell whose paragraph runs right to left aligns right
                     x += _TEXT_WIDTHS[index] - fonts.width(line, TABLE_SIZE)
                 _draw_runs(
-                    text, fonts, x, baseline, _visual(line, direction), TABLE_SIZE, False, current
+                    text,
+                    fonts,
+                    x,
+                    baseline,
+                    _visual(line, direction),
+                    TABLE_SIZE,
+                    False,
+                    current,
+                    actual=shaping.actual_text(line),
                 )
                 baseline -= TABLE_LEADING
         y -= row.height
