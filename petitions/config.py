@@ -151,6 +151,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_URL": mail_url,
         #: The From: address of every mail.
         "MAIL_FROM": _env_str("MAIL_FROM", "Petitions <petitions@localhost>"),
+        #: The organization running this service, named as the author of printed bundles (PDF
+        #: metadata, "Printed by" on the cover); empty: the host name of BASE_URL.
+        "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
         #: Absolute base for links in mails (no trailing slash).
         "BASE_URL": _env_str("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         #: Flask-Limiter storage: memory://, redis://host:port, ...

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import ngettext
@@ -62,6 +63,12 @@ def configured_fonts() -> FontSet:
     :raises FontsMissing: with the package to install when no usable font is found.
     """
     return _fonts(tuple(current_app.config["PDF_FONTS"]))
+
+
+def organization_name() -> str:
+    """Who prints the bundles: ORGANIZATION_NAME, else the host name of BASE_URL."""
+    configured = str(current_app.config.get("ORGANIZATION_NAME") or "").strip()
+    return configured or urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"
 
 
 def _printed_signatures(
@@ -167,6 +174,7 @@ def build_bundle(
             fingerprint=print_fingerprint,
             verify_url=absolute_url("bundles.verify", fingerprint=print_fingerprint),
             countries=tuple(country_name(code) for code in request.countries),
+            author=organization_name(),
         )
         printout = _Printout(petition.id, request.countries, cutoff)
         out.seek(0)
