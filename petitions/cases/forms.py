@@ -6,11 +6,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from petitions.cases.models import CaseStatus
 from petitions.forms import Form, strip_whitespace
-from petitions.i18n import country_choices
+from petitions.i18n import COUNTRY_CODES, country_choices
 
 _SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -84,6 +92,10 @@ class TimelineEntryForm(Form):
     )
 
 
+def _addressee_countries() -> list[tuple[str, Any]]:
+    return [("", _l("None (an international body)")), *country_choices()]
+
+
 class PetitionForm(Form):
     slug = StringField(
         _l("Address (slug)"),
@@ -114,6 +126,12 @@ class PetitionForm(Form):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
     )
+    addressee_country = SelectField(
+        _l("Country of the addressee"),
+        choices=_addressee_countries,
+        validate_choice=False,
+        filters=[lambda code: code or None],
+    )
     goal = IntegerField(
         _l("Goal (signatures)"),
         validators=[
@@ -121,6 +139,10 @@ class PetitionForm(Form):
             NumberRange(min=1, max=100_000_000),
         ],
     )
+
+    def validate_addressee_country(self, field: Any) -> None:
+        if field.data and field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose the addressee's country from the list."))
 
 
 class AssignOrganizerForm(Form):

@@ -109,7 +109,7 @@ CASE_FIELDS = (
     "sentence",
     "bio",
 )
-PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "goal")
+PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "addressee_country", "goal")
 
 
 def _commit_or_slug_taken() -> None:

@@ -14,7 +14,18 @@ from petitions.signing.models import Signature, SignatureState
 #: Rows fetched from the database at a time: memory stays flat however long the export.
 BATCH = 1000
 
-SIGNATURE_HEADER = ["No.", "Name", "City", "Country", "Confirmed (UTC)", "Comment", "Source"]
+#: "Printed by name": whether the delivered bundle names the signer ("no": it prints "a supporter
+#: from <country>"). Organizers see every name; the column says which ones must not travel on.
+SIGNATURE_HEADER = [
+    "No.",
+    "Name",
+    "City",
+    "Country",
+    "Confirmed (UTC)",
+    "Comment",
+    "Source",
+    "Printed by name",
+]
 CONTACT_HEADER = ["Name", "Email", "Country", "Confirmed (UTC)"]
 
 
@@ -63,11 +74,12 @@ def signature_rows(
             Signature.comment,
             Signature.comment_hidden_at,
             Signature.source,
+            Signature.name_in_bundle,
         )
         .where(*_confirmed(petition_id, countries, since, until))  # type: ignore[arg-type]
         .order_by(Signature.confirmed_at, Signature.id)
     )
-    for number, (name, city, country, confirmed_at, comment, hidden_at, source) in enumerate(
+    for number, (name, city, country, confirmed_at, comment, hidden_at, source, named) in enumerate(
         _stream(query), start=1
     ):
         assert isinstance(confirmed_at, dt.datetime)
@@ -79,6 +91,7 @@ def signature_rows(
             confirmed_at.isoformat(timespec="seconds"),
             comment if hidden_at is None else "",
             source or "",
+            "yes" if named else "no",
         ]
 
 

@@ -45,6 +45,7 @@ def sign(slug: str) -> Response | tuple[str, int]:
         comment=form.comment.data or None,
         show_name_publicly=form.show_name_publicly.data,
         may_contact=form.may_contact.data,
+        name_in_bundle=form.name_in_bundle_choice,
         source=form.clean_source,
         locale=str(get_locale()),
     )

@@ -76,7 +76,16 @@ def test_the_export_lists_confirmed_signatures_safely_and_without_emails(
     assert answer.mimetype == "text/csv"
     assert "attachment" in answer.headers["Content-Disposition"]
     rows = rows_of(answer)
-    assert rows[0] == ["No.", "Name", "City", "Country", "Confirmed (UTC)", "Comment", "Source"]
+    assert rows[0] == [
+        "No.",
+        "Name",
+        "City",
+        "Country",
+        "Confirmed (UTC)",
+        "Comment",
+        "Source",
+        "Printed by name",
+    ]
     assert [row[1] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "Алесь Бяляцкі"]
     assert rows[2][2:4] == ["Мінск", "BY"]
     assert rows[2][5] == "Трымайцеся!"
