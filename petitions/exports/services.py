@@ -61,9 +61,24 @@ def signature_rows(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> Iterator[list[object]]:
-    """Yield numbered rows of confirmed signatures, oldest first; never an email or IP hash.
+    """Yield numbered rows of confirmed signatures as text, oldest first (see signature_records)."""
+    for record in signature_records(petition_id, countries, since, until):
+        confirmed_at = record[4]
+        assert isinstance(confirmed_at, dt.datetime)
+        record[4] = confirmed_at.isoformat(timespec="seconds")
+        yield record
 
-    Hidden comments are left out, as on public pages and in bundles.
+
+def signature_records(
+    petition_id: int,
+    countries: Sequence[str] = (),
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Iterator[list[object]]:
+    """Yield numbered, typed rows of confirmed signatures, oldest first; never an email or IP hash.
+
+    Hidden comments are left out, as on public pages and in bundles. The confirmation time is a
+    datetime (UTC, to the second), the number an int, everything else text.
     """
     query = (
         select(
@@ -88,7 +103,7 @@ def signature_rows(
             name,
             city,
             country,
-            confirmed_at.isoformat(timespec="seconds"),
+            confirmed_at.replace(microsecond=0),
             comment if hidden_at is None else "",
             source or "",
             "yes" if named else "no",
@@ -96,6 +111,15 @@ def signature_rows(
 
 
 def contact_rows(petition_id: int) -> Iterator[list[object]]:
+    """Yield name and email of confirmed signers who agreed to be contacted, as text."""
+    for record in contact_records(petition_id):
+        confirmed_at = record[3]
+        assert isinstance(confirmed_at, dt.datetime)
+        record[3] = confirmed_at.isoformat(timespec="seconds")
+        yield record
+
+
+def contact_records(petition_id: int) -> Iterator[list[object]]:
     """Yield name and email of confirmed signers who agreed to be contacted, and only them."""
     query = (
         select(Signature.full_name, Signature.email, Signature.country, Signature.confirmed_at)
@@ -104,4 +128,4 @@ def contact_rows(petition_id: int) -> Iterator[list[object]]:
     )
     for name, email, country, confirmed_at in _stream(query):
         assert isinstance(confirmed_at, dt.datetime)
-        yield [name, email, country, confirmed_at.isoformat(timespec="seconds")]
+        yield [name, email, country, confirmed_at.replace(microsecond=0)]

@@ -23,8 +23,10 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     delete,
     false,
+    func,
     insert,
     or_,
     select,
@@ -238,12 +240,13 @@ def _name_in_bundle(petitions: Any) -> ColumnElement[bool]:
     say yes is never printed by name in a bundle for the Belarusian embassy, whatever the
     client sent or left out.
     """
-    choice = bindparam("name_in_bundle", type_=Boolean())
+    # CAST: PostgreSQL cannot tell the type of a parameter that is only ever NULL.
+    choice = cast(bindparam("name_in_bundle", type_=Boolean()), Boolean())
     at_home = and_(
         petitions.addressee_country.is_not(None),
         petitions.addressee_country == bindparam("country", type_=String(2)),
     )
-    return case((choice.is_not(None), choice), (at_home, false()), else_=true())
+    return func.coalesce(choice, case((at_home, false()), else_=true()))
 
 
 def _sign_again(slug: str, normalized: str, now: dt.datetime) -> SignOutcome:
