@@ -50,7 +50,8 @@ _PRESENTATION_FORMS = range(0xFB1D, 0xFF00)
 
 def needs_shaping(text: str) -> bool:
     """Whether ``text`` has characters whose glyphs only HarfBuzz places right."""
-    return _COMPLEX.search(text) is not None
+    # Called for every word measured and every run drawn: most are ASCII, decided at C speed.
+    return not text.isascii() and _COMPLEX.search(text) is not None
 
 
 @functools.lru_cache(maxsize=16384)
