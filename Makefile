@@ -9,9 +9,10 @@ FLASK  := $(BIN)/flask --app wsgi
 # Debian packages the test suite drives: Chromium for browser journeys; DejaVu (main PDF
 # font), FreeFont (Indic, Thai, Ethiopic…) and WenQuanYi Zen Hei (CJK) for PDF bundles;
 # PostgreSQL and Redis servers (started by the tests themselves on free loopback ports);
-# wrk for the benchmarks' HTTP load.
+# wrk for the benchmarks' HTTP load; poppler-utils (pdftotext, pdftoppm, pdffonts) to read
+# bundles back as a clerk's PDF reader would.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-freefont-ttf fonts-wqy-zenhei \
-	postgresql redis-server wrk
+	postgresql redis-server wrk poppler-utils
 
 .PHONY: run test bench lint typecheck system-deps messages translations clean
 

@@ -18,7 +18,8 @@ _NOT_PACKAGES = ["__pycache__", "*.__pycache__", "*.egg-info"]
 
 packages = find_namespace_packages(include=["petitions", "petitions.*"], exclude=_NOT_PACKAGES)
 package_dir = {}
-package_data = {"": ["*.mo"]}
+#: Compiled catalogs, and the sRGB profile that PDF/A bundles embed.
+package_data = {"": ["*.mo"], "petitions.bundles": ["icc/*"]}
 for folder, package in SHIPPED.items():
     package_dir[package] = folder
     found = [package] + [

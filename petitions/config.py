@@ -173,6 +173,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAIL_FROM": _mail_from(production),
         #: Absolute base for links in mails, bundles and the API (no trailing slash).
         "BASE_URL": _base_url(production, instance_path),
+        #: The organization running this service, named as the author of printed bundles (PDF
+        #: metadata, "Printed by" on the cover); empty: the host name of BASE_URL.
+        "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
         #: Flask-Limiter storage: memory://, redis://host:port, ...
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
         #: How many reverse proxies sit in front and set X-Forwarded-* (ProxyFix).

@@ -75,10 +75,13 @@ limiter = Limiter(key_func=client_network, headers_enabled=False)
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # WAL lets readers go on while one writer commits; a busy writer is waited for rather than
-    # failed; and SQLite leaves foreign keys off unless asked.
+    # failed; and SQLite leaves foreign keys off unless asked. secure_delete zeroes what an
+    # UPDATE or DELETE frees, so an erased signer's email does not linger in the file's free
+    # space (see privacy/storage.py).
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()

@@ -47,7 +47,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
+
+from petitions.bundles.shaping import ExtractableTTFont, advance, needs_shaping
 
 DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
 DEBIAN_PACKAGE = "fonts-dejavu-core"
@@ -93,7 +95,14 @@ class FontFace:
     widths: dict[str, float] = field(repr=False)
 
     def width(self, text: str, size: float) -> float:
-        """Width in points of ``text`` drawn in this face at ``size`` (half an em if unknown)."""
+        """Width in points of ``text`` drawn in this face at ``size`` (half an em if unknown).
+
+        Complex scripts are measured as HarfBuzz shapes them, which is how they are drawn.
+        """
+        if needs_shaping(text):
+            shaped_width = advance(self.name, text, size)
+            if shaped_width is not None:
+                return shaped_width
         return sum(map(self.widths.get, text, repeat(500.0))) * size / 1000.0
 
 
@@ -365,7 +374,7 @@ def _load_face(path: str, index: int) -> FontFace:
     digest = hashlib.sha256(f"{key[0]}#{index}".encode()).hexdigest()[:8]
     name = f"Bundle-{Path(path).stem}-{index}-{digest}"
     try:
-        font = TTFont(name, path, subfontIndex=index)
+        font = ExtractableTTFont(name, path, subfontIndex=index)
     except (TTFError, OSError, ValueError, IndexError) as error:
         # TTFError covers PostScript (CFF) outlines, which reportlab cannot embed.
         raise FontsMissing(f"{path}#{index}: not a usable TrueType font ({error})") from error

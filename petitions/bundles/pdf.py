@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
 import arabic_reshaper  # type: ignore[import-untyped]
 from bidi import get_base_level, get_display  # type: ignore[import-untyped]
@@ -68,12 +69,15 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from petitions.bundles import shaping
+from petitions.bundles.archival import ArchivalCanvas, make_archival
 from petitions.bundles.fonts import (
     UNPRINTABLE_MARKER,
     FontSet,
     FontsMissing,
     load_fonts,
 )
+from petitions.bundles.shaping import needs_shaping
 
 __all__ = [
     "UNPRINTABLE_MARKER",
@@ -101,6 +105,7 @@ class BundleHeader:
     fingerprint: str  # 64 hex chars (SHA-256), computed by the caller
     verify_url: str  # absolute, e.g. "https://petitions.example.org/verify/<fingerprint>"
     countries: tuple[str, ...]  # names of the signer countries this bundle is limited to; () = all
+    author: str = "petitions"  # the organization printing it: PDF Author, "Printed by"
 
 
 @dataclass(frozen=True)
@@ -404,19 +409,27 @@ def _draw_runs(
     size: float,
     bold: bool = False,
     current: list[tuple[str, float]] | None = None,
+    actual: str | None = None,
 ) -> None:
     """Draw printable ``text`` (visual order) at (x, y), switching fonts per character run.
 
     ``current`` holds the (font, size) set last in this text object, so consecutive runs in
-    the same face and size emit no extra font changes.
+    the same face and size emit no extra font changes. Complex-script runs are drawn as
+    HarfBuzz shapes them; ``actual`` (see :func:`shaping.actual_text`) is what the drawn glyphs
+    extract as, when that differs from them.
     """
     text_object.setTextOrigin(x, y)
+    code: list[str] = text_object._code  # type: ignore[attr-defined]  # no marked-content API
+    if actual is not None:
+        code.append(shaping.begin_actual_text(actual))
     for face, part in fonts.runs(text, bold):
         if current is None or current[0] != (face.name, size):
             text_object.setFont(face.name, size, size * 1.2)
             if current is not None:
                 current[0] = (face.name, size)
-        text_object.textOut(part)
+        text_object.textOut(shaping.shaped(face.name, part) if needs_shaping(part) else part)
+    if actual is not None:
+        code.append(shaping.END_ACTUAL_TEXT)
 
 
 def _seal_page(canvas: Canvas) -> None:
@@ -445,12 +458,14 @@ def _seal_page(canvas: Canvas) -> None:
     page.stream = None
 
 
-def _define_qr_form(canvas: Canvas, url: str) -> None:
+def _define_qr_form(canvas: Canvas, url: str, font_name: str) -> None:
     """Draw the verify link's QR code once, as a form XObject every page references."""
     widget = QrCodeWidget(url, barLevel="M", barBorder=2)
     widget.barWidth = _QR_UNITS
     widget.barHeight = _QR_UNITS
     drawing = Drawing(_QR_UNITS, _QR_UNITS)
+    # The renderer sets a font before drawing anything; its default, Helvetica, is not embedded.
+    drawing.initialFontName = font_name  # type: ignore[attr-defined]
     drawing.add(widget)
     canvas.beginForm(_QR_FORM, lowerx=0, lowery=0, upperx=_QR_UNITS, uppery=_QR_UNITS)
     renderPDF.draw(drawing, canvas, 0, 0)
@@ -513,11 +528,24 @@ def _draw_furniture(canvas: Canvas, page: _Page, number: int) -> None:
 
     text = canvas.beginText()
     text.setFillColor(INK)
-    _draw_runs(text, fonts, MARGIN_X, HEADER_BASELINE, page.title, 9.5, bold=True)
+    actual = shaping.actual_text  # these lines are in visual order only if right to left
+    _draw_runs(
+        text, fonts, MARGIN_X, HEADER_BASELINE, page.title, 9.5, True, actual=actual(page.title)
+    )
     text.setFillColor(MUTED)
-    _draw_runs(text, fonts, MARGIN_X, HEADER_BASELINE - 9.5, page.recipient, 7.5)
+    _draw_runs(
+        text,
+        fonts,
+        MARGIN_X,
+        HEADER_BASELINE - 9.5,
+        page.recipient,
+        7.5,
+        actual=actual(page.recipient),
+    )
     prisoner_x = right - fonts.width(page.prisoner, 8)
-    _draw_runs(text, fonts, prisoner_x, HEADER_BASELINE, page.prisoner, 8)
+    _draw_runs(
+        text, fonts, prisoner_x, HEADER_BASELINE, page.prisoner, 8, actual=actual(page.prisoner)
+    )
 
     x = MARGIN_X + QR_SIZE + 2 * mm
     y = FOOTER_RULE_Y - 11
@@ -535,6 +563,14 @@ def _draw_furniture(canvas: Canvas, page: _Page, number: int) -> None:
         # A very long verify link is set smaller rather than cut: it has to stay typeable.
         size = min(size, size * available / max(fonts.width(line, size), 1))
         _draw_runs(text, fonts, x, y, line, size)
+    # The printed link, and the QR code beside it, open the verify page when clicked.
+    width = fonts.width("Verify: " + page.verify_url, size)
+    canvas.linkURL(page.verify_url, (x, y - 2, x + width, y + size), thickness=0)
+    canvas.linkURL(
+        page.verify_url,
+        (MARGIN_X - 2, FOOTER_BOTTOM - 2, MARGIN_X - 2 + QR_SIZE, FOOTER_BOTTOM - 2 + QR_SIZE),
+        thickness=0,
+    )
     y -= 9
     _draw_runs(
         text,
@@ -588,7 +624,15 @@ def _draw_table_page(
                     # a cell whose paragraph runs right to left aligns right
                     x += _TEXT_WIDTHS[index] - fonts.width(line, TABLE_SIZE)
                 _draw_runs(
-                    text, fonts, x, baseline, _visual(line, direction), TABLE_SIZE, False, current
+                    text,
+                    fonts,
+                    x,
+                    baseline,
+                    _visual(line, direction),
+                    TABLE_SIZE,
+                    False,
+                    current,
+                    actual=shaping.actual_text(line),
                 )
                 baseline -= TABLE_LEADING
         y -= row.height
@@ -670,6 +714,11 @@ def _markup(fonts: FontSet, text: str) -> str:
     """Plain text as paragraph markup: shaped, reordered if right-to-left, fallback fonts."""
     text = _prepare(fonts, text)
     return fonts.markup(_visual(text, _base_direction(text)))
+
+
+def _link(fonts: FontSet, url: str) -> str:
+    """A URL as paragraph markup that is also a clickable link."""
+    return f'<a href="{escape(url, {chr(34): "&quot;"})}">{_markup(fonts, url)}</a>'
 
 
 def _inline_markup(fonts: FontSet, token: Token) -> str:
@@ -854,7 +903,8 @@ def _cover_story(
         ("Pages", pages),
         ("Generated", generated),
         ("Fingerprint (SHA-256)", header.fingerprint),
-        ("Verify online", _markup(fonts, header.verify_url)),
+        ("Verify online", _link(fonts, header.verify_url)),
+        ("Printed by", _markup(fonts, header.author)),
     ]
     summary = Table(
         [
@@ -868,6 +918,8 @@ def _cover_story(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                # Tables set their font before each cell, Helvetica unless told: not embedded.
+                ("FONTNAME", (0, 0), (-1, -1), fonts.family),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -892,6 +944,7 @@ def _cover_story(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), fonts.family),
                 ("BOX", (0, 0), (-1, -1), 0.5, RULE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -1025,11 +1078,15 @@ def render_bundle(
         verify_url=header.verify_url,
         total=total,
     )
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{_clean(header.petition_title)}: signatures")
-    canvas.setSubject(f"{header.signature_count} signatures, fingerprint {header.fingerprint}")
-    canvas.setCreator("petitions")
-    _define_qr_form(canvas, header.verify_url)
+    canvas = ArchivalCanvas(out, initial_font=fonts.regular.name, pagesize=A4, pageCompression=1)
+    make_archival(
+        canvas,
+        title=f"{_clean(header.petition_title)}: signatures",
+        author=_clean(header.author),
+        subject=f"{header.signature_count} signatures, fingerprint {header.fingerprint}",
+        created=header.generated_at,
+    )
+    _define_qr_form(canvas, header.verify_url, fonts.regular.name)
 
     story = _cover_story(fonts, header, total, cover_pages)
     drawn_cover = _flow_cover(canvas, story, lambda number: _draw_furniture(canvas, page, number))

@@ -9,10 +9,11 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import ngettext
-from sqlalchemy import select
+from flask_babel import gettext, ngettext
+from sqlalchemy import func, select
 
 from petitions.bundles.models import Bundle, Delivery
 from petitions.bundles.pdf import (
@@ -64,9 +65,20 @@ def configured_fonts() -> FontSet:
     return _fonts(tuple(current_app.config["PDF_FONTS"]))
 
 
+def organization_name() -> str:
+    """Who prints the bundles: ORGANIZATION_NAME, else the host name of BASE_URL."""
+    configured = str(current_app.config.get("ORGANIZATION_NAME") or "").strip()
+    return configured or urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"
+
+
 def _printed_signatures(
     petition_id: int, countries: Sequence[str], cutoff: dt.datetime
 ) -> Iterator[tuple[int, str, str, str, dt.datetime, str | None]]:
+    """Yield (id, name, city, country, confirmed at, comment) as printed, in print order.
+
+    A signer who is not to be named (``name_in_bundle`` false) comes with an empty name, city
+    and comment: a name identifies, and so can a small town or a comment.
+    """
     conditions = [
         Signature.petition_id == petition_id,
         Signature.state == SignatureState.CONFIRMED,
@@ -83,14 +95,37 @@ def _printed_signatures(
             Signature.confirmed_at,
             Signature.comment,
             Signature.comment_hidden_at,
+            Signature.name_in_bundle,
         )
         .where(*conditions)
         .order_by(Signature.confirmed_at, Signature.id)
         .execution_options(yield_per=BATCH)
     )
-    for sid, name, city, country, confirmed_at, comment, hidden_at in db.session.execute(query):
+    for sid, name, city, country, confirmed_at, comment, hidden_at, named in db.session.execute(
+        query
+    ):
         assert confirmed_at is not None
+        if not named:
+            yield sid, "", "", country, confirmed_at, None
+            continue
         yield sid, name, city, country, confirmed_at, (comment if hidden_at is None else None)
+
+
+def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int, int]:
+    """Return how many confirmed signers a bundle would print unnamed, and how many in all."""
+    conditions = [
+        Signature.petition_id == petition_id,
+        Signature.state == SignatureState.CONFIRMED,
+    ]
+    if countries:
+        conditions.append(Signature.country.in_(countries))
+    unnamed, total = db.session.execute(
+        select(
+            func.count().filter(Signature.name_in_bundle.is_(False)),
+            func.count(),
+        ).where(*conditions)
+    ).one()
+    return int(unnamed), int(total)
 
 
 def _fingerprint_line(sid: int, name: str, city: str, country: str, at: dt.datetime) -> bytes:
@@ -100,9 +135,9 @@ def _fingerprint_line(sid: int, name: str, city: str, country: str, at: dt.datet
 def fingerprint(petition_id: int, countries: Sequence[str], cutoff: dt.datetime) -> tuple[str, int]:
     """Return the SHA-256 over the ordered list of signatures a bundle prints, and their number.
 
-    Each signature contributes its id, name, city, country and confirmation time, in print
-    order, so the same signatures always give the same fingerprint and adding, dropping or
-    reordering one changes it.
+    Each signature contributes its id, name, city, country and confirmation time as printed
+    (an unnamed signer with an empty name and city), in print order, so the same signatures
+    always give the same fingerprint and adding, dropping, reordering or unnaming one changes it.
     """
     digest = hashlib.sha256()
     count = 0
@@ -130,12 +165,16 @@ class _Printout:
             self.digest.update(_fingerprint_line(sid, name, city, country, confirmed_at))
             yield BundleRow(
                 number=number,
-                full_name=name,
+                full_name=name or _unnamed(country),
                 city=city,
                 country=country_name(country),
                 signed_on=confirmed_at.date(),
                 comment=comment,
             )
+
+
+def _unnamed(country: str) -> str:
+    return str(gettext("A supporter from %(country)s", country=country_name(country)))
 
 
 def build_bundle(
@@ -167,6 +206,7 @@ def build_bundle(
             fingerprint=print_fingerprint,
             verify_url=absolute_url("bundles.verify", fingerprint=print_fingerprint),
             countries=tuple(country_name(code) for code in request.countries),
+            author=organization_name(),
         )
         printout = _Printout(petition.id, request.countries, cutoff)
         out.seek(0)

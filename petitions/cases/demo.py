@@ -132,6 +132,7 @@ def load_demo_data() -> bool:
         ),
         body=_PETITION_BODY,
         addressee="Embassy of the Republic of Belarus, The Hague",
+        addressee_country="BY",
         goal=5000,
         status=PetitionStatus.DRAFT,
     )

@@ -15,12 +15,20 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from petitions.cases import portraits
 from petitions.cases.models import CaseStatus
 from petitions.forms import Form, strip_whitespace
-from petitions.i18n import country_choices
+from petitions.i18n import COUNTRY_CODES, country_choices
 
 _SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -99,6 +107,10 @@ class TimelineEntryForm(Form):
     )
 
 
+def _addressee_countries() -> list[tuple[str, Any]]:
+    return [("", _l("None (an international body)")), *country_choices()]
+
+
 class PetitionForm(Form):
     slug = StringField(
         _l("Address (slug)"),
@@ -129,6 +141,12 @@ class PetitionForm(Form):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
     )
+    addressee_country = SelectField(
+        _l("Country of the addressee"),
+        choices=_addressee_countries,
+        validate_choice=False,
+        filters=[lambda code: code or None],
+    )
     goal = IntegerField(
         _l("Goal (signatures)"),
         validators=[
@@ -136,6 +154,10 @@ class PetitionForm(Form):
             NumberRange(min=1, max=100_000_000),
         ],
     )
+
+    def validate_addressee_country(self, field: Any) -> None:
+        if field.data and field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose the addressee's country from the list."))
 
 
 class AssignOrganizerForm(Form):

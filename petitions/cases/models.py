@@ -144,6 +144,9 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     body: Mapped[str] = mapped_column(Text)
     #: Who receives the petition, e.g. an embassy or a ministry.
     addressee: Mapped[str] = mapped_column(String(300))
+    #: ISO 3166 alpha-2 code of the addressee's country (the state the embassy represents), or
+    #: NULL. Signers living there are not named in its bundle unless they ask to be.
+    addressee_country: Mapped[str | None] = mapped_column(String(2))
     #: Signatures the campaign is aiming for.
     goal: Mapped[int]
     #: draft → open → closed; only open petitions accept signatures.

@@ -132,7 +132,7 @@ CASE_FIELDS = (
     "sentence",
     "bio",
 )
-PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "goal")
+PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "addressee_country", "goal")
 
 
 def free_slug(model: type[Case] | type[Petition], slug: str) -> str:

@@ -246,6 +246,7 @@ def _details(form: EmbedSignForm, partner: Partner, ticket: tokens.Ticket) -> si
         comment=form.comment.data or None,
         show_name_publicly=bool(form.show_name_publicly.data),
         may_contact=bool(form.may_contact.data),
+        name_in_bundle=form.name_in_bundle_choice,
         source=partner.code,
         locale=str(get_locale()),
         return_url=ticket.return_url,

@@ -14,7 +14,18 @@ from petitions.signing.models import Signature, SignatureState
 #: Rows fetched from the database at a time: memory stays flat however long the export.
 BATCH = 1000
 
-SIGNATURE_HEADER = ["No.", "Name", "City", "Country", "Confirmed (UTC)", "Comment", "Source"]
+#: "Printed by name": whether the delivered bundle names the signer ("no": it prints "a supporter
+#: from <country>"). Organizers see every name; the column says which ones must not travel on.
+SIGNATURE_HEADER = [
+    "No.",
+    "Name",
+    "City",
+    "Country",
+    "Confirmed (UTC)",
+    "Comment",
+    "Source",
+    "Printed by name",
+]
 CONTACT_HEADER = ["Name", "Email", "Country", "Confirmed (UTC)"]
 
 
@@ -50,9 +61,24 @@ def signature_rows(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> Iterator[list[object]]:
-    """Yield numbered rows of confirmed signatures, oldest first; never an email or IP hash.
+    """Yield numbered rows of confirmed signatures as text, oldest first (see signature_records)."""
+    for record in signature_records(petition_id, countries, since, until):
+        confirmed_at = record[4]
+        assert isinstance(confirmed_at, dt.datetime)
+        record[4] = confirmed_at.isoformat(timespec="seconds")
+        yield record
 
-    Hidden comments are left out, as on public pages and in bundles.
+
+def signature_records(
+    petition_id: int,
+    countries: Sequence[str] = (),
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Iterator[list[object]]:
+    """Yield numbered, typed rows of confirmed signatures, oldest first; never an email or IP hash.
+
+    Hidden comments are left out, as on public pages and in bundles. The confirmation time is a
+    datetime (UTC, to the second), the number an int, everything else text.
     """
     query = (
         select(
@@ -63,11 +89,12 @@ def signature_rows(
             Signature.comment,
             Signature.comment_hidden_at,
             Signature.source,
+            Signature.name_in_bundle,
         )
         .where(*_confirmed(petition_id, countries, since, until))  # type: ignore[arg-type]
         .order_by(Signature.confirmed_at, Signature.id)
     )
-    for number, (name, city, country, confirmed_at, comment, hidden_at, source) in enumerate(
+    for number, (name, city, country, confirmed_at, comment, hidden_at, source, named) in enumerate(
         _stream(query), start=1
     ):
         assert isinstance(confirmed_at, dt.datetime)
@@ -76,13 +103,23 @@ def signature_rows(
             name,
             city,
             country,
-            confirmed_at.isoformat(timespec="seconds"),
+            confirmed_at.replace(microsecond=0),
             comment if hidden_at is None else "",
             source or "",
+            "yes" if named else "no",
         ]
 
 
 def contact_rows(petition_id: int) -> Iterator[list[object]]:
+    """Yield name and email of confirmed signers who agreed to be contacted, as text."""
+    for record in contact_records(petition_id):
+        confirmed_at = record[3]
+        assert isinstance(confirmed_at, dt.datetime)
+        record[3] = confirmed_at.isoformat(timespec="seconds")
+        yield record
+
+
+def contact_records(petition_id: int) -> Iterator[list[object]]:
     """Yield name and email of confirmed signers who agreed to be contacted, and only them."""
     query = (
         select(Signature.full_name, Signature.email, Signature.country, Signature.confirmed_at)
@@ -91,4 +128,4 @@ def contact_rows(petition_id: int) -> Iterator[list[object]]:
     )
     for name, email, country, confirmed_at in _stream(query):
         assert isinstance(confirmed_at, dt.datetime)
-        yield [name, email, country, confirmed_at.isoformat(timespec="seconds")]
+        yield [name, email, country, confirmed_at.replace(microsecond=0)]

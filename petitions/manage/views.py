@@ -270,6 +270,7 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         latest=signing.latest_signatures(petition.id),
         comments=signing.comments_for_moderation(petition.id),
         bundles=bundle_list,
+        unnamed=bundles.unnamed_count(petition.id),
         export_form=ExportFilterForm(formdata=None),
         bundle_form=forms.get("bundle_form")
         or BundleForm(formdata=None, recipient_name=petition.addressee),

@@ -9,7 +9,15 @@ from typing import Any
 from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from petitions.forms import Form
@@ -180,6 +188,10 @@ def _country_options() -> list[tuple[str, Any]]:
     return [("", _l("Choose your country")), *country_choices()]
 
 
+def _name_in_bundle_options() -> list[tuple[str, str]]:
+    return [("auto", ""), ("yes", ""), ("no", "")]
+
+
 class SignForm(Form):
     full_name = StringField(
         _l("Full name"),
@@ -232,11 +244,22 @@ class SignForm(Form):
     )
     show_name_publicly = BooleanField(_l("Show my name in the public list of signers"))
     may_contact = BooleanField(_l("The organizers may email me about this campaign later"))
+    #: May the bundle delivered to the addressee print the name? "auto": yes, unless the signer
+    #: lives in the addressee's country (decided by sign() against the petition). The labels
+    #: name the addressee and its country: templates/signing/_name_in_bundle.html sets them.
+    name_in_bundle = RadioField(
+        choices=_name_in_bundle_options, default="auto", validate_choice=False
+    )
     source = HiddenField(filters=[_tidy])
 
     def validate_country(self, field: Any) -> None:
         if field.data and field.data not in COUNTRY_CODES:
             raise ValidationError(_l("Please choose your country from the list."))
+
+    @property
+    def name_in_bundle_choice(self) -> bool | None:
+        """Return True or False for an explicit choice, None for "decide by my country"."""
+        return {"yes": True, "no": False}.get(str(self.name_in_bundle.data))
 
     @property
     def clean_source(self) -> str | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.cases.models import Petition, _enum_column
@@ -66,6 +67,10 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     )
     #: The signer agreed to have their name shown on public pages.
     show_name_publicly: Mapped[bool] = mapped_column(default=False)
+    #: The name (and city, and comment) may be printed in the bundle delivered to the
+    #: addressee; otherwise the bundle lists "a supporter from <country>". Decided when signing
+    #: (see signing.services._name_in_bundle).
+    name_in_bundle: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     #: The signer agreed to be contacted by the organizers later.
     may_contact: Mapped[bool] = mapped_column(default=False)
     #: The locale the signer used, so later mails speak their language.

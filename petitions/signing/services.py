@@ -13,9 +13,27 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Insert, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Insert,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from petitions.cases.models import Petition, PetitionStatus
@@ -25,6 +43,7 @@ from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.privacy import storage
 from petitions.signing.busy import retryable
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
 
@@ -75,6 +94,9 @@ class SignerDetails:
     source: str | None
     locale: str
     return_url: str | None = None
+    #: The signer's answer to "print my name in the bundle?"; None: no answer, then the name is
+    #: printed unless they live in the addressee's country.
+    name_in_bundle: bool | None = None
 
 
 def normalize_email(address: str) -> str:
@@ -138,6 +160,7 @@ def sign(slug: str, details: SignerDetails) -> SignOutcome:
         "comment": details.comment or None,
         "show_name_publicly": details.show_name_publicly,
         "may_contact": details.may_contact,
+        "name_in_bundle": details.name_in_bundle,
         "source": details.source,
         "locale": details.locale,
         "return_url": details.return_url,
@@ -174,6 +197,7 @@ _NEW_SIGNATURE_COLUMNS = (
     "comment",
     "show_name_publicly",
     "may_contact",
+    "name_in_bundle",
     "source",
     "locale",
     "return_url",
@@ -194,7 +218,12 @@ def _insert_if_open() -> Insert:
     signatures, petitions = Signature.__table__.c, Petition.__table__.c
     open_petition = select(
         petitions.id,
-        *(bindparam(name, type_=signatures[name].type) for name in _NEW_SIGNATURE_COLUMNS),
+        *(
+            _name_in_bundle(petitions)
+            if name == "name_in_bundle"
+            else bindparam(name, type_=signatures[name].type)
+            for name in _NEW_SIGNATURE_COLUMNS
+        ),
     ).where(
         petitions.slug == bindparam("slug"),
         petitions.status == PetitionStatus.OPEN,
@@ -205,6 +234,22 @@ def _insert_if_open() -> Insert:
         .from_select(["petition_id", *_NEW_SIGNATURE_COLUMNS], open_petition)
         .returning(signatures.id)
     )
+
+
+def _name_in_bundle(petitions: Any) -> ColumnElement[bool]:
+    """The signer's own answer; without one, yes unless they live in the addressee's country.
+
+    Decided in the INSERT, against the petition it finds: a signer from Belarus who did not
+    say yes is never printed by name in a bundle for the Belarusian embassy, whatever the
+    client sent or left out.
+    """
+    # CAST: PostgreSQL cannot tell the type of a parameter that is only ever NULL.
+    choice = cast(bindparam("name_in_bundle", type_=Boolean()), Boolean())
+    at_home = and_(
+        petitions.addressee_country.is_not(None),
+        petitions.addressee_country == bindparam("country", type_=String(2)),
+    )
+    return func.coalesce(choice, case((at_home, false()), else_=true()))
 
 
 def _sign_again(slug: str, normalized: str, now: dt.datetime) -> SignOutcome:
@@ -378,6 +423,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             )
         )
         db.session.commit()
+        storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:
             slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
             public_counts.forget(slug.scalar_one())

@@ -46,6 +46,7 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         comment=form.comment.data or None,
         show_name_publicly=form.show_name_publicly.data,
         may_contact=form.may_contact.data,
+        name_in_bundle=form.name_in_bundle_choice,
         source=form.clean_source,
         locale=str(get_locale()),
     )

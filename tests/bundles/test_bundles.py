@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from petitions.bundles.models import Bundle
-from petitions.cases.models import Petition
+from petitions.bundles.models import Bundle, Delivery
+from petitions.cases.models import Petition, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.signing.services import withdraw
@@ -192,6 +193,9 @@ def test_a_delivery_without_a_date_is_refused_and_records_nothing(
 ) -> None:
     download(organizer_browser, petition)
     bundle = db.session.execute(select(Bundle)).scalar_one()
+    timeline_before = db.session.execute(
+        select(func.count()).select_from(TimelineEntry)
+    ).scalar_one()
 
     answer = organizer_browser.post(
         f"/organizer/petitions/{petition.slug}/deliveries",
@@ -200,7 +204,16 @@ def test_a_delivery_without_a_date_is_refused_and_records_nothing(
     )
 
     assert answer.status_code == 422
-    assert "Please enter the date as YYYY-MM-DD." in answer.get_data(as_text=True)
+    page = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
+    date_field = page.find(id="delivered_on")
+    assert date_field is not None
+    assert date_field.get("aria-invalid") == "true"
+    assert "Please enter the date as YYYY-MM-DD." in page.get_text()
+    assert db.session.execute(select(func.count()).select_from(Delivery)).scalar_one() == 0
+    assert (
+        db.session.execute(select(func.count()).select_from(TimelineEntry)).scalar_one()
+        == timeline_before
+    )
     assert "delivered to" not in client.get(f"/cases/{petition.case.slug}").get_data(as_text=True)
 
 

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import arabic_reshaper  # type: ignore[import-untyped]
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -338,11 +337,9 @@ def test_right_to_left_names_come_out_in_reading_order(fonts: FontSet) -> None:
     # would come back reversed.
     assert hebrew in text
     assert hebrew[::-1] not in text
-    shaped = arabic_reshaper.ArabicReshaper(configuration={"ARABIC LIGATURE ALLAH": False}).reshape(
-        arabic
-    )
-    assert shaped != arabic  # letters joined: presentation forms, not isolated letters
-    assert shaped in text
+    # Printed joined (presentation forms); extracted as the letters typed, through the fonts'
+    # ToUnicode maps (tests/bundles/test_shaping.py checks the same with poppler).
+    assert arabic in text
 
 
 def test_control_and_format_characters_do_not_print(fonts: FontSet) -> None:
