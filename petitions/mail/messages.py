@@ -95,7 +95,9 @@ def _render(kind: MailKind, recipient: str, subject: str, **context: object) -> 
     return Mail(
         kind=kind.value,
         recipient=recipient,
-        subject=subject,
+        # One line whatever a title holds (old data, a form that missed it): a line break would
+        # end the header, and the mail could not be built at all.
+        subject=" ".join(subject.split()),
         body_text=render_template(f"mail/{kind.value}.txt", **context),
         body_html=render_template(f"mail/{kind.value}.html", **context),
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
@@ -160,6 +161,22 @@ def _fail(row: OutboxMessage, reason: str) -> None:
     row.claimed_until = None
 
 
+def _build(row: OutboxMessage, signature: Signature | None, sender: str) -> EmailMessage:
+    """Render and assemble one message; whatever goes wrong with it fails it alone.
+
+    :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
+        worker must go on with the next message rather than die on this one at every restart.
+    """
+    try:
+        return build_message(messages.render(row.kind, signature), row.message_id, sender)
+    except messages.NotSendable:
+        raise
+    except Exception as error:
+        # Only the type: the error's text may quote an address or a name.
+        reason = f"the message could not be built ({type(error).__name__})"
+        raise messages.NotSendable(reason) from None
+
+
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
     row_id = row.id
@@ -169,12 +186,12 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         else None
     )
     try:
-        mail = messages.render(row.kind, signature)
+        message = _build(row, signature, sender)
         address = signature.email_normalized if signature is not None else None
         # Counted on the first attempt only: a retry is the same mail, not one more.
         if row.attempts == 0 and address is not None and not allow_mail_to(address):
             raise HeldBack()
-        transport.send(build_message(mail, row.message_id, sender))
+        transport.send(message)
     except messages.NotSendable as unsendable:
         _fail(row, str(unsendable))
         outcome = "failed"
