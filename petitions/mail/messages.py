@@ -10,6 +10,7 @@ mails anybody.
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,24 @@ class Mail:
     subject: str
     body_text: str
     body_html: str
+    #: The withdraw link, for List-Unsubscribe (RFC 2369) and its one-click POST (RFC 8058).
+    unsubscribe_url: str | None = None
+
+
+#: Runs of text a mail client could take for a link: a scheme, "www.", or a dotted name.
+_LINK_LIKE = re.compile(r"\S*(?:://|www\.|\w\.\w)\S*", re.IGNORECASE)
+#: Look-alikes that no client links: ONE DOT LEADER, DIVISION SLASH, FULLWIDTH COMMERCIAL AT.
+_UNLINKED = str.maketrans({".": "\u2024", "/": "\u2215", "@": "\uff20"})
+
+
+def unlinkable(typed: str) -> str:
+    """Return what a signer typed with anything link-like defused, for quoting it in a mail.
+
+    Clients turn "example.org" or "https://…" in plain text into links, so a name would become
+    a link in a mail from the service's own address. The dots and slashes of such runs are
+    replaced by characters that look alike but are no part of any address; other text stays.
+    """
+    return _LINK_LIKE.sub(lambda match: match.group(0).translate(_UNLINKED), typed)
 
 
 _INSERT = insert(OutboxMessage.__table__)
@@ -91,7 +110,19 @@ def render(kind: str, signature: Signature | None) -> Mail:
         return build(signature, signature.email)
 
 
-def _render(kind: MailKind, recipient: str, subject: str, **context: object) -> Mail:
+def _signed_as(signature: Signature) -> dict[str, str]:
+    """The typed values a mail quotes back, defused (see unlinkable)."""
+    return {"name": unlinkable(signature.full_name), "city": unlinkable(signature.city)}
+
+
+def _link(endpoint: str, signature: Signature, **values: object) -> str:
+    """A link for the signer, in the language they signed in, whatever device opens it."""
+    return absolute_url(endpoint, lang=signature.locale, **values)
+
+
+def _render(
+    kind: MailKind, recipient: str, subject: str, unsubscribe_url: str, **context: object
+) -> Mail:
     return Mail(
         kind=kind.value,
         recipient=recipient,
@@ -100,20 +131,24 @@ def _render(kind: MailKind, recipient: str, subject: str, **context: object) -> 
         subject=" ".join(subject.split()),
         body_text=render_template(f"mail/{kind.value}.txt", **context),
         body_html=render_template(f"mail/{kind.value}.html", **context),
+        unsubscribe_url=unsubscribe_url,
     )
 
 
 def _confirmation(signature: Signature, recipient: str) -> Mail:
     """The mail whose link confirms a signature (and whose other link withdraws it)."""
     petition = signature.petition
+    withdraw_url = _link("signing.withdraw", signature, token=withdraw_token(signature.id))
     return _render(
         MailKind.CONFIRMATION,
         recipient,
         _("Please confirm your signature: %(title)s", title=petition.title),
+        withdraw_url,
         signature=signature,
+        signed_as=_signed_as(signature),
         petition=petition,
-        confirm_url=absolute_url("signing.confirm", token=confirm_token(signature.id)),
-        withdraw_url=absolute_url("signing.withdraw", token=withdraw_token(signature.id)),
+        confirm_url=_link("signing.confirm", signature, token=confirm_token(signature.id)),
+        withdraw_url=withdraw_url,
         max_age_days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
     )
 
@@ -121,14 +156,17 @@ def _confirmation(signature: Signature, recipient: str) -> Mail:
 def _already_signed(signature: Signature, recipient: str) -> Mail:
     """The short note to somebody whose address has already confirmed this petition."""
     petition = signature.petition
+    withdraw_url = _link("signing.withdraw", signature, token=withdraw_token(signature.id))
     return _render(
         MailKind.ALREADY_SIGNED,
         recipient,
         _("You have already signed: %(title)s", title=petition.title),
+        withdraw_url,
         signature=signature,
+        signed_as=_signed_as(signature),
         petition=petition,
         petition_url=absolute_url("cases.petition", slug=petition.slug),
-        withdraw_url=absolute_url("signing.withdraw", token=withdraw_token(signature.id)),
+        withdraw_url=withdraw_url,
     )
 
 
