@@ -9,7 +9,9 @@ mails anybody.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Insert, and_, bindparam, insert, or_, select
 
+from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.links import absolute_url
@@ -33,6 +36,9 @@ class MailKind(enum.Enum):
 
     CONFIRMATION = "confirmation_for_signer"
     ALREADY_SIGNED = "already_signed_for_signer"
+    #: Somebody signed with an address; the worker turns it into one of the mails above, or
+    #: drops it (signing/mailing.py::mail_for_attempt). Never rendered as such.
+    SIGN_ATTEMPT = "sign_attempt"
 
 
 class NotSendable(Exception):
@@ -69,25 +75,99 @@ def unlinkable(typed: str) -> str:
 _INSERT = insert(OutboxMessage.__table__)
 
 
+def _message_id() -> str:
+    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
 def queue(kind: MailKind, signature_id: int, connection: Connection | None = None) -> None:
     """Add a mail to the outbox in the current transaction; the caller commits.
 
     :param connection: the transaction to join; the session's when not given.
     """
-    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >") or "localhost"
     now = utcnow()
-    # Core: a sign request queues one row and tracks no object.
     (connection or db.session.connection()).execute(
         _INSERT,
         {
             "kind": kind.value,
             "signature_id": signature_id,
-            "message_id": f"<{uuid.uuid4().hex}@{domain}>",
+            "message_id": _message_id(),
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         },
+    )
+
+
+def queue_sign_attempt(
+    connection: Connection, slug: str, email_normalized: str, now: dt.datetime
+) -> bool:
+    """Queue a sign attempt for the signature of this address on this petition, if it is open.
+
+    One statement, the same whether the address signed a moment ago or long before: it finds
+    the signature by petition and address, so the caller need not know which it was.
+
+    :returns: False if no open petition has this slug (nothing was queued).
+    """
+    result = connection.execute(
+        _insert_attempt(),
+        {
+            "slug": slug,
+            "email_normalized": email_normalized,
+            "now": now,
+            "kind": MailKind.SIGN_ATTEMPT.value,
+            "message_id": _message_id(),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+        },
+    )
+    return result.rowcount == 1
+
+
+@functools.cache
+def _insert_attempt() -> Insert:
+    """INSERT an outbox row naming the signature of :email_normalized on open petition :slug."""
+    outbox, signatures = OutboxMessage.__table__.c, Signature.__table__.c
+    petitions = Petition.__table__.c
+    attempt = (
+        select(
+            bindparam("kind", type_=outbox.kind.type),
+            signatures.id,
+            bindparam("message_id", type_=outbox.message_id.type),
+            bindparam("status", type_=outbox.status.type),
+            bindparam("attempts", type_=outbox.attempts.type),
+            bindparam("now", type_=outbox.next_attempt_at.type),
+            bindparam("now", type_=outbox.created_at.type),
+        )
+        .select_from(
+            # An outer join: a signature withdrawn in between still leaves one row (naming no
+            # signature, so the worker drops it) and the answer stays the same.
+            Petition.__table__.outerjoin(
+                Signature.__table__,
+                and_(
+                    signatures.petition_id == petitions.id,
+                    signatures.email_normalized == bindparam("email_normalized"),
+                ),
+            )
+        )
+        .where(
+            petitions.slug == bindparam("slug"),
+            petitions.status == PetitionStatus.OPEN,
+            or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
+        )
+    )
+    return insert(OutboxMessage.__table__).from_select(
+        [
+            "kind",
+            "signature_id",
+            "message_id",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ],
+        attempt,
     )
 
 
@@ -100,7 +180,7 @@ def render(kind: str, signature: Signature | None) -> Mail:
         raise NotSendable("the signature was erased")
     try:
         build = _BUILDERS[MailKind(kind)]
-    except ValueError:
+    except (ValueError, KeyError):
         raise NotSendable(f"unknown kind of mail: {kind}") from None
     if has_request_context():
         with force_locale(signature.locale):
