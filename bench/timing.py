@@ -21,12 +21,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import SLUG, Gunicorn, SmtpSink, log, session_and_token, start_backend  # noqa: E402
-
-
-def _sign(port: int, cookie: str, token: str, email: str) -> float:
+def _sign(port: int, slug: str, cookie: str, token: str, email: str) -> float:
     """POST one valid signature; return the seconds until the whole answer was read."""
     body = (
         f"csrf_token={token}&full_name=Timing+Signer&email={email}"
@@ -41,7 +37,7 @@ def _sign(port: int, cookie: str, token: str, email: str) -> float:
         # Connected before the clock starts: only the request is timed, as an observer would.
         connection.connect()
         started = time.perf_counter()
-        connection.request("POST", f"/p/{SLUG}/sign", body=body, headers=headers)
+        connection.request("POST", f"/p/{slug}/sign", body=body, headers=headers)
         answer = connection.getresponse()
         answer.read()
         elapsed = time.perf_counter() - started
@@ -52,17 +48,22 @@ def _sign(port: int, cookie: str, token: str, email: str) -> float:
     return elapsed
 
 
-def measure(base: str, pairs: int = 500, warm_up: int = 50) -> dict[str, Any]:
-    """Time ``pairs`` new and ``pairs`` known signs, alternating; return medians in ms."""
+def measure(
+    base: str, slug: str, session: tuple[str, str], pairs: int = 500, warm_up: int = 50
+) -> dict[str, Any]:
+    """Time ``pairs`` new and ``pairs`` known signs, alternating; return medians in ms.
+
+    :param session: a session cookie and its (URL-encoded) CSRF token, from the petition page.
+    """
     port = int(base.rsplit(":", 1)[1])
-    cookie, token = session_and_token(base)
+    cookie, token = session
     nonce = uuid.uuid4().hex[:8]
     known = f"timing-known-{nonce}%40example.org"
-    _sign(port, cookie, token, known)
+    _sign(port, slug, cookie, token, known)
     times: dict[str, list[float]] = {"new": [], "known": []}
     for number in range(warm_up + pairs):
-        fresh = _sign(port, cookie, token, f"timing-{nonce}-{number}%40example.org")
-        again = _sign(port, cookie, token, known)
+        fresh = _sign(port, slug, cookie, token, f"timing-{nonce}-{number}%40example.org")
+        again = _sign(port, slug, cookie, token, known)
         if number >= warm_up:
             times["new"].append(fresh)
             times["known"].append(again)
@@ -92,6 +93,9 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=500)
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.run import SLUG, Gunicorn, SmtpSink, log, session_and_token, start_backend
+
     with contextlib.ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="petitions-timing-"))
         stack.callback(shutil.rmtree, folder, True)
@@ -103,7 +107,7 @@ def main() -> None:
         stack.callback(server.stop)
         server.start()
         log(f"{args.backend}: timing {args.pairs} new and {args.pairs} known signs")
-        print(describe(measure(server.base, args.pairs)))
+        print(describe(measure(server.base, SLUG, session_and_token(server.base), args.pairs)))
 
 
 if __name__ == "__main__":

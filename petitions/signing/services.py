@@ -131,7 +131,7 @@ def sign(slug: str, details: SignerDetails, client_ip: str) -> None:
             raise PetitionNotOpen()  # leaving the block rolls the transaction back
     # DEBUG: the access log already has a line per sign POST, and under a flood an INFO line per
     # signature (formatted, redacted, written) costs a twentieth of the request.
-    log.debug("sign attempt on petition %s recorded", slug)
+    log.debug("petition %s: sign attempt recorded", slug)
 
 
 #: The columns a new signature gets from the sign form (and the moment of signing).
