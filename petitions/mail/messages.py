@@ -122,7 +122,8 @@ def queue_sign_attempt(
             "attempts": 0,
         },
     )
-    return result.rowcount == 1
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … SELECT.
+    return result.first() is not None
 
 
 @functools.cache
@@ -157,17 +158,11 @@ def _insert_attempt() -> Insert:
             or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
         )
     )
-    return insert(OutboxMessage.__table__).from_select(
-        [
-            "kind",
-            "signature_id",
-            "message_id",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "created_at",
-        ],
-        attempt,
+    columns = ["kind", "signature_id", "message_id", "status", "attempts"]
+    return (
+        insert(OutboxMessage.__table__)
+        .from_select([*columns, "next_attempt_at", "created_at"], attempt)
+        .returning(outbox.id)
     )
 
 
