@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 
 from petitions.extensions import db
 from petitions.mail.messages import MailKind
@@ -20,14 +20,9 @@ from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, Signatu
 RESEND_INTERVAL = dt.timedelta(minutes=10)
 
 
-def reserve_mail(signature_id: int, at: dt.datetime) -> bool:
-    """Count one more mail for a signature if it is within its limits; the caller commits.
-
-    :param at: when the mail was asked for (the sign attempt or the resend button).
-    :returns: whether the mail may go out: under MAX_MAILS_PER_SIGNATURE, and no mail asked
-        for less than RESEND_INTERVAL before ``at``.
-    """
-    result = db.session.execute(
+def _reserve(signature_id: int, at: dt.datetime) -> SignatureState | None:
+    """Count one more mail for a signature if it is within its limits; return its state then."""
+    return db.session.execute(
         update(Signature)
         .where(
             Signature.id == signature_id,
@@ -36,9 +31,19 @@ def reserve_mail(signature_id: int, at: dt.datetime) -> bool:
             or_(Signature.last_mail_at.is_(None), Signature.last_mail_at <= at - RESEND_INTERVAL),
         )
         .values(mails_sent=Signature.mails_sent + 1, last_mail_at=at)
+        .returning(Signature.state)
         .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    ).scalar_one_or_none()
+
+
+def reserve_mail(signature_id: int, at: dt.datetime) -> bool:
+    """Count one more mail for a signature if it is within its limits; the caller commits.
+
+    :param at: when the mail was asked for (the sign attempt or the resend button).
+    :returns: whether the mail may go out: under MAX_MAILS_PER_SIGNATURE, and no mail asked
+        for less than RESEND_INTERVAL before ``at``.
+    """
+    return _reserve(signature_id, at) is not None
 
 
 def mail_for_attempt(signature_id: int | None, attempted_at: dt.datetime) -> MailKind | None:
@@ -48,11 +53,9 @@ def mail_for_attempt(signature_id: int | None, attempted_at: dt.datetime) -> Mai
     note, each within the signature's limits; a withdrawn or erased one, or one over its
     limits, gets nothing.
     """
-    if signature_id is None or not reserve_mail(signature_id, attempted_at):
+    state = _reserve(signature_id, attempted_at) if signature_id is not None else None
+    if state is None:
         return None
-    state = db.session.execute(
-        select(Signature.state).where(Signature.id == signature_id)
-    ).scalar_one()
     if state is SignatureState.PENDING:
         return MailKind.CONFIRMATION
     return MailKind.ALREADY_SIGNED
