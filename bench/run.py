@@ -722,8 +722,7 @@ def queue_mail(backend: Backend, count: int, nonce: str) -> None:
                         "country": "NL",
                         "city": "Den Haag",
                         "locale": "en",
-                        "mails_sent": 1,
-                        "last_mail_at": now,
+                        "mails_sent": 0,
                         "created_at": now,
                     }
                     for n in range(count)
@@ -736,7 +735,7 @@ def queue_mail(backend: Backend, count: int, nonce: str) -> None:
             insert(OutboxMessage),
             [
                 {
-                    "kind": "confirmation_for_signer",
+                    "kind": "sign_attempt",  # as a sign request queues it: decided, then sent
                     "signature_id": signature_id,
                     "message_id": f"<{nonce}.{n}@bench.example.org>",
                     "status": OutboxStatus.PENDING,
@@ -1660,6 +1659,18 @@ def build_report(results: dict[str, Any], args: argparse.Namespace, elapsed: flo
         add(f"- {problem}")
     add("")
 
+    timings = [
+        (n, results[f"timing_{n}"]) for n in ("sqlite", "postgres") if results.get(f"timing_{n}")
+    ]
+    if timings:
+        from bench import timing
+
+        add("## Does the sign answer tell a known address from a new one? (`bench/timing.py`)")
+        add("")
+        for name, timed in timings:
+            add(f"- {'SQLite' if name == 'sqlite' else 'PostgreSQL'}: {timing.describe(timed)}")
+        add("")
+
     add("## Per round")
     add("")
     for name in ("sqlite", "postgres"):
@@ -1908,6 +1919,13 @@ def main() -> None:
                         return {"rounds": rounds, "boots": server.worker_boots()}
 
                     results[f"http_{name}"] = phase(f"{name}: HTTP rounds", http)
+                    log(f"{name}: timing new against known addresses")
+                    from bench import timing
+
+                    results[f"timing_{name}"] = phase(
+                        f"{name}: timing",
+                        lambda s=server: timing.measure(s.base, SLUG, session_and_token(s.base)),
+                    )
                 if "profile" not in skip:
                     log(f"{name}: profiling with py-spy")
                     results[f"profiles_{name}"] = phase(

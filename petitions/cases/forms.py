@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -36,13 +37,32 @@ _SLUG = Regexp(
 )
 
 
+#: Line breaks and other control characters (C0, DEL, C1, and the Unicode line and paragraph
+#: separators): none belongs in a one-line field.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class LineField(StringField):
+    """A one-line text field: line breaks and control characters are refused.
+
+    Titles reach mail headers (the subject), where a line break would end the header, and old
+    browsers or scripts can post what a text input never shows.
+    """
+
+    def pre_validate(self, form: Any) -> None:
+        if isinstance(self.data, str) and _CONTROL.search(self.data):
+            raise ValidationError(
+                _l("Please write this on one line, without line breaks or control characters.")
+            )
+
+
 class CaseForm(Form):
-    slug = StringField(
+    slug = LineField(
         _l("Address (slug)"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please give the case an address.")), Length(max=80), _SLUG],
     )
-    prisoner_name = StringField(
+    prisoner_name = LineField(
         _l("Prisoner's name"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please enter the prisoner's name.")), Length(max=200)],
@@ -62,7 +82,7 @@ class CaseForm(Form):
     )
     remove_portrait = BooleanField(_l("Remove the portrait"))
     detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
-    detention_place = StringField(
+    detention_place = LineField(
         _l("Place of detention"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say where the prisoner is held.")), Length(max=300)],
@@ -71,7 +91,7 @@ class CaseForm(Form):
         _l("Date of arrest"),
         validators=[DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD."))],
     )
-    sentence = StringField(_l("Sentence"), filters=[strip_whitespace], validators=[Length(max=300)])
+    sentence = LineField(_l("Sentence"), filters=[strip_whitespace], validators=[Length(max=300)])
     status = SelectField(_l("Status"))
     bio = TextAreaField(
         _l("Short biography"), filters=[strip_whitespace], validators=[Length(max=5000)]
@@ -90,7 +110,7 @@ class TimelineEntryForm(Form):
     happened_on = DateField(
         _l("Date"), validators=[DataRequired(_l("Please enter the date as YYYY-MM-DD."))]
     )
-    title = StringField(
+    title = LineField(
         _l("What happened"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say in one line what happened.")), Length(max=200)],
@@ -112,7 +132,7 @@ def _addressee_countries() -> list[tuple[str, Any]]:
 
 
 class PetitionForm(Form):
-    slug = StringField(
+    slug = LineField(
         _l("Address (slug)"),
         filters=[strip_whitespace],
         validators=[
@@ -121,12 +141,12 @@ class PetitionForm(Form):
             _SLUG,
         ],
     )
-    title = StringField(
+    title = LineField(
         _l("Title"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please give the petition a title.")), Length(max=200)],
     )
-    summary = StringField(
+    summary = LineField(
         _l("Summary"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please write a one-sentence summary.")), Length(max=500)],
@@ -136,7 +156,7 @@ class PetitionForm(Form):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please write the petition's text.")), Length(max=20000)],
     )
-    addressee = StringField(
+    addressee = LineField(
         _l("Addressed to"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
@@ -161,7 +181,7 @@ class PetitionForm(Form):
 
 
 class AssignOrganizerForm(Form):
-    email = StringField(
+    email = LineField(
         _l("Organizer's email"),
         filters=[strip_whitespace],
         validators=[

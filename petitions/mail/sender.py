@@ -49,8 +49,17 @@ def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
+    if mail.unsubscribe_url:
+        # RFC 8058: a client's "unsubscribe" button POSTs List-Unsubscribe=One-Click to the
+        # withdraw link, which acts on it without a further page (see signing/views.py).
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body_text, charset="utf-8")
     message.add_alternative(mail.body_html, subtype="html", charset="utf-8")
+    for part in message.iter_parts():
+        # add_alternative leaves the part it adds a MIME-Version of its own; only the message
+        # itself may carry one (RFC 2045).
+        del part["MIME-Version"]
     return message
 
 

@@ -12,10 +12,11 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from petitions.clock import utcnow
@@ -30,6 +31,7 @@ from petitions.mail.sender import (
     build_message,
     transport_for,
 )
+from petitions.signing.mailing import mail_for_attempt
 from petitions.signing.models import Signature
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class DrainReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    #: Sign attempts that caused no mail (over their signature's limits, or withdrawn).
+    dropped: int = 0
 
 
 def _due(now: dt.datetime, exclude: set[int]) -> list[Any]:
@@ -105,6 +109,40 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.dat
     return sorted(claimed), claim_until
 
 
+def _decide_attempts(claimed: list[int]) -> int:
+    """Turn the claimed sign attempts into the mails they cause; delete those that cause none.
+
+    In id order, one transaction for the batch, before anything is sent (SQLite's write lock is
+    never held across an SMTP conversation). A decided row is an ordinary queued mail from then
+    on, so a retry after a failure sends it again without counting it again.
+
+    :returns: how many attempts were dropped.
+    """
+    attempts = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.signature_id, OutboxMessage.created_at)
+        .where(
+            OutboxMessage.id.in_(claimed),
+            OutboxMessage.kind == messages.MailKind.SIGN_ATTEMPT.value,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    dropped = 0
+    for message_id, signature_id, attempted_at in attempts:
+        kind = mail_for_attempt(signature_id, attempted_at)
+        if kind is None:
+            db.session.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
+            dropped += 1
+        else:
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(kind=kind.value)
+                .execution_options(synchronize_session=False)
+            )
+    db.session.commit()
+    return dropped
+
+
 def _renew(message_id: int, ours: dt.datetime) -> bool:
     """Renew this worker's claim on a message just before sending it; False if it was lost.
 
@@ -160,6 +198,22 @@ def _fail(row: OutboxMessage, reason: str) -> None:
     row.claimed_until = None
 
 
+def _build(row: OutboxMessage, signature: Signature | None, sender: str) -> EmailMessage:
+    """Render and assemble one message; whatever goes wrong with it fails it alone.
+
+    :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
+        worker must go on with the next message rather than die on this one at every restart.
+    """
+    try:
+        return build_message(messages.render(row.kind, signature), row.message_id, sender)
+    except messages.NotSendable:
+        raise
+    except Exception as error:
+        # Only the type: the error's text may quote an address or a name.
+        reason = f"the message could not be built ({type(error).__name__})"
+        raise messages.NotSendable(reason) from None
+
+
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
     row_id = row.id
@@ -169,12 +223,12 @@ def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> N
         else None
     )
     try:
-        mail = messages.render(row.kind, signature)
+        message = _build(row, signature, sender)
         address = signature.email_normalized if signature is not None else None
         # Counted on the first attempt only: a retry is the same mail, not one more.
         if row.attempts == 0 and address is not None and not allow_mail_to(address):
             raise HeldBack()
-        transport.send(build_message(mail, row.message_id, sender))
+        transport.send(message)
     except messages.NotSendable as unsendable:
         _fail(row, str(unsendable))
         outcome = "failed"
@@ -243,6 +297,7 @@ def _drain(transport: Transport, stop: threading.Event | None) -> DrainReport:
         if not claimed:
             return report
         tried.update(claimed)
+        report.dropped += _decide_attempts(claimed)
         for index, message_id in enumerate(claimed):
             if stop is not None and stop.is_set():
                 _release(claimed[index:], ours)

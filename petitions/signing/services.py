@@ -28,13 +28,12 @@ from sqlalchemy import (
     delete,
     false,
     func,
-    insert,
     or_,
     select,
     true,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
@@ -44,13 +43,11 @@ from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
+from petitions.signing import mailing
 from petitions.signing.busy import retryable
-from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
+from petitions.signing.models import Signature, SignatureState
 
 log = logging.getLogger(__name__)
-
-#: A pending signature gets at most one confirmation mail in this interval.
-RESEND_INTERVAL = dt.timedelta(minutes=10)
 
 #: Providers where dots in the local part do not matter (one mailbox, many spellings).
 _DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -58,13 +55,6 @@ _DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 class PetitionNotOpen(Exception):
     """The petition does not accept signatures (draft or closed)."""
-
-
-class SignOutcome(enum.Enum):
-    NEW = "new"
-    CONFIRMATION_RESENT = "confirmation_resent"
-    ALREADY_SIGNED_NOTED = "already_signed_noted"
-    MAIL_HELD_BACK = "mail_held_back"
 
 
 class ConfirmOutcome(enum.Enum):
@@ -113,21 +103,6 @@ def normalize_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
-def _reserve_mail(signature_id: int, now: dt.datetime, *, respect_interval: bool) -> bool:
-    conditions = [Signature.id == signature_id, Signature.mails_sent < MAX_MAILS_PER_SIGNATURE]
-    if respect_interval:
-        conditions.append(
-            or_(Signature.last_mail_at.is_(None), Signature.last_mail_at <= now - RESEND_INTERVAL)
-        )
-    result = db.session.execute(
-        update(Signature)
-        .where(*conditions)
-        .values(mails_sent=Signature.mails_sent + 1, last_mail_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
-
-
 def _load(signature_id: int) -> Signature | None:
     return db.session.execute(
         select(Signature)
@@ -137,12 +112,14 @@ def _load(signature_id: int) -> Signature | None:
 
 
 @retryable
-def sign(slug: str, details: SignerDetails) -> SignOutcome:
-    """Record a pending signature and queue its confirmation mail, in one transaction.
+def sign(slug: str, details: SignerDetails) -> None:
+    """Record a signature attempt: a pending signature if the address is new, and one outbox row.
 
-    An address that already signed gets a mail (a new link while pending, a short note once
-    confirmed) and the caller's answer stays the same, so the form never tells a stranger
-    whether somebody signed.
+    The request does the same work whether or not the address signed before: the INSERT finds a
+    conflict or not, and the outbox row names the signature either way. Which mail it causes (a
+    confirmation link, an "already signed" note, or none over the limits) the outbox worker
+    decides (signing/mailing.py), so neither the answer nor its timing tells a stranger whether
+    somebody signed.
 
     :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
     :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
@@ -165,26 +142,23 @@ def sign(slug: str, details: SignerDetails) -> SignOutcome:
         "locale": details.locale,
         "return_url": details.return_url,
         "created_at": now,
-        "mails_sent": 1,
-        "last_mail_at": now,
+        # Counted by the worker when it sends the confirmation (signing/mailing.py).
+        "mails_sent": 0,
+        "last_mail_at": None,
         "state": SignatureState.PENDING,
     }
-    try:
-        # Core on a connection of its own, outside the ORM session: no object to track, and
-        # the session's bookkeeping cost more than the two INSERTs.
-        with db.engine.begin() as connection:
-            row = connection.execute(_insert_if_open(), values).one_or_none()
-            if row is None:
-                raise PetitionNotOpen()
-            messages.queue(messages.MailKind.CONFIRMATION, row.id, connection)
-    except IntegrityError:
-        # The address has signed this petition before (or is signing it right now in another
-        # request): the unique constraint is the arbiter, and the answer stays the same.
-        return _sign_again(slug, normalized, now)
+    # Core on a connection of its own, outside the ORM session: no object to track, and the
+    # session's bookkeeping cost more than the two INSERTs.
+    with db.engine.begin() as connection:
+        # ON CONFLICT DO NOTHING: an address that signed before (or is signing right now in
+        # another request) meets the unique constraint, which stays the arbiter, without an
+        # error to handle and a second path to take.
+        connection.execute(_insert_if_open(connection.dialect.name), values)
+        if not messages.queue_sign_attempt(connection, slug, normalized, now):
+            raise PetitionNotOpen()  # leaving the block rolls the transaction back
     # DEBUG: the access log already has a line per sign POST, and under a flood an INFO line per
     # signature (formatted, redacted, written) costs a twentieth of the request.
-    log.debug("signature %s on petition %s: new", row.id, slug)
-    return SignOutcome.NEW
+    log.debug("petition %s: sign attempt recorded", slug)
 
 
 #: The columns a new signature gets from the sign form (and the moment of signing).
@@ -209,11 +183,12 @@ _NEW_SIGNATURE_COLUMNS = (
 
 
 @functools.cache
-def _insert_if_open() -> Insert:
+def _insert_if_open(dialect: str) -> Insert:
     """INSERT a signature for the petition with slug :slug if it accepts signatures at :now.
 
-    One statement finds the petition, checks that it is open and inserts: no petition is
-    loaded, and no close can slip in between the check and the insert. Built once per process.
+    One statement finds the petition, checks that it is open and inserts, unless the address
+    has signed it already: no petition is loaded, and no close can slip in between the check
+    and the insert. Built once per process (per dialect: ON CONFLICT is spelled by each).
     """
     signatures, petitions = Signature.__table__.c, Petition.__table__.c
     open_petition = select(
@@ -229,10 +204,11 @@ def _insert_if_open() -> Insert:
         petitions.status == PetitionStatus.OPEN,
         or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
     )
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        insert(Signature.__table__)
+        dialect_insert(Signature.__table__)
         .from_select(["petition_id", *_NEW_SIGNATURE_COLUMNS], open_petition)
-        .returning(signatures.id)
+        .on_conflict_do_nothing(index_elements=["petition_id", "email_normalized"])
     )
 
 
@@ -252,30 +228,6 @@ def _name_in_bundle(petitions: Any) -> ColumnElement[bool]:
     return func.coalesce(choice, case((at_home, false()), else_=true()))
 
 
-def _sign_again(slug: str, normalized: str, now: dt.datetime) -> SignOutcome:
-    existing = db.session.execute(
-        select(Signature)
-        .join(Petition, Petition.id == Signature.petition_id)
-        .where(Petition.slug == slug, Signature.email_normalized == normalized)
-    ).scalar_one_or_none()
-    if existing is None:
-        # Withdrawn in between: the signer may simply try again.
-        return SignOutcome.MAIL_HELD_BACK
-    if not _reserve_mail(existing.id, now, respect_interval=True):
-        db.session.rollback()
-        return SignOutcome.MAIL_HELD_BACK
-    if existing.state is SignatureState.PENDING:
-        messages.queue(messages.MailKind.CONFIRMATION, existing.id)
-        outcome = SignOutcome.CONFIRMATION_RESENT
-    else:
-        messages.queue(messages.MailKind.ALREADY_SIGNED, existing.id)
-        outcome = SignOutcome.ALREADY_SIGNED_NOTED
-    existing_id = existing.id
-    db.session.commit()
-    log.info("signature %s signed again: %s", existing_id, outcome.value)
-    return outcome
-
-
 def resend_confirmation(signature_id: int) -> bool:
     """Queue a fresh confirmation link for a pending signature whose link expired.
 
@@ -284,7 +236,7 @@ def resend_confirmation(signature_id: int) -> bool:
     signature = _load(signature_id)
     if signature is None or signature.state is not SignatureState.PENDING:
         return False
-    if not _reserve_mail(signature.id, utcnow(), respect_interval=True):
+    if not mailing.reserve_mail(signature.id, utcnow()):
         db.session.rollback()
         return False
     messages.queue(messages.MailKind.CONFIRMATION, signature.id)

@@ -167,7 +167,11 @@ def withdraw(token: str) -> str | tuple[str, int]:
         return render_template("signing/withdrawn.html", petition=petition)
     form = ButtonForm()
     if request.method == "POST":
-        if form.validate():
+        # RFC 8058: the mail client's "unsubscribe" button POSTs this body to the link in the
+        # List-Unsubscribe header, with no page and no CSRF token. The signed token in the URL
+        # authorises it, as it authorises the button on the page; a scanner only ever GETs.
+        one_click = request.form.get("List-Unsubscribe") == "One-Click"
+        if one_click or form.validate():
             services.withdraw(signature_id)
             return render_template("signing/withdrawn.html", petition=petition)
         return render_template("signing/withdraw.html", petition=petition, form=form), 400

@@ -385,8 +385,8 @@ def test_a_signers_name_is_literal_in_text_and_escaped_in_html(
     drain_once()
     mail = smtp.take_one()
 
-    assert mail.text.startswith(f"Hello {full_name},\r\n")
-    assert f"<p>Hello {in_html},</p>" in mail.html
+    assert f"\r\nYou signed as: {full_name}, Den Haag\r\n" in mail.text
+    assert f'<span class="typed">{in_html}</span>' in mail.html
     assert "<b>" not in mail.html
 
 
@@ -397,7 +397,7 @@ def test_the_confirmation_text_matches_its_snapshot(supporter: Supporter, smtp: 
     text = smtp.take_one().text.replace("\r\n", "\n")  # lines end in CRLF on the wire
     links = [line for line in text.splitlines() if "://" in line]
     assert len(links) == 2
-    assert all(_TOKEN.sub(r"\1<token>", link).endswith("/<token>") for link in links)
+    assert all(_TOKEN.sub(r"\1<token>", link).endswith("/<token>?lang=en") for link in links)
 
     expected = (SNAPSHOTS / "confirmation_for_signer.txt").read_text(encoding="utf-8")
 

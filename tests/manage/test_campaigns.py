@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 from sqlalchemy import select
 
 from petitions.cases.models import Case, Petition, PetitionStatus, TimelineEntry
@@ -286,3 +287,30 @@ def test_no_cache_keeps_an_organizer_page(
 
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Free Maria\r\nBcc: everybody@example.net"),
+        ("title", "Free Maria\nKalesnikava"),
+        ("summary", "Release her\x0bnow."),
+        ("addressee", "Embassy\u2028Berlin"),
+    ],
+)
+def test_a_petition_field_with_a_line_break_is_refused_with_the_input_kept(
+    hanna: OrganizerBrowser, field: str, value: str
+) -> None:
+    hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
+    path = "/organizer/cases/maria-kalesnikava/petitions/new"
+
+    answer = hanna.post(path, {**PETITION_FORM, field: value}, page=path)
+
+    assert answer.status_code == 422
+    page = lxml_html.fromstring(answer.get_data(as_text=True))
+    (error,) = page.xpath(f'//*[@id="{field}-error"]')
+    assert error.text_content().strip() == (
+        "Please write this on one line, without line breaks or control characters."
+    )
+    assert page.xpath('//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
+    assert db.session.execute(select(Petition)).first() is None

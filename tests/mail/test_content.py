@@ -1,0 +1,187 @@
+"""What a signer's mail says and carries: the service's voice, their language, one-click exit."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from lxml import html as lxml_html
+
+from petitions.mail.messages import unlinkable
+from petitions.signing.models import SignatureState
+from tests.conftest import VALID_SIGNER, ReceivedMail, SmtpServer, Supporter, csrf_token
+from tests.factories import open_petition
+from tests.signing.test_links import only_signature
+
+LURE = "your mailbox is full, log in at https://mail.example.net/login now"
+
+
+def strictly_parsed(mail: ReceivedMail) -> EmailMessage:
+    """Parse the mail as it came over the wire with the strict, modern parser."""
+    raw = mail.message.as_bytes(policy=policy.SMTP)
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    assert not message.defects
+    return message
+
+
+def html_of(message: EmailMessage) -> Any:
+    part = message.get_body(("html",))
+    assert part is not None
+    return lxml_html.document_fromstring(part.get_content())
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def mailed(supporter: Supporter, smtp: SmtpServer, slug: str, **fields: Any) -> EmailMessage:
+    answer = supporter.sign(slug, **fields)
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    supporter.deliver()
+    return strictly_parsed(smtp.take_one())
+
+
+# --- the service's voice ---------------------------------------------------------------------
+
+
+def test_a_lure_typed_as_a_name_appears_only_as_data_being_confirmed(
+    supporter: Supporter, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+
+    message = mailed(supporter, smtp, petition.slug, full_name=LURE, city="www.example.net")
+
+    text = text_of(message)
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0].startswith("Please confirm your signature on the petition")
+    (block,) = [p for p in paragraphs if "mailbox is full" in p]
+    assert block.startswith("You signed as: ")
+    assert "https://" not in text.replace("http://localhost/", "")
+    assert "mail.example.net" not in text
+    assert "www.example.net" not in text
+
+    page = html_of(message)
+    first = page.xpath("//body/p")[0].text_content()
+    assert first.startswith("Please confirm your signature on the petition")
+    (signed_as,) = page.xpath('//p[@class="signed-as"]')
+    assert signed_as.xpath("strong")[0].text_content() == "You signed as:"
+    name, city = (span.text_content() for span in signed_as.xpath('span[@class="typed"]'))
+    assert name == unlinkable(LURE)
+    assert city == unlinkable("www.example.net")
+    elsewhere = [p.text_content() for p in page.xpath("//body/p") if p is not signed_as]
+    assert not any("mailbox is full" in p for p in elsewhere)
+    for link in page.xpath("//a"):
+        assert "mailbox" not in link.text_content()
+        assert link.get("href").startswith("http://localhost/")
+    assert "mail.example.net" not in page.text_content()
+
+
+def test_unlinkable_breaks_only_link_like_runs() -> None:
+    assert unlinkable("Christie Miedema") == "Christie Miedema"
+    assert unlinkable("Dr. J. Smith") == "Dr. J. Smith"
+    assert unlinkable("Алесь Бяляцкі") == "Алесь Бяляцкі"
+    defused = unlinkable("see https://evil.example/x or evil.example")
+    assert "." not in defused
+    assert "/" not in defused
+    assert defused.startswith("see https:")
+
+
+# --- headers and the HTML part ---------------------------------------------------------------
+
+
+def test_the_mail_has_one_mime_version_a_viewport_and_one_click_unsubscribe(
+    supporter: Supporter, smtp: SmtpServer, client: FlaskClient
+) -> None:
+    petition = open_petition()
+
+    message = mailed(supporter, smtp, petition.slug)
+
+    versions = [part for part in message.walk() if part["MIME-Version"] is not None]
+    assert versions == [message]
+    assert message.get_all("MIME-Version") == ["1.0"]
+    viewport = html_of(message).xpath('/html/head/meta[@name="viewport"]')
+    assert [meta.get("content") for meta in viewport] == ["width=device-width, initial-scale=1"]
+
+    (unsubscribe,) = message.get_all("List-Unsubscribe")
+    assert unsubscribe.startswith("<http://localhost/withdraw/")
+    assert unsubscribe.endswith(">")
+    assert message.get_all("List-Unsubscribe-Post") == ["List-Unsubscribe=One-Click"]
+    url = unsubscribe[1:-1]
+    assert url in text_of(message).splitlines(), "the same link as the one in the text"
+
+    # What a mail provider sends when the signer presses "unsubscribe": no page, no token.
+    answer = client.post(
+        url.removeprefix("http://localhost"),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert answer.status_code == 200
+    assert only_signature().state is SignatureState.WITHDRAWN
+    assert only_signature().email is None
+
+
+def test_a_post_without_the_one_click_body_or_a_token_still_withdraws_nothing(
+    supporter: Supporter, smtp: SmtpServer, client: FlaskClient
+) -> None:
+    petition = open_petition()
+    message = mailed(supporter, smtp, petition.slug)
+    url = str(message["List-Unsubscribe"])[1:-1].removeprefix("http://localhost")
+
+    answer = client.post(url, data={"List-Unsubscribe": "Yes"})
+
+    assert answer.status_code == 400
+    assert only_signature().state is SignatureState.PENDING
+
+
+# --- the signer's language -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading", "pressed"),
+    [
+        ("confirm", "Пацвердзіце подпіс", SignatureState.CONFIRMED),
+        ("withdraw", "Адклікаць подпіс", SignatureState.WITHDRAWN),
+    ],
+)
+def test_a_belarusian_signers_link_opens_in_belarusian_on_an_english_browser(
+    supporter: Supporter,
+    smtp: SmtpServer,
+    app: Any,
+    kind: str,
+    heading: str,
+    pressed: SignatureState,
+) -> None:
+    petition = open_petition()
+    page = supporter.client.get(f"/p/{petition.slug}?lang=be")
+    assert lxml_html.fromstring(page.get_data(as_text=True)).get("lang") == "be"
+    signed = supporter.client.post(
+        f"/p/{petition.slug}/sign?lang=be",
+        data={**VALID_SIGNER, "csrf_token": csrf_token(page.get_data(as_text=True))},
+    )
+    assert signed.status_code == 303
+    supporter.deliver()
+    mail = strictly_parsed(smtp.take_one())
+    assert only_signature().locale == "be"
+    link = next(line for line in text_of(mail).splitlines() if f"/{kind}/" in line)
+    path = link.removeprefix("http://localhost")
+
+    # Another device: no cookie, a browser that asks for English.
+    other_device = app.test_client()
+    shown = other_device.get(path, headers={"Accept-Language": "en"})
+
+    document = lxml_html.fromstring(shown.get_data(as_text=True))
+    assert document.get("lang") == "be"
+    assert document.xpath("//h1")[0].text_content() == heading
+    (form,) = document.xpath("//form[@method='post'][not(@action)]")
+    token = form.xpath(".//input[@name='csrf_token']")[0].get("value")
+    # The form posts to the page's own address, ?lang= included, as a browser does.
+    answer = other_device.post(path, data={"csrf_token": token}, headers={"Accept-Language": "en"})
+    assert lxml_html.fromstring(answer.get_data(as_text=True)).get("lang") == "be"
+    assert only_signature().state is pressed
