@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
@@ -16,3 +17,8 @@ def absolute_url(endpoint: str, **values: Any) -> str:
         with current_app.test_request_context():
             path = url_for(endpoint, **values)
     return str(current_app.config["BASE_URL"]) + path
+
+
+def site_host() -> str:
+    """Return the host name the service is reached at (BASE_URL's), e.g. for a printed byline."""
+    return urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"

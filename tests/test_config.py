@@ -301,7 +301,7 @@ def test_without_a_mail_server_mails_land_in_the_development_mailbox(
     page = client.get(mail_path)
     assert page.status_code == 200
     html = text(page)
-    assert "Hello Christie Miedema," in html
+    assert "You signed as: Christie Miedema, Den Haag" in " ".join(html.split())
     links = re.findall(r'<a href="http://localhost(/confirm/[^"]+)"', html)
     assert len(links) == 1, html
     assert re.search(r'<a href="http://localhost/withdraw/[^"]+"', html)

@@ -9,7 +9,6 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext, ngettext
@@ -28,7 +27,7 @@ from petitions.cases.models import Petition, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.i18n import country_name
-from petitions.links import absolute_url
+from petitions.links import absolute_url, site_host
 from petitions.signing.models import Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ def configured_fonts() -> FontSet:
 def organization_name() -> str:
     """Who prints the bundles: ORGANIZATION_NAME, else the host name of BASE_URL."""
     configured = str(current_app.config.get("ORGANIZATION_NAME") or "").strip()
-    return configured or urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"
+    return configured or site_host()
 
 
 def _printed_signatures(

@@ -57,6 +57,10 @@ class Access(enum.Enum):
     LOGOUT = "logout"
 
 
+#: The mimetype of the spreadsheet exports.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -134,6 +138,8 @@ ROUTES = [
     Route("POST", "/organizer/petitions/{petition}/deliveries", DELIVERY_FORM, changes=True),
     Route("GET", "/organizer/petitions/{petition}/signatures.csv", download="text/csv"),
     Route("GET", "/organizer/petitions/{petition}/contacts.csv", download="text/csv"),
+    Route("GET", "/organizer/petitions/{petition}/signatures.xlsx", download=XLSX),
+    Route("GET", "/organizer/petitions/{petition}/contacts.xlsx", download=XLSX),
     Route("GET", "/organizer/petitions/{petition}/partners/"),
     Route(
         "POST",
@@ -372,6 +378,8 @@ def assert_succeeded(
         assert world.signer_names[0].encode() in body
     if route.download == "application/pdf":
         assert body.startswith(b"%PDF-")
+    if route.download == XLSX:
+        assert body.startswith(b"PK")  # a zip container, as every .xlsx is
     if route.changes:
         assert after != before, "an allowed change did not reach the database"
     else:

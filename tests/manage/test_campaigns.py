@@ -165,7 +165,10 @@ def test_a_taken_slug_is_refused_with_a_clear_message(hanna: OrganizerBrowser) -
     answer = hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
 
     assert answer.status_code == 422
-    assert "This address is taken" in answer.get_data(as_text=True)
+    page = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
+    slug_field = page.find("input", attrs={"name": "slug"})
+    error = page.find(id=slug_field["aria-describedby"].split()[-1])
+    assert error.get_text(" ", strip=True).startswith("This address cannot be used.")
     assert len(db.session.execute(select(Case)).all()) == 1
 
 
