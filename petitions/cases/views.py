@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from petitions.cases import services
 from petitions.cases.models import Petition
-from petitions.signing import services as signing
+from petitions.signing import moderation
 from petitions.signing.forms import SignForm
 
 bp = Blueprint("cases", __name__)
@@ -52,7 +52,7 @@ def render_petition_page(
             form=form,
             notice=notice,
             signers=services.latest_public_signers(petition),
-            comments=signing.public_comments(petition.id),
+            comments=moderation.public_comments(petition.id),
         ),
         status,
     )

@@ -163,35 +163,21 @@ def sign(slug: str) -> ResponseReturnValue:
         return _render_form(
             petition, partner, form, invalid.parent_origin, invalid.return_url, 400, message
         )
+
+    def again(status: int, notice: str | None = None) -> Response:
+        # The form shown again in the partner's frame, with the input kept and a fresh ticket.
+        return _render_form(
+            petition, partner, form, ticket.parent_origin, ticket.return_url, status, notice
+        )
+
     if not _same_site_request(partner):
-        return _render_form(
-            petition,
-            partner,
-            form,
-            ticket.parent_origin,
-            ticket.return_url,
-            status=403,
-            notice=_("This form can only be sent from the page it was shown on."),
-        )
+        return again(403, _("This form can only be sent from the page it was shown on."))
     if form.website.data:
-        return _render_form(
-            petition,
-            partner,
-            form,
-            ticket.parent_origin,
-            ticket.return_url,
-            status=422,
-            notice=_("This form could not be sent. Please leave the last field empty."),
-        )
+        return again(422, _("This form could not be sent. Please leave the last field empty."))
     if services.too_fast(ticket.issued_at, current_app.config["EMBED_MIN_FILL_SECONDS"]):
-        return _render_form(
-            petition,
-            partner,
-            form,
-            ticket.parent_origin,
-            ticket.return_url,
-            status=422,
-            notice=_(
+        return again(
+            422,
+            _(
                 "That was quicker than a person can type. "
                 "Please check your details and send the form again."
             ),
@@ -199,7 +185,7 @@ def sign(slug: str) -> ResponseReturnValue:
     if not petition.is_open:
         return _closed(petition, partner)
     if not form.validate():
-        return _render_form(petition, partner, form, ticket.parent_origin, ticket.return_url, 422)
+        return again(422)
     expires_at = ticket.issued_at + dt.timedelta(seconds=current_app.config["EMBED_TICKET_MAX_AGE"])
     try:
         # Spent before signing, so two requests racing with one ticket cannot both sign; a
@@ -210,20 +196,13 @@ def sign(slug: str) -> ResponseReturnValue:
     except signing.PetitionNotOpen:
         return _closed(petition, partner)
     except DatabaseBusy:
-        busy = _render_form(
-            petition, partner, form, ticket.parent_origin, ticket.return_url, 503, try_again()
-        )
+        busy = again(503, try_again())
         busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return busy
     if not first_use:
-        return _render_form(
-            petition,
-            partner,
-            form,
-            ticket.parent_origin,
-            ticket.return_url,
-            status=409,
-            notice=_(
+        return again(
+            409,
+            _(
                 "This form was already sent once. If that was you, look for the confirmation "
                 "link in your inbox; to sign for somebody else, send this new form."
             ),

@@ -30,7 +30,7 @@ from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
 from petitions.exports.forms import ExportFilterForm
-from petitions.signing import services as signing
+from petitions.signing import moderation
 
 bp = Blueprint("manage", __name__, url_prefix="/organizer")
 bp.after_request(keep_out_of_caches)
@@ -267,8 +267,8 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         petition=petition,
         stats=stats,
         chart=daily_chart(stats.per_day),
-        latest=signing.latest_signatures(petition.id),
-        comments=signing.comments_for_moderation(petition.id),
+        latest=moderation.latest_signatures(petition.id),
+        comments=moderation.comments_for_moderation(petition.id),
         bundles=bundle_list,
         unnamed=bundles.unnamed_count(petition.id),
         export_form=ExportFilterForm(formdata=None),
@@ -296,7 +296,7 @@ def chart(slug: str) -> ResponseReturnValue:
 def moderate_comment(slug: str, signature_id: int, action: str) -> ResponseReturnValue:
     """Hide a comment from public pages and bundles, or show it again."""
     found = petition_or_404(slug)
-    if not signing.set_comment_hidden(
+    if not moderation.set_comment_hidden(
         found.id, signature_id, action == "hide", current_organizer().id
     ):
         abort(404)
