@@ -81,6 +81,8 @@ def _windows(setting: str) -> list[RateLimitItem]:
 
 def _exhausted(setting: str, *identifiers: str) -> int | None:
     """Return seconds until the first full window of ``setting`` empties, or None if none is."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED=False: no storage to ask
+        return None
     for item in _windows(setting):
         if not limiter.limiter.test(item, "login-failures", *identifiers):
             stats = limiter.limiter.get_window_stats(item, "login-failures", *identifiers)
@@ -105,6 +107,8 @@ def record_failure(email: str) -> None:
     # Tested before and hit after the password check, not atomically: a burst of parallel
     # guesses may pass a window by the few that were in flight, which the low client limit
     # keeps small.
+    if not limiter.enabled:
+        return
     account = _account_key(email)
     for item in _windows("LOGIN_FAILURE_LIMIT"):
         limiter.limiter.hit(item, "login-failures", account, client_network())
