@@ -1562,7 +1562,7 @@ def build_report(results: dict[str, Any], args: argparse.Namespace, elapsed: flo
         "`EMAIL_CHECK_DELIVERABILITY=0`: no DNS lookups, the machine is offline), gunicorn's "
         "access log on (to a file), rate limits raised but on "
         f"(`SIGN_RATE_LIMIT={RAISED_LIMITS['SIGN_RATE_LIMIT']}`, `MAIL_PER_ADDRESS_LIMIT="
-        f"{RAISED_LIMITS['MAIL_PER_ADDRESS_LIMIT']}`). SQLite: a WAL file, `memory://` limits, "
+        f"{RAISED_LIMITS['MAIL_PER_ADDRESS_LIMIT']}`). SQLite: a WAL file, limits in a Redis (production refuses per-worker `memory://` limits under 2 workers), "
         "SimpleCache (SQLite's default `synchronous=FULL`: an fsync per COMMIT). PostgreSQL: a "
         "throwaway cluster with the default durability (`fsync=on`, `synchronous_commit=on`), "
         "Redis for limits and the count cache. Mail goes to an "
