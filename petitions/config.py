@@ -178,6 +178,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
         #: Flask-Limiter storage: memory://, redis://host:port, ...
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
+        #: Rate limits on. Always set: Flask-Limiter's init_app keeps the previous app's value
+        #: when the key is missing, so one app built with limits off would switch them off for
+        #: every later app in the process.
+        "RATELIMIT_ENABLED": True,
         #: How many reverse proxies sit in front and set X-Forwarded-* (ProxyFix).
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
         #: Sign POSTs allowed per client IP.

@@ -81,7 +81,7 @@ def _windows(setting: str) -> list[RateLimitItem]:
 
 def _exhausted(setting: str, *identifiers: str) -> int | None:
     """Return seconds until the first full window of ``setting`` empties, or None if none is."""
-    if not limiter.enabled:  # RATELIMIT_ENABLED=False: no storage to ask
+    if not current_app.config["RATELIMIT_ENABLED"]:  # limits off: no storage to ask
         return None
     for item in _windows(setting):
         if not limiter.limiter.test(item, "login-failures", *identifiers):
@@ -107,7 +107,7 @@ def record_failure(email: str) -> None:
     # Tested before and hit after the password check, not atomically: a burst of parallel
     # guesses may pass a window by the few that were in flight, which the low client limit
     # keeps small.
-    if not limiter.enabled:
+    if not current_app.config["RATELIMIT_ENABLED"]:
         return
     account = _account_key(email)
     for item in _windows("LOGIN_FAILURE_LIMIT"):
