@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,8 +19,8 @@ from petitions.signing.models import Signature, SignatureState
 log = logging.getLogger(__name__)
 
 
-def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Signature]:
-    """Return the latest confirmed signatures with a comment, hidden ones included."""
+def _latest_comments(petition_id: int, limit: int, *conditions: Any) -> Sequence[Signature]:
+    """Return the latest confirmed signatures of a petition with a comment, newest first."""
     return (
         db.session.execute(
             select(Signature)
@@ -27,6 +28,7 @@ def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Sign
                 Signature.petition_id == petition_id,
                 Signature.state == SignatureState.CONFIRMED,
                 Signature.comment.is_not(None),
+                *conditions,
             )
             .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
             .limit(limit)
@@ -36,25 +38,20 @@ def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Sign
     )
 
 
+def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Signature]:
+    """Return the latest confirmed signatures with a comment, hidden ones included."""
+    return _latest_comments(petition_id, limit)
+
+
 def public_comments(petition_id: int, limit: int = 10) -> Sequence[Signature]:
     """Return the latest comments that are confirmed, not hidden, by signers named publicly."""
     # A comment is shown only beside its author's name: an unnamed signer's words, date and
     # city would be a public trace of somebody who asked for none.
-    return (
-        db.session.execute(
-            select(Signature)
-            .where(
-                Signature.petition_id == petition_id,
-                Signature.state == SignatureState.CONFIRMED,
-                Signature.show_name_publicly.is_(True),
-                Signature.comment.is_not(None),
-                Signature.comment_hidden_at.is_(None),
-            )
-            .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
-            .limit(limit)
-        )
-        .scalars()
-        .all()
+    return _latest_comments(
+        petition_id,
+        limit,
+        Signature.show_name_publicly.is_(True),
+        Signature.comment_hidden_at.is_(None),
     )
 
 
