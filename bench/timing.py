@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import os
 import shutil
 import statistics
 import sys
@@ -93,8 +94,12 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=500)
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench.run import SLUG, Gunicorn, SmtpSink, log, session_and_token, start_backend
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)  # bench/ -> the project root
+    from bench.settings import SECRET, SLUG, log
+
+    os.environ["SECRET_KEY"] = SECRET  # before the app is imported here: never write instance/
+    from bench.load import session_and_token
+    from bench.servers import Gunicorn, SmtpSink, start_backend
 
     with contextlib.ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="petitions-timing-"))

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.run import Round
+from bench.rounds import Round
 
 #: What the report prints instead of the clock and the machine, so the text is stable.
 WHEN = "2026-12-02 13:30"

@@ -1,0 +1,40 @@
+"""What every part of the benchmarks shares: paths, the demo petition, the raised limits, targets.
+
+Kept apart from the modules that start processes, so the report and its tests import these
+without starting or importing anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+LUA = BENCH / "lua"
+RESULTS = BENCH / "results.md"
+BIN = Path(sys.executable).parent
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - a throwaway test key
+SLUG = "free-ales-bialiatski"  # the demo petition (`flask demo-data`)
+BACKENDS = ("sqlite", "postgres")
+
+#: High enough that no limit refuses the load; the limiter is still consulted on every request.
+RAISED_LIMITS = {
+    "SIGN_RATE_LIMIT": "10000000 per minute",
+    "LINK_RATE_LIMIT": "10000000 per minute",
+    "MAIL_PER_ADDRESS_LIMIT": "1000 per hour; 10000 per day",
+}
+
+TARGETS = {
+    "sign_sqlite": 0.20,
+    "sign_postgres": 0.15,
+    "counter": 0.80,
+    "pdf_seconds": 60.0,
+    "pdf_peak_mb": 300.0,
+    "csv_peak_mb": 150.0,
+}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
