@@ -18,6 +18,7 @@ BUSY = (
     "py-spy counts a worker as busy in system calls too: socket writes, the lingering close, "
     "fsync, waiting for PostgreSQL or Redis; for a sync worker that is what limits throughput"
 )
+NO_PYSPY = "py-spy is not installed (`.venv/bin/pip install py-spy`): no sampled profile."
 PART_COLUMN = "part (each sample counted once, first matching part)"
 
 
@@ -177,21 +178,23 @@ def harness_lines(harness: dict[str, Any]) -> Lines:
     ]
 
 
+def sampled(results: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The profiles of one back end that hold samples, then (SQLite only) the mail worker's."""
+    profiles: dict[str, Any] = results.get(f"profiles_{name}") or {}
+    found = [(what, p) for what, p in profiles.items() if p and p["samples"]]
+    mail = results.get("profile_mail") if name == "sqlite" else None
+    return found + ([("mail", mail)] if mail else [])
+
+
 def where_the_time_goes(results: dict[str, Any], name: str, label: str, duration: int) -> Lines:
     """The section of one back end, or nothing when it was neither profiled nor harnessed."""
-    profiles: dict[str, Any] = results.get(f"profiles_{name}") or {}
+    profiled = bool(results.get(f"profiles_{name}"))
     harness = results.get(f"harness_{name}")
-    if not profiles and not harness:
+    if not profiled and not harness:
         return []
     lines = [f"## Where the time goes ({label})", ""]
-    if not profiles and not results.get("profile_skipped"):
-        lines += [
-            "py-spy is not installed (`.venv/bin/pip install py-spy`): no sampled profile.",
-            "",
-        ]
-    for what, profile in profiles.items():
-        if profile and profile["samples"]:
-            lines += profile_lines(what, profile, duration)
-    if name == "sqlite" and results.get("profile_mail"):
-        lines += profile_lines("mail", results["profile_mail"], duration)
+    if not profiled and not results.get("profile_skipped"):
+        lines += [NO_PYSPY, ""]
+    for what, profile in sampled(results, name):
+        lines += profile_lines(what, profile, duration)
     return lines + (harness_lines(harness) if harness else [])

@@ -58,8 +58,6 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
 
 from bench.settings import RESULTS, SECRET, log  # noqa: E402
 
-os.environ["SECRET_KEY"] = SECRET  # before the app is imported here: never write instance/
-
 #: --quick: the defaults of one short round on SQLite, mail included, to see that the parts
 #: still run together; options given beside it still win.
 QUICK = {
@@ -117,6 +115,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    os.environ["SECRET_KEY"] = SECRET  # before the app is imported here: never write instance/
     if args.harness:
         from bench import harness
 

@@ -155,9 +155,9 @@ class Summary:
 
     def _add_request(self, frames: list[str], count: int) -> None:
         view = self.view
-        self.in_view += count if view and any(f.startswith(view) for f in frames) else 0
-        self.sql += count if any(map(_IN_DATABASE, frames)) else 0
-        self.commit += count if any("do_commit (" in frame for frame in frames) else 0
+        self.in_view += count * bool(view and any(f.startswith(view) for f in frames))
+        self.sql += count * any(map(_IN_DATABASE, frames))
+        self.commit += count * any("do_commit (" in frame for frame in frames)
         for frame in {_no_line(frame) for frame in frames}:
             self.functions[frame] += count
         label = next((label for label, match in self.parts if any(map(match, frames))), "other")

@@ -102,30 +102,41 @@ def variants(app: Any) -> dict[str, Variant]:
     return found
 
 
+def alternate(signer: Signer, change: Variant, times: int = 5) -> list[tuple[Timing, Timing]]:
+    """(as configured, changed) timings of ``times`` pairs of blocks, one after the other."""
+    pairs = []
+    for _ in range(times):
+        as_is = signer.block()
+        with change():
+            signer.sign()
+            signer.sign()
+            changed = signer.block()
+        pairs.append((as_is, changed))
+    return pairs
+
+
+def saved(pairs: list[tuple[Timing, Timing]]) -> dict[str, float]:
+    """Median wall and CPU time a change saved per sign, and the CPU time with it."""
+    return {
+        "wall_saved": statistics.median(a[0] - c[0] for a, c in pairs),
+        "cpu_saved": statistics.median(a[1] - c[1] for a, c in pairs),
+        "cpu": statistics.median(c[1] for _, c in pairs),
+    }
+
+
 def price(app: Any, signer: Signer) -> dict[str, Any]:
     """Each what-if alternates with the configuration as it is, block by block, so drift and
     other processes' load hit both alike; CPU time of this process is the steadier measure."""
     priced: dict[str, dict[str, float]] = {}
     baselines: list[Timing] = []
     for label, change in variants(app).items():
-        pairs = []
         try:
-            for _ in range(5):
-                as_is = signer.block()
-                with change():
-                    signer.sign()
-                    signer.sign()
-                    changed = signer.block()
-                pairs.append((as_is, changed))
+            pairs = alternate(signer, change)
         except Exception as error:  # noqa: BLE001 - one broken what-if must not end the bench
             print(f"variant {label!r} failed: {error!r}", file=sys.stderr)
             continue
         baselines += [as_is for as_is, _ in pairs]
-        priced[label] = {
-            "wall_saved": statistics.median(a[0] - c[0] for a, c in pairs),
-            "cpu_saved": statistics.median(a[1] - c[1] for a, c in pairs),
-            "cpu": statistics.median(c[1] for _, c in pairs),
-        }
+        priced[label] = saved(pairs)
     return {
         "baseline_wall_ms": statistics.median(b[0] for b in baselines) if baselines else 0,
         "baseline_cpu_ms": statistics.median(b[1] for b in baselines) if baselines else 0,
