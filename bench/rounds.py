@@ -108,30 +108,19 @@ def sign_note(sign: WrkResult, rows: int) -> str:
     )
 
 
-def check_sign(sign: WrkResult, rows: int) -> list[str]:
-    """Problems of a sign run: other answers than 303, or rows that 303s do not account for."""
+def check_answers(
+    run: WrkResult, what: str, status: int, rows: int, kind: str, hint: str = ""
+) -> list[str]:
+    """Problems of a sign or confirm run: answers other than ``status``, or ``rows`` (new or
+    confirmed) that those answers and the requests wrk cut off do not account for."""
     problems = []
-    answered_303 = sign.statuses.get(303, 0)
-    if set(sign.statuses) - {303}:
-        problems.append(f"sign answered {sign.status_text()}")
-    if rows != answered_303 + sign.unanswered:
+    answered = run.statuses.get(status, 0)
+    if set(run.statuses) - {status}:
+        problems.append(f"{what} answered {run.status_text()}{hint}")
+    if rows != answered + run.unanswered:
         problems.append(
-            f"sign: {rows} new rows but {answered_303} answers 303 "
-            f"(+{sign.unanswered} cut off by wrk)"
-        )
-    return problems
-
-
-def check_confirm(confirm: WrkResult, confirmed: int) -> list[str]:
-    """Problems of a confirm run: other answers than 200, or confirmations 200s do not match."""
-    problems = []
-    answered_200 = confirm.statuses.get(200, 0)
-    if set(confirm.statuses) - {200}:
-        problems.append(f"confirm answered {confirm.status_text()} (400: tokens ran out)")
-    if confirmed != answered_200 + confirm.unanswered:
-        problems.append(
-            f"confirm: {confirmed} confirmed rows but {answered_200} answers 200 "
-            f"(+{confirm.unanswered} cut off by wrk)"
+            f"{what}: {rows} {kind} but {answered} answers {status} "
+            f"(+{run.unanswered} cut off by wrk)"
         )
     return problems
 
@@ -148,7 +137,7 @@ def _sign(result: Round, backend: Backend, wrk: Wrk, client: Client, number: int
     time.sleep(0.3)  # let the last requests that wrk cut off finish on the server
     rows = backend.scalar(count, p=pattern) - before
     result.sign = sign.per_second(303)
-    result.checks += check_sign(sign, rows)
+    result.checks += check_answers(sign, "sign", 303, rows, "new rows")
     result.notes.append(sign_note(sign, rows))
     return sign
 
@@ -189,7 +178,9 @@ def _confirm(
         p=f"confirm-{nonce}-%",
     )
     result.confirm = confirm.per_second(200)
-    result.checks += check_confirm(confirm, confirmed)
+    result.checks += check_answers(
+        confirm, "confirm", 200, confirmed, "confirmed rows", " (400: tokens ran out)"
+    )
     result.notes.append(
         f"confirm: {confirm.statuses.get(200, 0)} × 200, {confirmed} rows confirmed"
     )

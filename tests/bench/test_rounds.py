@@ -1,9 +1,22 @@
-"""A round's checks hold the database against wrk's answers, cut-off requests included."""
+"""A round's checks hold the database against wrk's answers, cut-off requests included.
+
+The two helpers below call the check as bench/rounds.py does for its sign and confirm runs.
+"""
 
 from __future__ import annotations
 
 from bench.load import WrkResult
-from bench.rounds import check_confirm, check_sign, sign_note
+from bench.rounds import check_answers, sign_note
+
+
+def check_sign(sign: WrkResult, rows: int) -> list[str]:
+    return check_answers(sign, "sign", 303, rows, "new rows")
+
+
+def check_confirm(confirm: WrkResult, confirmed: int) -> list[str]:
+    return check_answers(
+        confirm, "confirm", 200, confirmed, "confirmed rows", " (400: tokens ran out)"
+    )
 
 
 def run(statuses: dict[int, int], sent: int) -> WrkResult:
