@@ -20,17 +20,15 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItem, parse_many
 from werkzeug.wrappers import Response
 
 from petitions.extensions import client_network, limiter
 from petitions.privacy.hashing import keyed_hash
+from petitions.tokens import KNOWN_BROWSER_MAX_AGE, known_browser_mark, read_known_browser_mark
 
 #: Name of the cookie that marks a browser which has logged into an account before.
 KNOWN_BROWSER_COOKIE = "organizer_browser"
-#: How long that mark lasts (a year): an owner who logs in less often waits out an attack.
-KNOWN_BROWSER_MAX_AGE = 365 * 24 * 3600
 
 
 def _ip_limit() -> str:
@@ -60,19 +58,9 @@ def _account_key(email: str) -> str:
     return keyed_hash(email.strip().lower(), "login-limit")
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key or "", salt="login-known-browser")
-
-
-def _known_browser(account: str) -> bool:
+def _known_accounts() -> list[str]:
     mark = request.cookies.get(KNOWN_BROWSER_COOKIE)
-    if not mark:
-        return False
-    try:
-        accounts = _serializer().loads(mark, max_age=KNOWN_BROWSER_MAX_AGE)
-    except BadSignature:
-        return False
-    return isinstance(accounts, list) and account in accounts
+    return read_known_browser_mark(mark) if mark else []
 
 
 def _windows(setting: str) -> list[RateLimitItem]:
@@ -97,7 +85,7 @@ def refusal(email: str) -> Refusal | None:
     if wait is not None:
         return Refusal("client", wait)
     wait = _exhausted("LOGIN_ACCOUNT_FAILURE_LIMIT", account)
-    if wait is not None and not _known_browser(account):
+    if wait is not None and account not in _known_accounts():
         return Refusal("account", wait)
     return None
 
@@ -119,19 +107,11 @@ def record_failure(email: str) -> None:
 def remember_browser(response: Response, email: str) -> None:
     """Mark this browser as one that has logged into the account (after a correct password)."""
     account = _account_key(email)
-    known: list[str] = []
-    mark = request.cookies.get(KNOWN_BROWSER_COOKIE)
-    if mark:
-        try:
-            loaded = _serializer().loads(mark, max_age=KNOWN_BROWSER_MAX_AGE)
-            known = [str(key) for key in loaded] if isinstance(loaded, list) else []
-        except BadSignature:
-            known = []
     # A few accounts per browser at most (a shared office computer); the newest last.
-    known = [key for key in known if key != account][-4:] + [account]
+    known = [key for key in _known_accounts() if key != account][-4:] + [account]
     response.set_cookie(
         KNOWN_BROWSER_COOKIE,
-        _serializer().dumps(known),
+        known_browser_mark(known),
         max_age=KNOWN_BROWSER_MAX_AGE,
         path="/organizer/login",
         secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
