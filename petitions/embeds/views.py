@@ -27,9 +27,9 @@ from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.framing import allow_framing_by, refuse_framing
 from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
+from petitions.limits import sign_per_ip
 from petitions.signing import services as signing
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
-from petitions.signing.limits import sign_per_ip
 
 bp = Blueprint("embeds", __name__)
 
