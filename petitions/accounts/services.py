@@ -2,6 +2,9 @@
 
 Cases sit above accounts: a role names its case by id only, and the case-side queries (which
 cases an organizer runs, assigning one by slug) live in :mod:`petitions.cases.access`.
+
+Each function that writes commits once, at its end (views never commit); :func:`grant` alone
+adds to its caller's transaction, so a case and its creator's role are one commit.
 """
 
 from __future__ import annotations
@@ -85,8 +88,14 @@ def organizer_by_email(email: str) -> Organizer | None:
     ).scalar_one_or_none()
 
 
-def authenticate(email: str, password: str) -> Organizer | None:
-    """Return the organizer whose address and password match, else None."""
+def log_in(email: str, password: str) -> Organizer | None:
+    """Check an address and password and, if they match, record the login (and commit).
+
+    A wrong password or an unknown address writes nothing: its failure is counted by the
+    caller's rate limit (:func:`petitions.limits.check_password_limited`).
+
+    :returns: the organizer, or None for a wrong password and an unknown address alike.
+    """
     organizer = organizer_by_email(email)
     if organizer is None:
         check_password_hash(_DUMMY_HASH, password)

@@ -61,7 +61,7 @@ def login() -> ResponseReturnValue:
         email, password = str(form.email.data), str(form.password.data)
         try:
             organizer = limits.check_password_limited(
-                email, lambda: services.authenticate(email, password)
+                email, lambda: services.log_in(email, password)
             )
         except limits.LoginRefused as refused:
             return _refused(form, refused.refusal)
