@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from petitions.accounts.models import CaseRole, Organizer
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.transactions import commit_or_raise
 
 #: Shorter passwords are refused when an account is created.
 MIN_PASSWORD_LENGTH = 10
@@ -73,11 +73,7 @@ def create_organizer(email: str, password: str, *, admin: bool = False) -> Organ
         created_at=utcnow(),
     )
     db.session.add(organizer)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise AccountError(f"An organizer with the address {address} exists already.") from None
+    commit_or_raise(AccountError(f"An organizer with the address {address} exists already."))
     return organizer
 
 
