@@ -173,7 +173,7 @@ class Signer:
 
         from petitions.extensions import db
         from petitions.signing.models import Signature, SignatureState
-        from petitions.signing.tokens import confirm_token
+        from petitions.tokens import confirm_token
 
         with app.app_context():
             ids = (

@@ -53,7 +53,7 @@ def insert_pending(backend: Backend, count: int, nonce: str) -> Path:
     from petitions.cases.models import Petition
     from petitions.clock import utcnow
     from petitions.signing.models import Signature, SignatureState
-    from petitions.signing.tokens import confirm_token
+    from petitions.tokens import confirm_token
 
     with backend.session() as session:
         petition_id = session.execute(select(Petition.id).where(Petition.slug == SLUG)).scalar_one()

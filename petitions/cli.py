@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup
 from petitions.accounts import services as accounts
 from petitions.bundles import services as bundles
 from petitions.bundles.pdf import FontsMissing
+from petitions.cases import access
 from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
 from petitions.clock import utcnow
@@ -98,7 +99,7 @@ def organizer_password_command(email: str) -> None:
 def organizer_assign_command(email: str, case_slug: str) -> None:
     """Let an organizer run a case."""
     try:
-        accounts.assign(email, case_slug)
+        access.assign(email, case_slug)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{email} may now run {case_slug}.")

@@ -5,18 +5,30 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
+from werkzeug.routing import BuildError
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """Return BASE_URL plus the endpoint's path, in a request and in a CLI command alike."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        # url_for needs a request (or SERVER_NAME) to build a path; BASE_URL supplies the host.
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return str(current_app.config["BASE_URL"]) + path
+    """Return BASE_URL plus the endpoint's path, in a request and in a CLI command alike.
+
+    The URL map is bound to BASE_URL itself (scheme, host and any path prefix), never to the
+    request: a link in a mail or a printed bundle must not depend on the host name a request
+    happened to arrive under, and a worker or CLI command has no request at all. The host comes
+    out lower-cased and IDNA-encoded (Werkzeug's ``bind``), which names the same site.
+
+    :raises BuildError: if the endpoint does not exist or lacks a value.
+    """
+    base = urlsplit(str(current_app.config["BASE_URL"]))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    # As url_for does: the app's and blueprints' @url_defaults fill in values first.
+    current_app.inject_url_defaults(endpoint, values)
+    try:
+        return adapter.build(endpoint, values, force_external=True)
+    except BuildError as error:
+        return current_app.handle_url_build_error(error, endpoint, values)
 
 
 def site_host() -> str:

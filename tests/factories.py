@@ -113,6 +113,6 @@ def organizer(
         email or f"organizer{next(_sequence)}@example.org", ORGANIZER_PASSWORD, admin=admin
     )
     for case in cases:
-        grant(account, case)
+        grant(account, case.id)
     db.session.commit()
     return account

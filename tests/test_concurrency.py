@@ -22,7 +22,7 @@ from petitions.extensions import db
 from petitions.mail.models import OutboxMessage
 from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
-from petitions.signing.tokens import confirm_token, withdraw_token
+from petitions.tokens import confirm_token, withdraw_token
 from tests.conftest import VALID_SIGNER, Press, SmtpServer, csrf_token
 from tests.conftest import signature_states as states
 from tests.factories import open_petition, pending_signature

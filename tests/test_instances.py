@@ -35,7 +35,7 @@ from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.signing.models import SignatureState
-from petitions.signing.tokens import confirm_token, withdraw_token
+from petitions.tokens import confirm_token, withdraw_token
 from tests.conftest import (
     BACKEND,
     VALID_SIGNER,

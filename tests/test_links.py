@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import BuildError
 
+from petitions.links import absolute_url, site_host
 from tests.conftest import OrganizerBrowser, SmtpServer
 from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where BASE_URL may be read: its definition, the builder, and one origin comparison.
 READS_BASE_URL = {"petitions/config.py", "petitions/links.py", "petitions/embeds/views.py"}
+#: The builder, whose URL map is bound to BASE_URL, not to the request's host.
+BUILDER = "petitions/links.py"
 
 
 def test_no_code_or_template_builds_an_absolute_link_of_its_own() -> None:
@@ -20,7 +26,9 @@ def test_no_code_or_template_builds_an_absolute_link_of_its_own() -> None:
     for source in sources:
         name = str(source.relative_to(ROOT))
         text = source.read_text()
-        assert "_external" not in text, f"{name} builds a link from the request's host"
+        if name != BUILDER:
+            assert "_external" not in text, f"{name} builds a link from the request's host"
+            assert "url_map.bind" not in text, f"{name} builds links of its own"
         if name not in READS_BASE_URL:
             for read in ('["BASE_URL"]', "['BASE_URL']", ".BASE_URL"):
                 assert read not in text, f"{name} builds a link from BASE_URL by hand"
@@ -58,3 +66,50 @@ def test_partner_snippets_and_the_counter_link_use_base_url(
     link = counter.select_one(".embed-title a")
     assert link is not None
     assert link["href"] == "http://localhost/p/free-them"
+
+
+BASES = [
+    pytest.param("http://localhost", id="test-default"),
+    pytest.param("https://petitions.example.org", id="https"),
+    pytest.param("http://127.0.0.1:6501", id="with-port"),
+    pytest.param("https://example.org/campaigns/petitions", id="with-path-prefix"),
+]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_a_link_is_the_same_in_a_command_and_in_any_request(app: Flask, base: str) -> None:
+    app.config["BASE_URL"] = base
+    expected = f"{base}/p/free-them?ref=amnesty-nl"
+
+    outside = absolute_url("cases.petition", slug="free-them", ref="amnesty-nl")
+    # A request under another host and mounted under a prefix of its own (a proxy's
+    # X-Forwarded-Prefix): the link still comes from BASE_URL alone.
+    with app.test_request_context("/p/other", base_url="https://elsewhere.example/mounted"):
+        inside = absolute_url("cases.petition", slug="free-them", ref="amnesty-nl")
+
+    assert outside == inside == expected
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_the_api_servers_entry_and_a_verify_link_keep_the_path_prefix(
+    app: Flask, base: str
+) -> None:
+    app.config["BASE_URL"] = base
+
+    assert absolute_url("api.petitions") == f"{base}/api/v1/petitions"
+    assert absolute_url("bundles.verify", fingerprint="ab12") == f"{base}/verify/ab12"
+    assert absolute_url("embeds.script") == f"{base}/embed.js"
+
+
+def test_the_site_host_is_the_host_of_base_url(app: Flask) -> None:
+    app.config["BASE_URL"] = "https://example.org:8443/campaigns"
+
+    assert site_host() == "example.org"
+    assert absolute_url("cases.petition", slug="a") == "https://example.org:8443/campaigns/p/a"
+
+
+def test_an_unknown_endpoint_is_an_error_not_a_dead_link(app: Flask) -> None:
+    with pytest.raises(BuildError):
+        absolute_url("cases.no_such_page")
+    with pytest.raises(BuildError):
+        absolute_url("cases.petition")  # no slug

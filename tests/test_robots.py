@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from petitions.signing.tokens import confirm_token, withdraw_token
+from petitions.tokens import confirm_token, withdraw_token
 from tests.conftest import OrganizerBrowser, SmtpServer, Supporter
 from tests.factories import ORGANIZER_PASSWORD, confirmed_signature, open_petition, organizer
 from tests.signing.test_links import expired_confirm_token

@@ -1,15 +1,17 @@
-"""Guards for organizer pages: anonymous visitors go to the login page, others' cases are 404."""
+"""Guards for organizer pages: sessions that went idle are over, caches keep nothing.
+
+The guards that need a case (others' cases are a 404) are in :mod:`petitions.cases.access`.
+"""
 
 from __future__ import annotations
 
 import time
 
-from flask import Response, abort, current_app, session
+from flask import Response, current_app, session
 from flask_login import current_user
 
 from petitions.accounts import services
 from petitions.accounts.models import Organizer
-from petitions.cases.models import Case, Petition
 
 
 def keep_out_of_caches(response: Response) -> Response:
@@ -50,17 +52,3 @@ def current_organizer() -> Organizer:
     organizer = current_user._get_current_object()
     assert isinstance(organizer, Organizer)
     return organizer
-
-
-def case_or_404(slug: str) -> Case:
-    """Return a case the current organizer may run.
-
-    :raises NotFound: for a missing case and for somebody else's alike, so an organizer cannot
-        even learn which other cases exist.
-    """
-    return services.case_for(current_organizer(), slug) or abort(404)
-
-
-def petition_or_404(slug: str) -> Petition:
-    """Return a petition whose case the current organizer may run, else 404 (see case_or_404)."""
-    return services.petition_for(current_organizer(), slug) or abort(404)

@@ -1,19 +1,23 @@
-"""Organizer accounts: creation, authentication, and who may run which case."""
+"""Organizer accounts: creation, login, passwords, sessions, and the roles they hold on cases.
+
+Cases sit above accounts: a role names its case by id only, and the case-side queries (which
+cases an organizer runs, assigning one by slug) live in :mod:`petitions.cases.access`.
+
+Each function that writes commits once, at its end (views never commit); :func:`grant` alone
+adds to its caller's transaction, so a case and its creator's role are one commit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from petitions.accounts.models import CaseRole, Organizer
-from petitions.cases.models import Case, Petition
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.transactions import commit_or_raise
 
 #: Shorter passwords are refused when an account is created.
 MIN_PASSWORD_LENGTH = 10
@@ -69,19 +73,26 @@ def create_organizer(email: str, password: str, *, admin: bool = False) -> Organ
         created_at=utcnow(),
     )
     db.session.add(organizer)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise AccountError(f"An organizer with the address {address} exists already.") from None
+    commit_or_raise(AccountError(f"An organizer with the address {address} exists already."))
     return organizer
 
 
-def authenticate(email: str, password: str) -> Organizer | None:
-    """Return the organizer whose address and password match, else None."""
-    organizer = db.session.execute(
+def organizer_by_email(email: str) -> Organizer | None:
+    """Return the organizer with this login address (any case, spaces around it ignored)."""
+    return db.session.execute(
         select(Organizer).where(Organizer.email == email.strip().lower())
     ).scalar_one_or_none()
+
+
+def log_in(email: str, password: str) -> Organizer | None:
+    """Check an address and password and, if they match, record the login (and commit).
+
+    A wrong password or an unknown address writes nothing: its failure is counted by the
+    caller's rate limit (:func:`petitions.limits.check_password_limited`).
+
+    :returns: the organizer, or None for a wrong password and an unknown address alike.
+    """
+    organizer = organizer_by_email(email)
     if organizer is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -134,9 +145,7 @@ def change_password(email: str, password: str) -> Organizer:
 
     :raises AccountError: if there is no such organizer or the password is too weak.
     """
-    organizer = db.session.execute(
-        select(Organizer).where(Organizer.email == email.strip().lower())
-    ).scalar_one_or_none()
+    organizer = organizer_by_email(email)
     if organizer is None:
         raise AccountError(f"There is no organizer with the address {email}.")
     check_password(password, organizer.email)
@@ -146,30 +155,13 @@ def change_password(email: str, password: str) -> Organizer:
     return organizer
 
 
-def assign(organizer_email: str, case_slug: str) -> None:
-    """Let an organizer run a case (idempotent).
-
-    :raises AccountError: if the organizer or the case does not exist.
-    """
-    organizer = db.session.execute(
-        select(Organizer).where(Organizer.email == organizer_email.strip().lower())
-    ).scalar_one_or_none()
-    if organizer is None:
-        raise AccountError(f"There is no organizer with the address {organizer_email}.")
-    case = db.session.execute(select(Case).where(Case.slug == case_slug)).scalar_one_or_none()
-    if case is None:
-        raise AccountError(f"There is no case {case_slug!r}.")
-    grant(organizer, case)
-    db.session.commit()
-
-
-def grant(organizer: Organizer, case: Case) -> None:
-    """Add a role for organizer on case to the current transaction unless it exists."""
+def grant(organizer: Organizer, case_id: int) -> None:
+    """Add a role for organizer on the case to the current transaction unless it exists."""
     already = db.session.execute(
-        select(exists().where(CaseRole.organizer_id == organizer.id, CaseRole.case_id == case.id))
+        select(exists().where(CaseRole.organizer_id == organizer.id, CaseRole.case_id == case_id))
     ).scalar()
     if not already:
-        db.session.add(CaseRole(organizer_id=organizer.id, case_id=case.id, created_at=utcnow()))
+        db.session.add(CaseRole(organizer_id=organizer.id, case_id=case_id, created_at=utcnow()))
 
 
 def may_run(organizer: Organizer, case_id: int) -> bool:
@@ -183,31 +175,3 @@ def may_run(organizer: Organizer, case_id: int) -> bool:
             )
         ).scalar()
     )
-
-
-def cases_run_by(organizer: Organizer) -> Sequence[Case]:
-    """Return the cases an organizer may run, newest first."""
-    query = select(Case).order_by(Case.created_at.desc(), Case.id.desc())
-    if not organizer.is_admin:
-        query = query.join(CaseRole, CaseRole.case_id == Case.id).where(
-            CaseRole.organizer_id == organizer.id
-        )
-    return db.session.execute(query).scalars().all()
-
-
-def case_for(organizer: Organizer, slug: str) -> Case | None:
-    """Return the case if it exists and the organizer may run it, else None."""
-    case = db.session.execute(select(Case).where(Case.slug == slug)).scalar_one_or_none()
-    if case is None or not may_run(organizer, case.id):
-        return None
-    return case
-
-
-def petition_for(organizer: Organizer, slug: str) -> Petition | None:
-    """Return the petition (any status) if the organizer may run its case, else None."""
-    petition = db.session.execute(
-        select(Petition).where(Petition.slug == slug)
-    ).scalar_one_or_none()
-    if petition is None or not may_run(organizer, petition.case_id):
-        return None
-    return petition

@@ -15,7 +15,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from petitions.accounts import limits, services
+from petitions import limits
+from petitions.accounts import services
 from petitions.accounts.access import current_organizer, keep_out_of_caches, mark_seen
 from petitions.accounts.forms import LoginForm, PasswordChangeForm
 
@@ -57,13 +58,14 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         if not form.validate():
             return render_template("accounts/login.html", form=form), 422
-        email = str(form.email.data)
-        refusal = limits.refusal(email)
-        if refusal is not None:
-            return _refused(form, refusal)
-        organizer = services.authenticate(email, str(form.password.data))
+        email, password = str(form.email.data), str(form.password.data)
+        try:
+            organizer = limits.check_password_limited(
+                email, lambda: services.log_in(email, password)
+            )
+        except limits.LoginRefused as refused:
+            return _refused(form, refused.refusal)
         if organizer is None:
-            limits.record_failure(email)
             # One message for an unknown address and a wrong password alike.
             return (
                 render_template(
@@ -106,25 +108,24 @@ def change_password() -> ResponseReturnValue:
     if not form.validate():
         return render_template("accounts/password.html", form=form), 422
     organizer = current_organizer()
-    # The current password is guessed here as on the login page: the same limits hold.
-    refusal = limits.refusal(organizer.email)
-    if refusal is not None:
+    current, new = str(form.current_password.data), str(form.new_password.data)
+    try:
+        # The current password is guessed here as on the login page: the same limits hold.
+        changed = limits.check_password_limited(
+            organizer.email, lambda: services.change_own_password(organizer, current, new)
+        )
+    except limits.LoginRefused as refused:
         form.current_password.errors = [
             _(
                 "Too many wrong passwords. Please wait %(minutes)s minutes, then try again.",
-                minutes=refusal.minutes,
+                minutes=refused.refusal.minutes,
             )
         ]
         return render_template("accounts/password.html", form=form), 429
-    try:
-        changed = services.change_own_password(
-            organizer, str(form.current_password.data), str(form.new_password.data)
-        )
     except services.AccountError as weak:
         form.new_password.errors = [str(weak)]
         return render_template("accounts/password.html", form=form), 422
     if not changed:
-        limits.record_failure(organizer.email)
         form.current_password.errors = [_("That is not your current password.")]
         return render_template("accounts/password.html", form=form), 422
     login_user(organizer)  # under the new session version: this browser stays logged in

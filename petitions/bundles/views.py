@@ -10,10 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from petitions.accounts.access import current_organizer, keep_out_of_caches, petition_or_404
+from petitions.accounts.access import current_organizer, keep_out_of_caches
 from petitions.bundles import services
 from petitions.bundles.forms import BundleForm
 from petitions.bundles.pdf import FontsMissing
+from petitions.cases.access import petition_or_404
 from petitions.clock import utcnow
 from petitions.manage.views import render_dashboard
 

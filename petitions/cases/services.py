@@ -186,7 +186,7 @@ def create_case(
     except IntegrityError:
         db.session.rollback()
         raise SlugTaken() from None
-    grant(creator, case)
+    grant(creator, case.id)
     _commit_or_slug_taken()
     return case
 

@@ -15,6 +15,7 @@ from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
 from petitions.signing.busy import retryable
 from petitions.signing.forms import SOURCE_PATTERN
+from petitions.transactions import commit_or_raise
 
 
 class PartnerError(Exception):
@@ -72,11 +73,7 @@ def add_partner(petition: Petition, name: str, code: str, origins: Iterable[str]
         created_at=utcnow(),
     )
     db.session.add(partner)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise PartnerError(f"The code {code!r} is already used on this petition.") from None
+    commit_or_raise(PartnerError(f"The code {code!r} is already used on this petition."))
     return partner
 
 

@@ -19,16 +19,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from petitions import tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
-from petitions.embeds import services, tokens
+from petitions.embeds import services
 from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.framing import allow_framing_by, refuse_framing
 from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
+from petitions.limits import sign_per_ip
 from petitions.signing import services as signing
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
-from petitions.signing.limits import sign_per_ip
 
 bp = Blueprint("embeds", __name__)
 
@@ -90,7 +91,7 @@ def _render_form(
     status: int = 200,
     notice: str | None = None,
 ) -> Response:
-    form.ticket.data = tokens.issue(petition.id, partner.code, parent_origin, return_url)
+    form.ticket.data = tokens.issue_ticket(petition.id, partner.code, parent_origin, return_url)
     form.website.data = ""
     page = render_template(
         "embeds/sign.html",
@@ -153,7 +154,7 @@ def sign(slug: str) -> ResponseReturnValue:
     petition, partner = _petition_and_partner(slug)
     form = EmbedSignForm()
     try:
-        ticket = tokens.read(str(form.ticket.data or ""), petition.id, partner.code)
+        ticket = tokens.read_ticket(str(form.ticket.data or ""), petition.id, partner.code)
     except tokens.TicketInvalid as invalid:
         message = (
             _("This form was open too long. Your details are kept: please send it again.")

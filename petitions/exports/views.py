@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from petitions.accounts.access import keep_out_of_caches, petition_or_404
+from petitions.accounts.access import keep_out_of_caches
+from petitions.cases.access import petition_or_404
 from petitions.clock import utcnow
 from petitions.exports import services
 from petitions.exports.forms import ExportFilterForm

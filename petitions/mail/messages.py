@@ -28,7 +28,7 @@ from petitions.extensions import db
 from petitions.links import absolute_url
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.signing.models import Signature
-from petitions.signing.tokens import confirm_token, withdraw_token
+from petitions.tokens import confirm_token, withdraw_token
 
 
 class MailKind(enum.Enum):

@@ -21,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.limits import LimitUnavailable, allow_mail_to
 from petitions.mail import messages
-from petitions.mail.limits import LimitUnavailable, allow_mail_to
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.sender import (
     PermanentFailure,

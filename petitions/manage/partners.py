@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from petitions.accounts.access import keep_out_of_caches, petition_or_404
+from petitions.accounts.access import keep_out_of_caches
+from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition
 from petitions.embeds import services as embeds
 from petitions.embeds.forms import PartnerForm

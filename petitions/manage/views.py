@@ -1,7 +1,7 @@
 """The organizer area: cases, timelines, petitions, their dashboards and comment moderation.
 
 Every view is behind login_required, and every case or petition is looked up through
-accounts.access, which answers 404 for other organizers' cases.
+cases.access, which answers 404 for other organizers' cases.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
 from petitions.accounts import services as accounts
-from petitions.accounts.access import (
-    case_or_404,
-    current_organizer,
-    keep_out_of_caches,
-    petition_or_404,
-)
+from petitions.accounts.access import current_organizer, keep_out_of_caches
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
+from petitions.cases import access
 from petitions.cases import services as cases
+from petitions.cases.access import case_or_404, petition_or_404
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
 from petitions.cases.models import Case, CaseStatus, IllegalTransition, Petition
 from petitions.cases.portraits import PortraitRefused
@@ -73,7 +70,7 @@ def _organizers_only() -> None:
 def dashboard() -> ResponseReturnValue:
     """List the cases the organizer runs, with their petitions."""
     organizer = current_organizer()
-    runs = [(case, cases.petitions_of(case)) for case in accounts.cases_run_by(organizer)]
+    runs = [(case, cases.petitions_of(case)) for case in access.cases_run_by(organizer)]
     return render_template("manage/dashboard.html", runs=runs, organizer=organizer)
 
 
@@ -179,7 +176,7 @@ def assign_organizer(slug: str) -> ResponseReturnValue:
     form = AssignOrganizerForm()
     if form.validate():
         try:
-            accounts.assign(str(form.email.data), found.slug)
+            access.assign(str(form.email.data), found.slug)
         except accounts.AccountError as error:
             _add_error(form.email, str(error))
         else:

@@ -6,15 +6,16 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from petitions import tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.cases.views import render_petition_page
 from petitions.embeds import services as embeds
 from petitions.extensions import csrf
-from petitions.signing import services, tokens
+from petitions.limits import links_per_ip, sign_per_ip
+from petitions.signing import services
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
-from petitions.signing.limits import links_per_ip, sign_per_ip
 from petitions.signing.models import SignatureState
 
 bp = Blueprint("signing", __name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -64,15 +65,24 @@ def test_the_cli_refuses_a_second_account_with_the_same_address(runner: FlaskCli
     assert "exists already" in result.output
 
 
+def hanna_logged_in_at() -> dt.datetime | None:
+    db.session.expire_all()
+    return db.session.execute(
+        select(Organizer.last_login_at).where(Organizer.email == "hanna@example.org")
+    ).scalar_one()
+
+
 def test_an_organizer_logs_in_sees_the_dashboard_and_logs_out(
     organizer_browser: OrganizerBrowser, client: FlaskClient
 ) -> None:
     organizer("hanna@example.org")
+    assert hanna_logged_in_at() is None
 
     answer = organizer_browser.log_in("Hanna@example.org", ORGANIZER_PASSWORD)
 
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith("/organizer/")
+    assert hanna_logged_in_at() is not None
     dashboard = client.get("/organizer/").get_data(as_text=True)
     assert "Logged in as hanna@example.org" in dashboard
     out = organizer_browser.post("/organizer/logout")
@@ -95,6 +105,7 @@ def test_a_failed_login_does_not_tell_whether_the_account_exists(
     assert answer.status_code == 401
     assert WRONG in answer.get_data(as_text=True)
     assert client.get("/organizer/").status_code == 302
+    assert hanna_logged_in_at() is None  # a failed login writes nothing
 
 
 def test_logout_needs_the_csrf_token(

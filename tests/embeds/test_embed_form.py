@@ -15,10 +15,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from petitions import create_app
+from petitions import create_app, tokens
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
-from petitions.embeds import tokens
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
@@ -64,7 +63,7 @@ def backdated(petition_id: int, code: str, seconds: int, ticket_id: str | None =
 
     serializer = URLSafeTimedSerializer(
         current_app.secret_key,  # type: ignore[arg-type]
-        salt=tokens.PURPOSE,
+        salt=tokens.Purpose.EMBED_TICKET,
         signer=Earlier,
     )
     return serializer.dumps(
@@ -201,7 +200,7 @@ def test_a_bad_ticket_is_refused_clearly_and_writes_nothing(
     fresh = ticket_of(html)
     assert fresh != sent, "a fresh ticket to try again with"
     # ... a genuine one, for this petition and partner, that can be sent once it is old enough.
-    assert tokens.read(fresh, petition.id, "amnesty-nl").petition_id == petition.id
+    assert tokens.read_ticket(fresh, petition.id, "amnesty-nl").petition_id == petition.id
     assert nothing_written()
     assert db.session.execute(select(func.count()).select_from(SpentTicket)).scalar() == 0
 
@@ -426,7 +425,7 @@ def test_a_ticket_signs_once_and_a_second_post_gets_a_fresh_form(
         )
         for answer in [*again, elsewhere]:
             html = answer.get_data(as_text=True)
-            assert tokens.read(ticket_of(html), petition.id, "amnesty-nl")
+            assert tokens.read_ticket(ticket_of(html), petition.id, "amnesty-nl")
         db.engine.dispose()
 
     for answer in [*again, elsewhere]:

@@ -91,7 +91,7 @@ def test_a_closed_petition_keeps_its_page_and_count_but_takes_no_signatures(
     hanna: OrganizerBrowser, client: FlaskClient, app: Flask
 ) -> None:
     case = db.session.execute(select(Case)).scalar_one_or_none() or detained_case()
-    from petitions.accounts.services import assign
+    from petitions.cases.access import assign
 
     assign("hanna@example.org", case.slug)
     petition = open_petition(case=case)

@@ -15,7 +15,7 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail.models import OutboxMessage
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
-from petitions.signing.tokens import CONFIRM_PURPOSE, confirm_token
+from petitions.tokens import Purpose, confirm_token
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import closed_petition, draft_petition, open_petition
 
@@ -75,7 +75,7 @@ class _EightDaysAgo(TimestampSigner):
 
 
 def expired_confirm_token(app: Flask, signature_id: int) -> str:
-    serializer = URLSafeTimedSerializer(app.secret_key, salt=CONFIRM_PURPOSE, signer=_EightDaysAgo)
+    serializer = URLSafeTimedSerializer(app.secret_key, salt=Purpose.CONFIRM, signer=_EightDaysAgo)
     return serializer.dumps({"s": signature_id})
 
 
@@ -111,19 +111,19 @@ FORGED = [
     pytest.param(lambda app, sid: "not-a-token", id="garbage"),
     pytest.param(lambda app, sid: _tampered(confirm_token(sid)), id="tampered-signature"),
     pytest.param(
-        lambda app, sid: URLSafeTimedSerializer("another-secret", salt=CONFIRM_PURPOSE).dumps(
+        lambda app, sid: URLSafeTimedSerializer("another-secret", salt=Purpose.CONFIRM).dumps(
             {"s": sid}
         ),
         id="other-secret",
     ),
     pytest.param(
-        lambda app, sid: URLSafeTimedSerializer(app.secret_key, salt=CONFIRM_PURPOSE).dumps(
+        lambda app, sid: URLSafeTimedSerializer(app.secret_key, salt=Purpose.CONFIRM).dumps(
             {"s": str(sid)}
         ),
         id="id-not-a-number",
     ),
     pytest.param(
-        lambda app, sid: URLSafeTimedSerializer(app.secret_key, salt=CONFIRM_PURPOSE).dumps(sid),
+        lambda app, sid: URLSafeTimedSerializer(app.secret_key, salt=Purpose.CONFIRM).dumps(sid),
         id="payload-not-a-dict",
     ),
     pytest.param(

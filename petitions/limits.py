@@ -1,0 +1,260 @@
+"""Every rate limit of the service, each defined once (Flask-Limiter over RATELIMIT_STORAGE_URI).
+
+Each limit has a name, the setting that holds its windows (so an operator can tighten it
+during a flood without a release), a storage scope and a key function saying what it counts
+per. The scopes are part of the keys already in the storage: never rename one.
+
+=====================  ===========================  ===============  ==========================
+limit                  setting                      scope            counted per
+=====================  ===========================  ===============  ==========================
+``SIGN``               SIGN_RATE_LIMIT              sign             client
+``SIGNATURE_LINKS``    LINK_RATE_LIMIT              signature-links  client
+``LOGIN``              LOGIN_RATE_LIMIT             login            client
+``LOGIN_FAILURES``     LOGIN_FAILURE_LIMIT          login-failures   account and client
+``ACCOUNT_FAILURES``   LOGIN_ACCOUNT_FAILURE_LIMIT  login-failures   account
+``MAIL_TO_ADDRESS``    MAIL_PER_ADDRESS_LIMIT       mail-to          recipient address
+=====================  ===========================  ===============  ==========================
+
+A client is an IPv4 address or an IPv6 /64 (:func:`petitions.extensions.client_network`);
+accounts and addresses are keyed by a keyed hash, so the storage holds no address.
+
+The first three guard requests (decorators: the view *hits* on POST). The others are counted
+by hand where the thing they count happens: a wrong password, a mail going out.
+
+Logging in has three limits, so that guessing stops and the owner still gets in:
+
+- every attempt per client (``LOGIN``): one machine cannot try many accounts;
+- failures per account and client (``LOGIN_FAILURES``, low): one guesser is stopped early,
+  and only that guesser, so a stranger elsewhere cannot lock the owner out;
+- failures per account from anywhere (``ACCOUNT_FAILURES``, high): many machines guessing
+  together are stopped too. Past it, only a browser that has logged into the account before
+  (it holds a signed "known browser" cookie) may still try, so the owner, at home, still gets
+  in while the account is under attack.
+
+Only failures count against an account: a correct password is never refused by them.
+
+Mail per address is counted by the outbox worker as it sends, not by the request that queues:
+the limit is on mail that actually goes out, a sign request spends no storage round trips on
+it, and with the in-process store of a single machine the one worker holds the one true counter.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import current_app, request
+from flask_limiter import RouteLimit
+from limits import RateLimitItem, parse_many
+from werkzeug.wrappers import Response
+
+from petitions.extensions import client_network, limiter
+from petitions.privacy.hashing import keyed_hash
+from petitions.tokens import KNOWN_BROWSER_MAX_AGE, known_browser_mark, read_known_browser_mark
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One named limit: where its windows are configured, its scope, and what it counts per."""
+
+    #: The configuration key holding its windows, e.g. "5 per 15 minutes; 20 per day".
+    setting: str
+    #: The namespace of its counters in the storage.
+    scope: str
+    #: The identifiers of one counter, from what the limit is about (see the table above).
+    key: Callable[[str], tuple[str, ...]]
+
+    def windows(self) -> list[RateLimitItem]:
+        """Return the configured windows."""
+        return parse_many(self.limit_string())
+
+    def limit_string(self) -> str:
+        """Return the configured windows as Flask-Limiter reads them."""
+        return str(current_app.config[self.setting])
+
+
+def _per_client(_: str = "") -> tuple[str, ...]:
+    return (client_network(),)
+
+
+def _account(email: str) -> str:
+    return keyed_hash(email.strip().lower(), "login-limit")
+
+
+def _per_account_and_client(email: str) -> tuple[str, ...]:
+    return (_account(email), client_network())
+
+
+def _per_account(email: str) -> tuple[str, ...]:
+    return (_account(email),)
+
+
+def _per_address(normalized_email: str) -> tuple[str, ...]:
+    return (keyed_hash(normalized_email, "mail-limit"),)
+
+
+#: Sign POSTs per client, shared by every form that creates a signature (site and embed).
+SIGN = Limit("SIGN_RATE_LIMIT", "sign", _per_client)
+#: POSTs to confirm, withdraw and resend links per client.
+SIGNATURE_LINKS = Limit("LINK_RATE_LIMIT", "signature-links", _per_client)
+#: Every login POST per client.
+LOGIN = Limit("LOGIN_RATE_LIMIT", "login", _per_client)
+#: Wrong passwords (or unknown addresses) per account and client.
+LOGIN_FAILURES = Limit("LOGIN_FAILURE_LIMIT", "login-failures", _per_account_and_client)
+#: Wrong passwords per account from anywhere; a known browser may go past it.
+ACCOUNT_FAILURES = Limit("LOGIN_ACCOUNT_FAILURE_LIMIT", "login-failures", _per_account)
+#: Mails sent to one address, all petitions together.
+MAIL_TO_ADDRESS = Limit("MAIL_PER_ADDRESS_LIMIT", "mail-to", _per_address)
+
+
+def _on_post(limit: Limit) -> RouteLimit:
+    return limiter.shared_limit(
+        limit.limit_string, scope=limit.scope, key_func=client_network, methods=["POST"]
+    )
+
+
+#: Decorators of the views the request limits guard.
+sign_per_ip = _on_post(SIGN)
+links_per_ip = _on_post(SIGNATURE_LINKS)
+login_per_ip = _on_post(LOGIN)
+
+
+def _enabled() -> bool:
+    # With the limiter switched off (an operator's choice, and the benchmarks') there is no
+    # storage to ask: the counted limits step aside instead of failing.
+    return bool(current_app.config["RATELIMIT_ENABLED"])
+
+
+def _exhausted(limit: Limit, subject: str) -> int | None:
+    """Return seconds until the first full window of ``limit`` empties, or None if none is."""
+    if not _enabled():
+        return None
+    identifiers = limit.key(subject)
+    for item in limit.windows():
+        if not limiter.limiter.test(item, limit.scope, *identifiers):
+            stats = limiter.limiter.get_window_stats(item, limit.scope, *identifiers)
+            return max(1, int(stats.reset_time - time.time()))
+    return None
+
+
+def _hit(limit: Limit, subject: str) -> None:
+    for item in limit.windows():
+        limiter.limiter.hit(item, limit.scope, *limit.key(subject))
+
+
+# --- logging in ------------------------------------------------------------------------------
+
+#: Name of the cookie that marks a browser which has logged into an account before.
+KNOWN_BROWSER_COOKIE = "organizer_browser"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a login attempt is not even checked, and for how many seconds."""
+
+    #: "client": this client failed too often on the account; "account": the account failed
+    #: too often from everywhere and this browser is not known to it.
+    reason: str
+    retry_after: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+class LoginRefused(Exception):
+    """A password was not even checked: this client or the account must wait."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.reason)
+        self.refusal = refusal
+
+
+def _known_accounts() -> list[str]:
+    mark = request.cookies.get(KNOWN_BROWSER_COOKIE)
+    return read_known_browser_mark(mark) if mark else []
+
+
+def login_refusal(email: str) -> Refusal | None:
+    """Tell whether a password for ``email`` from this client must wait, and why."""
+    wait = _exhausted(LOGIN_FAILURES, email)
+    if wait is not None:
+        return Refusal("client", wait)
+    wait = _exhausted(ACCOUNT_FAILURES, email)
+    if wait is not None and _account(email) not in _known_accounts():
+        return Refusal("account", wait)
+    return None
+
+
+def record_login_failure(email: str) -> None:
+    """Count a wrong password (or unknown address) against the account and this client."""
+    if not _enabled():
+        return
+    _hit(LOGIN_FAILURES, email)
+    _hit(ACCOUNT_FAILURES, email)
+
+
+def check_password_limited(email: str, check: Callable[[], T]) -> T:
+    """Run a password check under the login failure limits; a falsy outcome is a failure.
+
+    Tested before and hit after the check, not atomically: a burst of parallel guesses may pass
+    a window by the few that were in flight, which the low per-client limit keeps small.
+
+    :raises LoginRefused: without running the check, if this client or the account must wait.
+    """
+    refusal = login_refusal(email)
+    if refusal is not None:
+        raise LoginRefused(refusal)
+    outcome = check()
+    if not outcome:
+        record_login_failure(email)
+    return outcome
+
+
+def remember_browser(response: Response, email: str) -> None:
+    """Mark this browser as one that has logged into the account (after a correct password)."""
+    account = _account(email)
+    # A few accounts per browser at most (a shared office computer); the newest last.
+    known = [key for key in _known_accounts() if key != account][-4:] + [account]
+    response.set_cookie(
+        KNOWN_BROWSER_COOKIE,
+        known_browser_mark(known),
+        max_age=KNOWN_BROWSER_MAX_AGE,
+        path="/organizer/login",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+
+class LimitUnavailable(Exception):
+    """The rate-limit storage could not be asked; try the mail again later."""
+
+
+def allow_mail_to(normalized_email: str) -> bool:
+    """Count one mail to this address and tell whether it is within MAIL_PER_ADDRESS_LIMIT.
+
+    :raises LimitUnavailable: if the rate-limit storage is unreachable.
+    """
+    if not _enabled():
+        return True
+    identifiers = MAIL_TO_ADDRESS.key(normalized_email)
+    windows = MAIL_TO_ADDRESS.windows()
+    try:
+        # Hit each window in turn and stop at the first refusal: one storage round trip per
+        # window in the common case instead of a test and a hit each.
+        return all(
+            limiter.limiter.hit(item, MAIL_TO_ADDRESS.scope, *identifiers) for item in windows
+        )
+    except Exception as error:
+        # Whatever the store raises (Redis down, a timeout), the mail waits rather than going
+        # out unchecked.
+        raise LimitUnavailable(type(error).__name__) from error

@@ -1,0 +1,223 @@
+"""Every signed link, ticket and cookie the service hands out, one salt per purpose.
+
+All are itsdangerous ``URLSafeTimedSerializer`` tokens signed with ``SECRET_KEY``. The salt
+names the purpose, so a token made for one purpose never passes for another (a withdraw link
+can never confirm, a login cookie can never sign). The salts and payloads are those the
+separate modules used before they were gathered here: links already mailed, embedded forms
+already shown and browsers already remembered keep working. Never change a salt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+class Purpose(StrEnum):
+    """What a token is for; the value is its salt (frozen: tokens in the wild carry it)."""
+
+    #: The link in the confirmation mail (expires after ``CONFIRM_TOKEN_MAX_AGE``).
+    CONFIRM = "petitions.signing.confirm"
+    #: The withdraw link in every mail (never expires).
+    WITHDRAW = "petitions.signing.withdraw"
+    #: The embedded form's ticket (expires after ``EMBED_TICKET_MAX_AGE``).
+    EMBED_TICKET = "petitions.embeds.sign"
+    #: The cookie marking a browser that has logged into an account before.
+    KNOWN_BROWSER = "login-known-browser"
+
+
+#: How long a browser stays known (a year): an owner who logs in less often waits out an attack.
+KNOWN_BROWSER_MAX_AGE = 365 * 24 * 3600
+
+
+def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
+    secret = current_app.secret_key
+    if not secret:
+        # An empty key would sign tokens anyone could forge; config.py always sets one.
+        raise RuntimeError("SECRET_KEY is not set, so no link or ticket can be signed.")
+    return URLSafeTimedSerializer(secret, salt=purpose.value)
+
+
+def _stale_payload(serializer: URLSafeTimedSerializer, expired: SignatureExpired) -> object:
+    # The signature was checked before the age; the payload is still raw bytes here.
+    return serializer.load_payload(expired.payload) if expired.payload else None
+
+
+# --- confirm and withdraw links --------------------------------------------------------------
+
+
+class InvalidLink(Exception):
+    """The link was forged, mangled or made for another purpose."""
+
+
+class ExpiredLink(Exception):
+    """The link is genuine but too old; it still names its signature."""
+
+    def __init__(self, signature_id: int) -> None:
+        super().__init__(signature_id)
+        self.signature_id = signature_id
+
+
+def _signature_id(payload: object) -> int:
+    signature_id = payload.get("s") if isinstance(payload, dict) else None
+    if not isinstance(signature_id, int):
+        raise InvalidLink()
+    return signature_id
+
+
+def confirm_token(signature_id: int) -> str:
+    """Return the token of the link that confirms a signature."""
+    return _serializer(Purpose.CONFIRM).dumps({"s": signature_id})
+
+
+def withdraw_token(signature_id: int) -> str:
+    """Return the token of the link that withdraws a signature."""
+    return _serializer(Purpose.WITHDRAW).dumps({"s": signature_id})
+
+
+def read_confirm_token(token: str) -> int:
+    """Return the signature id a confirm token names.
+
+    :raises ExpiredLink: if it is older than ``CONFIRM_TOKEN_MAX_AGE``.
+    :raises InvalidLink: if it is not a genuine confirm token.
+    """
+    serializer = _serializer(Purpose.CONFIRM)
+    try:
+        return _signature_id(
+            serializer.loads(token, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        )
+    except SignatureExpired as expired:
+        raise ExpiredLink(_signature_id(_stale_payload(serializer, expired))) from None
+    except BadSignature:
+        raise InvalidLink() from None
+
+
+def read_withdraw_token(token: str) -> int:
+    """Return the signature id a withdraw token names.
+
+    Withdraw links do not expire: a signer may take their name back at any time.
+
+    :raises InvalidLink: if it is not a genuine withdraw token.
+    """
+    try:
+        return _signature_id(_serializer(Purpose.WITHDRAW).loads(token))
+    except BadSignature:
+        raise InvalidLink() from None
+
+
+# --- the embedded form's ticket --------------------------------------------------------------
+#
+# The embedded form's stateless CSRF defence: a signed ticket instead of a session cookie.
+# Third-party cookies are blocked in most browsers, so an iframe on a partner's page cannot rely
+# on our session. The ticket names the petition and the partner and carries its issue time,
+# which also gives the minimum fill time for free. Its random id lets it sign only once (see
+# :func:`petitions.embeds.services.spend_ticket`).
+
+
+class TicketInvalid(Exception):
+    """The ticket was forged, changed, made for another form, or is too old.
+
+    A genuine but stale ticket still says where the form was shown, so the form can be shown
+    again in the same place.
+    """
+
+    def __init__(
+        self, expired: bool = False, parent_origin: str | None = None, return_url: str | None = None
+    ) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+        self.parent_origin = parent_origin
+        self.return_url = return_url
+
+
+@dataclass(frozen=True)
+class Ticket:
+    #: Random, unique per form shown; spent by the first signature sent with it.
+    id: str
+    petition_id: int
+    partner_code: str
+    parent_origin: str | None
+    return_url: str | None
+    issued_at: dt.datetime
+
+
+def issue_ticket(
+    petition_id: int, partner_code: str, parent_origin: str | None, return_url: str | None
+) -> str:
+    """Return a ticket for one embedded form."""
+    return _serializer(Purpose.EMBED_TICKET).dumps(
+        {
+            "n": secrets.token_urlsafe(16),
+            "p": petition_id,
+            "c": partner_code,
+            "o": parent_origin,
+            "r": return_url,
+        }
+    )
+
+
+def _made_for(payload: object, petition_id: int, partner_code: str) -> bool:
+    return (
+        isinstance(payload, dict)
+        and payload.get("p") == petition_id
+        and payload.get("c") == partner_code
+        # A ticket without an id (issued before tickets had one) could sign any number of times.
+        and isinstance(payload.get("n"), str)
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def read_ticket(token: str, petition_id: int, partner_code: str) -> Ticket:
+    """Return the ticket if it is genuine, fresh enough and made for this petition and partner.
+
+    :raises TicketInvalid: otherwise (``expired`` tells a stale form from a forged one).
+    """
+    serializer = _serializer(Purpose.EMBED_TICKET)
+    try:
+        payload, issued = serializer.loads(
+            token, max_age=current_app.config["EMBED_TICKET_MAX_AGE"], return_timestamp=True
+        )
+    except SignatureExpired as expired:
+        stale = _stale_payload(serializer, expired)
+        if not isinstance(stale, dict) or not _made_for(stale, petition_id, partner_code):
+            raise TicketInvalid() from None
+        raise TicketInvalid(
+            expired=True, parent_origin=_text(stale.get("o")), return_url=_text(stale.get("r"))
+        ) from None
+    except BadSignature:
+        raise TicketInvalid() from None
+    if not _made_for(payload, petition_id, partner_code):
+        raise TicketInvalid()
+    return Ticket(
+        id=payload["n"],
+        petition_id=petition_id,
+        partner_code=partner_code,
+        parent_origin=_text(payload.get("o")),
+        return_url=_text(payload.get("r")),
+        issued_at=issued.astimezone(dt.UTC).replace(tzinfo=None),
+    )
+
+
+# --- the "known browser" login cookie --------------------------------------------------------
+
+
+def known_browser_mark(accounts: list[str]) -> str:
+    """Return the cookie value naming the accounts (their limit keys) this browser logged into."""
+    return _serializer(Purpose.KNOWN_BROWSER).dumps(accounts)
+
+
+def read_known_browser_mark(mark: str) -> list[str]:
+    """Return the account keys a genuine, unexpired mark names; none for anything else."""
+    try:
+        accounts = _serializer(Purpose.KNOWN_BROWSER).loads(mark, max_age=KNOWN_BROWSER_MAX_AGE)
+    except BadSignature:
+        return []
+    return [str(key) for key in accounts] if isinstance(accounts, list) else []
