@@ -16,9 +16,9 @@ from typing import Any
 from flask import Response, current_app, request
 from sqlalchemy import func, select
 
-from petitions.api import schemas
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
+from petitions.counting import shapes
 from petitions.extensions import cache, db
 from petitions.signing.models import Signature, SignatureState
 
@@ -60,7 +60,7 @@ def _details(petition: Petition) -> dict[str, Any]:
         .having(func.count() >= current_app.config["PUBLIC_COUNTRY_MIN"])
         .order_by(Signature.country)
     ).all()
-    return schemas.petition_details(
+    return shapes.petition_details(
         petition,
         cases.latest_public_signers(petition, LATEST),
         {str(country): int(count) for country, count in by_country},
@@ -113,7 +113,7 @@ def open_petitions() -> PublicCount:
     cached = _remembered(_OPEN_PETITIONS)
     if cached is not None:
         return cached
-    data = {"petitions": [schemas.petition_summary(p) for p in cases.open_petitions()]}
+    data = {"petitions": [shapes.petition_summary(p) for p in cases.open_petitions()]}
     found = PublicCount.of(data)
     _remember(_OPEN_PETITIONS, found)
     return found
