@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_babel import format_percent, get_locale
 
+from petitions.cases.models import percent_of_goal
 from petitions.counting import public
 
 bp = Blueprint("counting", __name__)
@@ -20,8 +21,7 @@ def _rendered(found: public.PublicCount) -> str:
     svg = kept.get(key)
     if svg is None:
         data = found.data
-        # Whole percent, rounded down: 999 of 1,000 is not yet "100%".
-        percent = data["signature_count"] * 100 // data["goal"] if data["goal"] else 0
+        percent = percent_of_goal(data["signature_count"], data["goal"], capped=False)
         # The bar stops at the goal; the words tell the real share (400%, not "100%").
         svg = render_template(
             "counting/badge.svg",
