@@ -14,14 +14,14 @@ from typing import Any
 
 from cachetools import TTLCache
 from flask import Response, current_app, request
-from sqlalchemy import func, select
 
 from petitions.cases import services as cases
 from petitions.cases.models import Petition, percent_of_goal
 from petitions.counting import shapes
-from petitions.extensions import cache, db
+from petitions.counting.services import confirmed_by_country
+from petitions.extensions import cache
 from petitions.memo import Memo
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing import moderation
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
 LATEST = 10
@@ -84,17 +84,10 @@ _OPEN_PETITIONS = "open-petitions:v3"
 def _details(petition: Petition) -> dict[str, Any]:
     # A country appears only from PUBLIC_COUNTRY_MIN signers on: "BY: 1" next to a latest
     # signer's date would point at one person.
-    by_country = db.session.execute(
-        select(Signature.country, func.count())
-        .where(Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED)
-        .group_by(Signature.country)
-        .having(func.count() >= current_app.config["PUBLIC_COUNTRY_MIN"])
-        .order_by(Signature.country)
-    ).all()
     return shapes.petition_details(
         petition,
-        cases.latest_public_signers(petition, LATEST),
-        {str(country): int(count) for country, count in by_country},
+        moderation.latest_public_signers(petition.id, LATEST),
+        dict(confirmed_by_country(petition.id, current_app.config["PUBLIC_COUNTRY_MIN"])),
     )
 
 
