@@ -46,9 +46,12 @@ class Mail:
     limited_address: str | None = None
 
 
-#: Builds the mail of a queued row from the signature the row names (None once it is erased).
-#: Raises NotSendable when there is nothing to send any more.
-Builder = Callable[[int | None], Mail]
+#: Reads what a queued row names (its signature; None once erased) and returns what composes
+#: its mail. The read runs before the worker's safety net, like the rest of its database work:
+#: a database error ends the drain and the row is tried again later rather than failed. The
+#: composing runs inside the net, where whatever goes wrong fails this one mail alone; it raises
+#: NotSendable when there is nothing to send any more.
+Builder = Callable[[int | None], Callable[[], Mail]]
 #: Turns a queued row of a kind that is never rendered as such (a sign attempt) into the kind
 #: of mail it causes, from its signature and the time it was queued; None: it causes none.
 Decision = Callable[[int | None, dt.datetime], str | None]
@@ -73,15 +76,20 @@ def decisions() -> Mapping[str, Decision]:
     return found
 
 
-def build(kind: str, signature_id: int | None) -> Mail:
-    """Build a queued mail with the builder registered for its kind.
+def prepare(kind: str, signature_id: int | None) -> Callable[[], Mail]:
+    """Read what a queued mail needs, with the builder registered for its kind.
 
-    :raises NotSendable: if the kind is unknown, or its builder finds nothing to send.
+    :returns: what composes the mail; calling it raises NotSendable if the kind is unknown, or
+        if its builder finds nothing to send.
     """
     builders: Mapping[str, Builder] = current_app.extensions.get(_BUILDERS, {})
     builder = builders.get(kind)
     if builder is None:
-        raise NotSendable(f"unknown kind of mail: {kind}")
+
+        def unknown() -> Mail:
+            raise NotSendable(f"unknown kind of mail: {kind}")
+
+        return unknown
     return builder(signature_id)
 
 

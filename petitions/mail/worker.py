@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -202,15 +203,17 @@ def _fail(row: OutboxMessage, reason: str) -> None:
     row.claimed_until = None
 
 
-def _build(row: OutboxMessage, sender: str) -> tuple[EmailMessage, str | None]:
-    """Build one message with its kind's builder; whatever goes wrong with it fails it alone.
+def _build(
+    row: OutboxMessage, compose: Callable[[], messages.Mail], sender: str
+) -> tuple[EmailMessage, str | None]:
+    """Compose and assemble one message; whatever goes wrong with it fails it alone.
 
     :returns: the message, and the address the per-address mail limit counts it against.
     :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
         worker must go on with the next message rather than die on this one at every restart.
     """
     try:
-        mail = messages.build(row.kind, row.signature_id)
+        mail = compose()
         return build_message(mail, row.message_id, sender), mail.limited_address
     except messages.NotSendable:
         raise
@@ -223,8 +226,9 @@ def _build(row: OutboxMessage, sender: str) -> tuple[EmailMessage, str | None]:
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
     row_id = row.id
+    compose = messages.prepare(row.kind, row.signature_id)
     try:
-        message, address = _build(row, sender)
+        message, address = _build(row, compose, sender)
         # Counted on the first attempt only: a retry is the same mail, not one more.
         if row.attempts == 0 and address is not None and not allow_mail_to(address):
             raise HeldBack()

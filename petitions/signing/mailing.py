@@ -208,18 +208,22 @@ def _for_signature(compose: Callable[[Signature], Mail]) -> messages.Builder:
     may have erased it since the row was claimed) and composes its mail in the signer's language.
     """
 
-    def build(signature_id: int | None) -> Mail:
+    def prepare(signature_id: int | None) -> Callable[[], Mail]:
         signature = (
             db.session.get(Signature, signature_id, populate_existing=True)
             if signature_id is not None
             else None
         )
-        if signature is None or signature.email is None:
-            raise NotSendable("the signature was erased")
-        with force_locale(signature.locale):
-            return compose(signature)
 
-    return build
+        def build() -> Mail:
+            if signature is None or signature.email is None:
+                raise NotSendable("the signature was erased")
+            with force_locale(signature.locale):
+                return compose(signature)
+
+        return build
+
+    return prepare
 
 
 def register_mails(state: BlueprintSetupState) -> None:
