@@ -34,6 +34,7 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.signing.mailing import MailKind
 from petitions.signing.models import SignatureState
 from petitions.tokens import confirm_token, withdraw_token
 from tests.conftest import (
@@ -183,7 +184,7 @@ def queue_confirmations(app: Flask, petition: Petition, how_many: int) -> list[s
     with app.test_request_context():
         for _ in range(how_many):
             signature = pending_signature(petition)
-            messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+            messages.queue(MailKind.CONFIRMATION, signature.id)
         db.session.commit()
     ids = [row.message_id for row in outbox()]
     assert len(ids) == how_many

@@ -1,49 +1,11 @@
-"""JSON shapes of the public API (documented in openapi.py); serialisation lives here."""
+"""The API's own JSON shape: its error envelope (documented in openapi.py).
+
+A petition's shapes live with the public count (counting/shapes.py), below the API.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
-
-from petitions.cases.models import Petition
-from petitions.signing.models import Signature
-
-
-def petition_summary(petition: Petition) -> dict[str, Any]:
-    """Return the public JSON form of a petition (PetitionSummary)."""
-    return {
-        "slug": petition.slug,
-        "title": petition.title,
-        "summary": petition.summary,
-        "status": petition.status.value,
-        "addressee": petition.addressee,
-        "goal": petition.goal,
-        "signature_count": petition.signature_count,
-        "case": {"slug": petition.case.slug, "prisoner_name": petition.case.prisoner_name},
-    }
-
-
-def public_signer(signature: Signature) -> dict[str, Any]:
-    """Return a confirmed signer who agreed to be named, as the public may see them (Signer)."""
-    return {
-        "name": signature.public_name,
-        "city": signature.city,
-        "country": signature.country,
-        "confirmed_on": signature.confirmed_at.date().isoformat()
-        if signature.confirmed_at
-        else None,
-    }
-
-
-def petition_details(
-    petition: Petition, latest: Iterable[Signature], by_country: Mapping[str, int]
-) -> dict[str, Any]:
-    """Return a petition with its latest named signers and countries' counts (PetitionDetails)."""
-    return {
-        **petition_summary(petition),
-        "latest_signers": [public_signer(signature) for signature in latest],
-        "counts_by_country": dict(by_country),
-    }
 
 
 def error(message: str, status: int) -> dict[str, Any]:

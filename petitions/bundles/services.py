@@ -28,6 +28,7 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.i18n import country_name
 from petitions.links import absolute_url, site_host
+from petitions.signing import moderation
 from petitions.signing.models import Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -92,22 +93,19 @@ def _printed_signatures(
             Signature.city,
             Signature.country,
             Signature.confirmed_at,
-            Signature.comment,
-            Signature.comment_hidden_at,
+            moderation.shown_comment(),
             Signature.name_in_bundle,
         )
         .where(*conditions)
         .order_by(Signature.confirmed_at, Signature.id)
         .execution_options(yield_per=BATCH)
     )
-    for sid, name, city, country, confirmed_at, comment, hidden_at, named in db.session.execute(
-        query
-    ):
+    for sid, name, city, country, confirmed_at, comment, named in db.session.execute(query):
         assert confirmed_at is not None
         if not named:
             yield sid, "", "", country, confirmed_at, None
             continue
-        yield sid, name, city, country, confirmed_at, (comment if hidden_at is None else None)
+        yield sid, name, city, country, confirmed_at, comment
 
 
 def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int, int]:

@@ -124,6 +124,16 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]
     case: Mapped[Case] = relationship(back_populates="timeline")
 
 
+def percent_of_goal(signature_count: int, goal: int, *, capped: bool) -> int:
+    """Return the whole percent of the goal reached: the one reckoning of every page and badge.
+
+    Rounded down: 999 of 1,000 is not yet 100 %. ``capped`` stops at 100 for a progress bar;
+    uncapped, the words can tell the real share (400 %).
+    """
+    percent = signature_count * 100 // goal if goal else 0
+    return min(100, percent) if capped else percent
+
+
 class Petition(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "petitions"
     __table_args__ = (
@@ -178,7 +188,7 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     @property
     def progress_percent(self) -> int:
         """Return the share of the goal reached, capped at 100."""
-        return min(100, (self.signature_count * 100) // self.goal) if self.goal else 0
+        return percent_of_goal(self.signature_count, self.goal, capped=True)
 
     def open(self, now: dt.datetime) -> None:
         """Open a draft petition for signatures.

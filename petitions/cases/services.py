@@ -22,7 +22,6 @@ from petitions.cases.models import (
 )
 from petitions.clock import utcnow
 from petitions.extensions import db
-from petitions.signing.models import Signature, SignatureState
 
 #: Petitions visible on public pages; drafts are only for their organizers.
 PUBLIC_STATUSES = (PetitionStatus.OPEN, PetitionStatus.CLOSED)
@@ -93,26 +92,6 @@ def petition_to_sign(slug: str) -> Petition | None:
     return db.session.execute(
         select(Petition).where(Petition.slug == slug, Petition.status.in_(PUBLIC_STATUSES))
     ).scalar_one_or_none()
-
-
-def latest_public_signers(petition: Petition, limit: int = 10) -> Sequence[Signature]:
-    """Return the latest confirmed signatures of signers who agreed to be named publicly."""
-    # Only those who agreed: for an unnamed signer in Belarus, a city, a date and a place in
-    # the order of signing can be enough to find them.
-    return (
-        db.session.execute(
-            select(Signature)
-            .where(
-                Signature.petition_id == petition.id,
-                Signature.state == SignatureState.CONFIRMED,
-                Signature.show_name_publicly.is_(True),
-            )
-            .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
 
 
 # --- organizers' changes -------------------------------------------------------------------

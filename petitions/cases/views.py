@@ -51,7 +51,7 @@ def render_petition_page(
             petition=petition,
             form=form,
             notice=notice,
-            signers=services.latest_public_signers(petition),
+            signers=moderation.latest_public_signers(petition.id),
             comments=moderation.public_comments(petition.id),
         ),
         status,

@@ -8,22 +8,38 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache
 from flask import Response, current_app, request
-from sqlalchemy import func, select
 
-from petitions.api import schemas
 from petitions.cases import services as cases
-from petitions.cases.models import Petition
-from petitions.extensions import cache, db
-from petitions.signing.models import Signature, SignatureState
+from petitions.cases.models import Petition, percent_of_goal
+from petitions.counting import shapes
+from petitions.counting.services import confirmed_by_country
+from petitions.extensions import cache
+from petitions.memo import Memo
+from petitions.signing import moderation
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
 LATEST = 10
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a counter shows of a petition: what templates/_macros.html::progress reads."""
+
+    slug: str
+    title: str
+    goal: int
+    signature_count: int
+
+    @property
+    def progress_percent(self) -> int:
+        """Return the share of the goal reached, capped at 100 (as Petition.progress_percent)."""
+        return percent_of_goal(self.signature_count, self.goal, capped=True)
 
 
 @dataclass(frozen=True)
@@ -32,19 +48,34 @@ class PublicCount:
     data: dict[str, Any]
     #: ``data`` as the JSON API sends it, encoded once per change of the numbers, not per answer.
     body: bytes
+    #: The petition's id (not in the JSON), for what a partner's counter looks up beside it;
+    #: None for the list of open petitions.
+    petition_id: int | None = None
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> PublicCount:
+    def of(cls, data: dict[str, Any], petition_id: int | None = None) -> PublicCount:
         body = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-        return cls(etag=hashlib.sha256(body).hexdigest()[:32], data=data, body=body)
+        return cls(
+            etag=hashlib.sha256(body).hexdigest()[:32],
+            data=data,
+            body=body,
+            petition_id=petition_id,
+        )
+
+    @property
+    def progress(self) -> Progress:
+        """Return the petition's count and goal as the embed counter shows them."""
+        data = self.data
+        return Progress(data["slug"], data["title"], data["goal"], data["signature_count"])
 
     def json_response(self) -> Response:
         return Response(self.body, mimetype="application/json")
 
 
 def _key(slug: str) -> str:
-    # "v3": entries cached by an older release list unnamed signers and small countries.
-    return f"petition-public:v3:{slug}"
+    # "v4": entries cached by an older release carry no petition id; "v3": they list unnamed
+    # signers and small countries.
+    return f"petition-public:v4:{slug}"
 
 
 _OPEN_PETITIONS = "open-petitions:v3"
@@ -53,46 +84,38 @@ _OPEN_PETITIONS = "open-petitions:v3"
 def _details(petition: Petition) -> dict[str, Any]:
     # A country appears only from PUBLIC_COUNTRY_MIN signers on: "BY: 1" next to a latest
     # signer's date would point at one person.
-    by_country = db.session.execute(
-        select(Signature.country, func.count())
-        .where(Signature.petition_id == petition.id, Signature.state == SignatureState.CONFIRMED)
-        .group_by(Signature.country)
-        .having(func.count() >= current_app.config["PUBLIC_COUNTRY_MIN"])
-        .order_by(Signature.country)
-    ).all()
-    return schemas.petition_details(
+    return shapes.petition_details(
         petition,
-        cases.latest_public_signers(petition, LATEST),
-        {str(country): int(count) for country, count in by_country},
+        moderation.latest_public_signers(petition.id, LATEST),
+        dict(confirmed_by_country(petition.id, current_app.config["PUBLIC_COUNTRY_MIN"])),
     )
 
 
 #: A second in-process layer in front of the shared cache: under heavy counter traffic most
 #: answers then cost neither a query nor a Redis round trip. Entries live at most this long.
 _LOCAL_SECONDS = 1.0
+#: Petitions (and the list) kept in that layer; more than any instance serves within a second.
+_LOCAL_SIZE = 4096
 
-
-def _local() -> dict[str, tuple[float, PublicCount]]:
-    memo: dict[str, tuple[float, PublicCount]] = current_app.extensions.setdefault(
-        "petitions.public_counts", {}
-    )
-    return memo
+_local: Memo[str, PublicCount] = Memo(
+    "petitions.public_counts", lambda config: TTLCache(maxsize=_LOCAL_SIZE, ttl=_LOCAL_SECONDS)
+)
 
 
 def _remembered(key: str) -> PublicCount | None:
-    entry = _local().get(key)
-    if entry is not None and entry[0] > time.monotonic():
-        return entry[1]
+    found = _local.get(key)
+    if found is not None:
+        return found
     cached = cache.get(key)
     if isinstance(cached, PublicCount):
-        _local()[key] = (time.monotonic() + _LOCAL_SECONDS, cached)
+        _local.set(key, cached)
         return cached
     return None
 
 
 def _remember(key: str, found: PublicCount) -> None:
     cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
-    _local()[key] = (time.monotonic() + _LOCAL_SECONDS, found)
+    _local.set(key, found)
 
 
 def petition_count(slug: str) -> PublicCount | None:
@@ -103,7 +126,7 @@ def petition_count(slug: str) -> PublicCount | None:
     petition = cases.public_petition(slug)
     if petition is None:
         return None
-    found = PublicCount.of(_details(petition))
+    found = PublicCount.of(_details(petition), petition.id)
     _remember(_key(slug), found)
     return found
 
@@ -113,7 +136,7 @@ def open_petitions() -> PublicCount:
     cached = _remembered(_OPEN_PETITIONS)
     if cached is not None:
         return cached
-    data = {"petitions": [schemas.petition_summary(p) for p in cases.open_petitions()]}
+    data = {"petitions": [shapes.petition_summary(p) for p in cases.open_petitions()]}
     found = PublicCount.of(data)
     _remember(_OPEN_PETITIONS, found)
     return found
@@ -151,6 +174,5 @@ def forget(slug: str) -> None:
     A reader that computed the numbers just before the commit may still store the old ones
     after this; they expire within COUNT_CACHE_SECONDS, the staleness the API documents.
     """
-    _local().pop(_key(slug), None)
-    _local().pop(_OPEN_PETITIONS, None)
+    _local.forget(_key(slug), _OPEN_PETITIONS)
     cache.delete_many(_key(slug), _OPEN_PETITIONS)

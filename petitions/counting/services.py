@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from petitions.cases.models import Petition
 from petitions.extensions import db
@@ -38,6 +38,29 @@ def decrement(petition_id: int) -> None:
 # --- organizers' view of the numbers ----------------------------------------------------------
 
 
+def _confirmed(petition_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a petition's counted signatures (the confirmed ones)."""
+    return (Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+
+
+def confirmed_by_country(petition_id: int, at_least: int = 1) -> list[tuple[str, int]]:
+    """Return (country, confirmed signatures) of a petition, the most signed country first.
+
+    :param at_least: leave out countries with fewer signatures (the public numbers leave out
+        small ones, which would point at a few people).
+    """
+    return [
+        (str(country), int(count))
+        for country, count in db.session.execute(
+            select(Signature.country, func.count())
+            .where(*_confirmed(petition_id))
+            .group_by(Signature.country)
+            .having(func.count() >= at_least)
+            .order_by(func.count().desc(), Signature.country)
+        ).all()
+    ]
+
+
 @dataclass(frozen=True)
 class PetitionStats:
     confirmed: int
@@ -60,7 +83,7 @@ def petition_stats(petition_id: int) -> PetitionStats:
             .group_by(Signature.state)
         ).all()
     )
-    confirmed = (Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
+    confirmed = _confirmed(petition_id)
     day = func.date(Signature.confirmed_at)
     per_day = [
         (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)), count)
@@ -68,15 +91,7 @@ def petition_stats(petition_id: int) -> PetitionStats:
             select(day, func.count()).where(*confirmed).group_by(day).order_by(day)
         ).all()
     ]
-    by_country = [
-        (str(country), int(count))
-        for country, count in db.session.execute(
-            select(Signature.country, func.count())
-            .where(*confirmed)
-            .group_by(Signature.country)
-            .order_by(func.count().desc(), Signature.country)
-        ).all()
-    ]
+    by_country = confirmed_by_country(petition_id)
     by_source = [
         (source, int(count))
         for source, count in db.session.execute(

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from cachetools import LRUCache
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import format_percent, get_locale
 
+from petitions.cases.models import percent_of_goal
 from petitions.counting import public
+from petitions.memo import Memo
 
 bp = Blueprint("counting", __name__)
 
 #: Rendered badges kept per process, keyed by the numbers' ETag and the language: a badge on a
-#: busy page is drawn once per change, not once per view. Old versions are dropped on change.
+#: busy page is drawn once per change, not once per view. The least recently drawn go first.
 _RENDERED_LIMIT = 256
+
+_rendered_badges: Memo[tuple[str, str], str] = Memo(
+    "petitions.badges", lambda config: LRUCache(maxsize=_RENDERED_LIMIT)
+)
 
 
 def _rendered(found: public.PublicCount) -> str:
-    kept: dict[tuple[str, str], str] = current_app.extensions.setdefault("petitions.badges", {})
     key = (found.etag, str(get_locale()))
-    svg = kept.get(key)
+    svg = _rendered_badges.get(key)
     if svg is None:
         data = found.data
-        # Whole percent, rounded down: 999 of 1,000 is not yet "100%".
-        percent = data["signature_count"] * 100 // data["goal"] if data["goal"] else 0
+        percent = percent_of_goal(data["signature_count"], data["goal"], capped=False)
         # The bar stops at the goal; the words tell the real share (400%, not "100%").
         svg = render_template(
             "counting/badge.svg",
@@ -29,9 +34,7 @@ def _rendered(found: public.PublicCount) -> str:
             bar=min(1.0, data["signature_count"] / data["goal"]) if data["goal"] else 0.0,
             share=format_percent(percent / 100),
         )
-        if len(kept) >= _RENDERED_LIMIT:
-            kept.clear()
-        kept[key] = svg
+        _rendered_badges.set(key, svg)
     return svg
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from cachetools import TTLCache
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +14,7 @@ from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
+from petitions.memo import Memo
 from petitions.signing.busy import retryable
 from petitions.signing.forms import SOURCE_PATTERN
 from petitions.transactions import commit_or_raise
@@ -84,6 +86,29 @@ def partner_for(petition_id: int, code: str | None) -> Partner | None:
     return db.session.execute(
         select(Partner).where(Partner.petition_id == petition_id, Partner.code == code)
     ).scalar_one_or_none()
+
+
+#: Origins of partners found, kept per process as long as the public numbers they frame
+#: (COUNT_CACHE_SECONDS): a partner's counter then costs no query at all. A partner not found
+#: is not kept, so one registered a moment ago is found at once.
+_origins: Memo[tuple[int, str], tuple[str, ...]] = Memo(
+    "petitions.partner_origins",
+    lambda config: TTLCache(maxsize=4096, ttl=config["COUNT_CACHE_SECONDS"]),
+)
+
+
+def partner_origins(petition_id: int, code: str | None) -> tuple[str, ...] | None:
+    """Return the origins the petition's partner with this code may frame from, or None."""
+    if not code:
+        return None
+    origins = _origins.get((petition_id, code))
+    if origins is None:
+        partner = partner_for(petition_id, code)
+        if partner is None:
+            return None
+        origins = partner.origins
+        _origins.set((petition_id, code), origins)
+    return origins
 
 
 def partners_of(petition_id: int) -> Sequence[Partner]:

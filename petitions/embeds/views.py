@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from petitions import tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
+from petitions.counting import public as public_counts
 from petitions.embeds import services
 from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.framing import allow_framing_by, refuse_framing
@@ -236,16 +237,20 @@ def _details(form: EmbedSignForm, partner: Partner, ticket: tokens.Ticket) -> si
 @bp.get("/embed/<slug>/counter")
 @_own_framing
 def counter(slug: str) -> ResponseReturnValue:
-    """Show the live count in a partner's page."""
-    petition, partner = _petition_and_partner(slug)
+    """Show the live count in a partner's page, from the cached public numbers (no query)."""
+    found = public_counts.petition_count(slug) or abort(404)
+    assert found.petition_id is not None
+    origins = services.partner_origins(found.petition_id, request.args.get("partner"))
+    if origins is None:
+        abort(404)
     parent = services.origin_of(request.args.get("origin"))
     page = render_template(
         "embeds/counter.html",
-        petition=petition,
-        parent_origin=parent if parent in partner.origins else None,
+        petition=found.progress,
+        parent_origin=parent if parent in origins else None,
         accent=_accent(),
     )
-    return allow_framing_by(make_response(page), partner.origins)
+    return allow_framing_by(make_response(page), origins)
 
 
 @bp.get("/embed/theme.css")

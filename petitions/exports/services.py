@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from petitions.extensions import db
+from petitions.signing import moderation
 from petitions.signing.models import Signature, SignatureState
 
 #: Rows fetched from the database at a time: memory stays flat however long the export.
@@ -86,15 +87,14 @@ def signature_records(
             Signature.city,
             Signature.country,
             Signature.confirmed_at,
-            Signature.comment,
-            Signature.comment_hidden_at,
+            moderation.shown_comment(),
             Signature.source,
             Signature.name_in_bundle,
         )
         .where(*_confirmed(petition_id, countries, since, until))  # type: ignore[arg-type]
         .order_by(Signature.confirmed_at, Signature.id)
     )
-    for number, (name, city, country, confirmed_at, comment, hidden_at, source, named) in enumerate(
+    for number, (name, city, country, confirmed_at, comment, source, named) in enumerate(
         _stream(query), start=1
     ):
         assert isinstance(confirmed_at, dt.datetime)
@@ -104,7 +104,7 @@ def signature_records(
             city,
             country,
             confirmed_at.replace(microsecond=0),
-            comment if hidden_at is None else "",
+            comment or "",
             source or "",
             "yes" if named else "no",
         ]

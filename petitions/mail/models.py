@@ -27,7 +27,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Which mail: a MailKind value from mail/messages.py, naming its templates.
+    #: Which mail: a kind an area registered with mail/messages.py (signing: MailKind).
     kind: Mapped[str] = mapped_column(String(60))
     #: The signature that caused it, so erasing a signature erases its unsent mail too.
     signature_id: Mapped[int | None] = mapped_column(

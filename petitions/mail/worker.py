@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -31,8 +32,6 @@ from petitions.mail.sender import (
     build_message,
     transport_for,
 )
-from petitions.signing.mailing import mail_for_attempt
-from petitions.signing.models import Signature
 
 log = logging.getLogger(__name__)
 
@@ -110,25 +109,31 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.dat
 
 
 def _decide_attempts(claimed: list[int]) -> int:
-    """Turn the claimed sign attempts into the mails they cause; delete those that cause none.
+    """Turn the claimed rows of decided kinds (sign attempts) into the mails they cause.
 
-    In id order, one transaction for the batch, before anything is sent (SQLite's write lock is
-    never held across an SMTP conversation). A decided row is an ordinary queued mail from then
-    on, so a retry after a failure sends it again without counting it again.
+    Rows that cause none are deleted. In id order, one transaction for the batch, before
+    anything is sent (SQLite's write lock is never held across an SMTP conversation). A decided
+    row is an ordinary queued mail from then on, so a retry after a failure sends it again
+    without counting it again.
 
-    :returns: how many attempts were dropped.
+    :returns: how many rows were dropped.
     """
+    decisions = messages.decisions()
+    if not decisions:
+        return 0
     attempts = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.signature_id, OutboxMessage.created_at)
-        .where(
-            OutboxMessage.id.in_(claimed),
-            OutboxMessage.kind == messages.MailKind.SIGN_ATTEMPT.value,
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.signature_id,
+            OutboxMessage.created_at,
         )
+        .where(OutboxMessage.id.in_(claimed), OutboxMessage.kind.in_(decisions))
         .order_by(OutboxMessage.id)
     ).all()
     dropped = 0
-    for message_id, signature_id, attempted_at in attempts:
-        kind = mail_for_attempt(signature_id, attempted_at)
+    for message_id, attempt_kind, signature_id, attempted_at in attempts:
+        kind = decisions[attempt_kind](signature_id, attempted_at)
         if kind is None:
             db.session.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
             dropped += 1
@@ -136,7 +141,7 @@ def _decide_attempts(claimed: list[int]) -> int:
             db.session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id)
-                .values(kind=kind.value)
+                .values(kind=str(kind))
                 .execution_options(synchronize_session=False)
             )
     db.session.commit()
@@ -198,14 +203,18 @@ def _fail(row: OutboxMessage, reason: str) -> None:
     row.claimed_until = None
 
 
-def _build(row: OutboxMessage, signature: Signature | None, sender: str) -> EmailMessage:
-    """Render and assemble one message; whatever goes wrong with it fails it alone.
+def _build(
+    row: OutboxMessage, compose: Callable[[], messages.Mail], sender: str
+) -> tuple[EmailMessage, str | None]:
+    """Compose and assemble one message; whatever goes wrong with it fails it alone.
 
+    :returns: the message, and the address the per-address mail limit counts it against.
     :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
         worker must go on with the next message rather than die on this one at every restart.
     """
     try:
-        return build_message(messages.render(row.kind, signature), row.message_id, sender)
+        mail = compose()
+        return build_message(mail, row.message_id, sender), mail.limited_address
     except messages.NotSendable:
         raise
     except Exception as error:
@@ -217,14 +226,9 @@ def _build(row: OutboxMessage, signature: Signature | None, sender: str) -> Emai
 def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
     sender = current_app.config["MAIL_FROM"]
     row_id = row.id
-    signature = (
-        db.session.get(Signature, row.signature_id, populate_existing=True)
-        if row.signature_id is not None
-        else None
-    )
+    compose = messages.prepare(row.kind, row.signature_id)
     try:
-        message = _build(row, signature, sender)
-        address = signature.email_normalized if signature is not None else None
+        message, address = _build(row, compose, sender)
         # Counted on the first attempt only: a retry is the same mail, not one more.
         if row.attempts == 0 and address is not None and not allow_mail_to(address):
             raise HeldBack()

@@ -1,20 +1,47 @@
-"""How often a signature may cause mail, and which mail a sign attempt causes.
+"""The signers' mails: which one a sign attempt causes, how often, and what each one says.
 
 A sign request only records the attempt (see signing/services.py::sign); the outbox worker
 decides here, when it takes the attempt up, whether a mail goes out and which one. So a request
 for an address that signed before does exactly the work of one for a new address, and its
 answer time tells nobody whether that address had signed.
+
+The mails are built here and registered with the outbox (mail/messages.py) when the app is
+built (``register_mails``, from the signing blueprint): mail sits below signing and knows
+none of this.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import functools
+from collections.abc import Callable
 
-from sqlalchemy import or_, update
+from flask import current_app
+from flask.blueprints import BlueprintSetupState
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import Connection, Insert, and_, bindparam, insert, or_, select, update
 
+from petitions.cases.models import Petition, PetitionStatus
 from petitions.extensions import db
-from petitions.mail.messages import MailKind
+from petitions.links import absolute_url
+from petitions.mail import messages
+from petitions.mail.messages import Mail, NotSendable, unlinkable
+from petitions.mail.models import OutboxMessage
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
+from petitions.tokens import confirm_token, withdraw_token
+
+
+class MailKind(enum.StrEnum):
+    """What a queued mail to a signer is; the value names its templates and its outbox rows."""
+
+    CONFIRMATION = "confirmation_for_signer"
+    ALREADY_SIGNED = "already_signed_for_signer"
+    #: Somebody signed with an address; the worker turns it into one of the mails above, or
+    #: drops it (mail_for_attempt). Never rendered as such.
+    SIGN_ATTEMPT = "sign_attempt"
+
 
 #: A signature gets at most one mail in this interval (counted from the attempts' times).
 RESEND_INTERVAL = dt.timedelta(minutes=10)
@@ -59,3 +86,148 @@ def mail_for_attempt(signature_id: int | None, attempted_at: dt.datetime) -> Mai
     if state is SignatureState.PENDING:
         return MailKind.CONFIRMATION
     return MailKind.ALREADY_SIGNED
+
+
+# --- queueing a sign attempt ------------------------------------------------------------------
+
+
+def queue_sign_attempt(
+    connection: Connection, slug: str, email_normalized: str, now: dt.datetime
+) -> bool:
+    """Queue a sign attempt for the signature of this address on this petition, if it is open.
+
+    One statement, the same whether the address signed a moment ago or long before: it finds
+    the signature by petition and address, so the caller need not know which it was.
+
+    :returns: False if no open petition has this slug (nothing was queued).
+    """
+    result = connection.execute(
+        _insert_attempt(),
+        {
+            **messages.pending(MailKind.SIGN_ATTEMPT),
+            "slug": slug,
+            "email_normalized": email_normalized,
+            "now": now,
+        },
+    )
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … SELECT.
+    return result.first() is not None
+
+
+@functools.cache
+def _insert_attempt() -> Insert:
+    """INSERT an outbox row naming the signature of :email_normalized on open petition :slug."""
+    outbox, signatures = OutboxMessage.__table__.c, Signature.__table__.c
+    petitions = Petition.__table__.c
+    attempt = (
+        select(
+            bindparam("kind", type_=outbox.kind.type),
+            signatures.id,
+            bindparam("message_id", type_=outbox.message_id.type),
+            bindparam("status", type_=outbox.status.type),
+            bindparam("attempts", type_=outbox.attempts.type),
+            bindparam("now", type_=outbox.next_attempt_at.type),
+            bindparam("now", type_=outbox.created_at.type),
+        )
+        .select_from(
+            # An outer join: a signature withdrawn in between still leaves one row (naming no
+            # signature, so the worker drops it) and the answer stays the same.
+            Petition.__table__.outerjoin(
+                Signature.__table__,
+                and_(
+                    signatures.petition_id == petitions.id,
+                    signatures.email_normalized == bindparam("email_normalized"),
+                ),
+            )
+        )
+        .where(
+            petitions.slug == bindparam("slug"),
+            petitions.status == PetitionStatus.OPEN,
+            or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
+        )
+    )
+    columns = ["kind", "signature_id", "message_id", "status", "attempts"]
+    return (
+        insert(OutboxMessage.__table__)
+        .from_select([*columns, "next_attempt_at", "created_at"], attempt)
+        .returning(outbox.id)
+    )
+
+
+# --- what the mails say -----------------------------------------------------------------------
+
+
+def _link(endpoint: str, signature: Signature, **values: object) -> str:
+    """A link for the signer, in the language they signed in, whatever device opens it."""
+    return absolute_url(endpoint, lang=signature.locale, **values)
+
+
+def _signer_mail(kind: MailKind, signature: Signature, subject: str, **context: object) -> Mail:
+    """Render a mail to a signer: the typed values it quotes defused, a withdraw link in each."""
+    withdraw_url = _link("signing.withdraw", signature, token=withdraw_token(signature.id))
+    assert signature.email is not None
+    return messages.render(
+        kind,
+        signature.email,
+        subject,
+        withdraw_url,
+        signature.email_normalized,
+        signature=signature,
+        # The typed values a mail quotes back, defused (see unlinkable).
+        signed_as={"name": unlinkable(signature.full_name), "city": unlinkable(signature.city)},
+        petition=signature.petition,
+        withdraw_url=withdraw_url,
+        **context,
+    )
+
+
+def _confirmation(signature: Signature) -> Mail:
+    """The mail whose link confirms a signature (and whose other link withdraws it)."""
+    return _signer_mail(
+        MailKind.CONFIRMATION,
+        signature,
+        _("Please confirm your signature: %(title)s", title=signature.petition.title),
+        confirm_url=_link("signing.confirm", signature, token=confirm_token(signature.id)),
+        max_age_days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
+    )
+
+
+def _already_signed(signature: Signature) -> Mail:
+    """The short note to somebody whose address has already confirmed this petition."""
+    petition = signature.petition
+    return _signer_mail(
+        MailKind.ALREADY_SIGNED,
+        signature,
+        _("You have already signed: %(title)s", title=petition.title),
+        petition_url=absolute_url("cases.petition", slug=petition.slug),
+    )
+
+
+def _for_signature(compose: Callable[[Signature], Mail]) -> messages.Builder:
+    """Make a builder that reads the row's signature as the database holds it now (a withdrawal
+    may have erased it since the row was claimed) and composes its mail in the signer's language.
+    """
+
+    def prepare(signature_id: int | None) -> Callable[[], Mail]:
+        signature = (
+            db.session.get(Signature, signature_id, populate_existing=True)
+            if signature_id is not None
+            else None
+        )
+
+        def build() -> Mail:
+            if signature is None or signature.email is None:
+                raise NotSendable("the signature was erased")
+            with force_locale(signature.locale):
+                return compose(signature)
+
+        return build
+
+    return prepare
+
+
+def register_mails(state: BlueprintSetupState) -> None:
+    """Register the signers' mails with the outbox of the app the signing blueprint joins."""
+    messages.register(state.app, MailKind.CONFIRMATION, _for_signature(_confirmation))
+    messages.register(state.app, MailKind.ALREADY_SIGNED, _for_signature(_already_signed))
+    messages.register_decision(state.app, MailKind.SIGN_ATTEMPT, mail_for_attempt)

@@ -1,4 +1,4 @@
-"""What organizers see of signatures and their comments, and what the public sees of comments.
+"""What organizers see of signatures and comments, and what the public sees of signers and comments.
 
 Kept apart from signing/services.py, which owns a signature's life (born, confirmed, withdrawn):
 these functions only read signatures, or hide and show a comment.
@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, null, select
 
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -19,17 +18,29 @@ from petitions.signing.models import Signature, SignatureState
 log = logging.getLogger(__name__)
 
 
-def _latest_comments(petition_id: int, limit: int, *conditions: Any) -> Sequence[Signature]:
-    """Return the latest confirmed signatures of a petition with a comment, newest first."""
+def shown_comment() -> ColumnElement[str | None]:
+    """The comment as anyone but its petition's organizers may see it: none once they hid it.
+
+    The one rule for the petition page, bundles and exports; select it in place of the column.
+    """
+    return case((Signature.comment_hidden_at.is_(None), Signature.comment), else_=null())
+
+
+def _named_publicly() -> tuple[ColumnElement[bool], ...]:
+    # Only those who agreed: for an unnamed signer in Belarus, a city, a date and a place in
+    # the order of signing can be enough to find them.
+    return (
+        Signature.state == SignatureState.CONFIRMED,
+        Signature.show_name_publicly.is_(True),
+    )
+
+
+def _latest(petition_id: int, limit: int, *conditions: ColumnElement[bool]) -> Sequence[Signature]:
+    """Return the latest signatures of a petition that meet the conditions, newest first."""
     return (
         db.session.execute(
             select(Signature)
-            .where(
-                Signature.petition_id == petition_id,
-                Signature.state == SignatureState.CONFIRMED,
-                Signature.comment.is_not(None),
-                *conditions,
-            )
+            .where(Signature.petition_id == petition_id, *conditions)
             .order_by(Signature.confirmed_at.desc(), Signature.id.desc())
             .limit(limit)
         )
@@ -38,21 +49,26 @@ def _latest_comments(petition_id: int, limit: int, *conditions: Any) -> Sequence
     )
 
 
+def latest_public_signers(petition_id: int, limit: int = 10) -> Sequence[Signature]:
+    """Return the latest confirmed signatures of signers who agreed to be named publicly."""
+    return _latest(petition_id, limit, *_named_publicly())
+
+
 def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Signature]:
     """Return the latest confirmed signatures with a comment, hidden ones included."""
-    return _latest_comments(petition_id, limit)
+    return _latest(
+        petition_id,
+        limit,
+        Signature.state == SignatureState.CONFIRMED,
+        Signature.comment.is_not(None),
+    )
 
 
 def public_comments(petition_id: int, limit: int = 10) -> Sequence[Signature]:
     """Return the latest comments that are confirmed, not hidden, by signers named publicly."""
     # A comment is shown only beside its author's name: an unnamed signer's words, date and
     # city would be a public trace of somebody who asked for none.
-    return _latest_comments(
-        petition_id,
-        limit,
-        Signature.show_name_publicly.is_(True),
-        Signature.comment_hidden_at.is_(None),
-    )
+    return _latest(petition_id, limit, *_named_publicly(), shown_comment().is_not(None))
 
 
 def set_comment_hidden(

@@ -153,7 +153,7 @@ def sign(slug: str, details: SignerDetails) -> None:
         # another request) meets the unique constraint, which stays the arbiter, without an
         # error to handle and a second path to take.
         connection.execute(_insert_if_open(connection.dialect.name), values)
-        if not messages.queue_sign_attempt(connection, slug, normalized, now):
+        if not mailing.queue_sign_attempt(connection, slug, normalized, now):
             raise PetitionNotOpen()  # leaving the block rolls the transaction back
     # DEBUG: the access log already has a line per sign POST, and under a flood an INFO line per
     # signature (formatted, redacted, written) costs a twentieth of the request.
@@ -238,7 +238,7 @@ def resend_confirmation(signature_id: int) -> bool:
     if not mailing.reserve_mail(signature.id, utcnow()):
         db.session.rollback()
         return False
-    messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+    messages.queue(mailing.MailKind.CONFIRMATION, signature.id)
     db.session.commit()
     return True
 

@@ -13,12 +13,14 @@ from petitions.cases.views import render_petition_page
 from petitions.embeds import services as embeds
 from petitions.extensions import csrf
 from petitions.limits import links_per_ip, sign_per_ip
-from petitions.signing import services
+from petitions.signing import mailing, services
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
 from petitions.signing.models import SignatureState
 
 bp = Blueprint("signing", __name__)
+# The outbox worker builds the signers' mails with what signing registers here.
+bp.record_once(mailing.register_mails)
 
 
 # The views below check CSRF through their forms' validate() instead of CSRFProtect's

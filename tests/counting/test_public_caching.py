@@ -10,6 +10,7 @@ from lxml import etree
 
 from petitions.cases.models import Petition
 from petitions.embeds.services import add_partner
+from tests.api.test_openapi import counted_queries
 from tests.conftest import SmtpServer
 from tests.factories import confirmed_signature, open_petition
 
@@ -121,3 +122,44 @@ def test_the_api_does_not_vary_by_language_where_its_body_does_not(
     assert english.get_data() == belarusian.get_data()
     assert english.get_etag() == belarusian.get_etag()
     assert "accept-language" not in english.vary
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/embed/{slug}/counter?partner=amnesty-nl",
+        "/badge/{slug}.svg",
+        "/api/v1/petitions/{slug}",
+    ],
+)
+def test_a_second_public_count_costs_no_query(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer, template: str
+) -> None:
+    # One path for the public numbers: the counter reads the cached count the badge and the
+    # API read, and its partner's origins are kept beside it.
+    path = template.format(slug=petition.slug)
+    first = client.get(path)
+
+    with counted_queries() as statements:
+        second = client.get(path)
+
+    assert first.status_code == second.status_code == 200
+    assert second.get_data() == first.get_data()
+    assert statements == []
+
+
+def test_the_counter_shows_the_cached_count_and_frames_for_its_partner_only(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer
+) -> None:
+    answer = client.get(
+        f"/embed/{petition.slug}/counter?partner=amnesty-nl&origin=https://amnesty.example"
+    )
+
+    page = answer.get_data(as_text=True)
+    assert 'data-testid="signature-count">1<' in page
+    assert '<progress max="5000" value="1"' in page
+    assert "<title>Free Ales Bialiatski</title>" in page
+    assert 'data-parent-origin="https://amnesty.example"' in page
+    policy = answer.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://amnesty.example" in policy
+    assert client.get(f"/embed/{petition.slug}/counter?partner=nobody").status_code == 404

@@ -13,6 +13,7 @@ from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxStatus
 from petitions.mail.worker import DrainReport, drain_once
+from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
 from tests.mail.conftest import outbox
@@ -80,7 +81,7 @@ def test_while_the_limit_cannot_be_counted_the_mail_waits_then_goes_out(
 ) -> None:
     signature = pending_signature(open_petition())
     with app.test_request_context():
-        messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+        messages.queue(MailKind.CONFIRMATION, signature.id)
     db.session.commit()
 
     assert drain_once() == DrainReport(retrying=1)

@@ -9,6 +9,7 @@ from flask import Flask
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxStatus
+from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer
 from tests.factories import open_petition, pending_signature
 from tests.mail.conftest import WorkerProcess, outbox, wait_for
@@ -16,7 +17,7 @@ from tests.mail.conftest import WorkerProcess, outbox, wait_for
 
 def _queue(app: Flask, signature_id: int) -> None:
     with app.test_request_context():
-        messages.queue(messages.MailKind.CONFIRMATION, signature_id)
+        messages.queue(MailKind.CONFIRMATION, signature_id)
     db.session.commit()
 
 

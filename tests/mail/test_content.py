@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.messages import unlinkable
+from petitions.signing.mailing import MailKind
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import VALID_SIGNER, ReceivedMail, SmtpServer, Supporter, csrf_token
 from tests.factories import open_petition, pending_signature
@@ -62,7 +63,7 @@ def test_a_lure_typed_as_a_name_appears_only_as_data_being_confirmed(
     assert db.session.execute(db.select(db.func.count(Signature.id))).scalar() == 0
     # ...but a signature taken before that rule (or by a path that forgets it) is still mailed.
     signature = pending_signature(petition, full_name=LURE, city="www.example.net")
-    messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+    messages.queue(MailKind.CONFIRMATION, signature.id)
     db.session.commit()
     supporter.deliver()
     message = strictly_parsed(smtp.take_one())

@@ -28,6 +28,7 @@ from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.sender import Transport
 from petitions.mail.worker import DrainReport, configured_transport, drain_once, retry_delay
 from petitions.signing import services
+from petitions.signing.mailing import MailKind
 from petitions.signing.models import Signature
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
@@ -288,7 +289,7 @@ def test_a_queued_mail_rolled_back_with_its_transaction_is_never_sent(
     petition = open_petition()
     signature = pending_signature(petition)
     with app.test_request_context():
-        messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+        messages.queue(MailKind.CONFIRMATION, signature.id)
     db.session.flush()
     assert db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar() == 1
 
@@ -323,7 +324,7 @@ def test_a_mail_whose_signature_was_erased_in_flight_fails_and_the_rest_go_out(
     assert services.withdraw(erased.id) is services.WithdrawOutcome.WITHDRAWN
     # As if the worker had claimed it just before the withdrawal deleted the signer's unsent mail.
     with app.test_request_context():
-        messages.queue(messages.MailKind.CONFIRMATION, erased.id)
+        messages.queue(MailKind.CONFIRMATION, erased.id)
     db.session.commit()
 
     assert drain_once() == DrainReport(sent=1, failed=1)
@@ -459,7 +460,7 @@ def test_sigterm_during_a_long_drain_stops_after_the_message_in_hand(
     with app.test_request_context():
         for _ in range(queued):
             signature = pending_signature(petition)
-            messages.queue(messages.MailKind.CONFIRMATION, signature.id)
+            messages.queue(MailKind.CONFIRMATION, signature.id)
             db.session.commit()
     worker = start_worker(slow_smtp)
     wait_for(lambda: len(slow_smtp.untaken()) >= 1, 10, "the first mail")

@@ -1,0 +1,50 @@
+"""JSON shapes of a petition's public numbers, as the API sends them (documented in api/openapi.py).
+
+They live with the public count (counting/public.py), which encodes them once per change of the
+numbers; the API only serves what the count holds, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from petitions.cases.models import Petition
+from petitions.signing.models import Signature
+
+
+def petition_summary(petition: Petition) -> dict[str, Any]:
+    """Return the public JSON form of a petition (PetitionSummary)."""
+    return {
+        "slug": petition.slug,
+        "title": petition.title,
+        "summary": petition.summary,
+        "status": petition.status.value,
+        "addressee": petition.addressee,
+        "goal": petition.goal,
+        "signature_count": petition.signature_count,
+        "case": {"slug": petition.case.slug, "prisoner_name": petition.case.prisoner_name},
+    }
+
+
+def public_signer(signature: Signature) -> dict[str, Any]:
+    """Return a confirmed signer who agreed to be named, as the public may see them (Signer)."""
+    return {
+        "name": signature.public_name,
+        "city": signature.city,
+        "country": signature.country,
+        "confirmed_on": signature.confirmed_at.date().isoformat()
+        if signature.confirmed_at
+        else None,
+    }
+
+
+def petition_details(
+    petition: Petition, latest: Iterable[Signature], by_country: Mapping[str, int]
+) -> dict[str, Any]:
+    """Return a petition with its latest named signers and countries' counts (PetitionDetails)."""
+    return {
+        **petition_summary(petition),
+        "latest_signers": [public_signer(signature) for signature in latest],
+        "counts_by_country": dict(by_country),
+    }
