@@ -49,7 +49,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 
-from petitions.bundles.shaping import ExtractableTTFont, advance, needs_shaping
+from petitions.bundles.pdf.shaping import ExtractableTTFont, advance, needs_shaping
 
 DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
 DEBIAN_PACKAGE = "fonts-dejavu-core"

@@ -1,0 +1,251 @@
+"""The cover letter: recipient, date, the petition from Markdown, a summary and how to verify.
+
+The letter names the recipient and their address, the date, the petition's title and text, the
+number of signatures and whose they are, the prisoner, a summary (fingerprint, verify link,
+page count) and how a clerk checks the bundle. It is flowed by our own loop, not a DocTemplate,
+so that it shares one canvas with the signature list.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, HRFlowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+
+from petitions.bundles.pdf.contents import BundleHeader
+from petitions.bundles.pdf.drawing import end_page
+from petitions.bundles.pdf.fonts import UNPRINTABLE_MARKER, FontSet
+from petitions.bundles.pdf.furniture import QrFlowable
+from petitions.bundles.pdf.geometry import BODY_BOTTOM, BODY_TOP, CONTENT_WIDTH, MARGIN_X, RULE
+from petitions.bundles.pdf.lines import link, markup
+from petitions.bundles.pdf.markdown import markdown_flowables
+from petitions.bundles.pdf.styles import styles
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+#: The summary's and the verify box's first column.
+_LABEL_WIDTH = 38 * mm
+
+
+def _long_date(moment: datetime) -> str:
+    """4 August 2026: day before month, month in words, unambiguous in every country."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _rule() -> HRFlowable:
+    return HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=2, spaceAfter=8)
+
+
+class _Cover:
+    """The cover letter's parts for one bundle, as markup in its fonts."""
+
+    def __init__(self, fonts: FontSet, header: BundleHeader) -> None:
+        self.fonts = fonts
+        self.header = header
+        self.style = styles(fonts)
+        count = header.signature_count
+        self.count = count
+        self.signatures = f"{count:,} signature" + ("" if count == 1 else "s")
+        self.prisoner = markup(fonts, header.prisoner_name)
+        self.scope = (
+            "signers from " + ", ".join(markup(fonts, c) for c in header.countries)
+            if header.countries
+            else "signers from all countries"
+        )
+
+    def letter(self) -> list[Flowable]:
+        """The letter itself: to whom, when, about whom, and the petition's text."""
+        fonts, header, style = self.fonts, self.header, self.style
+        address = "<br/>".join(
+            markup(fonts, line) for line in header.recipient_address.splitlines() if line.strip()
+        )
+        story: list[Flowable] = [
+            Paragraph(f"<b>{markup(fonts, header.recipient_name)}</b>", style.recipient),
+        ]
+        if address:
+            story.append(Paragraph(address, style.recipient))
+        return [
+            *story,
+            Spacer(1, 6 * mm),
+            Paragraph(_long_date(header.generated_at), style.date),
+            Spacer(1, 6 * mm),
+            Paragraph(markup(fonts, header.petition_title), style.title),
+            Paragraph(f"Concerning <b>{self.prisoner}</b>", style.recipient),
+            Spacer(1, 3 * mm),
+            Paragraph(
+                f"This bundle delivers the petition below with <b>{self.signatures}</b> "
+                f"({self.scope}). The signatures are listed after this letter, numbered from 1 "
+                f"to {self.count:,}.",
+                style.body,
+            ),
+            _rule(),
+            *markdown_flowables(fonts, style, header.petition_text),
+            _rule(),
+        ]
+
+    def summary(self, total_pages: int, cover_pages: int) -> Table:
+        """The facts a clerk files: count, signers, prisoner, pages, fingerprint, link."""
+        fonts, header, style = self.fonts, self.header, self.style
+        generated = header.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+        pages = (
+            f"{total_pages:,}: this letter ({cover_pages}), "
+            f"the signature list ({total_pages - cover_pages:,})"
+        )
+        facts = [
+            ("Signatures", self.signatures),
+            ("Signers", self.scope[0].upper() + self.scope[1:]),
+            ("Prisoner", self.prisoner),
+            ("Pages", pages),
+            ("Generated", generated),
+            ("Fingerprint (SHA-256)", header.fingerprint),
+            ("Verify online", link(fonts, header.verify_url)),
+            ("Printed by", markup(fonts, header.author)),
+        ]
+        summary = Table(
+            [
+                [Paragraph(label, style.label), Paragraph(value, style.small)]
+                for label, value in facts
+            ],
+            colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH],
+            hAlign="LEFT",
+        )
+        summary.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    # Tables set their font before each cell, Helvetica unless told: not embedded.
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.family),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        return summary
+
+    def how_to_verify(self, total_pages: int) -> Table:
+        """The QR code beside how to check the bundle, one page or all of it."""
+        explanation = Paragraph(
+            "<b>How to check this bundle.</b> Scan the code or open the link above: it shows the "
+            "petition, the number of signatures and the fingerprint recorded when this bundle "
+            "was generated. Every page carries the same fingerprint at its foot and is numbered "
+            f'"Page X of {total_pages}", so a single page can be checked on its own. Dates are '
+            "the days the signatures were given (UTC). Characters that the installed fonts "
+            f"cannot print appear as {UNPRINTABLE_MARKER}. Signers' contact details are never "
+            "printed.",
+            self.style.small,
+        )
+        verify = Table(
+            [[QrFlowable(32 * mm), explanation]],
+            colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH],
+            hAlign="LEFT",
+        )
+        verify.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("FONTNAME", (0, 0), (-1, -1), self.fonts.family),
+                    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return verify
+
+
+def cover_story(
+    fonts: FontSet, header: BundleHeader, total_pages: int, cover_pages: int
+) -> list[Flowable]:
+    """The cover letter's flowables, for a bundle of ``total_pages`` pages in all."""
+    cover = _Cover(fonts, header)
+    return [
+        *cover.letter(),
+        cover.summary(total_pages, cover_pages),
+        Spacer(1, 5 * mm),
+        cover.how_to_verify(total_pages),
+    ]
+
+
+def _fill_page(frame: Frame, canvas: Canvas, story: list[Flowable]) -> None:
+    """Add flowables from the head of ``story`` to ``frame`` until it is full (story shrinks).
+
+    Each flowable is added whole, or split across the page end, or left for the next page.
+    """
+    placed = False
+    while story:
+        flowable = story[0]
+        if frame.add(flowable, canvas, trySplit=1):
+            story.pop(0)
+            placed = True
+            continue
+        parts = frame.split(flowable, canvas)
+        if parts and frame.add(parts[0], canvas, trySplit=1):
+            story[0:1] = parts[1:]
+            placed = True
+            continue
+        if not placed:
+            raise LayoutError(f"{type(flowable).__name__} does not fit on an empty page")
+        return
+
+
+def flow_cover(canvas: Canvas, story: list[Flowable], on_page: Callable[[int], None]) -> int:
+    """Flow the cover letter onto pages of ``canvas``; return how many pages it took.
+
+    Our own loop instead of a DocTemplate, so the cover and the table pages share one canvas.
+    """
+    pages = 0
+    story = list(story)
+    while story:
+        pages += 1
+        frame = Frame(
+            MARGIN_X,
+            BODY_BOTTOM,
+            CONTENT_WIDTH,
+            BODY_TOP - BODY_BOTTOM,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        _fill_page(frame, canvas, story)
+        on_page(pages)
+        end_page(canvas)
+    return pages
+
+
+def count_cover_pages(fonts: FontSet, header: BundleHeader, table_pages: int) -> int:
+    """Lay the cover out on a scratch canvas until its page count is stable.
+
+    The cover states the total page count, and the digits it takes could, in theory, push a
+    line onto another page; two or three rounds settle it.
+    """
+    cover_pages = 1
+    for _ in range(4):
+        scratch = Canvas(io.BytesIO(), pagesize=A4)
+        story = cover_story(fonts, header, table_pages + cover_pages, cover_pages)
+        counted = flow_cover(scratch, story, lambda _page: None)
+        if counted == cover_pages:
+            return counted
+        cover_pages = counted
+    return cover_pages

@@ -1,0 +1,79 @@
+"""A fixed bundle reads back, page by page, exactly as it did: the renderer's refactoring guard.
+
+The other bundle tests check properties (order, fonts, shaping, QR); this one pins the whole
+text poppler's ``pdftotext`` extracts from one bundle that exercises them all: a cover letter
+with Markdown, a table over several pages with wrapped comments, a row taller than a page,
+right-to-left, Devanagari and CJK names, and the furniture of every page. The snapshot was
+written with the fonts of ``fonts-dejavu-core``, ``fonts-freefont-ttf`` and ``fonts-wqy-zenhei``;
+on a machine without them the layout differs, so the test is skipped there.
+
+After an intended change to what a bundle prints, write the snapshot again with
+``PETITIONS_UPDATE_SNAPSHOTS=1`` and read the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from petitions.bundles.pdf import BundleRow, render_bundle
+from petitions.bundles.pdf.fonts import FontSet, load_fonts
+from tests.bundles.test_pdf import FREESANS, MIXED_NAMES, WQY, make_header
+
+SNAPSHOT = Path(__file__).with_name("snapshots") / "bundle_en.txt"
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing"),
+    pytest.mark.skipif(
+        not (FREESANS.exists() and WQY.exists()), reason="the snapshot's fallback fonts are missing"
+    ),
+]
+
+NAMES = [*MIXED_NAMES, "דוד כהן", "محمد عبد الله", "अनिल दिल्ली", "王小明", "김민준"]
+
+
+def fixed_rows() -> Iterator[BundleRow]:
+    """Seventy rows: every script above, wrapped comments, one row taller than a page."""
+    for number in range(1, 71):
+        comment: str | None = None
+        if number % 7 == 0:
+            comment = " ".join(f"Свабоду{n:02d}" for n in range(number % 23 + 3))
+        if number == 30:
+            comment = "\n".join(f"line {n:03d} of a very long comment" for n in range(1, 90))
+        yield BundleRow(
+            number=number,
+            full_name=NAMES[number % len(NAMES)],
+            city="Мінск" if number % 2 else "Vilnius",
+            country="Беларусь" if number % 2 else "Lithuania",
+            signed_on=date(2026, 7, 1 + number % 28),
+            comment=comment,
+        )
+
+
+def pdftotext(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "bundle.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_a_fixed_bundle_renders_to_the_same_page_text(tmp_path: Path) -> None:
+    fonts: FontSet = load_fonts()
+    out = io.BytesIO()
+    header = make_header(70, countries=("Belarus", "Lithuania"), author="Free Them All e.V.")
+    render_bundle(out, header, fixed_rows, fonts)
+    text = pdftotext(out.getvalue(), tmp_path)
+    if os.environ.get("PETITIONS_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8")
