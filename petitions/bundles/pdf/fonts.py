@@ -19,8 +19,8 @@ process with :func:`load_fonts` and then shared by every rendering.
 The list is fixed rather than "whatever fonts the machine has" so that two machines with the same
 Debian packages print the same bundle.
 
-**Configured paths** (``load_fonts(paths)``; the app reads them from ``PDF_FONTS``, see
-:func:`split_font_path_list`): each entry is a TrueType file, ``.ttf`` or ``.ttc`` (a collection:
+**Configured paths** (``load_fonts(paths)``; the app reads them from ``PDF_FONTS``, separated
+by ``os.pathsep``): each entry is a TrueType file, ``.ttf`` or ``.ttc`` (a collection:
 append ``#N`` to pick subfont N, default 0). The first untagged entry is the primary regular face,
 later untagged entries are fallbacks in the order given; ``bold=``, ``italic=`` and
 ``bold-italic=`` prefixes give the primary's other faces (without them the regular face is used).
@@ -106,6 +106,14 @@ class FontFace:
         return sum(map(self.widths.get, text, repeat(500.0))) * size / 1000.0
 
 
+def _face_for(ch: str, current: FontFace | None, chain: tuple[FontFace, ...]) -> FontFace:
+    """The face that draws ``ch``: the current run's for a space or mark it has, else the
+    first in ``chain`` that has it, else the first of ``chain``."""
+    if current is not None and ch in current.chars and (ch.isspace() or unicodedata.combining(ch)):
+        return current
+    return next((face for face in chain if ch in face.chars), chain[0])
+
+
 @dataclass(frozen=True, eq=False)
 class FontSet:
     """The faces a bundle is printed with: a primary family and fallbacks, registered."""
@@ -123,11 +131,6 @@ class FontSet:
         """The font name to give platypus styles; <b> and <i> map to the other faces."""
         return self.regular.name
 
-    def describe(self) -> list[str]:
-        """One line per face, for logs and start-up checks."""
-        faces = [self.regular, self.bold, self.italic, self.bold_italic, *self.fallbacks]
-        return [f"{face.name}: {face.path}#{face.subfont_index}" for face in faces]
-
     def printable(self, text: str) -> str:
         """Return ``text`` with every stretch of characters no face can draw replaced.
 
@@ -139,29 +142,38 @@ class FontSet:
         if known.issuperset(text):
             return text
         out: list[str] = []
-        pending_space = ""
-        in_gap = False
-        for ch in text:
+        index = 0
+        while index < len(text):
+            ch = text[index]
             if ch in known:
-                if ch.isspace() and in_gap:
-                    pending_space += ch  # may still be inside the stretch
-                    continue
-                if in_gap:
-                    out.append(pending_space)
-                    pending_space = ""
-                    in_gap = False
                 out.append(ch)
-            elif unicodedata.combining(ch) and not in_gap and out:
+                index += 1
+            elif unicodedata.combining(ch) and out:
                 # A combining mark none of the fonts has, on a base that prints: dropping it
                 # keeps the letter readable.
-                continue
+                index += 1
             else:
-                if not in_gap:
-                    out.append(UNPRINTABLE_MARKER)
-                    in_gap = True
-                pending_space = ""
-        out.append(pending_space)
+                out.append(UNPRINTABLE_MARKER)
+                index = self._gap_end(text, index)
         return "".join(out)
+
+    def _gap_end(self, text: str, index: int) -> int:
+        """Where the stretch of unprintable characters starting at ``index`` ends.
+
+        The spaces between two unprintable characters belong to the stretch; spaces after it
+        do not.
+        """
+        known = self._all_chars
+        end = index
+        while True:
+            while end < len(text) and text[end] not in known:
+                end += 1
+            after = end
+            while after < len(text) and text[after] in known and text[after].isspace():
+                after += 1
+            if after == end or after == len(text) or text[after] in known:
+                return end
+            end = after
 
     def runs(self, text: str, bold: bool = False) -> list[tuple[FontFace, str]]:
         """Split ``text`` into (face, substring) runs, choosing a face per character.
@@ -177,24 +189,15 @@ class FontSet:
         chain = (first, self.regular, *self.fallbacks)
         result: list[tuple[FontFace, str]] = []
         current: FontFace | None = None
-        buffer: list[str] = []
-        for ch in text:
-            if (
-                current is not None
-                and ch in current.chars
-                and (ch.isspace() or unicodedata.combining(ch))
-            ):
-                face = current
-            else:
-                face = next((f for f in chain if ch in f.chars), first)
+        start = 0
+        for index, ch in enumerate(text):
+            face = _face_for(ch, current, chain)
             if face is not current:
-                if current is not None and buffer:
-                    result.append((current, "".join(buffer)))
-                buffer = []
-                current = face
-            buffer.append(ch)
-        if current is not None and buffer:
-            result.append((current, "".join(buffer)))
+                if current is not None:
+                    result.append((current, text[start:index]))
+                current, start = face, index
+        if current is not None:
+            result.append((current, text[start:]))
         return result
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
@@ -216,11 +219,6 @@ class FontSet:
             else:
                 parts.append(f'<font face="{face.name}">{escape(part)}</font>')
         return "".join(parts)
-
-
-def split_font_path_list(value: str) -> list[str]:
-    """Split a ``PDF_FONTS`` value into entries: separated like PATH, by ``os.pathsep``."""
-    return [entry.strip() for entry in value.split(os.pathsep) if entry.strip()]
 
 
 def load_fonts(paths: Sequence[str] | None = None) -> FontSet:
@@ -262,38 +260,40 @@ def _load_default() -> FontSet:
     return _assemble(faces, fallbacks)
 
 
+def _parse_entry(entry: str) -> tuple[str, str, int]:
+    """Split a configured entry into (role, path, subfont index); role "" for untagged.
+
+    :raises ValueError: with the problem to report, for an unknown prefix or a bad index.
+    """
+    role, _, spec = entry.partition("=") if "=" in entry else ("", "", entry)
+    role = role.strip().lower()
+    if role and role not in _ROLES[1:]:
+        raise ValueError(f"{entry!r}: unknown prefix {role!r} (use bold=, italic=, bold-italic=)")
+    path, _, index_text = spec.strip().partition("#")
+    try:
+        return role, path, int(index_text) if index_text else 0
+    except ValueError:
+        raise ValueError(f"{entry!r}: subfont index {index_text!r} is not a number") from None
+
+
 def _load_configured(entries: list[str]) -> FontSet:
     faces: dict[str, FontFace] = {}
     fallbacks: list[FontFace] = []
     problems: list[str] = []
     for entry in entries:
-        role, _, spec = entry.partition("=") if "=" in entry else ("", "", entry)
-        role = role.strip().lower()
-        if role and role not in _ROLES[1:]:
-            problems.append(
-                f"{entry!r}: unknown prefix {role!r} (use bold=, italic=, bold-italic=)"
-            )
-            continue
-        path, _, index_text = spec.strip().partition("#")
         try:
-            index = int(index_text) if index_text else 0
-        except ValueError:
-            problems.append(f"{entry!r}: subfont index {index_text!r} is not a number")
-            continue
-        try:
+            role, path, index = _parse_entry(entry)
             face = _load_face(path, index)
-        except FontsMissing as error:
+        except (ValueError, FontsMissing) as error:
             problems.append(str(error))
             continue
-        if role:
-            faces[role] = face
-        elif "regular" not in faces:
-            faces["regular"] = face
-        else:
+        if not role and "regular" in faces:
             fallbacks.append(face)
-    if problems or "regular" not in faces:
-        if "regular" not in faces and not problems:
-            problems.append("no regular font among the configured entries")
+        else:
+            faces[role or "regular"] = face
+    if "regular" not in faces and not problems:
+        problems.append("no regular font among the configured entries")
+    if problems:
         raise FontsMissing(_missing_message(problems, configured=entries))
     return _assemble(faces, fallbacks)
 
