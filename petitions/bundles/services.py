@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 from sqlalchemy import func, select
 
 from petitions.bundles.models import Bundle, Delivery
@@ -45,10 +45,15 @@ class BundleChanged(Exception):
 
 @dataclass(frozen=True)
 class BundleRequest:
+    """What to print: whose signatures, for whom, from which countries, in which language."""
+
     petition: Petition
     recipient_name: str
     recipient_address: str
     countries: tuple[str, ...]
+    #: The language the bundle is printed in (its words, dates, numbers and country names);
+    #: None: the current one, that is the organizer's (the service's first on the command line).
+    language: str | None = None
 
 
 @functools.cache
@@ -187,6 +192,17 @@ def build_bundle(
     :raises FontsMissing: if no font for the PDF is available.
     :raises BundleChanged: if signatures kept being withdrawn while printing.
     """
+    language = request.language or str(get_locale() or current_app.config["LANGUAGES"][0])
+    with force_locale(language):
+        return _build_bundle(request, out, organizer_id, progress)
+
+
+def _build_bundle(
+    request: BundleRequest,
+    out: BinaryIO,
+    organizer_id: int | None,
+    progress: Callable[[int], None] | None,
+) -> Bundle:
     fonts = configured_fonts()
     petition = request.petition
     for _attempt in range(ATTEMPTS):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask_babel import force_locale
 
 from petitions.bundles.pdf import BundleRow, render_bundle
 from petitions.bundles.pdf.fonts import FontSet, load_fonts
@@ -77,3 +80,41 @@ def test_a_fixed_bundle_renders_to_the_same_page_text(tmp_path: Path) -> None:
     if os.environ.get("PETITIONS_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(text, encoding="utf-8")
     assert text == SNAPSHOT.read_text(encoding="utf-8")
+
+
+# --- the bundle's language -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "date_line"), [("be", "4 жніўня 2026"), ("ru", "4 августа 2026")]
+)
+def test_the_cover_date_is_in_the_bundle_language(
+    app: Flask, tmp_path: Path, language: str, date_line: str
+) -> None:
+    out = io.BytesIO()
+    with force_locale(language):
+        render_bundle(out, make_header(70), fixed_rows, load_fonts())
+    text = pdftotext(out.getvalue(), tmp_path)
+    # Month names come from Babel's CLDR data, in the genitive a date takes in both languages.
+    assert date_line in text.splitlines()
+    assert "4 August 2026" not in text
+    # A number over a thousand is grouped as the language groups it (a no-break space).
+    out = io.BytesIO()
+    with force_locale(language):
+        render_bundle(out, make_header(1234), lambda: many_rows(1234), load_fonts(), progress=None)
+    text = pdftotext(out.getvalue(), tmp_path)
+    # (poppler extracts the no-break space as a space)
+    assert re.search("\\b1[ \u00a0]234\\b", text)
+    assert "1,234" not in text
+
+
+def many_rows(count: int) -> Iterator[BundleRow]:
+    for number in range(1, count + 1):
+        yield BundleRow(
+            number=number,
+            full_name=f"Signer {number}",
+            city="Vilnius",
+            country="Lithuania",
+            signed_on=date(2026, 7, 1),
+            comment=None,
+        )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime
 
+from flask_babel import gettext, ngettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -23,32 +23,13 @@ from petitions.bundles.pdf.drawing import end_page
 from petitions.bundles.pdf.fonts import UNPRINTABLE_MARKER, FontSet
 from petitions.bundles.pdf.furniture import QrFlowable
 from petitions.bundles.pdf.geometry import BODY_BOTTOM, BODY_TOP, CONTENT_WIDTH, MARGIN_X, RULE
-from petitions.bundles.pdf.lines import link, markup
+from petitions.bundles.pdf.language import long_date, number
+from petitions.bundles.pdf.lines import link, markup, sentence
 from petitions.bundles.pdf.markdown import markdown_flowables
 from petitions.bundles.pdf.styles import styles
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 #: The summary's and the verify box's first column.
 _LABEL_WIDTH = 38 * mm
-
-
-def _long_date(moment: datetime) -> str:
-    """4 August 2026: day before month, month in words, unambiguous in every country."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
 def _rule() -> HRFlowable:
@@ -56,7 +37,7 @@ def _rule() -> HRFlowable:
 
 
 class _Cover:
-    """The cover letter's parts for one bundle, as markup in its fonts."""
+    """The cover letter's parts for one bundle, as markup in its fonts and its language."""
 
     def __init__(self, fonts: FontSet, header: BundleHeader) -> None:
         self.fonts = fonts
@@ -64,13 +45,23 @@ class _Cover:
         self.style = styles(fonts)
         count = header.signature_count
         self.count = count
-        self.signatures = f"{count:,} signature" + ("" if count == 1 else "s")
-        self.prisoner = markup(fonts, header.prisoner_name)
-        self.scope = (
-            "signers from " + ", ".join(markup(fonts, c) for c in header.countries)
-            if header.countries
-            else "signers from all countries"
+        self.signatures = fonts.markup(
+            ngettext("%(count)s signature", "%(count)s signatures", count, count=number(count))
         )
+        self.prisoner = markup(fonts, header.prisoner_name)
+        self.countries = ", ".join(markup(fonts, c) for c in header.countries)
+
+    def signers(self) -> str:
+        """Whose signatures these are, within a sentence: "signers from Belarus, Lithuania"."""
+        if not self.countries:
+            return sentence(self.fonts, gettext("signers from all countries"))
+        return sentence(self.fonts, gettext("signers from %(countries)s"), countries=self.countries)
+
+    def signers_fact(self) -> str:
+        """The same as a fact of its own in the summary: "Signers from Belarus, Lithuania"."""
+        if not self.countries:
+            return sentence(self.fonts, gettext("Signers from all countries"))
+        return sentence(self.fonts, gettext("Signers from %(countries)s"), countries=self.countries)
 
     def letter(self) -> list[Flowable]:
         """The letter itself: to whom, when, about whom, and the petition's text."""
@@ -83,18 +74,29 @@ class _Cover:
         ]
         if address:
             story.append(Paragraph(address, style.recipient))
+        concerning = gettext("Concerning %(prisoner)s")
+        delivers = gettext(
+            "This bundle delivers the petition below with %(signatures)s (%(signers)s). "
+            "The signatures are listed after this letter, numbered from 1 to %(last)s."
+        )
         return [
             *story,
             Spacer(1, 6 * mm),
-            Paragraph(_long_date(header.generated_at), style.date),
+            Paragraph(fonts.markup(long_date(header.generated_at)), style.date),
             Spacer(1, 6 * mm),
             Paragraph(markup(fonts, header.petition_title), style.title),
-            Paragraph(f"Concerning <b>{self.prisoner}</b>", style.recipient),
+            Paragraph(
+                sentence(fonts, concerning, prisoner=f"<b>{self.prisoner}</b>"), style.recipient
+            ),
             Spacer(1, 3 * mm),
             Paragraph(
-                f"This bundle delivers the petition below with <b>{self.signatures}</b> "
-                f"({self.scope}). The signatures are listed after this letter, numbered from 1 "
-                f"to {self.count:,}.",
+                sentence(
+                    fonts,
+                    delivers,
+                    signatures=f"<b>{self.signatures}</b>",
+                    signers=self.signers(),
+                    last=fonts.markup(number(self.count)),
+                ),
                 style.body,
             ),
             _rule(),
@@ -106,23 +108,25 @@ class _Cover:
         """The facts a clerk files: count, signers, prisoner, pages, fingerprint, link."""
         fonts, header, style = self.fonts, self.header, self.style
         generated = header.generated_at.strftime("%Y-%m-%d %H:%M UTC")
-        pages = (
-            f"{total_pages:,}: this letter ({cover_pages}), "
-            f"the signature list ({total_pages - cover_pages:,})"
+        pages = gettext(
+            "%(total)s: this letter (%(letter)s), the signature list (%(list)s)",
+            total=number(total_pages),
+            letter=number(cover_pages),
+            list=number(total_pages - cover_pages),
         )
         facts = [
-            ("Signatures", self.signatures),
-            ("Signers", self.scope[0].upper() + self.scope[1:]),
-            ("Prisoner", self.prisoner),
-            ("Pages", pages),
-            ("Generated", generated),
-            ("Fingerprint (SHA-256)", header.fingerprint),
-            ("Verify online", link(fonts, header.verify_url)),
-            ("Printed by", markup(fonts, header.author)),
+            (gettext("Signatures"), self.signatures),
+            (gettext("Signers"), self.signers_fact()),
+            (gettext("Prisoner"), self.prisoner),
+            (gettext("Pages"), fonts.markup(pages)),
+            (gettext("Generated"), generated),
+            (gettext("Fingerprint (SHA-256)"), header.fingerprint),
+            (gettext("Verify online"), link(fonts, header.verify_url)),
+            (gettext("Printed by"), markup(fonts, header.author)),
         ]
         summary = Table(
             [
-                [Paragraph(label, style.label), Paragraph(value, style.small)]
+                [Paragraph(sentence(fonts, label), style.label), Paragraph(value, style.small)]
                 for label, value in facts
             ],
             colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH],
@@ -144,14 +148,25 @@ class _Cover:
 
     def how_to_verify(self, total_pages: int) -> Table:
         """The QR code beside how to check the bundle, one page or all of it."""
+        fonts = self.fonts
+        heading = sentence(fonts, gettext("How to check this bundle."))
+        how = gettext(
+            "Scan the code or open the link above: it shows the petition, the number of "
+            "signatures and the fingerprint recorded when this bundle was generated. Every "
+            'page carries the same fingerprint at its foot and is numbered "%(page)s", so a '
+            "single page can be checked on its own. Dates are the days the signatures were "
+            "given (UTC). Characters that the installed fonts cannot print appear as "
+            "%(marker)s. Signers' contact details are never printed."
+        )
+        page = gettext("Page %(number)s of %(total)s", number="X", total=total_pages)
         explanation = Paragraph(
-            "<b>How to check this bundle.</b> Scan the code or open the link above: it shows the "
-            "petition, the number of signatures and the fingerprint recorded when this bundle "
-            "was generated. Every page carries the same fingerprint at its foot and is numbered "
-            f'"Page X of {total_pages}", so a single page can be checked on its own. Dates are '
-            "the days the signatures were given (UTC). Characters that the installed fonts "
-            f"cannot print appear as {UNPRINTABLE_MARKER}. Signers' contact details are never "
-            "printed.",
+            f"<b>{heading}</b> "
+            + sentence(
+                fonts,
+                how,
+                page=fonts.markup(page),
+                marker=fonts.markup(gettext(UNPRINTABLE_MARKER)),
+            ),
             self.style.small,
         )
         verify = Table(
@@ -163,7 +178,7 @@ class _Cover:
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("FONTNAME", (0, 0), (-1, -1), self.fonts.family),
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.family),
                     ("BOX", (0, 0), (-1, -1), 0.5, RULE),
                     ("LEFTPADDING", (0, 0), (-1, -1), 6),
                     ("TOPPADDING", (0, 0), (-1, -1), 6),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from flask_babel import gettext, ngettext
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -63,9 +64,14 @@ def _archival_canvas(out: BinaryIO, fonts: FontSet, header: BundleHeader) -> Arc
     canvas = ArchivalCanvas(out, initial_font=fonts.regular.name, pagesize=A4, pageCompression=1)
     make_archival(
         canvas,
-        title=f"{clean(header.petition_title)}: signatures",
+        title=gettext("%(title)s: signatures", title=clean(header.petition_title)),
         author=clean(header.author),
-        subject=f"{header.signature_count} signatures, fingerprint {header.fingerprint}",
+        subject=ngettext(
+            "%(num)s signature, fingerprint %(fingerprint)s",
+            "%(num)s signatures, fingerprint %(fingerprint)s",
+            header.signature_count,
+            fingerprint=header.fingerprint,
+        ),
         created=header.generated_at,
     )
     define_qr_form(canvas, header.verify_url, fonts.regular.name)

@@ -45,10 +45,12 @@ from itertools import repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 
+from petitions.bundles.pdf.language import N_
 from petitions.bundles.pdf.shaping import ExtractableTTFont, advance, needs_shaping
 
 DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -57,7 +59,8 @@ CONFIG_VARIABLE = "PDF_FONTS"
 
 #: What replaces a stretch of characters that no configured font can draw. Readable, visibly
 #: not part of the name, and extractable as text, unlike the empty box a missing glyph prints.
-UNPRINTABLE_MARKER = "[unprintable characters]"
+#: Printed in the bundle's language; this is its English text.
+UNPRINTABLE_MARKER = N_("[unprintable characters]")
 
 _ROLES = ("regular", "bold", "italic", "bold-italic")
 
@@ -141,6 +144,7 @@ class FontSet:
         known = self._all_chars
         if known.issuperset(text):
             return text
+        marker = gettext(UNPRINTABLE_MARKER)
         out: list[str] = []
         index = 0
         while index < len(text):
@@ -153,7 +157,7 @@ class FontSet:
                 # keeps the letter readable.
                 index += 1
             else:
-                out.append(UNPRINTABLE_MARKER)
+                out.append(marker)
                 index = self._gap_end(text, index)
         return "".join(out)
 

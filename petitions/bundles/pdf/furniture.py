@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -82,17 +83,25 @@ class Furniture:
     """What the running header and footer of every page need, prepared once.
 
     ``title``, ``recipient`` and ``prisoner`` are final: fitted to one line each (shortened
-    with "…" if need be; the cover prints them whole) and in visual order.
+    with "…" if need be; the cover prints them whole) and in visual order. The footer's lines
+    are in the bundle's language.
     """
 
     fonts: FontSet
     title: str
     recipient: str
     prisoner: str
-    fingerprint: str
-    short_fingerprint: str
     verify_url: str
     total: int
+    fingerprint_line: str  # "Fingerprint 2ade e5a9 3b2a 9c5d"
+    hash_line: str  # "SHA-256 " and the whole fingerprint
+    verify_line: str  # "Verify: " and the link
+    scan_line: str  # how to check the page
+
+    def page_label(self, number: int) -> str:
+        """The "Page X of Y" label of page ``number``."""
+        label = gettext("Page %(number)s of %(total)s", number=number, total=self.total)
+        return self.fonts.printable(label)
 
 
 def short_fingerprint(fingerprint: str) -> str:
@@ -110,18 +119,24 @@ def furniture_for(fonts: FontSet, header: BundleHeader, total: int) -> Furniture
     prisoner = ellipsize(fonts, prisoner, CONTENT_WIDTH * 0.35, 8)
     title = one_line(fonts, header.petition_title)
     title = ellipsize(fonts, title, CONTENT_WIDTH - fonts.width(prisoner, 8) - 12, 9.5, True)
-    recipient = ellipsize(
-        fonts, "To: " + one_line(fonts, header.recipient_name), CONTENT_WIDTH, 7.5
+    recipient = gettext("To: %(recipient)s", recipient=one_line(fonts, header.recipient_name))
+    recipient = ellipsize(fonts, fonts.printable(recipient), CONTENT_WIDTH, 7.5)
+    fingerprint_line = gettext(
+        "Fingerprint %(fingerprint)s", fingerprint=short_fingerprint(header.fingerprint)
     )
+    verify_line = gettext("Verify: %(link)s", link=header.verify_url)
+    scan = gettext("Scan the code or open the link to check this page against the bundle's record.")
     return Furniture(
         fonts=fonts,
         title=_in_visual_order(title),
         recipient=_in_visual_order(recipient),
         prisoner=_in_visual_order(prisoner),
-        fingerprint=header.fingerprint,
-        short_fingerprint=short_fingerprint(header.fingerprint),
         verify_url=header.verify_url,
         total=total,
+        fingerprint_line=fonts.printable(fingerprint_line),
+        hash_line="SHA-256 " + header.fingerprint,
+        verify_line=fonts.printable(verify_line),
+        scan_line=fonts.printable(scan),
     )
 
 
@@ -147,28 +162,27 @@ def _draw_footer(canvas: Canvas, text: PDFTextObject, page: Furniture, number: i
     fonts = page.fonts
     x = MARGIN_X + QR_SIZE + 2 * mm
     y = FOOTER_RULE_Y - 11
-    label = f"Page {number} of {page.total}"
+    label = page.page_label(number)
     text.setFillColor(INK)
     draw_runs(text, fonts, _RIGHT - fonts.width(label, 10, True), y, label, 10, bold=True)
-    draw_runs(text, fonts, x, y, "Fingerprint " + page.short_fingerprint, 9, bold=True)
+    draw_runs(text, fonts, x, y, page.fingerprint_line, 9, bold=True)
     text.setFillColor(MUTED)
     available = _RIGHT - x
     size = 7.0
-    for line in ("SHA-256 " + page.fingerprint, "Verify: " + page.verify_url):
+    for line in (page.hash_line, page.verify_line):
         y -= 10
         # A very long verify link is set smaller rather than cut: it has to stay typeable.
         size = min(7.0, 7.0 * available / max(fonts.width(line, 7.0), 1))
         draw_runs(text, fonts, x, y, line, size)
     # The printed link, and the QR code beside it, open the verify page when clicked.
-    width = fonts.width("Verify: " + page.verify_url, size)
+    width = fonts.width(page.verify_line, size)
     canvas.linkURL(page.verify_url, (x, y - 2, x + width, y + size), thickness=0)
     canvas.linkURL(
         page.verify_url,
         (MARGIN_X - 2, FOOTER_BOTTOM - 2, MARGIN_X - 2 + QR_SIZE, FOOTER_BOTTOM - 2 + QR_SIZE),
         thickness=0,
     )
-    scan = "Scan the code or open the link to check this page against the bundle's record."
-    draw_runs(text, fonts, x, y - 9, scan, 6.5)
+    draw_runs(text, fonts, x, y - 9, page.scan_line, 6.5)
 
 
 def draw_furniture(canvas: Canvas, page: Furniture, number: int) -> None:

@@ -8,6 +8,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from petitions.bundles.pdf.language import N_
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 15 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
@@ -42,19 +44,19 @@ HEAD_FILL = colors.Color(0.86, 0.87, 0.89)
 class Column:
     """A column of the signature table."""
 
-    title: str
+    title: str  # English; printed translated
     width: float
     right: bool = False  # numbers align right
 
 
 NUMBER, NAME, CITY, COUNTRY, DATE, COMMENT = range(6)
 COLUMNS = (
-    Column("No.", 40, right=True),
-    Column("Name", 116),
-    Column("City", 78),
-    Column("Country", 74),
-    Column("Signed", 52),
-    Column("Comment", 0),  # the rest of the width
+    Column(N_("No."), 40, right=True),
+    Column(N_("Name"), 116),
+    Column(N_("City"), 78),
+    Column(N_("Country"), 74),
+    Column(N_("Signed"), 52),
+    Column(N_("Comment"), 0),  # the rest of the width
 )
 WIDTHS = [c.width for c in COLUMNS[:-1]] + [CONTENT_WIDTH - sum(c.width for c in COLUMNS)]
 LEFTS = [MARGIN_X + sum(WIDTHS[:i]) for i in range(len(WIDTHS))]

@@ -108,6 +108,16 @@ def markup(fonts: FontSet, text: str) -> str:
     return fonts.markup(shaping.visual(text, shaping.base_direction(text)))
 
 
+def sentence(fonts: FontSet, template: str, **values: str) -> str:
+    """A translated ``template`` as paragraph markup, with ``values`` (markup already) put in.
+
+    The template's own characters are escaped and set in the bundle's fonts first, and its
+    ``%(name)s`` placeholders filled afterwards, so the markup in ``values`` (bold, links)
+    stays markup. Pass the template untranslated-and-unformatted from ``gettext(msgid)``.
+    """
+    return fonts.markup(template) % values
+
+
 def link(fonts: FontSet, url: str) -> str:
     """A URL as paragraph markup that is also a clickable link."""
     return f'<a href="{escape(url, {chr(34): "&quot;"})}">{markup(fonts, url)}</a>'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import gettext
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
@@ -37,9 +38,8 @@ from petitions.bundles.pdf.geometry import (
     TABLE_TOP,
     TEXT_WIDTHS,
 )
+from petitions.bundles.pdf.language import number
 from petitions.bundles.pdf.lines import prepare, wrap
-
-_CONT = "cont."
 
 #: Rounding slack when comparing a page's used height with the table's.
 _SLACK = 0.01
@@ -61,7 +61,8 @@ class RowLayout:
         fit = max(1, int((height - 2 * CELL_PAD_Y) // TABLE_LEADING))
         head = [lines[:fit] for lines in self.cells]
         rest = [lines[fit:] for lines in self.cells]
-        rest[NUMBER] = [str(self.number), _CONT]
+        # The row's number again, and that it continues from the page before.
+        rest[NUMBER] = [str(self.number), gettext("cont.")]
         return (
             RowLayout(self.number, head, self.directions),
             RowLayout(self.number, rest, self.directions),
@@ -133,10 +134,11 @@ def _draw_heads(
     """The heading above the table and the column titles."""
     draw_runs(text, fonts, MARGIN_X, BODY_TOP - HEADING_HEIGHT + 4, heading, 9.5, True, current)
     for column, left, width in zip(COLUMNS, LEFTS, TEXT_WIDTHS, strict=True):
+        title = fonts.printable(gettext(column.title))
         x = left + CELL_PAD_X
         if column.right:
-            x += width - fonts.width(column.title, TABLE_SIZE, True) - NUMBER_GAP
-        draw_runs(text, fonts, x, TABLE_TOP + 4.2, column.title, TABLE_SIZE, True, current)
+            x += width - fonts.width(title, TABLE_SIZE, True) - NUMBER_GAP
+        draw_runs(text, fonts, x, TABLE_TOP + 4.2, title, TABLE_SIZE, True, current)
 
 
 def _line_x(fonts: FontSet, column: int, line: str, direction: bool | None) -> float:
@@ -169,7 +171,13 @@ def _draw_cells(
 def draw_table_page(canvas: Canvas, fonts: FontSet, rows: list[RowLayout], total_rows: int) -> None:
     """One page of the signature list: its heading, column titles, striped rows."""
     first, last = rows[0].number, rows[-1].number
-    heading = f"Signatures {first:,}–{last:,} of {total_rows:,}"
+    heading = gettext(
+        "Signatures %(first)s–%(last)s of %(total)s",
+        first=number(first),
+        last=number(last),
+        total=number(total_rows),
+    )
+    heading = fonts.printable(heading)
     _draw_background(canvas, rows)
     text = canvas.beginText()
     text.setFillColor(INK)
