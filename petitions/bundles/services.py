@@ -28,7 +28,8 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.i18n import country_name
 from petitions.links import absolute_url, site_host
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import Signature
+from petitions.signing.queries import SIGNER_COLUMNS, confirmed_in_order, confirmed_signatures
 
 log = logging.getLogger(__name__)
 
@@ -83,28 +84,13 @@ def _printed_signatures(
     A signer who is not to be named (``name_in_bundle`` false) comes with an empty name, city
     and comment: a name identifies, and so can a small town or a comment.
     """
-    conditions = [
-        Signature.petition_id == petition_id,
-        Signature.state == SignatureState.CONFIRMED,
-        Signature.confirmed_at <= cutoff,
-    ]
-    if countries:
-        conditions.append(Signature.country.in_(countries))
-    query = (
-        select(
-            Signature.id,
-            Signature.full_name,
-            Signature.city,
-            Signature.country,
-            Signature.confirmed_at,
-            Signature.comment,
-            Signature.comment_hidden_at,
-            Signature.name_in_bundle,
-        )
-        .where(*conditions)
-        .order_by(Signature.confirmed_at, Signature.id)
-        .execution_options(yield_per=BATCH)
-    )
+    query = confirmed_in_order(
+        Signature.id,
+        *SIGNER_COLUMNS,
+        petition_id=petition_id,
+        countries=countries,
+        confirmed_by=cutoff,
+    ).execution_options(yield_per=BATCH)
     for sid, name, city, country, confirmed_at, comment, hidden_at, named in db.session.execute(
         query
     ):
@@ -117,17 +103,11 @@ def _printed_signatures(
 
 def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int, int]:
     """Return how many confirmed signers a bundle would print unnamed, and how many in all."""
-    conditions = [
-        Signature.petition_id == petition_id,
-        Signature.state == SignatureState.CONFIRMED,
-    ]
-    if countries:
-        conditions.append(Signature.country.in_(countries))
     unnamed, total = db.session.execute(
         select(
             func.count().filter(Signature.name_in_bundle.is_(False)),
             func.count(),
-        ).where(*conditions)
+        ).where(confirmed_signatures(petition_id, countries))
     ).one()
     return int(unnamed), int(total)
 

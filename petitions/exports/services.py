@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from petitions.extensions import db
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import Signature
+from petitions.signing.queries import SIGNER_COLUMNS, confirmed_in_order
 
 #: Rows fetched from the database at a time: memory stays flat however long the export.
 BATCH = 1000
@@ -29,30 +28,18 @@ SIGNATURE_HEADER = [
 CONTACT_HEADER = ["Name", "Email", "Country", "Confirmed (UTC)"]
 
 
-def _confirmed(
-    petition_id: int,
-    countries: Sequence[str] = (),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> list[object]:
-    conditions: list[object] = [
-        Signature.petition_id == petition_id,
-        Signature.state == SignatureState.CONFIRMED,
-    ]
-    if countries:
-        conditions.append(Signature.country.in_(countries))
-    if since is not None:
-        conditions.append(Signature.confirmed_at >= dt.datetime.combine(since, dt.time.min))
-    if until is not None:
-        conditions.append(
-            Signature.confirmed_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
-        )
-    return conditions
-
-
 def _stream(query: Any) -> Iterator[tuple[Any, ...]]:
     for row in db.session.execute(query.execution_options(yield_per=BATCH)):
         yield tuple(row)
+
+
+def _as_text(records: Iterator[list[object]], column: int) -> Iterator[list[object]]:
+    """The records with the confirmation time in ``column`` as ISO text, to the second."""
+    for record in records:
+        confirmed_at = record[column]
+        assert isinstance(confirmed_at, dt.datetime)
+        record[column] = confirmed_at.isoformat(timespec="seconds")
+        yield record
 
 
 def signature_rows(
@@ -62,11 +49,7 @@ def signature_rows(
     until: dt.date | None = None,
 ) -> Iterator[list[object]]:
     """Yield numbered rows of confirmed signatures as text, oldest first (see signature_records)."""
-    for record in signature_records(petition_id, countries, since, until):
-        confirmed_at = record[4]
-        assert isinstance(confirmed_at, dt.datetime)
-        record[4] = confirmed_at.isoformat(timespec="seconds")
-        yield record
+    return _as_text(signature_records(petition_id, countries, since, until), 4)
 
 
 def signature_records(
@@ -80,21 +63,15 @@ def signature_records(
     Hidden comments are left out, as on public pages and in bundles. The confirmation time is a
     datetime (UTC, to the second), the number an int, everything else text.
     """
-    query = (
-        select(
-            Signature.full_name,
-            Signature.city,
-            Signature.country,
-            Signature.confirmed_at,
-            Signature.comment,
-            Signature.comment_hidden_at,
-            Signature.source,
-            Signature.name_in_bundle,
-        )
-        .where(*_confirmed(petition_id, countries, since, until))  # type: ignore[arg-type]
-        .order_by(Signature.confirmed_at, Signature.id)
+    query = confirmed_in_order(
+        *SIGNER_COLUMNS,
+        Signature.source,
+        petition_id=petition_id,
+        countries=countries,
+        since=since,
+        until=until,
     )
-    for number, (name, city, country, confirmed_at, comment, hidden_at, source, named) in enumerate(
+    for number, (name, city, country, confirmed_at, comment, hidden_at, named, source) in enumerate(
         _stream(query), start=1
     ):
         assert isinstance(confirmed_at, dt.datetime)
@@ -112,20 +89,18 @@ def signature_records(
 
 def contact_rows(petition_id: int) -> Iterator[list[object]]:
     """Yield name and email of confirmed signers who agreed to be contacted, as text."""
-    for record in contact_records(petition_id):
-        confirmed_at = record[3]
-        assert isinstance(confirmed_at, dt.datetime)
-        record[3] = confirmed_at.isoformat(timespec="seconds")
-        yield record
+    return _as_text(contact_records(petition_id), 3)
 
 
 def contact_records(petition_id: int) -> Iterator[list[object]]:
     """Yield name and email of confirmed signers who agreed to be contacted, and only them."""
-    query = (
-        select(Signature.full_name, Signature.email, Signature.country, Signature.confirmed_at)
-        .where(*_confirmed(petition_id), Signature.may_contact.is_(True))  # type: ignore[arg-type]
-        .order_by(Signature.confirmed_at, Signature.id)
-    )
+    query = confirmed_in_order(
+        Signature.full_name,
+        Signature.email,
+        Signature.country,
+        Signature.confirmed_at,
+        petition_id=petition_id,
+    ).where(Signature.may_contact.is_(True))
     for name, email, country, confirmed_at in _stream(query):
         assert isinstance(confirmed_at, dt.datetime)
         yield [name, email, country, confirmed_at.replace(microsecond=0)]

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, render_template, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -42,15 +52,20 @@ def _xlsx(title: str, header: list[str], rows: Iterator[list[object]], filename:
     )
 
 
-def _invalid_filter(form: ExportFilterForm) -> ResponseReturnValue:
-    return (
-        render_template(
+def _signature_filter() -> tuple[tuple[str, ...], dt.date | None, dt.date | None]:
+    """The countries and the period the query string asks for: (countries, since, until).
+
+    An invalid filter ends the request here, with a page that says what is wrong (400).
+    """
+    form = ExportFilterForm(request.args)
+    if not form.validate():
+        page = render_template(
             "errors/error.html",
             heading=_("The export filter is not valid"),
             message=" ".join(str(error) for errors in form.errors.values() for error in errors),
-        ),
-        400,
-    )
+        )
+        abort(make_response(page, 400))
+    return tuple(form.country.data or ()), form.since.data, form.until.data
 
 
 @bp.get("/signatures.csv")
@@ -58,12 +73,7 @@ def _invalid_filter(form: ExportFilterForm) -> ResponseReturnValue:
 def signatures(slug: str) -> ResponseReturnValue:
     """Download confirmed signatures (no email addresses), filtered by country and dates."""
     petition = petition_or_404(slug)
-    form = ExportFilterForm(request.args)
-    if not form.validate():
-        return _invalid_filter(form)
-    rows = services.signature_rows(
-        petition.id, tuple(form.country.data or ()), form.since.data, form.until.data
-    )
+    rows = services.signature_rows(petition.id, *_signature_filter())
     name = f"{petition.slug}-signatures-{utcnow():%Y%m%d}.csv"
     return _download(csv_lines(services.SIGNATURE_HEADER, rows), name)
 
@@ -73,12 +83,7 @@ def signatures(slug: str) -> ResponseReturnValue:
 def signatures_xlsx(slug: str) -> ResponseReturnValue:
     """The same export as signatures.csv, as a spreadsheet whose text cells stay text."""
     petition = petition_or_404(slug)
-    form = ExportFilterForm(request.args)
-    if not form.validate():
-        return _invalid_filter(form)
-    rows = services.signature_records(
-        petition.id, tuple(form.country.data or ()), form.since.data, form.until.data
-    )
+    rows = services.signature_records(petition.id, *_signature_filter())
     name = f"{petition.slug}-signatures-{utcnow():%Y%m%d}.xlsx"
     return _xlsx("Signatures", services.SIGNATURE_HEADER, rows, name)
 

@@ -9,7 +9,7 @@ so that it shares one canvas with the signature list.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask_babel import gettext, ngettext
 from reportlab.lib.pagesizes import A4
@@ -34,6 +34,34 @@ _LABEL_WIDTH = 38 * mm
 
 def _rule() -> HRFlowable:
     return HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=2, spaceAfter=8)
+
+
+def _two_columns(
+    fonts: FontSet,
+    rows: Sequence[list[Flowable]],
+    *,
+    valign: str,
+    left: float,
+    padding: float,
+    box: bool = False,
+) -> Table:
+    """A table of a narrow first column (labels, the QR code) and a wide one, left-aligned."""
+    table = Table(rows, colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH], hAlign="LEFT")
+    everywhere = ((0, 0), (-1, -1))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", *everywhere, valign),
+                # Tables set their font before each cell, Helvetica unless told: not embedded.
+                ("FONTNAME", *everywhere, fonts.family),
+                *([("BOX", *everywhere, 0.5, RULE)] if box else []),
+                ("LEFTPADDING", *everywhere, left),
+                ("TOPPADDING", *everywhere, padding),
+                ("BOTTOMPADDING", *everywhere, padding),
+            ]
+        )
+    )
+    return table
 
 
 class _Cover:
@@ -124,27 +152,11 @@ class _Cover:
             (gettext("Verify online"), link(fonts, header.verify_url)),
             (gettext("Printed by"), markup(fonts, header.author)),
         ]
-        summary = Table(
-            [
-                [Paragraph(sentence(fonts, label), style.label), Paragraph(value, style.small)]
-                for label, value in facts
-            ],
-            colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH],
-            hAlign="LEFT",
-        )
-        summary.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    # Tables set their font before each cell, Helvetica unless told: not embedded.
-                    ("FONTNAME", (0, 0), (-1, -1), fonts.family),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ]
-            )
-        )
-        return summary
+        rows: list[list[Flowable]] = [
+            [Paragraph(sentence(fonts, label), style.label), Paragraph(value, style.small)]
+            for label, value in facts
+        ]
+        return _two_columns(fonts, rows, valign="TOP", left=0, padding=1.5)
 
     def how_to_verify(self, total_pages: int) -> Table:
         """The QR code beside how to check the bundle, one page or all of it."""
@@ -169,24 +181,8 @@ class _Cover:
             ),
             self.style.small,
         )
-        verify = Table(
-            [[QrFlowable(32 * mm), explanation]],
-            colWidths=[_LABEL_WIDTH, CONTENT_WIDTH - _LABEL_WIDTH],
-            hAlign="LEFT",
-        )
-        verify.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("FONTNAME", (0, 0), (-1, -1), fonts.family),
-                    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                    ("TOPPADDING", (0, 0), (-1, -1), 6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                ]
-            )
-        )
-        return verify
+        rows = [[QrFlowable(32 * mm), explanation]]
+        return _two_columns(fonts, rows, valign="MIDDLE", left=6, padding=6, box=True)
 
 
 def cover_story(

@@ -24,6 +24,21 @@ class Styles:
     label: ParagraphStyle
 
 
+def _bold(
+    name: str, fonts: FontSet, body: ParagraphStyle, *, size: float, leading: float, before: float
+) -> ParagraphStyle:
+    """A bold style for titles and headings, a little space above and below."""
+    return ParagraphStyle(
+        name,
+        parent=body,
+        fontName=fonts.bold.name,
+        fontSize=size,
+        leading=leading,
+        spaceBefore=before,
+        spaceAfter=4,
+    )
+
+
 def styles(fonts: FontSet) -> Styles:
     """The cover letter's styles; every one names an embedded font (PDF/A)."""
     family = fonts.family
@@ -39,24 +54,8 @@ def styles(fonts: FontSet) -> Styles:
     return Styles(
         body=body,
         small=ParagraphStyle("bundle-small", parent=body, fontSize=8.5, leading=11.5),
-        title=ParagraphStyle(
-            "bundle-title",
-            parent=body,
-            fontName=fonts.bold.name,
-            fontSize=16,
-            leading=20,
-            spaceBefore=4,
-            spaceAfter=4,
-        ),
-        heading=ParagraphStyle(
-            "bundle-heading",
-            parent=body,
-            fontName=fonts.bold.name,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=6,
-            spaceAfter=4,
-        ),
+        title=_bold("bundle-title", fonts, body, size=16, leading=20, before=4),
+        heading=_bold("bundle-heading", fonts, body, size=11.5, leading=15, before=6),
         recipient=ParagraphStyle("bundle-recipient", parent=body, fontSize=11, leading=15),
         date=ParagraphStyle("bundle-date", parent=body, alignment=TA_RIGHT),
         label=ParagraphStyle(
