@@ -29,7 +29,7 @@ from petitions.extensions import db
 from petitions.i18n import country_name
 from petitions.links import absolute_url, site_host
 from petitions.signing.models import Signature
-from petitions.signing.queries import SIGNER_COLUMNS, confirmed_in_order, confirmed_signatures
+from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +84,12 @@ def _printed_signatures(
     A signer who is not to be named (``name_in_bundle`` false) comes with an empty name, city
     and comment: a name identifies, and so can a small town or a comment.
     """
-    query = confirmed_in_order(
-        Signature.id,
-        *SIGNER_COLUMNS,
-        petition_id=petition_id,
-        countries=countries,
-        confirmed_by=cutoff,
-    ).execution_options(yield_per=BATCH)
+    query = (
+        select(Signature.id, *SIGNER_COLUMNS)
+        .where(confirmed_signatures(petition_id, countries, confirmed_by=cutoff))
+        .order_by(*CONFIRMATION_ORDER)
+        .execution_options(yield_per=BATCH)
+    )
     for sid, name, city, country, confirmed_at, comment, hidden_at, named in db.session.execute(
         query
     ):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import select
 
 from petitions.extensions import db
 from petitions.signing.models import Signature
-from petitions.signing.queries import SIGNER_COLUMNS, confirmed_in_order
+from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
 
 #: Rows fetched from the database at a time: memory stays flat however long the export.
 BATCH = 1000
@@ -42,35 +45,30 @@ def _as_text(records: Iterator[list[object]], column: int) -> Iterator[list[obje
         yield record
 
 
-def signature_rows(
-    petition_id: int,
-    countries: Sequence[str] = (),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Iterator[list[object]]:
+@dataclass(frozen=True)
+class SignatureFilter:
+    """Which confirmed signatures an export holds (the organizer's filter form)."""
+
+    countries: tuple[str, ...] = ()  # ISO codes of signer countries; none: all
+    since: dt.date | None = None  # first day of confirmation (UTC)
+    until: dt.date | None = None  # last day of confirmation (UTC), all of it
+
+
+def signature_rows(petition_id: int, chosen: SignatureFilter) -> Iterator[list[object]]:
     """Yield numbered rows of confirmed signatures as text, oldest first (see signature_records)."""
-    return _as_text(signature_records(petition_id, countries, since, until), 4)
+    return _as_text(signature_records(petition_id, chosen), 4)
 
 
-def signature_records(
-    petition_id: int,
-    countries: Sequence[str] = (),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Iterator[list[object]]:
+def signature_records(petition_id: int, chosen: SignatureFilter) -> Iterator[list[object]]:
     """Yield numbered, typed rows of confirmed signatures, oldest first; never an email or IP hash.
 
     Hidden comments are left out, as on public pages and in bundles. The confirmation time is a
     datetime (UTC, to the second), the number an int, everything else text.
     """
-    query = confirmed_in_order(
-        *SIGNER_COLUMNS,
-        Signature.source,
-        petition_id=petition_id,
-        countries=countries,
-        since=since,
-        until=until,
+    which = confirmed_signatures(
+        petition_id, chosen.countries, since=chosen.since, until=chosen.until
     )
+    query = select(*SIGNER_COLUMNS, Signature.source).where(which).order_by(*CONFIRMATION_ORDER)
     for number, (name, city, country, confirmed_at, comment, hidden_at, named, source) in enumerate(
         _stream(query), start=1
     ):
@@ -94,13 +92,11 @@ def contact_rows(petition_id: int) -> Iterator[list[object]]:
 
 def contact_records(petition_id: int) -> Iterator[list[object]]:
     """Yield name and email of confirmed signers who agreed to be contacted, and only them."""
-    query = confirmed_in_order(
-        Signature.full_name,
-        Signature.email,
-        Signature.country,
-        Signature.confirmed_at,
-        petition_id=petition_id,
-    ).where(Signature.may_contact.is_(True))
+    query = (
+        select(Signature.full_name, Signature.email, Signature.country, Signature.confirmed_at)
+        .where(confirmed_signatures(petition_id), Signature.may_contact.is_(True))
+        .order_by(*CONFIRMATION_ORDER)
+    )
     for name, email, country, confirmed_at in _stream(query):
         assert isinstance(confirmed_at, dt.datetime)
         yield [name, email, country, confirmed_at.replace(microsecond=0)]

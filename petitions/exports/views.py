@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from flask import (
@@ -20,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from petitions.accounts.access import keep_out_of_caches, petition_or_404
+from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.exports import services
 from petitions.exports.forms import ExportFilterForm
@@ -30,6 +30,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("exports", __name__, url_prefix="/organizer/petitions/<slug>")
 bp.after_request(keep_out_of_caches)
+
+
+def _filename(petition: Petition, what: str, extension: str) -> str:
+    """The download's name: the petition, what it holds, and today's date."""
+    return f"{petition.slug}-{what}-{utcnow():%Y%m%d}.{extension}"
 
 
 def _download(lines: Iterator[str], filename: str) -> Response:
@@ -52,8 +57,8 @@ def _xlsx(title: str, header: list[str], rows: Iterator[list[object]], filename:
     )
 
 
-def _signature_filter() -> tuple[tuple[str, ...], dt.date | None, dt.date | None]:
-    """The countries and the period the query string asks for: (countries, since, until).
+def _signature_filter() -> services.SignatureFilter:
+    """The signer countries and the period of confirmation the query string asks for.
 
     An invalid filter ends the request here, with a page that says what is wrong (400).
     """
@@ -65,7 +70,9 @@ def _signature_filter() -> tuple[tuple[str, ...], dt.date | None, dt.date | None
             message=" ".join(str(error) for errors in form.errors.values() for error in errors),
         )
         abort(make_response(page, 400))
-    return tuple(form.country.data or ()), form.since.data, form.until.data
+    return services.SignatureFilter(
+        countries=tuple(form.country.data or ()), since=form.since.data, until=form.until.data
+    )
 
 
 @bp.get("/signatures.csv")
@@ -73,8 +80,8 @@ def _signature_filter() -> tuple[tuple[str, ...], dt.date | None, dt.date | None
 def signatures(slug: str) -> ResponseReturnValue:
     """Download confirmed signatures (no email addresses), filtered by country and dates."""
     petition = petition_or_404(slug)
-    rows = services.signature_rows(petition.id, *_signature_filter())
-    name = f"{petition.slug}-signatures-{utcnow():%Y%m%d}.csv"
+    rows = services.signature_rows(petition.id, _signature_filter())
+    name = _filename(petition, "signatures", "csv")
     return _download(csv_lines(services.SIGNATURE_HEADER, rows), name)
 
 
@@ -83,8 +90,8 @@ def signatures(slug: str) -> ResponseReturnValue:
 def signatures_xlsx(slug: str) -> ResponseReturnValue:
     """The same export as signatures.csv, as a spreadsheet whose text cells stay text."""
     petition = petition_or_404(slug)
-    rows = services.signature_records(petition.id, *_signature_filter())
-    name = f"{petition.slug}-signatures-{utcnow():%Y%m%d}.xlsx"
+    rows = services.signature_records(petition.id, _signature_filter())
+    name = _filename(petition, "signatures", "xlsx")
     return _xlsx("Signatures", services.SIGNATURE_HEADER, rows, name)
 
 
@@ -93,7 +100,7 @@ def signatures_xlsx(slug: str) -> ResponseReturnValue:
 def contacts(slug: str) -> ResponseReturnValue:
     """Download name and email of the signers who agreed to be contacted, and nobody else."""
     petition = petition_or_404(slug)
-    name = f"{petition.slug}-contacts-{utcnow():%Y%m%d}.csv"
+    name = _filename(petition, "contacts", "csv")
     return _download(csv_lines(services.CONTACT_HEADER, services.contact_rows(petition.id)), name)
 
 
@@ -102,6 +109,6 @@ def contacts(slug: str) -> ResponseReturnValue:
 def contacts_xlsx(slug: str) -> ResponseReturnValue:
     """The same export as contacts.csv, as a spreadsheet."""
     petition = petition_or_404(slug)
-    name = f"{petition.slug}-contacts-{utcnow():%Y%m%d}.xlsx"
+    name = _filename(petition, "contacts", "xlsx")
     rows = services.contact_records(petition.id)
     return _xlsx("Contacts", services.CONTACT_HEADER, rows, name)

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, and_
 
 from petitions.signing.models import Signature, SignatureState
 
@@ -62,21 +60,3 @@ def confirmed_signatures(
     if confirmed_by is not None:
         conditions.append(Signature.confirmed_at <= confirmed_by)
     return and_(*conditions)
-
-
-def confirmed_in_order(
-    *columns: InstrumentedAttribute[Any],
-    petition_id: int,
-    countries: Sequence[str] = (),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    confirmed_by: dt.datetime | None = None,
-) -> Select[Any]:
-    """Select ``columns`` of a petition's confirmed signatures in the order they are numbered.
-
-    The filters are those of :func:`confirmed_signatures`.
-    """
-    condition = confirmed_signatures(
-        petition_id, countries, since=since, until=until, confirmed_by=confirmed_by
-    )
-    return select(*columns).where(condition).order_by(*CONFIRMATION_ORDER)
