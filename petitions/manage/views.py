@@ -1,4 +1,5 @@
-"""The organizer area: cases, timelines, petitions, their dashboards and comment moderation.
+"""The organizer area: cases, timelines, petitions, their dashboards, comment moderation,
+and the bundles printed from a dashboard and their deliveries.
 
 Every view is behind login_required, and every case or petition is looked up through
 accounts.access, which answers 404 for other organizers' cases.
