@@ -26,8 +26,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from petitions.bundles.pdf import BundleRow, render_bundle
-from petitions.bundles.pdf.fonts import FontSet, load_fonts
+from petitions.bundles.pdf import BundleRow, FontSet, load_fonts, render_bundle
 from tests.bundles.test_pdf import FREESANS, MIXED_NAMES, WQY, make_header
 
 SNAPSHOT = Path(__file__).with_name("snapshots") / "bundle_en.txt"

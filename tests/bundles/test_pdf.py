@@ -28,10 +28,12 @@ from petitions.bundles.pdf import (
     BundleHeader,
     BundleMismatch,
     BundleRow,
+    FontSet,
     FontsMissing,
+    load_fonts,
     render_bundle,
 )
-from petitions.bundles.pdf.fonts import DEJAVU_DIR, FontSet, load_fonts
+from petitions.bundles.pdf.font_files import DEJAVU_DIR
 
 FINGERPRINT = hashlib.sha256(b"the signatures of this bundle").hexdigest()
 VERIFY_URL = f"https://petitions.example.org/verify/{FINGERPRINT}"
@@ -440,7 +442,7 @@ def test_bogus_font_paths_raise_fonts_missing_naming_the_package() -> None:
 def test_without_dejavu_default_discovery_names_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles.pdf import fonts as fonts_module
+    from petitions.bundles.pdf import font_files as fonts_module
 
     monkeypatch.setattr(
         fonts_module,
@@ -458,7 +460,7 @@ def test_without_dejavu_default_discovery_names_the_package(
 def test_fontconfig_finds_dejavu_elsewhere_but_never_offers_a_substitute(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles.pdf import fonts as fonts_module
+    from petitions.bundles.pdf import font_files as fonts_module
 
     faces = dict(fonts_module._PRIMARY_FACES)
     faces["regular"] = ("DejaVu Sans:style=Book", "/nonexistent/DejaVuSans.ttf")

@@ -20,8 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from petitions.bundles.pdf import BundleRow, geometry, render_bundle
-from petitions.bundles.pdf.fonts import FontSet, load_fonts
+from petitions.bundles.pdf import BundleRow, FontSet, geometry, load_fonts, render_bundle
 from tests.bundles.test_pdf import drawn_by_font, make_header
 
 FREESANS = Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf")

@@ -10,7 +10,8 @@ The modules, one job each:
 
 - ``contents``: what is printed (:class:`BundleHeader`, :class:`BundleRow`) and
   :class:`BundleMismatch`;
-- ``fonts``: the TrueType faces and which one draws which character;
+- ``font_files``: finding and loading the TrueType files; ``fonts``: which face draws which
+  character;
 - ``shaping``: text shaping and direction (Arabic joining, HarfBuzz, bidi, extractable text);
 - ``lines``: text made printable and broken into lines; ``drawing``: text runs on the canvas;
 - ``table``: the signature table and its pagination;
@@ -25,7 +26,8 @@ benchmark; everything else is internal to the renderer.
 
 from petitions.bundles.pdf.contents import BundleHeader, BundleMismatch, BundleRow
 from petitions.bundles.pdf.document import render_bundle
-from petitions.bundles.pdf.fonts import UNPRINTABLE_MARKER, FontSet, FontsMissing, load_fonts
+from petitions.bundles.pdf.font_files import FontsMissing, load_fonts
+from petitions.bundles.pdf.fonts import UNPRINTABLE_MARKER, FontSet
 
 __all__ = [
     "UNPRINTABLE_MARKER",
