@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 from sqlalchemy import func, select
 
 from petitions.bundles.models import Bundle, Delivery
@@ -28,8 +28,8 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.i18n import country_name
 from petitions.links import absolute_url, site_host
-from petitions.signing import moderation
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import Signature
+from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,15 @@ class BundleChanged(Exception):
 
 @dataclass(frozen=True)
 class BundleRequest:
+    """What to print: whose signatures, for whom, from which countries, in which language."""
+
     petition: Petition
     recipient_name: str
     recipient_address: str
     countries: tuple[str, ...]
+    #: The language the bundle is printed in (its words, dates, numbers and country names);
+    #: None: the current one, that is the organizer's (the service's first on the command line).
+    language: str | None = None
 
 
 @functools.cache
@@ -79,25 +84,10 @@ def _printed_signatures(
     A signer who is not to be named (``name_in_bundle`` false) comes with an empty name, city
     and comment: a name identifies, and so can a small town or a comment.
     """
-    conditions = [
-        Signature.petition_id == petition_id,
-        Signature.state == SignatureState.CONFIRMED,
-        Signature.confirmed_at <= cutoff,
-    ]
-    if countries:
-        conditions.append(Signature.country.in_(countries))
     query = (
-        select(
-            Signature.id,
-            Signature.full_name,
-            Signature.city,
-            Signature.country,
-            Signature.confirmed_at,
-            moderation.shown_comment(),
-            Signature.name_in_bundle,
-        )
-        .where(*conditions)
-        .order_by(Signature.confirmed_at, Signature.id)
+        select(Signature.id, *SIGNER_COLUMNS)
+        .where(confirmed_signatures(petition_id, countries, confirmed_by=cutoff))
+        .order_by(*CONFIRMATION_ORDER)
         .execution_options(yield_per=BATCH)
     )
     for sid, name, city, country, confirmed_at, comment, named in db.session.execute(query):
@@ -110,17 +100,11 @@ def _printed_signatures(
 
 def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int, int]:
     """Return how many confirmed signers a bundle would print unnamed, and how many in all."""
-    conditions = [
-        Signature.petition_id == petition_id,
-        Signature.state == SignatureState.CONFIRMED,
-    ]
-    if countries:
-        conditions.append(Signature.country.in_(countries))
     unnamed, total = db.session.execute(
         select(
             func.count().filter(Signature.name_in_bundle.is_(False)),
             func.count(),
-        ).where(*conditions)
+        ).where(confirmed_signatures(petition_id, countries))
     ).one()
     return int(unnamed), int(total)
 
@@ -185,6 +169,17 @@ def build_bundle(
     :raises FontsMissing: if no font for the PDF is available.
     :raises BundleChanged: if signatures kept being withdrawn while printing.
     """
+    language = request.language or str(get_locale() or current_app.config["LANGUAGES"][0])
+    with force_locale(language):
+        return _build_bundle(request, out, organizer_id, progress)
+
+
+def _build_bundle(
+    request: BundleRequest,
+    out: BinaryIO,
+    organizer_id: int | None,
+    progress: Callable[[int], None] | None,
+) -> Bundle:
     fonts = configured_fonts()
     petition = request.petition
     for _attempt in range(ATTEMPTS):

@@ -1,4 +1,5 @@
-"""The organizer area: cases, timelines, petitions, their dashboards and comment moderation.
+"""The organizer area: cases, timelines, petitions, their dashboards, comment moderation,
+and the bundles printed from a dashboard and their deliveries.
 
 Every view is behind login_required, and every case or petition is looked up through
 cases.access, which answers 404 for other organizers' cases.
@@ -6,7 +7,20 @@ cases.access, which answers 404 for other organizers' cases.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import tempfile
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -17,6 +31,7 @@ from petitions.accounts import services as accounts
 from petitions.accounts.access import current_organizer, keep_out_of_caches
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
+from petitions.bundles.pdf import FontsMissing
 from petitions.cases import access
 from petitions.cases import services as cases
 from petitions.cases.access import case_or_404, petition_or_404
@@ -77,28 +92,39 @@ def dashboard() -> ResponseReturnValue:
 # --- cases -----------------------------------------------------------------------------------
 
 
+def _case_form(
+    form: CaseForm, found: Case | None, save: Callable[[], Case], done: str
+) -> ResponseReturnValue:
+    """Show the case form; on a valid POST save the case and go to it, else show why not."""
+    if request.method != "POST":
+        return render_template("manage/case_form.html", form=form, case=found)
+    if form.validate():
+        try:
+            saved = save()
+        except cases.SlugTaken:
+            _slug_unavailable(form.slug, Case)
+        except PortraitRefused as refused:
+            _choose_again(form, refused)
+        else:
+            flash(done)
+            return redirect(url_for("manage.case", slug=saved.slug), code=303)
+    return render_template("manage/case_form.html", form=form, case=found), 422
+
+
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new_case() -> ResponseReturnValue:
     """Create a case; its creator may run it."""
     form = CaseForm()
-    if request.method == "POST":
-        if form.validate():
-            try:
-                case = cases.create_case(
-                    form.data,
-                    CaseStatus(form.status.data),
-                    current_organizer(),
-                    portrait=_uploaded_portrait(form),
-                )
-            except cases.SlugTaken:
-                _slug_unavailable(form.slug, Case)
-            except PortraitRefused as refused:
-                _choose_again(form, refused)
-            else:
-                flash(_("The case is created."))
-                return redirect(url_for("manage.case", slug=case.slug), code=303)
-        return render_template("manage/case_form.html", form=form, case=None), 422
-    return render_template("manage/case_form.html", form=form, case=None)
+
+    def save() -> Case:
+        return cases.create_case(
+            form.data,
+            CaseStatus(form.status.data),
+            current_organizer(),
+            portrait=_uploaded_portrait(form),
+        )
+
+    return _case_form(form, None, save, _("The case is created."))
 
 
 def _case_page(slug: str, **forms: object) -> str:
@@ -124,25 +150,18 @@ def edit_case(slug: str) -> ResponseReturnValue:
     """Change a case's details."""
     found = case_or_404(slug)
     form = CaseForm(obj=found, status=found.status.value)
-    if request.method == "POST":
-        if form.validate():
-            try:
-                cases.update_case(
-                    found,
-                    form.data,
-                    CaseStatus(form.status.data),
-                    portrait=_uploaded_portrait(form),
-                    remove_portrait=bool(form.remove_portrait.data),
-                )
-            except cases.SlugTaken:
-                _slug_unavailable(form.slug, Case)
-            except PortraitRefused as refused:
-                _choose_again(form, refused)
-            else:
-                flash(_("The case is saved."))
-                return redirect(url_for("manage.case", slug=found.slug), code=303)
-        return render_template("manage/case_form.html", form=form, case=found), 422
-    return render_template("manage/case_form.html", form=form, case=found)
+
+    def save() -> Case:
+        cases.update_case(
+            found,
+            form.data,
+            CaseStatus(form.status.data),
+            portrait=_uploaded_portrait(form),
+            remove_portrait=bool(form.remove_portrait.data),
+        )
+        return found
+
+    return _case_form(form, found, save, _("The case is saved."))
 
 
 @bp.post("/cases/<slug>/timeline")
@@ -322,3 +341,34 @@ def record_delivery(slug: str) -> ResponseReturnValue:
     )
     flash(_("The delivery is recorded and shown on the case's timeline."))
     return redirect(url_for("manage.petition", slug=slug), code=303)
+
+
+@bp.post("/petitions/<slug>/bundle")
+def download_bundle(slug: str) -> ResponseReturnValue:
+    """Print the petition's confirmed signatures as a PDF bundle and send it."""
+    petition = petition_or_404(slug)
+    form = BundleForm()
+    if not form.validate():
+        return render_dashboard(petition, bundle_form=form), 422
+    bundle_request = bundles.BundleRequest(
+        petition=petition,
+        recipient_name=str(form.recipient_name.data),
+        recipient_address=str(form.recipient_address.data or ""),
+        countries=tuple(sorted(form.countries.data or ())),
+    )
+    # Spooled: small bundles stay in memory, large ones go to a temporary file, never both.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    try:
+        bundles.build_bundle(bundle_request, out, current_organizer().id)  # type: ignore[arg-type]
+    except FontsMissing as missing:
+        out.close()
+        heading = _("The PDF cannot be printed on this server")
+        return render_template("errors/error.html", heading=heading, message=str(missing)), 503
+    out.seek(0)
+    return send_file(
+        out,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{petition.slug}-bundle-{utcnow():%Y%m%d}.pdf",
+        max_age=0,
+    )

@@ -13,8 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from petitions.bundles.archival import SRGB_PROFILE
-from petitions.bundles.fonts import FontSet, load_fonts
-from petitions.bundles.pdf import render_bundle
+from petitions.bundles.pdf import FontSet, load_fonts, render_bundle
 from tests.bundles.test_pdf import MIXED_NAMES, VERIFY_URL, make_header, rows_of
 
 pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils missing")

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient, FlaskCliRunner
 from pypdf import PdfReader
@@ -76,7 +77,8 @@ def download(browser: OrganizerBrowser, petition: Petition, **fields: object) ->
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     assert answer.mimetype == "application/pdf"
     assert answer.headers["Cache-Control"] == "private, no-store"
-    return answer.get_data()
+    pdf: bytes = answer.get_data()
+    return pdf
 
 
 def test_the_bundle_prints_confirmed_signers_in_order_and_nothing_private(
@@ -258,3 +260,17 @@ def test_the_cli_names_bad_input(
     assert "There is no petition 'no-such-petition'" in unknown.output
     assert bad_country.exit_code != 0
     assert "Unknown country codes: XX" in bad_country.output
+
+
+def test_the_bundle_is_printed_in_the_organizers_language(
+    organizer_browser: OrganizerBrowser, petition: Petition
+) -> None:
+    organizer_browser.client.get(f"/organizer/petitions/{petition.slug}?lang=ru")
+
+    pages = pdf_text(download(organizer_browser, petition))
+
+    # The date's month from Babel, the countries' names from CLDR, both in Russian.
+    assert format_date(utcnow(), "d MMMM y", locale="ru") in pages[0]
+    assert "Беларусь" in pages[1]
+    assert "Нидерланды" in pages[1]
+    assert "Netherlands" not in pages[1]

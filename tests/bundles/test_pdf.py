@@ -23,15 +23,17 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
 
-from petitions.bundles.fonts import DEJAVU_DIR, FontSet, load_fonts
 from petitions.bundles.pdf import (
     UNPRINTABLE_MARKER,
     BundleHeader,
     BundleMismatch,
     BundleRow,
+    FontSet,
     FontsMissing,
+    load_fonts,
     render_bundle,
 )
+from petitions.bundles.pdf.font_files import DEJAVU_DIR
 
 FINGERPRINT = hashlib.sha256(b"the signatures of this bundle").hexdigest()
 VERIFY_URL = f"https://petitions.example.org/verify/{FINGERPRINT}"
@@ -440,14 +442,14 @@ def test_bogus_font_paths_raise_fonts_missing_naming_the_package() -> None:
 def test_without_dejavu_default_discovery_names_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles import fonts as fonts_module
+    from petitions.bundles.pdf import font_files as fonts_module
 
     monkeypatch.setattr(
         fonts_module,
         "_PRIMARY_FACES",
         {role: ("DejaVu Sans", f"/nonexistent/{role}.ttf") for role in fonts_module._ROLES},
     )
-    monkeypatch.setattr(fonts_module.shutil, "which", lambda _name: None)  # no fontconfig
+    monkeypatch.setattr(shutil, "which", lambda _name: None)  # no fontconfig
     with pytest.raises(FontsMissing) as raised:
         load_fonts()
     assert "apt-get install fonts-dejavu-core" in str(raised.value)
@@ -458,7 +460,7 @@ def test_without_dejavu_default_discovery_names_the_package(
 def test_fontconfig_finds_dejavu_elsewhere_but_never_offers_a_substitute(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles import fonts as fonts_module
+    from petitions.bundles.pdf import font_files as fonts_module
 
     faces = dict(fonts_module._PRIMARY_FACES)
     faces["regular"] = ("DejaVu Sans:style=Book", "/nonexistent/DejaVuSans.ttf")
@@ -502,7 +504,8 @@ def test_a_ttc_subfont_can_be_configured_as_fallback() -> None:
 
 def postscript_name(registered: str) -> str:
     """The PostScript name a registered TrueType font carries in the PDF (after the subset tag)."""
-    face_name = pdfmetrics.getFont(registered).face.name
+    font: Any = pdfmetrics.getFont(registered)  # a TTFont: the stubs know only Font
+    face_name = font.face.name
     return face_name.decode() if isinstance(face_name, bytes) else str(face_name)
 
 
@@ -539,7 +542,7 @@ def rasterize_form(reader: PdfReader, form: Any, scale: float = 8.0) -> Any:
     width, height = int((x1 - x0) * scale), int((y1 - y0) * scale)
     image = Image.new("L", (width + 2 * margin, height + 2 * margin), 255)
     draw = ImageDraw.Draw(image)
-    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack: list[tuple[float, ...]] = []
     fill = 0
     pending: list[float] | None = None

@@ -20,9 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from petitions.bundles import pdf
-from petitions.bundles.fonts import FontSet, load_fonts
-from petitions.bundles.pdf import BundleRow, render_bundle
+from petitions.bundles.pdf import BundleRow, FontSet, geometry, load_fonts, render_bundle
 from tests.bundles.test_pdf import drawn_by_font, make_header
 
 FREESANS = Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf")
@@ -84,10 +82,10 @@ def ink(image: Image.Image) -> Image.Image:
 def name_cell(image: Image.Image) -> Image.Image:
     """The first row's name cell on a signature-list page."""
     scale = DPI / 72
-    left = pdf._LEFTS[pdf._NAME] * scale
-    right = pdf._LEFTS[pdf._NAME + 1] * scale
-    top = (pdf.PAGE_HEIGHT - pdf.TABLE_TOP) * scale
-    bottom = top + (pdf.TABLE_LEADING + 2 * pdf.CELL_PAD_Y) * scale
+    left = geometry.LEFTS[geometry.NAME] * scale
+    right = geometry.LEFTS[geometry.NAME + 1] * scale
+    top = (geometry.PAGE_HEIGHT - geometry.TABLE_TOP) * scale
+    bottom = top + (geometry.TABLE_LEADING + 2 * geometry.CELL_PAD_Y) * scale
     return image.crop((int(left) + 2, int(top) + 2, int(right) - 2, int(bottom) - 2))
 
 
@@ -96,7 +94,7 @@ def reference(name: str, fonts: FontSet, *, shaping: int, tmp_path: Path) -> Ima
     face = fonts.runs(name)[0][0]
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4)
-    style = ParagraphStyle("ref", fontName=face.name, fontSize=pdf.TABLE_SIZE, shaping=shaping)
+    style = ParagraphStyle("ref", fontName=face.name, fontSize=geometry.TABLE_SIZE, shaping=shaping)
     paragraph = Paragraph(name, style)
     paragraph.wrapOn(canvas, 400, 100)
     paragraph.drawOn(canvas, 100, 600)

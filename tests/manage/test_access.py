@@ -501,7 +501,8 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
     assert listed - required == set(), "ROUTES lists routes the app does not have"
 
 
-ORGANIZER_BLUEPRINTS = {"manage", "exports", "bundles", "accounts", "partners"}
+#: (bundles has none since printing moved to manage: only its public verify page is left)
+ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners"}
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
 

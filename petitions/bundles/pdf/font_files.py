@@ -1,8 +1,4 @@
-"""TrueType fonts for printed bundles, and which font draws which character.
-
-reportlab's built-in PDF fonts cover Latin-1 only; a bundle of signatures from all over the world
-needs TrueType fonts, which reportlab subsets and embeds. A :class:`FontSet` is loaded once per
-process with :func:`load_fonts` and then shared by every rendering.
+"""Finding, loading and registering the TrueType files bundles are printed with.
 
 **Default discovery** (``load_fonts()`` without paths), in this order:
 
@@ -19,17 +15,12 @@ process with :func:`load_fonts` and then shared by every rendering.
 The list is fixed rather than "whatever fonts the machine has" so that two machines with the same
 Debian packages print the same bundle.
 
-**Configured paths** (``load_fonts(paths)``; the app reads them from ``PDF_FONTS``, see
-:func:`split_font_path_list`): each entry is a TrueType file, ``.ttf`` or ``.ttc`` (a collection:
+**Configured paths** (``load_fonts(paths)``; the app reads them from ``PDF_FONTS``, separated
+by ``os.pathsep``): each entry is a TrueType file, ``.ttf`` or ``.ttc`` (a collection:
 append ``#N`` to pick subfont N, default 0). The first untagged entry is the primary regular face,
 later untagged entries are fallbacks in the order given; ``bold=``, ``italic=`` and
 ``bold-italic=`` prefixes give the primary's other faces (without them the regular face is used).
 Every configured entry must load: a typo should fail at start-up, not print a worse bundle.
-
-**Per-character fallback**: text is split into runs; each character is drawn with the first face
-that has a glyph for it (in the font's ``cmap``): the requested primary face, the primary regular
-face, then the fallbacks. Characters that no face has are never drawn as a box:
-:meth:`FontSet.printable` replaces each stretch of them with :data:`UNPRINTABLE_MARKER`.
 """
 
 from __future__ import annotations
@@ -38,26 +29,19 @@ import hashlib
 import os
 import shutil
 import subprocess
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 
-from petitions.bundles.shaping import ExtractableTTFont, advance, needs_shaping
+from petitions.bundles.pdf.fonts import FontFace, FontSet
+from petitions.bundles.pdf.shaping import ExtractableTTFont
 
 DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
 DEBIAN_PACKAGE = "fonts-dejavu-core"
 CONFIG_VARIABLE = "PDF_FONTS"
-
-#: What replaces a stretch of characters that no configured font can draw. Readable, visibly
-#: not part of the name, and extractable as text, unlike the empty box a missing glyph prints.
-UNPRINTABLE_MARKER = "[unprintable characters]"
 
 _ROLES = ("regular", "bold", "italic", "bold-italic")
 
@@ -81,146 +65,6 @@ _REQUIRED_CHARS = frozenset("0123456789abcdefABCDEFPageofSignatures:/.-")
 
 class FontsMissing(RuntimeError):
     """No usable TrueType font was found; the message says what to install or configure."""
-
-
-@dataclass(frozen=True, eq=False)
-class FontFace:
-    """One registered TrueType face and the characters it has glyphs for."""
-
-    name: str  # the name registered with reportlab's pdfmetrics
-    path: str
-    subfont_index: int
-    chars: frozenset[str] = field(repr=False)
-    # Advance widths in thousandths of an em, by character.
-    widths: dict[str, float] = field(repr=False)
-
-    def width(self, text: str, size: float) -> float:
-        """Width in points of ``text`` drawn in this face at ``size`` (half an em if unknown).
-
-        Complex scripts are measured as HarfBuzz shapes them, which is how they are drawn.
-        """
-        if needs_shaping(text):
-            shaped_width = advance(self.name, text, size)
-            if shaped_width is not None:
-                return shaped_width
-        return sum(map(self.widths.get, text, repeat(500.0))) * size / 1000.0
-
-
-@dataclass(frozen=True, eq=False)
-class FontSet:
-    """The faces a bundle is printed with: a primary family and fallbacks, registered."""
-
-    regular: FontFace
-    bold: FontFace
-    italic: FontFace
-    bold_italic: FontFace
-    fallbacks: tuple[FontFace, ...]
-    # Every character some face can draw.
-    _all_chars: frozenset[str] = field(repr=False)
-
-    @property
-    def family(self) -> str:
-        """The font name to give platypus styles; <b> and <i> map to the other faces."""
-        return self.regular.name
-
-    def describe(self) -> list[str]:
-        """One line per face, for logs and start-up checks."""
-        faces = [self.regular, self.bold, self.italic, self.bold_italic, *self.fallbacks]
-        return [f"{face.name}: {face.path}#{face.subfont_index}" for face in faces]
-
-    def printable(self, text: str) -> str:
-        """Return ``text`` with every stretch of characters no face can draw replaced.
-
-        Such a stretch, with the spaces inside it, becomes one :data:`UNPRINTABLE_MARKER`, so a
-        name in a script no installed font covers prints as the marker, never as empty boxes.
-        Whitespace is kept (spaces are in every face).
-        """
-        known = self._all_chars
-        if known.issuperset(text):
-            return text
-        out: list[str] = []
-        pending_space = ""
-        in_gap = False
-        for ch in text:
-            if ch in known:
-                if ch.isspace() and in_gap:
-                    pending_space += ch  # may still be inside the stretch
-                    continue
-                if in_gap:
-                    out.append(pending_space)
-                    pending_space = ""
-                    in_gap = False
-                out.append(ch)
-            elif unicodedata.combining(ch) and not in_gap and out:
-                # A combining mark none of the fonts has, on a base that prints: dropping it
-                # keeps the letter readable.
-                continue
-            else:
-                if not in_gap:
-                    out.append(UNPRINTABLE_MARKER)
-                    in_gap = True
-                pending_space = ""
-        out.append(pending_space)
-        return "".join(out)
-
-    def runs(self, text: str, bold: bool = False) -> list[tuple[FontFace, str]]:
-        """Split ``text`` into (face, substring) runs, choosing a face per character.
-
-        The first face with a glyph wins: the requested primary face, the regular primary face,
-        then the fallbacks in order. Spaces and combining marks stay in the current run when its
-        face has them, so a letter and its accent come from the same font. Characters no face has
-        go to the primary face; call :meth:`printable` first to avoid them.
-        """
-        first = self.bold if bold else self.regular
-        if first.chars.issuperset(text):
-            return [(first, text)] if text else []
-        chain = (first, self.regular, *self.fallbacks)
-        result: list[tuple[FontFace, str]] = []
-        current: FontFace | None = None
-        buffer: list[str] = []
-        for ch in text:
-            if (
-                current is not None
-                and ch in current.chars
-                and (ch.isspace() or unicodedata.combining(ch))
-            ):
-                face = current
-            else:
-                face = next((f for f in chain if ch in f.chars), first)
-            if face is not current:
-                if current is not None and buffer:
-                    result.append((current, "".join(buffer)))
-                buffer = []
-                current = face
-            buffer.append(ch)
-        if current is not None and buffer:
-            result.append((current, "".join(buffer)))
-        return result
-
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        """Width in points of printable ``text`` at ``size``, fallback faces included."""
-        first = self.bold if bold else self.regular
-        if first.chars.issuperset(text):
-            return first.width(text, size)
-        return sum(face.width(part, size) for face, part in self.runs(text, bold))
-
-    def markup(self, text: str) -> str:
-        """Escape ``text`` for a platypus Paragraph, wrapping fallback runs in <font> tags."""
-        text = self.printable(text)
-        if self.regular.chars.issuperset(text):
-            return escape(text)
-        parts = []
-        for face, part in self.runs(text):
-            if face is self.regular:
-                parts.append(escape(part))
-            else:
-                parts.append(f'<font face="{face.name}">{escape(part)}</font>')
-        return "".join(parts)
-
-
-def split_font_path_list(value: str) -> list[str]:
-    """Split a ``PDF_FONTS`` value into entries: separated like PATH, by ``os.pathsep``."""
-    return [entry.strip() for entry in value.split(os.pathsep) if entry.strip()]
 
 
 def load_fonts(paths: Sequence[str] | None = None) -> FontSet:
@@ -262,38 +106,40 @@ def _load_default() -> FontSet:
     return _assemble(faces, fallbacks)
 
 
+def _parse_entry(entry: str) -> tuple[str, str, int]:
+    """Split a configured entry into (role, path, subfont index); role "" for untagged.
+
+    :raises ValueError: with the problem to report, for an unknown prefix or a bad index.
+    """
+    role, _, spec = entry.partition("=") if "=" in entry else ("", "", entry)
+    role = role.strip().lower()
+    if role and role not in _ROLES[1:]:
+        raise ValueError(f"{entry!r}: unknown prefix {role!r} (use bold=, italic=, bold-italic=)")
+    path, _, index_text = spec.strip().partition("#")
+    try:
+        return role, path, int(index_text) if index_text else 0
+    except ValueError:
+        raise ValueError(f"{entry!r}: subfont index {index_text!r} is not a number") from None
+
+
 def _load_configured(entries: list[str]) -> FontSet:
     faces: dict[str, FontFace] = {}
     fallbacks: list[FontFace] = []
     problems: list[str] = []
     for entry in entries:
-        role, _, spec = entry.partition("=") if "=" in entry else ("", "", entry)
-        role = role.strip().lower()
-        if role and role not in _ROLES[1:]:
-            problems.append(
-                f"{entry!r}: unknown prefix {role!r} (use bold=, italic=, bold-italic=)"
-            )
-            continue
-        path, _, index_text = spec.strip().partition("#")
         try:
-            index = int(index_text) if index_text else 0
-        except ValueError:
-            problems.append(f"{entry!r}: subfont index {index_text!r} is not a number")
-            continue
-        try:
+            role, path, index = _parse_entry(entry)
             face = _load_face(path, index)
-        except FontsMissing as error:
+        except (ValueError, FontsMissing) as error:
             problems.append(str(error))
             continue
-        if role:
-            faces[role] = face
-        elif "regular" not in faces:
-            faces["regular"] = face
-        else:
+        if not role and "regular" in faces:
             fallbacks.append(face)
-    if problems or "regular" not in faces:
-        if "regular" not in faces and not problems:
-            problems.append("no regular font among the configured entries")
+        else:
+            faces[role or "regular"] = face
+    if "regular" not in faces and not problems:
+        problems.append("no regular font among the configured entries")
+    if problems:
         raise FontsMissing(_missing_message(problems, configured=entries))
     return _assemble(faces, fallbacks)
 

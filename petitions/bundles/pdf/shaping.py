@@ -1,4 +1,8 @@
-"""Complex-script shaping for the signature table, and text that extracts as it was typed.
+"""Text shaping and direction: what turns typed text into glyphs that print and extract right.
+
+Text keeps its characters: :func:`clean` drops only what prints nothing, Arabic is shaped with
+arabic-reshaper (:func:`reshape`) and right-to-left lines are reordered with python-bidi
+(:func:`visual`), line by line after wrapping.
 
 The table is drawn on reportlab's low-level canvas, which places one glyph per character. That
 is right for Latin, Cyrillic or CJK and wrong for Indic and other complex scripts: in अनिल the
@@ -19,7 +23,7 @@ would come out reversed). What goes wrong there is the Arabic presentation forms
 draws: :class:`ExtractableTTFont` writes a ToUnicode map that sends each presentation form
 back to the letters it stands for, so a clerk searching for محمد finds it.
 
-Arabic keeps its own shaping (arabic-reshaper, in pdf.py) and is not passed to HarfBuzz here:
+Arabic keeps its own shaping (arabic-reshaper, :func:`reshape`) and is not passed to HarfBuzz:
 its lines arrive already in visual order, which HarfBuzz would reverse a second time.
 """
 
@@ -30,6 +34,8 @@ import re
 import unicodedata
 from typing import Any
 
+import arabic_reshaper  # type: ignore[import-untyped]
+from bidi import get_base_level, get_display  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, shapeStr
 
 #: Scripts whose glyphs are reordered, stacked or joined by the font's shaping rules: Indic
@@ -46,6 +52,70 @@ _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
 _PRESENTATION_FORMS = range(0xFB1D, 0xFF00)
+
+#: Arabic letters, which join to their neighbours (arabic-reshaper picks the joined forms).
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+#: Zero-width (non-)joiners: kept until Arabic shaping has used them, then dropped.
+JOINERS = str.maketrans("", "", "\u200c\u200d")
+
+# Mandatory lam-alef ligatures only: the "Allah" ligature is in few fonts and prints tiny.
+_reshaper = arabic_reshaper.ArabicReshaper(configuration={"ARABIC LIGATURE ALLAH": False})
+
+# A word with Arabic letters in it: letters join only within a word, so words shape alone.
+_ARABIC_WORD = re.compile("\\S*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]\\S*")
+
+
+@functools.lru_cache(maxsize=8192)
+def _reshape_word(word: str) -> str:
+    return str(_reshaper.reshape(word)).translate(JOINERS)
+
+
+def reshape(text: str) -> str:
+    """Arabic letters in their joined presentation forms.
+
+    Word by word, each cached: the reshaper costs a third of a millisecond a call, and names,
+    cities and words repeat across thousands of rows.
+    """
+    return _ARABIC_WORD.sub(lambda match: _reshape_word(match.group()), text)
+
+
+def _cleaned_char(ch: str, keep_newlines: bool) -> str:
+    if ch == "\n" and keep_newlines:
+        return ch
+    if ch.isspace():
+        return " "
+    if ch in "\u200c\u200d":
+        return ch
+    if unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
+        return ""
+    return ch
+
+
+def clean(text: str, keep_newlines: bool = False) -> str:
+    """NFC-normalise; drop control and format characters; other whitespace becomes a space.
+
+    Format characters (bidi controls, zero-width joiners, soft hyphens) print nothing and are in
+    few fonts; dropping them keeps them from turning into the unprintable marker. Joiners stay
+    until Arabic shaping has used them.
+    """
+    text = unicodedata.normalize("NFC", text)
+    if text.isprintable():
+        return text
+    return "".join(_cleaned_char(ch, keep_newlines) for ch in text)
+
+
+def visual(line: str, rtl_base: bool | None) -> str:
+    """The line in visual order (python-bidi); untouched when it has no right-to-left text."""
+    if rtl_base is None or not _RTL.search(line):
+        return line
+    return str(get_display(line, base_dir="R" if rtl_base else "L"))
+
+
+def base_direction(text: str) -> bool | None:
+    """None for text without right-to-left characters, else whether its paragraph is RTL."""
+    if not _RTL.search(text):
+        return None
+    return bool(get_base_level(text) == 1)
 
 
 def needs_shaping(text: str) -> bool:

@@ -1,0 +1,40 @@
+"""The bundle's language: its dates and numbers from Babel's CLDR data, its words from the catalogs.
+
+Every word a bundle prints goes through Flask-Babel's ``gettext``/``ngettext`` and so comes
+from the translation catalogs of the language in force: the bundle service renders inside
+``flask_babel.force_locale``. Dates and numbers follow the same language through Babel.
+Outside a Flask application (the benchmark, the renderer's own tests) all of it is English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+
+#: The day before the month, the month in words: unambiguous in every country. An explicit
+#: pattern rather than CLDR's "long" format, which puts the month first in English.
+_LONG_DATE = "d MMMM y"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name pybabel extracts by default
+    """Mark ``message`` for the catalogs; it is translated where it is printed (gettext_noop)."""
+    return message
+
+
+def bundle_locale() -> Locale:
+    """The language the bundle is printed in: the one in force, else English."""
+    return get_locale() or Locale("en")
+
+
+def long_date(moment: date) -> str:
+    """A date with the month in words, in the bundle's language: "4 August 2026"."""
+    return format_date(moment, _LONG_DATE, locale=bundle_locale())
+
+
+def number(value: int) -> str:
+    """A count with the bundle language's digit grouping: "1,000" in English."""
+    return format_decimal(value, locale=bundle_locale())
