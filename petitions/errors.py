@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -11,10 +12,14 @@ from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from petitions.api.schemas import error as api_error
 from petitions.extensions import limiter
 
 log = logging.getLogger(__name__)
+
+
+def api_error(message: str, status: int) -> dict[str, Any]:
+    """Return the API's one error envelope (its schema "Error" is in api/openapi.py)."""
+    return {"error": {"status": status, "message": message}}
 
 
 def _headings() -> dict[int, str]:
