@@ -10,9 +10,8 @@ in case_portraits. Existing photo_url values are dropped: an organizer uploads t
 again (a remote URL cannot be fetched safely here; the README says so).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5f0c2a9d7b41"
@@ -21,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "case_portraits",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -41,7 +40,7 @@ def upgrade():
         batch_op.drop_column("photo_url")
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("photo_url", sa.VARCHAR(length=500), nullable=True))
     op.drop_table("case_portraits")

@@ -9,9 +9,8 @@ SECRET_KEY kept on the same server, it could be reversed by trying every IPv4 ad
 spent_embed_tickets holds the ids of embed tickets that have signed, until they expire.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3e1f0a7b9d2"
@@ -20,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("signatures", schema=None) as batch_op:
         batch_op.drop_column("ip_hash")
     op.create_table(
@@ -35,7 +34,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("spent_embed_tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_spent_embed_tickets_expires_at"))
     op.drop_table("spent_embed_tickets")
