@@ -2,7 +2,7 @@
 
 Revision ID: 5f0c2a9d7b41
 Revises: a8981735cd77
-Create Date: 2026-12-03 09:00:00.000000
+Create Date: 2026-12-02 07:13:44
 
 A case's portrait used to be any URL (photo_url), so every visitor's browser asked another
 site for it and told that site its IP address. Portraits are now uploaded, re-encoded and kept

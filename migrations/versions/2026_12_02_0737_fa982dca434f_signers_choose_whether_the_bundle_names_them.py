@@ -2,7 +2,7 @@
 
 Revision ID: fa982dca434f
 Revises: 3c5e1f0a9b42
-Create Date: 2026-12-02 07:15:00
+Create Date: 2026-12-02 07:37:29
 
 Signatures given before this revision keep their names in bundles (server default true): the
 form then said the name goes to the addressee. Petitions start without an addressee country.

@@ -2,7 +2,7 @@
 
 Revision ID: c3e1f0a7b9d2
 Revises: 5f0c2a9d7b41
-Create Date: 2026-12-03 09:00:00.000000
+Create Date: 2026-12-02 07:24:45
 
 Dropping signatures.ip_hash erases every stored hash: nothing read it, and keyed with the
 SECRET_KEY kept on the same server, it could be reversed by trying every IPv4 address.

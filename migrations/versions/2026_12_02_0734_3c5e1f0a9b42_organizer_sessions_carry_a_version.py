@@ -2,7 +2,7 @@
 
 Revision ID: 3c5e1f0a9b42
 Revises: c3e1f0a7b9d2
-Create Date: 2026-12-02 07:00:00.000000
+Create Date: 2026-12-02 07:34:25
 
 A login session names the organizer and the session version it was made under; logging out
 or changing the password adds one, so every session made before (a copied cookie too) ends.
