@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.messages import unlinkable
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import VALID_SIGNER, ReceivedMail, SmtpServer, Supporter, csrf_token
-from tests.factories import open_petition, pending_signature
+from tests.factories import confirmed_signature, open_petition, pending_signature
 from tests.signing.test_links import only_signature
 
 LURE = "your mailbox is full, log in at https://mail.example.net/login now"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+#: A signed link's token changes with every run; the snapshots hold ``<token>`` instead.
+_TOKEN = re.compile(r"(/(?:confirm|withdraw)/)[A-Za-z0-9_.-]+")
 
 
 def strictly_parsed(mail: ReceivedMail) -> EmailMessage:
@@ -195,3 +202,73 @@ def test_a_belarusian_signers_link_opens_in_belarusian_on_an_english_browser(
     answer = other_device.post(path, data={"csrf_token": token}, headers={"Accept-Language": "en"})
     assert lxml_html.fromstring(answer.get_data(as_text=True)).get("lang") == "be"
     assert only_signature().state is pressed
+
+
+# --- every body, as committed -----------------------------------------------------------------
+
+
+class TextBody(SingleFileSnapshotExtension):
+    """A text body, kept as snapshots/test_content/<test>[<template name>].txt to read and diff.
+
+    The folder is tests/mail/snapshots, not syrupy's __snapshots__: ``--snapshot-dirname`` in
+    pyproject.toml (syrupy takes it for the whole session only).
+
+    ``pytest --snapshot-update`` rewrites the files after a wanted change of a mail.
+    """
+
+    file_extension = "txt"
+    _write_mode = WriteMode.TEXT
+
+
+class HtmlBody(TextBody):
+    """An HTML body, kept next to the text body of the same mail."""
+
+    file_extension = "html"
+
+
+def tokenless(body: str) -> str:
+    """Return a body with its lines ending in LF (CRLF on the wire) and its tokens blanked."""
+    return _TOKEN.sub(r"\1<token>", body.replace("\r\n", "\n"))
+
+
+def mail_of_kind(kind: messages.MailKind, supporter: Supporter, smtp: SmtpServer) -> EmailMessage:
+    """Have Christie (VALID_SIGNER) cause the mail of ``kind`` and return it as it arrived."""
+    petition = open_petition(slug="free-ales-bialiatski")  # a fixed link in the snapshot
+    if kind is messages.MailKind.CONFIRMATION:
+        return mailed(supporter, smtp, petition.slug)
+    signer = {key: VALID_SIGNER[key] for key in ("full_name", "email", "country", "city")}
+    signature = confirmed_signature(petition, **signer)
+    messages.queue(kind, signature.id)
+    db.session.commit()
+    supporter.deliver()
+    return strictly_parsed(smtp.take_one())
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [messages.MailKind.CONFIRMATION, messages.MailKind.ALREADY_SIGNED],
+    ids=lambda kind: str(kind.value),
+)
+def test_the_bodies_match_their_snapshots(
+    supporter: Supporter, smtp: SmtpServer, snapshot: SnapshotAssertion, kind: messages.MailKind
+) -> None:
+    message = mail_of_kind(kind, supporter, smtp)
+
+    text = text_of(message)
+    links = [line for line in text.splitlines() if "://" in line]
+    if kind is messages.MailKind.CONFIRMATION:
+        assert len(links) == 2
+        assert all(tokenless(link).endswith("/<token>?lang=en") for link in links)
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    assert tokenless(text) == snapshot.use_extension(TextBody)
+    assert tokenless(html_part.get_content()) == snapshot.use_extension(HtmlBody)
+
+
+def test_every_mail_kind_has_its_snapshots() -> None:
+    """A new kind of mail gets its bodies snapshotted too (a kind never rendered excepted)."""
+    rendered = set(messages.MailKind) - {messages.MailKind.SIGN_ATTEMPT}
+    for kind in rendered:
+        name = f"test_the_bodies_match_their_snapshots[{kind.value}]"
+        assert (SNAPSHOTS / "test_content" / f"{name}.txt").is_file(), kind
+        assert (SNAPSHOTS / "test_content" / f"{name}.html").is_file(), kind
