@@ -6,7 +6,6 @@ import itertools
 import os
 import re
 import shutil
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -36,15 +35,8 @@ from petitions import create_app  # noqa: E402
 from petitions.extensions import db  # noqa: E402
 from petitions.mail.worker import drain_once  # noqa: E402
 from petitions.signing.models import Signature, SignatureState  # noqa: E402
-from tests.servers import PostgresServer, RedisServer  # noqa: E402
-
-
-def free_port() -> int:
-    """Return a TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
+from tests.helpers import shown  # noqa: E402
+from tests.servers import PostgresServer, RedisServer, free_port  # noqa: E402
 
 # --- a real SMTP server -------------------------------------------------------------------
 
@@ -411,6 +403,34 @@ class Press:
         answer = self.session.post(self.url, data={"csrf_token": self.token}, timeout=20)
         self.status, self.page = answer.status_code, answer.text
         self.session.close()
+
+
+def assert_presses_agree(
+    presses: list[Press], signature_ids: list[int], withdrawing: set[int]
+) -> None:
+    """Check that what each person saw after pressing agrees with the outcome.
+
+    A withdrawal always answers with its page; a confirm of a signature that was also withdrawn
+    may find it gone (410); of the confirm presses of one link exactly one did the confirming if
+    the signature was kept, at most one if it was withdrawn.
+    """
+    for press in presses:
+        if press.kind == "withdraw":
+            assert press.status == 200, press.page
+            assert "Your signature is withdrawn" in shown(press.page)
+        elif press.signature_id in withdrawing:
+            assert press.status in {200, 410}, press.page
+        else:
+            assert press.status == 200, press.page
+            assert "confirmed" in shown(press.page)
+    confirmed_now = Counter(
+        press.signature_id
+        for press in presses
+        if press.kind == "confirm" and "Thank you: your signature is confirmed" in shown(press.page)
+    )
+    for signature_id in signature_ids:
+        expected = {0, 1} if signature_id in withdrawing else {1}
+        assert confirmed_now[signature_id] in expected, signature_id
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.conftest import free_port
-from tests.instances_helpers import PROJECT_ROOT, clean_environment
+from tests.helpers import PROJECT_ROOT
+from tests.instances_helpers import clean_environment
+from tests.servers import free_port
 
 #: What a wheel is built from (everything else in the checkout stays out of the build).
 SOURCES = (

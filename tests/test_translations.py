@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -180,7 +181,15 @@ def test_validation_errors_in_russian(supporter: Supporter, client: FlaskClient)
 
 # --- mails ---------------------------------------------------------------------------------
 
-MAIL_EXPECTATIONS = {
+
+class MailExpectation(TypedDict):
+    inbox_heading: str
+    subject: str
+    lines: list[str]
+    button: str
+
+
+MAIL_EXPECTATIONS: dict[str, MailExpectation] = {
     "be": {
         "inbox_heading": "Праверце пошту",
         "subject": "Пацвердзіце, калі ласка, свой подпіс: Free Ales Bialiatski",
@@ -300,9 +309,16 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 Msgid = str | tuple[str, ...]
 
 
-def hashable(value: str | list[str] | tuple[str, ...]) -> Msgid:
+def hashable(value: str | list[str] | tuple[str, ...] | None) -> Msgid:
     """Return a msgid or msgstr as read_po gives it (read_mo gives plural ones as lists)."""
+    assert value is not None, "a message without a msgid or msgstr"
     return value if isinstance(value, str) else tuple(value)
+
+
+def strings_of(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Return a msgid's or msgstr's strings: one, or one per plural form."""
+    found = hashable(value)
+    return (found,) if isinstance(found, str) else found
 
 
 def msgids(catalog: Catalog) -> set[Msgid]:
@@ -328,7 +344,7 @@ def test_catalog_is_complete(lang: str) -> None:
     for message in catalog:
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = strings_of(message.string)
         if not all(strings):
             untranslated.append(message.id)
         if message.fuzzy:
@@ -344,9 +360,9 @@ def test_catalog_is_complete(lang: str) -> None:
     for message in catalog:
         if not message.id or not message.python_format:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = strings_of(message.id)
         wanted = set().union(*(PLACEHOLDER.findall(msgid) for msgid in ids))
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = strings_of(message.string)
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == wanted, (lang, message.id, string)
             string % dict.fromkeys(wanted, "x")  # raises on a broken % sequence
@@ -360,7 +376,7 @@ def test_translations_use_guillemets(lang: str) -> None:
     catalog = read_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", locale=lang)
 
     for message in catalog:
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = strings_of(message.string)
         for string in strings:
             assert not any(mark in string for mark in '“”„"'), (lang, message.id, string)
             assert string.count("«") == string.count("»"), (lang, message.id, string)
@@ -385,7 +401,8 @@ def extract_from_sources(config: Path = PROJECT_ROOT / "babel.cfg") -> set[Msgid
     its strings from every language.
     """
     with config.open() as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
+        # Babel leaves this function unannotated.
+        method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
     strict = {
         pattern: {**options_map.get(pattern, {}), "silent": "false"}
         for pattern, _method in method_map

@@ -11,7 +11,8 @@ from petitions.mail import messages
 from petitions.mail.models import OutboxStatus
 from tests.conftest import SmtpServer
 from tests.factories import open_petition, pending_signature
-from tests.mail.conftest import WorkerProcess, outbox, wait_for
+from tests.helpers import outbox, wait_for
+from tests.mail.conftest import WorkerProcess
 
 
 def _queue(app: Flask, signature_id: int) -> None:
