@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.test import TestResponse
 
 # Set before the app reads its environment: tests never write a secret into instance/.
 os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
@@ -297,7 +298,7 @@ class FreshContextClient(FlaskClient):
     and with the test, hiding bugs that a real server would show.
     """
 
-    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: A003
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # noqa: A003
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -351,7 +352,7 @@ class Supporter:
         self.client = client
         self.smtp = smtp
 
-    def sign(self, slug: str, **fields: Any) -> Any:
+    def sign(self, slug: str, **fields: Any) -> TestResponse:
         page = self.client.get(f"/p/{slug}")
         assert page.status_code == 200, page.status_code
         data = {**VALID_SIGNER, **fields, "csrf_token": csrf_token(page.get_data(as_text=True))}
@@ -362,7 +363,7 @@ class Supporter:
         """Run the outbox worker once, as `flask outbox send --once` does."""
         drain_once()
 
-    def open_and_press(self, path: str) -> Any:
+    def open_and_press(self, path: str) -> TestResponse:
         """GET a confirm or withdraw page, then press its button."""
         page = self.client.get(path)
         assert page.status_code == 200, page.get_data(as_text=True)
@@ -444,7 +445,7 @@ class OrganizerBrowser:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def log_in(self, email: str, password: str) -> Any:
+    def log_in(self, email: str, password: str) -> TestResponse:
         page = self.client.get("/organizer/login")
         return self.client.post(
             "/organizer/login",
@@ -458,7 +459,9 @@ class OrganizerBrowser:
     def token(self, path: str = "/organizer/") -> str:
         return csrf_token(self.client.get(path).get_data(as_text=True))
 
-    def post(self, path: str, data: dict[str, Any] | None = None, page: str = "/organizer/") -> Any:
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, page: str = "/organizer/"
+    ) -> TestResponse:
         """POST as the page's own form would, with a fresh CSRF token taken from ``page``."""
         return self.client.post(path, data={**(data or {}), "csrf_token": self.token(page)})
 

@@ -17,6 +17,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
+from lxml.html import HtmlElement
 from werkzeug.test import TestResponse
 
 from petitions.extensions import db
@@ -83,6 +84,15 @@ def one(soup: Tag, selector: str) -> Tag:
     found = soup.select_one(selector)
     assert found is not None, f"nothing matches {selector!r}"
     return found
+
+
+def elements(tree: HtmlElement, xpath: str) -> list[HtmlElement]:
+    """Return the elements an XPath finds in an lxml tree (failing on text or attribute hits)."""
+    found = tree.xpath(xpath)
+    assert isinstance(found, list)
+    hits = [hit for hit in found if isinstance(hit, HtmlElement)]
+    assert len(hits) == len(found), f"{xpath!r} finds more than elements"
+    return hits
 
 
 def words(element: Tag) -> str:

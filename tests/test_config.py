@@ -33,7 +33,8 @@ def text(response: Any) -> str:
 
 
 def count(model: type[Any]) -> int:
-    return int(db.session.execute(db.select(db.func.count()).select_from(model)).scalar())
+    counted: int = db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+    return counted
 
 
 # --- refusing to start ----------------------------------------------------------------------

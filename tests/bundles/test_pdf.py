@@ -22,6 +22,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from petitions.bundles.fonts import DEJAVU_DIR, FontSet, load_fonts
 from petitions.bundles.pdf import (
@@ -447,7 +448,7 @@ def test_without_dejavu_default_discovery_names_the_package(
         "_PRIMARY_FACES",
         {role: ("DejaVu Sans", f"/nonexistent/{role}.ttf") for role in fonts_module._ROLES},
     )
-    monkeypatch.setattr(fonts_module.shutil, "which", lambda _name: None)  # no fontconfig
+    monkeypatch.setattr(shutil, "which", lambda _name: None)  # no fontconfig
     with pytest.raises(FontsMissing) as raised:
         load_fonts()
     assert "apt-get install fonts-dejavu-core" in str(raised.value)
@@ -502,7 +503,9 @@ def test_a_ttc_subfont_can_be_configured_as_fallback() -> None:
 
 def postscript_name(registered: str) -> str:
     """The PostScript name a registered TrueType font carries in the PDF (after the subset tag)."""
-    face_name = pdfmetrics.getFont(registered).face.name
+    font = pdfmetrics.getFont(registered)
+    assert isinstance(font, TTFont)
+    face_name = font.face.name
     return face_name.decode() if isinstance(face_name, bytes) else str(face_name)
 
 
@@ -540,7 +543,7 @@ def rasterize_form(reader: PdfReader, form: Any, scale: float = 8.0) -> Any:
     image = Image.new("L", (width + 2 * margin, height + 2 * margin), 255)
     draw = ImageDraw.Draw(image)
     ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack: list[tuple[float, ...]] = []
+    stack: list[tuple[float, float, float, float, float, float]] = []
     fill = 0
     pending: list[float] | None = None
     for operands, operator in ContentStream(form, reader).operations:

@@ -31,6 +31,7 @@ from tests.factories import (
     organizer,
     pending_signature,
 )
+from tests.helpers import elements, one
 
 CASE_FORM = {
     "prisoner_name": "Maria Kalesnikava",
@@ -166,8 +167,8 @@ def test_a_taken_slug_is_refused_with_a_clear_message(hanna: OrganizerBrowser) -
 
     assert answer.status_code == 422
     page = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
-    slug_field = page.find("input", attrs={"name": "slug"})
-    error = page.find(id=slug_field["aria-describedby"].split()[-1])
+    slug_field = one(page, 'input[name="slug"]')
+    error = one(page, "#" + str(slug_field["aria-describedby"]).split()[-1])
     assert error.get_text(" ", strip=True).startswith("This address cannot be used.")
     assert len(db.session.execute(select(Case)).all()) == 1
 
@@ -241,7 +242,9 @@ def _public_comments(client: FlaskClient, slug: str) -> list[str]:
     """Return the comments in the petition page's "What signers say" section."""
     soup = BeautifulSoup(client.get(f"/p/{slug}").get_data(as_text=True), "html.parser")
     comments = soup.select_one("main section.comments")
-    return [quote.p.get_text() for quote in comments.find_all("blockquote")] if comments else []
+    return (
+        [one(quote, "p").get_text() for quote in comments.select("blockquote")] if comments else []
+    )
 
 
 def test_hiding_a_comment_removes_it_from_the_public_page_and_records_who(
@@ -311,9 +314,9 @@ def test_a_petition_field_with_a_line_break_is_refused_with_the_input_kept(
 
     assert answer.status_code == 422
     page = lxml_html.fromstring(answer.get_data(as_text=True))
-    (error,) = page.xpath(f'//*[@id="{field}-error"]')
+    (error,) = elements(page, f'//*[@id="{field}-error"]')
     assert error.text_content().strip() == (
         "Please write this on one line, without line breaks or control characters."
     )
-    assert page.xpath('//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
+    assert elements(page, '//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
     assert db.session.execute(select(Petition)).first() is None

@@ -52,7 +52,10 @@ def only_signature() -> Signature:
 
 
 def outbox_count() -> int:
-    return int(db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar())
+    counted: int = db.session.execute(
+        db.select(db.func.count()).select_from(OutboxMessage)
+    ).scalar_one()
+    return counted
 
 
 def move_last_mail_back(signature_id: int, minutes: float) -> None:
@@ -75,6 +78,7 @@ class _EightDaysAgo(TimestampSigner):
 
 
 def expired_confirm_token(app: Flask, signature_id: int) -> str:
+    assert app.secret_key is not None
     serializer = URLSafeTimedSerializer(app.secret_key, salt=CONFIRM_PURPOSE, signer=_EightDaysAgo)
     return serializer.dumps({"s": signature_id})
 
