@@ -21,10 +21,7 @@ from tests.factories import (
     open_petition,
     pending_signature,
 )
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
+from tests.helpers import text
 
 
 def visible_text(html: str) -> str:

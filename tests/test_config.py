@@ -20,16 +20,13 @@ from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import detained_case, open_petition
+from tests.helpers import text
 
 
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """No MAIL_URL: in development, mails go to the development mailbox."""
     return {"MAIL_URL": ""}
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def count(model: type[Any]) -> int:

@@ -22,12 +22,9 @@ from petitions.privacy.redaction import RedactingFilter, redact
 from petitions.signing.models import Signature
 from tests.conftest import VALID_SIGNER, Backend, SmtpServer, Supporter, csrf_token, settings_for
 from tests.factories import open_petition
+from tests.helpers import text
 
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def signature_rows() -> list[Signature]:

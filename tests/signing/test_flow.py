@@ -9,13 +9,7 @@ from petitions.mail.models import OutboxMessage
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import SmtpServer, Supporter, csrf_token
 from tests.factories import open_petition
-
-
-def count_on_page(client: FlaskClient, slug: str) -> int:
-    html = client.get(f"/p/{slug}").get_data(as_text=True)
-    marker = 'data-testid="signature-count">'
-    start = html.index(marker) + len(marker)
-    return int(html[start : html.index("<", start)].replace(",", ""))
+from tests.helpers import count_on_page
 
 
 def test_sign_confirm_and_count_rises_by_one(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -18,27 +17,13 @@ from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, Signatu
 from petitions.signing.tokens import CONFIRM_PURPOSE, confirm_token
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import closed_petition, draft_petition, open_petition
+from tests.helpers import count_in_api, count_on_page, text
 
 EIGHT_DAYS = 8 * 24 * 3600
 INVALID_LINK = "This link does not work"
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def count_on_page(client: FlaskClient, slug: str) -> int:
-    html = text(client.get(f"/p/{slug}"))
-    match = re.search(r'data-testid="signature-count">([\d,]+)<', html)
-    assert match, "no count on the petition page"
-    return int(match.group(1).replace(",", ""))
-
-
-def count_in_api(client: FlaskClient, slug: str) -> int:
-    return int(client.get(f"/api/v1/petitions/{slug}").get_json()["signature_count"])
 
 
 def signatures() -> list[Signature]:
