@@ -36,7 +36,7 @@ from petitions import create_app  # noqa: E402
 from petitions.extensions import db  # noqa: E402
 from petitions.mail.worker import drain_once  # noqa: E402
 from petitions.signing.models import Signature, SignatureState  # noqa: E402
-from tests.helpers import shown  # noqa: E402
+from tests.helpers import main_text  # noqa: E402
 from tests.servers import PostgresServer, RedisServer, free_port  # noqa: E402
 
 # --- a real SMTP server -------------------------------------------------------------------
@@ -418,16 +418,17 @@ def assert_presses_agree(
     for press in presses:
         if press.kind == "withdraw":
             assert press.status == 200, press.page
-            assert "Your signature is withdrawn" in shown(press.page)
+            assert "Your signature is withdrawn" in main_text(press.page)
         elif press.signature_id in withdrawing:
             assert press.status in {200, 410}, press.page
         else:
             assert press.status == 200, press.page
-            assert "confirmed" in shown(press.page)
+            assert "confirmed" in main_text(press.page)
     confirmed_now = Counter(
         press.signature_id
         for press in presses
-        if press.kind == "confirm" and "Thank you: your signature is confirmed" in shown(press.page)
+        if press.kind == "confirm"
+        and "Thank you: your signature is confirmed" in main_text(press.page)
     )
     for signature_id in signature_ids:
         expected = {0, 1} if signature_id in withdrawing else {1}

@@ -100,7 +100,7 @@ def words(element: Tag) -> str:
     return re.sub(r"\s+", " ", element.get_text(" ")).strip()
 
 
-def shown(page: str | TestResponse | requests.Response) -> str:
+def main_text(page: str | TestResponse | requests.Response) -> str:
     """Return the words of the page's ``<main>``: what a person reads there."""
     return words(one(parse(page), "main"))
 
