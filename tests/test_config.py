@@ -354,13 +354,13 @@ def test_demo_data_loads_the_bialiatski_case_once(
     assert (count(Case), count(Petition), count(TimelineEntry)) == (1, 1, entries)
 
     page = text(client.get(f"/p/{DEMO_PETITION_SLUG}"))
-    assert "Embassy of the Republic of Belarus" in page
-    assert "Free Ales Bialiatski" in page
+    assert "Embassy of the Republic of Belarus" in main_text(page)
+    assert "Free Ales Bialiatski" in main_text(page)
     assert 'action="/p/free-ales-bialiatski/sign"' in page
     assert "Free Ales Bialiatski" in main_text(client.get("/"))
     case_page = text(client.get(f"/cases/{DEMO_CASE_SLUG}"))
-    assert "Honorary Citizen of Paris" in case_page
-    assert "Václav Havel Human Rights Prize" in case_page
+    assert "Honorary Citizen of Paris" in main_text(case_page)
+    assert "Václav Havel Human Rights Prize" in main_text(case_page)
 
 
 def test_demo_data_leaves_a_database_with_cases_alone(
