@@ -32,17 +32,7 @@ from tests.factories import (
     pending_signature,
 )
 from tests.helpers import elements, main_text, one
-
-CASE_FORM = {
-    "prisoner_name": "Maria Kalesnikava",
-    "slug": "maria-kalesnikava",
-    "detention_country": "BY",
-    "detention_place": "Penal colony No. 4, Homiel",
-    "arrested_on": "2020-09-07",
-    "sentence": "11 years",
-    "status": "detained",
-    "bio": "Musician and political activist.",
-}
+from tests.manage.conftest import CASE_FORM
 
 PETITION_FORM = {
     "title": "Free Maria Kalesnikava",
@@ -52,13 +42,6 @@ PETITION_FORM = {
     "goal": "2000",
     "body": "We ask for **her release**.",
 }
-
-
-@pytest.fixture
-def hanna(organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer("hanna@example.org")
-    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def test_an_organizer_creates_a_case_and_a_petition_and_opens_it(
