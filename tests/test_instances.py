@@ -41,7 +41,6 @@ from tests.conftest import (
     Backend,
     Press,
     SmtpServer,
-    _Handler,
     assert_presses_agree,
     csrf_token,
 )
@@ -56,7 +55,7 @@ from tests.instances_helpers import (
     clean_environment,
     wait_healthy,
 )
-from tests.servers import free_port
+from tests.servers import SmtpHandler, free_port
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgres",
@@ -346,7 +345,7 @@ def test_three_workers_at_once_send_every_message_exactly_once(
 # --- 4. a worker killed mid-batch, a batch that outlasts its claim ---------------------------
 
 
-class _AcceptThenStall(_Handler):
+class _AcceptThenStall(SmtpHandler):
     """Keeps each message first, then takes ``delay`` seconds to say so (250)."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802

@@ -14,8 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from tests.conftest import SmtpServer, _Handler
+from tests.conftest import SmtpServer
 from tests.helpers import FLASK, PROJECT_ROOT, wait_for
+from tests.servers import SmtpHandler
 
 
 class WorkerProcess:
@@ -82,7 +83,7 @@ def worker_environment(app: Flask, smtp: SmtpServer) -> dict[str, str]:
     return environment
 
 
-class _SlowHandler(_Handler):
+class _SlowHandler(SmtpHandler):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         assert isinstance(self.server, SlowSmtpServer)
         await asyncio.sleep(self.server.delay)
