@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
-FLASK = PROJECT_ROOT / ".venv" / "bin" / "flask"
+from tests.helpers import FLASK, MAX_WAIT, PROJECT_ROOT, wait_for
 
-#: The longest any single wait in these tests may take.
-MAX_WAIT = 20.0
-#: Every HTTP request must answer within this.
-HTTP_TIMEOUT = 10.0
+GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
 
 #: Settings of this machine's shell that must not leak into a started process.
 _FOREIGN = ("PETITIONS_", "OUTBOX_", "MAIL_", "FLASK_", "GUNICORN_", "RATELIMIT_", "CACHE_")
@@ -57,16 +51,6 @@ def clean_environment(**settings: str) -> dict[str, str]:
     }
     environment.update(PYTHONUNBUFFERED="1", **settings)
     return environment
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds; fail the test after ``timeout`` (≤ MAX_WAIT) seconds."""
-    assert timeout <= MAX_WAIT
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout} s for {what}")
-        time.sleep(0.05)
 
 
 class Process:
@@ -173,21 +157,3 @@ class OutboxWorkerProcess(Process):
     def started(self) -> bool:
         self.assert_running()
         return "Outbox worker started" in self.output()
-
-
-_COUNT = re.compile(r'data-testid="signature-count">([\d,]+)<')
-
-
-def count_on_page(base_url: str, slug: str) -> int:
-    """Return the count a petition's public page shows."""
-    html = requests.get(f"{base_url}/p/{slug}", timeout=HTTP_TIMEOUT).text
-    match = _COUNT.search(html)
-    assert match, "no count on the petition page"
-    return int(match.group(1).replace(",", ""))
-
-
-def count_in_api(base_url: str, slug: str) -> int:
-    """Return the count the public JSON API gives for a petition."""
-    answer = requests.get(f"{base_url}/api/v1/petitions/{slug}", timeout=HTTP_TIMEOUT)
-    assert answer.status_code == 200, answer.text
-    return int(answer.json()["signature_count"])

@@ -1,22 +1,32 @@
-"""Real PostgreSQL and Redis servers on loopback, started for the test suite and the benchmarks.
+"""Real PostgreSQL, Redis, SMTP and DNS servers on loopback, for the test suite and the benchmarks.
 
-Each gets a temporary data folder and a free port, and is stopped by its own process id. Both
-come from Debian's packages (`postgresql`, `redis-server`), which `make test` installs.
+Each gets a temporary data folder and a free port. Both come from Debian's packages
+(`postgresql`, `redis-server`), which `make test` installs; pytest-postgresql and pytest-redis
+(their executors, not their fixtures: the suite hands out its own databases, see conftest.py)
+start and stop them.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
-import signal
 import socket
-import subprocess
+import stat
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+import psycopg
+import redis
+from aiosmtpd.controller import Controller
+from pytest_postgresql.executors.proc import PostgreSQLExecutor
+from pytest_redis.executor.process import RedisExecutor
 
 
 def free_port() -> int:
@@ -26,25 +36,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode} while starting")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} within {seconds} s")
-
-
 def _postgres_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if not found:
         raise RuntimeError(
             "PostgreSQL is not installed: apt-get install postgresql (make test does this as root)."
         )
     return Path(found[-1]).parent
+
+
+def _pg_ctl_as_postgres(folder: Path) -> Path:
+    """Return a pg_ctl that runs as the `postgres` system user when we are root.
+
+    PostgreSQL refuses to run as root, and pytest-postgresql's executor runs the pg_ctl it is
+    given for every step (initdb, start, status, stop); it has no setting for another user, so
+    it gets this two-line wrapper instead of pg_ctl itself.
+    """
+    pg_ctl = _postgres_bin() / "pg_ctl"
+    if os.geteuid() != 0:
+        return pg_ctl
+    shutil.chown(folder, "postgres")
+    wrapper = folder / "pg_ctl"
+    wrapper.write_text(f'#!/bin/sh\nexec runuser -u postgres -- "{pg_ctl}" "$@"\n')
+    wrapper.chmod(stat.S_IRWXU)
+    return wrapper
 
 
 @dataclass
@@ -59,112 +74,57 @@ class PostgresServer:
     durable: bool = False
     port: int = field(default_factory=free_port)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="petitions-pg-")))
-    process: subprocess.Popen[bytes] | None = None
+    executor: PostgreSQLExecutor | None = None
 
-    def _as_postgres(self) -> list[str]:
-        return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-    def _durability(self) -> list[str]:
+    def _settings(self) -> list[str]:
+        # Connections enough for the concurrency tests and two app instances.
+        settings = ["max_connections=200", "listen_addresses=127.0.0.1"]
         if self.durable:
-            return []
-        return ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+            # The executor always starts the server with -F (fsync off); a later -c wins.
+            settings += ["fsync=on", "synchronous_commit=on", "full_page_writes=on"]
+        else:
+            settings += ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+        return [f"-c {setting}" for setting in settings]
 
     def start(self) -> None:
-        binaries = _postgres_bin()
-        data = self.folder / "data"
-        data.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres")
-            shutil.chown(data, "postgres")
-        subprocess.run(
-            [
-                *self._as_postgres(),
-                str(binaries / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            check=True,
-            capture_output=True,
+        self.executor = PostgreSQLExecutor(
+            executable=str(_pg_ctl_as_postgres(self.folder)),
+            host="127.0.0.1",
+            port=self.port,
+            datadir=str(self.folder / "data"),
+            unixsocketdir=str(self.folder),
+            logfile=str(self.folder / "postgresql.log"),
+            startparams="-w",
+            dbname="postgres",
+            user="postgres",
+            postgres_options=" ".join(self._settings()),
         )
-        self.process = subprocess.Popen(
-            [
-                *self._as_postgres(),
-                str(binaries / "postgres"),
-                "-D",
-                str(data),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-k",
-                str(self.folder),
-                # Connections enough for the concurrency tests and two app instances.
-                "-c",
-                "max_connections=200",
-                *self._durability(),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_for_port(self.port, self.process, "PostgreSQL", 30)
-        deadline = time.monotonic() + 30
-        while (
-            subprocess.run(
-                [str(binaries / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
-                capture_output=True,
-                check=False,
-            ).returncode
-            != 0
-        ):
-            if time.monotonic() > deadline:
-                raise RuntimeError("PostgreSQL did not become ready")
-            time.sleep(0.1)
+        try:
+            self.executor.start()
+            # The executor returns once the port is open; `pg_ctl start -w` leaves only when
+            # the server takes connections (not "the database system is starting up").
+            assert self.executor.process is not None
+            if self.executor.process.wait(timeout=60) != 0:
+                raise RuntimeError(f"PostgreSQL did not start: see {self.folder}/postgresql.log")
+        except BaseException:
+            self.stop()
+            raise
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def psql(self, sql: str, database: str = "postgres") -> None:
-        subprocess.run(
-            [
-                str(_postgres_bin() / "psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-qc",
-                sql,
-            ],
-            check=True,
-            capture_output=True,
-        )
+        """Run one SQL statement outside a transaction (CREATE DATABASE needs that)."""
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname=database, autocommit=True
+        ) as connection:
+            connection.execute(sql.encode())
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            # Signal the postmaster itself (runuser does not pass signals on); SIGINT is
-            # PostgreSQL's "fast shutdown": disconnect clients, stop cleanly.
-            pid_file = self.folder / "data" / "postmaster.pid"
-            postmaster = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
-            if postmaster is not None:
-                os.kill(postmaster, signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                if postmaster is not None:
-                    os.kill(postmaster, signal.SIGKILL)
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        if self.executor is not None:
+            # pg_ctl stop -m fast: disconnect clients, stop cleanly; then the data goes.
+            self.executor.stop()
+            self.executor = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -173,7 +133,9 @@ class RedisServer:
     """A throwaway Redis server without persistence."""
 
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    #: Its pid, log and socket files; made at start (a server may be named and never started).
+    folder: Path | None = None
+    executor: RedisExecutor | None = None
 
     def start(self) -> None:
         binary = shutil.which("redis-server")
@@ -182,38 +144,127 @@ class RedisServer:
                 "Redis is not installed: apt-get install redis-server "
                 "(make test does this as root)."
             )
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self.folder = Path(tempfile.mkdtemp(prefix="petitions-redis-"))
+        self.executor = RedisExecutor(
+            binary,
+            databases=16,
+            redis_timeout=0,  # idle clients stay connected, as by default
+            loglevel="warning",
+            host="127.0.0.1",
+            port=self.port,
+            startup_timeout=15,
+            datadir=self.folder,
         )
-        _wait_for_port(self.port, self.process, "Redis", 15)
+        self.executor.start()
+        # The executor leaves Redis's default snapshots on when given no save rule.
+        redis.Redis.from_url(self.url).config_set("save", "")
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        if self.executor is not None:
+            self.executor.stop()
+            self.executor = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+@dataclass
+class ReceivedMail:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+    #: The client's address and port: one per SMTP connection.
+    peer: tuple[str, int] = ("", 0)
+
+    @property
+    def text(self) -> str:
+        body = self.message.get_body(("plain",))
+        assert body is not None
+        return str(body.get_content())
+
+    @property
+    def html(self) -> str:
+        body = self.message.get_body(("html",))
+        assert body is not None
+        return str(body.get_content())
+
+    def link(self, kind: str) -> str:
+        """Return the path of the confirm or withdraw link in the text body."""
+        match = re.search(rf"https?://[^/\s]+(/{kind}/[^\s]+)", self.text)
+        assert match, f"no /{kind}/ link in:\n{self.text}"
+        return match.group(1)
+
+
+class SmtpHandler:
+    """aiosmtpd's handler for SmtpServer: refuses the addresses in ``refuse``, keeps the rest."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:  # noqa: N802
+        if address in self.server.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.server.lock:
+            self.server.received.append(
+                ReceivedMail(
+                    envelope.mail_from, list(envelope.rcpt_tos), message, tuple(session.peer)
+                )
+            )
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    """aiosmtpd on loopback; every test must take the mails it causes (see ``take``)."""
+
+    port: int = field(default_factory=free_port)
+    received: list[ReceivedMail] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+    taken: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.controller = Controller(SmtpHandler(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def take(self, count: int) -> list[ReceivedMail]:
+        """Return the next ``count`` mails, failing if a different number arrived."""
+        with self.lock:
+            fresh = self.received[self.taken :]
+        assert len(fresh) == count, f"expected {count} new mails, got {len(fresh)}: " + ", ".join(
+            f"{m.recipients} {m.message['Subject']}" for m in fresh
+        )
+        self.taken += count
+        return fresh
+
+    def take_one(self) -> ReceivedMail:
+        return self.take(1)[0]
+
+    def untaken(self) -> list[ReceivedMail]:
+        with self.lock:
+            return self.received[self.taken :]
 
 
 class DnsServer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -21,16 +20,7 @@ from tests.factories import (
     open_petition,
     pending_signature,
 )
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def visible_text(html: str) -> str:
-    """The page's words without tags, spaces collapsed: what a reader sees."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
+from tests.helpers import main_text, text
 
 # --- the API --------------------------------------------------------------------------------
 
@@ -157,7 +147,8 @@ def test_the_front_page_lists_open_petitions_with_their_counts(
     closed_petition(title="Closed campaign for Viktar Babaryka")
     draft_petition(title="Draft campaign for Ihar Losik")
 
-    page = visible_text(text(client.get("/")))
+    html = text(client.get("/"))
+    page = main_text(html)
 
     assert "Open petitions" in page
     assert "Free Ales Bialiatski" in page
@@ -167,23 +158,21 @@ def test_the_front_page_lists_open_petitions_with_their_counts(
     assert page.index("Free Ales Bialiatski") < page.index("Free Maria Kalesnikava"), (
         "the most signed comes first"
     )
-    assert "Viktar Babaryka" not in page
-    assert "Ihar Losik" not in page
+    assert "Viktar Babaryka" not in html
+    assert "Ihar Losik" not in html
 
 
 def test_the_front_page_says_when_nothing_is_open(client: FlaskClient, smtp: SmtpServer) -> None:
     closed_petition()
 
-    page = visible_text(text(client.get("/")))
-
-    assert "There are no open petitions right now." in page
+    assert "There are no open petitions right now." in main_text(client.get("/"))
 
 
 def test_one_signature_is_singular(client: FlaskClient, smtp: SmtpServer) -> None:
     petition = open_petition()
     confirmed_signature(petition)
 
-    assert "1 signature of a goal of 1,000" in visible_text(text(client.get("/")))
+    assert "1 signature of a goal of 1,000" in main_text(client.get("/"))
 
 
 # --- a case ---------------------------------------------------------------------------------
@@ -216,7 +205,7 @@ def test_a_case_page_shows_its_timeline_and_public_petitions(
 
     assert answer.status_code == 200
     html = text(answer)
-    page = visible_text(html)
+    page = main_text(html)
     assert "Ales Bialiatski" in page
     assert "Detained" in page
     assert "Penal colony No. 2, Babruisk, Belarus" in page
@@ -228,18 +217,18 @@ def test_a_case_page_shows_its_timeline_and_public_petitions(
     assert page.index("Birthday visit") < page.index("Honorary Citizen"), "newest first"
     assert "Free Ales Bialiatski (1 signature)" in page
     assert "Let his family visit (0 signatures, closed)" in page
-    assert "Unpublished draft" not in page
+    assert "Unpublished draft" not in html
     assert f'href="/p/{open_one.slug}"' in html
 
 
 def test_a_released_prisoner_is_shown_as_released(client: FlaskClient, smtp: SmtpServer) -> None:
     case = detained_case(status=CaseStatus.RELEASED)
 
-    page = visible_text(text(client.get(f"/cases/{case.slug}")))
+    html = text(client.get(f"/cases/{case.slug}"))
 
-    assert "Released" in page
-    assert "Detained" not in page
-    assert "No petitions yet." in page
+    assert "Released" in main_text(html)
+    assert "Detained" not in html
+    assert "No petitions yet." in main_text(html)
 
 
 def test_a_petition_page_renders_markdown_but_no_raw_html(
@@ -255,7 +244,7 @@ def test_a_petition_page_renders_markdown_but_no_raw_html(
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
-    assert "To: Embassy of the Republic of Belarus, The Hague" in visible_text(html)
+    assert "To: Embassy of the Republic of Belarus, The Hague" in main_text(html)
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -272,7 +261,7 @@ def test_an_unknown_address_gets_a_helpful_html_page(
 
     assert answer.status_code == 404
     assert answer.mimetype == "text/html"
-    page = visible_text(text(answer))
+    page = main_text(answer)
     assert "Page not found" in page
     assert "There is nothing at this address. The link may be mistyped or out of date." in page
     assert 'href="/"' in text(answer), "a way back to the petitions"
@@ -285,4 +274,4 @@ def test_a_wrong_method_on_a_page_gets_an_html_page(client: FlaskClient, smtp: S
 
     assert answer.status_code == 405
     assert answer.mimetype == "text/html"
-    assert "Please go back and use the form." in visible_text(text(answer))
+    assert "Please go back and use the form." in main_text(answer)

@@ -6,11 +6,9 @@ over loopback, from a pool of threads; the counts are read back from the databas
 
 from __future__ import annotations
 
+import functools
 import random
-import re
 import threading
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -23,9 +21,10 @@ from petitions.mail.models import OutboxMessage
 from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
 from petitions.tokens import confirm_token, withdraw_token
-from tests.conftest import VALID_SIGNER, Press, SmtpServer, csrf_token
+from tests.conftest import VALID_SIGNER, Press, SmtpServer, assert_presses_agree, csrf_token
 from tests.conftest import signature_states as states
 from tests.factories import open_petition, pending_signature
+from tests.helpers import count_on_page, run_all
 
 THREADS = 16
 #: Every request must answer well within this; the whole module stays under ~20 s.
@@ -38,27 +37,14 @@ def config_overrides() -> dict[str, Any]:
     return {"SIGN_RATE_LIMIT": "10000 per minute", "LINK_RATE_LIMIT": "10000 per minute"}
 
 
-def run_all(tasks: list[Any]) -> None:
-    """Run the callables from THREADS threads at once; re-raise the first failure."""
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for future in [pool.submit(task) for task in tasks]:
-            future.result(timeout=TIMEOUT)
-
-
 def fresh_petition(petition_id: int) -> Petition:
     db.session.rollback()
-    return db.session.execute(
+    petition: Petition = db.session.execute(
         db.select(Petition)
         .where(Petition.id == petition_id)
         .execution_options(populate_existing=True)
     ).scalar_one()
-
-
-def count_on_page(live_server: str, slug: str) -> int:
-    html = requests.get(f"{live_server}/p/{slug}", timeout=TIMEOUT).text
-    match = re.search(r'data-testid="signature-count">([\d,]+)<', html)
-    assert match, "no count on the petition page"
-    return int(match.group(1).replace(",", ""))
+    return petition
 
 
 def test_racing_confirms_and_withdrawals_leave_an_exact_count(app: Flask, live_server: str) -> None:
@@ -82,9 +68,9 @@ def test_racing_confirms_and_withdrawals_leave_an_exact_count(app: Flask, live_s
     # Everybody opens their page first (every page still shows its button), then all the
     # buttons are pressed at once, in a shuffled order.
     rng.shuffle(presses)
-    run_all([press.open for press in presses])
+    run_all([press.open for press in presses], THREADS, TIMEOUT)
     rng.shuffle(presses)
-    run_all([press.press for press in presses])
+    run_all([press.press for press in presses], THREADS, TIMEOUT)
 
     final = states(petition.id)
     assert final == {SignatureState.CONFIRMED: 20, SignatureState.WITHDRAWN: 10}
@@ -94,27 +80,7 @@ def test_racing_confirms_and_withdrawals_leave_an_exact_count(app: Flask, live_s
     api = requests.get(f"{live_server}/api/v1/petitions/{petition.slug}", timeout=TIMEOUT)
     assert api.json()["signature_count"] == 20
 
-    # What each person saw agrees with the outcome.
-    for press in presses:
-        if press.kind == "withdraw":
-            assert press.status == 200
-            assert "Your signature is withdrawn" in press.page
-        elif press.signature_id in withdrawing:
-            assert press.status in {200, 410}
-        else:
-            assert press.status == 200, press.page
-            assert "confirmed" in press.page
-    # Of the three presses on a kept signature, exactly one did the confirming.
-    confirmed_now = Counter(
-        press.signature_id
-        for press in presses
-        if press.kind == "confirm" and "Thank you: your signature is confirmed" in press.page
-    )
-    for signature in signatures:
-        if signature.id not in withdrawing:
-            assert confirmed_now[signature.id] == 1, signature.id
-        else:
-            assert confirmed_now[signature.id] <= 1, signature.id
+    assert_presses_agree(presses, [s.id for s in signatures], withdrawing)
 
 
 def test_simultaneous_first_signings_with_one_address_make_one_signature(
@@ -137,7 +103,11 @@ def test_simultaneous_first_signings_with_one_address_make_one_signature(
         with lock:
             answers[address].append(answer)
 
-    run_all([lambda address=address: sign(address) for address in addresses for _ in (1, 2)])
+    run_all(
+        [functools.partial(sign, address) for address in addresses for _ in (1, 2)],
+        THREADS,
+        TIMEOUT,
+    )
 
     for address in addresses:
         first, second = answers[address]

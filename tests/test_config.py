@@ -20,6 +20,7 @@ from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import detained_case, open_petition
+from tests.helpers import main_text, text
 
 
 @pytest.fixture
@@ -28,12 +29,9 @@ def config_overrides() -> dict[str, Any]:
     return {"MAIL_URL": ""}
 
 
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
 def count(model: type[Any]) -> int:
-    return int(db.session.execute(db.select(db.func.count()).select_from(model)).scalar())
+    counted: int = db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+    return counted
 
 
 # --- refusing to start ----------------------------------------------------------------------
@@ -263,7 +261,7 @@ def test_production_has_no_development_mailbox(production_app: Flask) -> None:
     for path in ("/dev/mailbox/", "/dev/mailbox", "/dev/mailbox/" + "a" * 32):
         answer = client.get(path, base_url="https://petitions.example.org")
         assert answer.status_code == 404, path
-        assert "Page not found" in text(answer)
+        assert "Page not found" in main_text(answer)
 
 
 def test_production_insists_on_https(production_app: Flask) -> None:
@@ -288,7 +286,7 @@ def test_without_a_mail_server_mails_land_in_the_development_mailbox(
 ) -> None:
     assert app.config["PETITIONS_ENV"] == "development"
     petition = open_petition(title="Free Ales Bialiatski")
-    assert "No mail yet." in text(client.get("/dev/mailbox/"))
+    assert "No mail yet." in main_text(client.get("/dev/mailbox/"))
 
     assert supporter.sign(petition.slug).status_code == 303
     report = drain_once()
@@ -307,9 +305,9 @@ def test_without_a_mail_server_mails_land_in_the_development_mailbox(
     assert re.search(r'<a href="http://localhost/withdraw/[^"]+"', html)
 
     shown = client.get(links[0])
-    assert "Confirm my signature" in text(shown)
+    assert "Confirm my signature" in main_text(shown)
     pressed = client.post(links[0], data={"csrf_token": csrf_token(text(shown))})
-    assert "your signature is confirmed" in text(pressed)
+    assert "your signature is confirmed" in main_text(pressed)
     db.session.expire_all()
     assert db.session.execute(db.select(Signature)).scalar_one().state is SignatureState.CONFIRMED
     smtp.take(0)
@@ -322,7 +320,7 @@ def test_the_development_mailbox_shows_only_kept_mails(
     answer = client.get(f"/dev/mailbox/{name}")
 
     assert answer.status_code == 404
-    assert "Page not found" in text(answer)
+    assert "Page not found" in main_text(answer)
 
 
 @pytest.mark.parametrize("config_overrides", [{}])  # conftest's MAIL_URL: a real SMTP server
@@ -356,13 +354,13 @@ def test_demo_data_loads_the_bialiatski_case_once(
     assert (count(Case), count(Petition), count(TimelineEntry)) == (1, 1, entries)
 
     page = text(client.get(f"/p/{DEMO_PETITION_SLUG}"))
-    assert "Embassy of the Republic of Belarus" in page
-    assert "Free Ales Bialiatski" in page
+    assert "Embassy of the Republic of Belarus" in main_text(page)
+    assert "Free Ales Bialiatski" in main_text(page)
     assert 'action="/p/free-ales-bialiatski/sign"' in page
-    assert "Free Ales Bialiatski" in text(client.get("/"))
+    assert "Free Ales Bialiatski" in main_text(client.get("/"))
     case_page = text(client.get(f"/cases/{DEMO_CASE_SLUG}"))
-    assert "Honorary Citizen of Paris" in case_page
-    assert "Václav Havel Human Rights Prize" in case_page
+    assert "Honorary Citizen of Paris" in main_text(case_page)
+    assert "Václav Havel Human Rights Prize" in main_text(case_page)
 
 
 def test_demo_data_leaves_a_database_with_cases_alone(

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from petitions.embeds import services as embeds
 from tests.conftest import SmtpServer, csrf_token
 from tests.factories import open_petition
+from tests.helpers import one
 
 
 def page_text(answer: Any) -> tuple[str, str]:
@@ -80,7 +81,7 @@ def test_a_nul_byte_in_the_login_form_is_refused_next_to_its_field(
     assert error is not None
     assert "invisible control character" in error.text
     if field == "email":
-        assert soup.find("input", attrs={"name": "email"})["value"] == "hanna\x00x"
+        assert one(soup, 'input[name="email"]')["value"] == "hanna\x00x"
 
 
 # --- sizes ------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages
-from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.mail.models import OutboxStatus
 from petitions.signing.mailing import MailKind
 from petitions.signing.models import SignatureState
 from petitions.tokens import confirm_token, withdraw_token
@@ -43,24 +42,21 @@ from tests.conftest import (
     Backend,
     Press,
     SmtpServer,
-    _Handler,
+    assert_presses_agree,
     csrf_token,
-    free_port,
 )
 from tests.conftest import (
     signature_states as states,
 )
 from tests.factories import open_petition, pending_signature
+from tests.helpers import HTTP_TIMEOUT, count_in_api, count_on_page, outbox, run_all, wait_for
 from tests.instances_helpers import (
-    HTTP_TIMEOUT,
     AppInstance,
     OutboxWorkerProcess,
     clean_environment,
-    count_in_api,
-    count_on_page,
-    wait_for,
     wait_healthy,
 )
+from tests.servers import SmtpHandler, free_port
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgres",
@@ -159,17 +155,6 @@ def start_worker(app: Flask, tmp_path: Path) -> Iterator[Callable[..., OutboxWor
 # --- reading the database afresh ---------------------------------------------------------
 
 
-def outbox() -> list[OutboxMessage]:
-    db.session.rollback()
-    return list(
-        db.session.execute(
-            db.select(OutboxMessage)
-            .order_by(OutboxMessage.id)
-            .execution_options(populate_existing=True)
-        ).scalars()
-    )
-
-
 def counted(petition_id: int) -> int:
     db.session.rollback()
     return int(
@@ -207,13 +192,6 @@ def sign(page_from: AppInstance, post_to: AppInstance, slug: str, email: str) ->
         return browser.post(
             f"{post_to.url}/p/{slug}/sign", data=data, allow_redirects=False, timeout=HTTP_TIMEOUT
         )
-
-
-def run_all(tasks: list[Callable[[], Any]]) -> None:
-    """Run the callables from THREADS threads at once; re-raise the first failure."""
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for future in [pool.submit(task) for task in tasks]:
-            future.result(timeout=HTTP_TIMEOUT * 2)
 
 
 def no_traceback(*processes: AppInstance | OutboxWorkerProcess) -> None:
@@ -304,13 +282,13 @@ def test_links_pressed_at_once_on_both_instances_leave_an_exact_count(
     with app.test_request_context():
         for position, signature in enumerate(signatures):
             # Each link is pressed on both instances: three confirms, two withdrawals.
-            for press in range(3):
-                instance = both[(position + press) % 2]
+            for turn in range(3):
+                instance = both[(position + turn) % 2]
                 url = f"{instance.url}/confirm/{confirm_token(signature.id)}"
                 presses.append(Press("confirm", signature.id, url))
             if signature.id in withdrawing:
-                for press in range(2):
-                    instance = both[(position + press) % 2]
+                for turn in range(2):
+                    instance = both[(position + turn) % 2]
                     url = f"{instance.url}/withdraw/{withdraw_token(signature.id)}"
                     presses.append(Press("withdraw", signature.id, url))
     assert len(presses) == 40 * 3 + 12 * 2
@@ -318,9 +296,9 @@ def test_links_pressed_at_once_on_both_instances_leave_an_exact_count(
     # Everybody opens their page first (every page still shows its button), then all the
     # buttons are pressed at once, in a shuffled order, over four gunicorn workers.
     rng.shuffle(presses)
-    run_all([press.open for press in presses])
+    run_all([press.open for press in presses], THREADS, HTTP_TIMEOUT * 2)
     rng.shuffle(presses)
-    run_all([press.press for press in presses])
+    run_all([press.press for press in presses], THREADS, HTTP_TIMEOUT * 2)
 
     final = states(petition.id)
     assert final == {SignatureState.CONFIRMED: 28, SignatureState.WITHDRAWN: 12}
@@ -329,25 +307,7 @@ def test_links_pressed_at_once_on_both_instances_leave_an_exact_count(
         assert count_in_api(instance.url, petition.slug) == 28, instance.name
         assert count_on_page(instance.url, petition.slug) == 28, instance.name
 
-    # What each person saw agrees with the outcome.
-    for press in presses:
-        if press.kind == "withdraw":
-            assert press.status == 200, press.page
-            assert "Your signature is withdrawn" in press.page
-        elif press.signature_id in withdrawing:
-            assert press.status in {200, 410}, press.page
-        else:
-            assert press.status == 200, press.page
-            assert "confirmed" in press.page
-    # Of the presses on one confirm link, at most one did the confirming (exactly one if kept).
-    confirmed_now = Counter(
-        press.signature_id
-        for press in presses
-        if press.kind == "confirm" and "Thank you: your signature is confirmed" in press.page
-    )
-    for signature in signatures:
-        expected = {0, 1} if signature.id in withdrawing else {1}
-        assert confirmed_now[signature.id] in expected, signature.id
+    assert_presses_agree(presses, [s.id for s in signatures], withdrawing)
     no_traceback(a, b)
 
 
@@ -386,7 +346,7 @@ def test_three_workers_at_once_send_every_message_exactly_once(
 # --- 4. a worker killed mid-batch, a batch that outlasts its claim ---------------------------
 
 
-class _AcceptThenStall(_Handler):
+class _AcceptThenStall(SmtpHandler):
     """Keeps each message first, then takes ``delay`` seconds to say so (250)."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import flask_migrate
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from petitions import create_app
@@ -28,3 +30,17 @@ def test_migrations_build_exactly_the_models_schema(backend: Backend, tmp_path: 
         flask_migrate.downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         db.engine.dispose()
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def test_migration_files_sort_in_history_order() -> None:
+    """Listing migrations/versions by name shows the revisions oldest first, as they apply."""
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    oldest_first = [Path(script.path).name for script in reversed(list(scripts.walk_revisions()))]
+    assert oldest_first == sorted(oldest_first)
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.split("_")[4] == script.revision

@@ -19,8 +19,9 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.conftest import free_port
-from tests.instances_helpers import PROJECT_ROOT, clean_environment
+from tests.helpers import PROJECT_ROOT, one, parse
+from tests.instances_helpers import clean_environment
+from tests.servers import free_port
 
 #: What a wheel is built from (everything else in the checkout stays out of the build).
 SOURCES = (
@@ -147,9 +148,9 @@ def test_the_installed_package_migrates_loads_the_demo_and_serves_pages(
         log.close()
 
     assert home.status_code == 200
-    assert "Ales Bialiatski" in BeautifulSoup(home.text, "html.parser").main.text
+    assert "Ales Bialiatski" in one(parse(home), "main").text
     assert missing.status_code == 404
-    assert "Page not found" in BeautifulSoup(missing.text, "html.parser").title.text
+    assert "Page not found" in one(parse(missing), "title").text
     assert css.status_code == 200
     assert "TemplateNotFound" not in (tmp_path / "gunicorn.log").read_text()
     assert os.path.isdir(workdir / "instance")

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import VALID_SIGNER, SmtpServer, csrf_token, free_port
+from tests.conftest import VALID_SIGNER, SmtpServer, csrf_token
 from tests.factories import open_petition
-from tests.instances_helpers import PROJECT_ROOT, clean_environment
+from tests.helpers import PROJECT_ROOT
+from tests.instances_helpers import clean_environment
+from tests.servers import free_port
 
 
 @pytest.fixture

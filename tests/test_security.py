@@ -22,12 +22,9 @@ from petitions.privacy.redaction import RedactingFilter, redact
 from petitions.signing.models import Signature
 from tests.conftest import VALID_SIGNER, Backend, SmtpServer, Supporter, csrf_token, settings_for
 from tests.factories import open_petition
+from tests.helpers import main_text, text
 
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def signature_rows() -> list[Signature]:
@@ -109,10 +106,12 @@ def test_the_eleventh_signature_in_a_minute_from_one_address_is_refused_kindly(
     assert [a.status_code for a in first_ten] == [303] * 10
     assert eleventh.status_code == 429
     page = text(eleventh)
-    assert "Please slow down" in page
-    assert "What you just sent was not recorded: please wait a minute and send it again" in page
+    assert "Please slow down" in main_text(page)
+    assert "What you just sent was not recorded: please wait a minute and send it again" in (
+        main_text(page)
+    )
     assert "<html" in page
-    assert "See the petitions" in page
+    assert "See the petitions" in main_text(page)
     # The minute window is the one refused: come back within the minute, not tomorrow.
     assert 0 < int(eleventh.headers["Retry-After"]) <= 60
     assert not any(name.startswith("X-RateLimit") for name, _ in first_ten[0].headers)

@@ -27,6 +27,7 @@ from tests.factories import (
     organizer,
     pending_signature,
 )
+from tests.helpers import main_text
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -154,14 +155,14 @@ def test_a_bundle_for_one_signer_country(
     bundle = db.session.execute(select(Bundle)).scalar_one()
     assert bundle.signature_count == 2
     assert bundle.country_codes == ("NL",)
-    assert "Netherlands" in client.get(f"/verify/{bundle.fingerprint}").get_data(as_text=True)
+    assert "Netherlands" in main_text(client.get(f"/verify/{bundle.fingerprint}"))
 
 
 def test_an_unknown_fingerprint_is_not_vouched_for(client: FlaskClient) -> None:
     answer = client.get("/verify/" + "0" * 64)
 
     assert answer.status_code == 404
-    assert "No bundle with this fingerprint was printed here" in answer.get_data(as_text=True)
+    assert "No bundle with this fingerprint was printed here" in main_text(answer)
     assert client.get("/verify/not-hex").status_code == 404
 
 

@@ -18,6 +18,7 @@ from petitions.signing.models import Signature
 from petitions.signing.services import confirm
 from tests.conftest import OrganizerBrowser, Supporter
 from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
+from tests.helpers import one
 
 EMBASSY = "Embassy of the Republic of Belarus, The Hague"
 
@@ -62,8 +63,8 @@ def test_the_sign_form_asks_and_says_why_belarus_residents_are_not_named(
     fieldset = form.find("fieldset", class_="radios")
     assert fieldset is not None
 
-    assert EMBASSY in fieldset.legend.get_text()
-    hint = fieldset.find("p", class_="hint").get_text()
+    assert EMBASSY in one(fieldset, "legend").get_text()
+    hint = one(fieldset, "p.hint").get_text()
     assert "If you live in Belarus, your name is not printed unless you choose so" in hint
     assert "could identify you" in hint
     radios = {radio["value"]: radio for radio in fieldset.find_all("input", type="radio")}
@@ -71,7 +72,7 @@ def test_the_sign_form_asks_and_says_why_belarus_residents_are_not_named(
     assert radios["auto"].has_attr("checked")
     assert (
         "unless I live in Belarus"
-        in fieldset.find("label", attrs={"for": radios["auto"]["id"]}).get_text()
+        in one(fieldset, f'label[for="{radios["auto"]["id"]}"]').get_text()
     )
 
 
@@ -130,7 +131,7 @@ def test_the_bundle_prints_an_unnamed_supporter_and_the_dashboard_warns(
         ),
         "html.parser",
     )
-    warning = dashboard.find(attrs={"data-testid": "unnamed-warning"})
+    warning = dashboard.select_one('[data-testid="unnamed-warning"]')
     assert warning is not None
     assert "1 of 2 signers will be printed without a name" in warning.get_text()
     assert "live in Belarus" in warning.get_text()

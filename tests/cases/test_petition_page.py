@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import SmtpServer
 from tests.factories import confirmed_signature, open_petition
+from tests.helpers import one
 
 
 def page(client: FlaskClient, path: str) -> BeautifulSoup:
@@ -40,8 +41,8 @@ def test_the_title_is_the_petitions_and_the_comments_are_in_the_body(
     comments = section(soup, "comments")
     assert comments is not None, "the comments section is in the page's main content"
     (quote,) = comments.find_all("blockquote")
-    assert quote.p.get_text() == "Stay strong, Ales!"
-    assert "Anna Schmidt" in quote.footer.get_text()
+    assert one(quote, "p").get_text() == "Stay strong, Ales!"
+    assert "Anna Schmidt" in one(quote, "footer").get_text()
 
 
 # --- item 7: signers who asked not to be named leave no public trace --------------------

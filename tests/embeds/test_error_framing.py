@@ -28,7 +28,7 @@ def petition() -> Petition:
 
 
 def frame_ancestors(answer: Any) -> str:
-    policy = answer.headers.get("Content-Security-Policy", "")
+    policy: str = answer.headers.get("Content-Security-Policy", "")
     (ancestors,) = [
         part.strip() for part in policy.split(";") if part.strip().startswith("frame-ancestors")
     ]

@@ -8,7 +8,9 @@ import io
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.exports.rows import safe_cell
 from petitions.extensions import db
@@ -23,14 +25,14 @@ from tests.factories import (
 )
 
 
-def rows_of(answer: object) -> list[list[str]]:
-    text = answer.get_data(as_text=True)  # type: ignore[attr-defined]
+def rows_of(answer: TestResponse) -> list[list[str]]:
+    text = answer.get_data(as_text=True)
     assert text.startswith("\ufeff"), "a BOM, so spreadsheets read UTF-8"
     return list(csv.reader(io.StringIO(text[1:])))
 
 
 @pytest.fixture
-def running(organizer_browser: OrganizerBrowser):  # type: ignore[no-untyped-def]
+def running(organizer_browser: OrganizerBrowser) -> Petition:
     petition = open_petition()
     organizer("hanna@example.org", cases=(petition.case,))
     organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
@@ -56,7 +58,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(typed: str, exported
 
 
 def test_the_export_lists_confirmed_signatures_safely_and_without_emails(
-    running: object, client: FlaskClient
+    running: Petition, client: FlaskClient
 ) -> None:
     petition = running
     confirmed_signature(petition, full_name="=cmd|' /C calc'!A0", email="eve@example.org")
@@ -70,7 +72,7 @@ def test_the_export_lists_confirmed_signatures_safely_and_without_emails(
     )
     pending_signature(petition, full_name="Not Yet Confirmed")
 
-    answer = client.get(f"/organizer/petitions/{petition.slug}/signatures.csv")  # type: ignore[attr-defined]
+    answer = client.get(f"/organizer/petitions/{petition.slug}/signatures.csv")
 
     assert answer.status_code == 200
     assert answer.mimetype == "text/csv"
@@ -94,7 +96,7 @@ def test_the_export_lists_confirmed_signatures_safely_and_without_emails(
     assert "Not Yet Confirmed" not in body
 
 
-def test_filters_by_country_and_dates(running: object, client: FlaskClient) -> None:
+def test_filters_by_country_and_dates(running: Petition, client: FlaskClient) -> None:
     petition = running
     now = utcnow()
     confirmed_signature(
@@ -103,7 +105,7 @@ def test_filters_by_country_and_dates(running: object, client: FlaskClient) -> N
     confirmed_signature(petition, full_name="New NL", country="NL", confirmed_at=now)
     confirmed_signature(petition, full_name="New BY", country="BY", confirmed_at=now)
     confirmed_signature(petition, full_name="New DE", country="DE", confirmed_at=now)
-    slug = petition.slug  # type: ignore[attr-defined]
+    slug = petition.slug
     since = (now - dt.timedelta(days=1)).date().isoformat()
 
     by_country = rows_of(
@@ -131,26 +133,26 @@ def test_filters_by_country_and_dates(running: object, client: FlaskClient) -> N
     ],
 )
 def test_a_bad_filter_is_refused_with_a_message(
-    running: object, client: FlaskClient, query: str, message: str
+    running: Petition, client: FlaskClient, query: str, message: str
 ) -> None:
-    answer = client.get(f"/organizer/petitions/{running.slug}/signatures.csv?{query}")  # type: ignore[attr-defined]
+    answer = client.get(f"/organizer/petitions/{running.slug}/signatures.csv?{query}")
 
     assert answer.status_code == 400
     assert answer.mimetype == "text/html"
     assert message in answer.get_data(as_text=True)
 
 
-def test_hidden_comments_stay_out_of_the_export(running: object, client: FlaskClient) -> None:
+def test_hidden_comments_stay_out_of_the_export(running: Petition, client: FlaskClient) -> None:
     petition = running
     confirmed_signature(petition, comment="Hateful words", comment_hidden_at=utcnow())
 
-    rows = rows_of(client.get(f"/organizer/petitions/{petition.slug}/signatures.csv"))  # type: ignore[attr-defined]
+    rows = rows_of(client.get(f"/organizer/petitions/{petition.slug}/signatures.csv"))
 
     assert rows[1][5] == ""
 
 
 def test_emails_only_of_signers_who_agreed_to_be_contacted(
-    running: object, client: FlaskClient
+    running: Petition, client: FlaskClient
 ) -> None:
     petition = running
     confirmed_signature(petition, full_name="Yes Please", email="yes@example.org", may_contact=True)
@@ -159,13 +161,13 @@ def test_emails_only_of_signers_who_agreed_to_be_contacted(
         petition, full_name="Pending Yes", email="pending@example.org", may_contact=True
     )
 
-    rows = rows_of(client.get(f"/organizer/petitions/{petition.slug}/contacts.csv"))  # type: ignore[attr-defined]
+    rows = rows_of(client.get(f"/organizer/petitions/{petition.slug}/contacts.csv"))
 
     assert rows[0] == ["Name", "Email", "Country", "Confirmed (UTC)"]
     assert [row[:2] for row in rows[1:]] == [["Yes Please", "yes@example.org"]]
 
 
-def test_withdrawn_signers_are_in_no_export(running: object, client: FlaskClient) -> None:
+def test_withdrawn_signers_are_in_no_export(running: Petition, client: FlaskClient) -> None:
     from petitions.signing.services import withdraw
 
     petition = running

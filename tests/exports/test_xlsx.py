@@ -14,6 +14,9 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+from werkzeug.test import TestResponse
 
 from petitions.cases.models import Petition
 from petitions.signing.services import withdraw
@@ -37,13 +40,18 @@ def petition(organizer_browser: OrganizerBrowser) -> Petition:
     return petition
 
 
-def sheet_of(answer: object) -> list[list[object]]:
-    assert answer.status_code == 200  # type: ignore[attr-defined]
-    assert answer.mimetype == (  # type: ignore[attr-defined]
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    workbook = load_workbook(io.BytesIO(answer.get_data()))  # type: ignore[attr-defined]
-    return [[cell for cell in row] for row in workbook.active.iter_rows()]
+def sheet_of(answer: TestResponse) -> list[list[Cell]]:
+    assert answer.status_code == 200
+    assert answer.mimetype == ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    workbook = load_workbook(io.BytesIO(answer.get_data()))
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    rows: list[list[Cell]] = []
+    for row in sheet.iter_rows():
+        cells = [cell for cell in row if isinstance(cell, Cell)]
+        assert len(cells) == len(row), "no merged cells"
+        rows.append(cells)
+    return rows
 
 
 def test_free_text_stays_text_and_times_are_dates(petition: Petition, client: FlaskClient) -> None:

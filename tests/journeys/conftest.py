@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
@@ -75,17 +76,12 @@ def console() -> Console:
     return Console()
 
 
-@pytest.fixture
-def page(browser: Browser, console: Console) -> Iterator[Page]:
-    """A fresh phone-sized context per test: no cookies or storage carried between tests."""
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-GB",
-        timezone_id="Europe/Amsterdam",
-    )
+def open_tab(browser: Browser, console: Console, **options: Any) -> Iterator[Page]:
+    """Yield a page in a fresh browser context: short waits, CSP and console errors recorded.
+
+    ``options`` are the context's (viewport, locale, …); the context closes after the yield.
+    """
+    context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     # CSP violations also reach the console, but record them from the DOM event as well so a
@@ -96,3 +92,18 @@ def page(browser: Browser, console: Console) -> Iterator[Page]:
     tab.on("pageerror", console.on_page_error)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, console: Console) -> Iterator[Page]:
+    """A fresh phone-sized context per test: no cookies or storage carried between tests."""
+    yield from open_tab(
+        browser,
+        console,
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        timezone_id="Europe/Amsterdam",
+    )

@@ -33,7 +33,13 @@ from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import SmtpServer
 from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
-from tests.journeys.conftest import CHROMIUM, CHROMIUM_ARGS, CSP_RECORDER, TIMEOUT_MS, Console
+from tests.journeys.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    Console,
+    open_tab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -167,19 +173,13 @@ def cookieless_browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def pieter(cookieless_browser: Browser, console: Console) -> Iterator[Page]:
     """Pieter at his laptop, in a fresh context: no cookies or storage from other tests."""
-    context = cookieless_browser.new_context(
+    yield from open_tab(
+        cookieless_browser,
+        console,
         viewport={"width": 1024, "height": 768},
         locale="nl-NL",
         timezone_id="Europe/Amsterdam",
     )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    context.add_init_script(CSP_RECORDER)
-    tab = context.new_page()
-    tab.on("console", console.on_message)
-    tab.on("pageerror", console.on_page_error)
-    yield tab
-    context.close()
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,33 +14,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from petitions.extensions import db
-from petitions.mail.models import OutboxMessage
-from tests.conftest import SmtpServer, _Handler
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FLASK = PROJECT_ROOT / ".venv" / "bin" / "flask"
-
-
-def outbox() -> list[OutboxMessage]:
-    """Return every outbox row as the database holds it now (nothing from the identity map)."""
-    db.session.rollback()
-    return list(
-        db.session.execute(
-            db.select(OutboxMessage)
-            .order_by(OutboxMessage.id)
-            .execution_options(populate_existing=True)
-        ).scalars()
-    )
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout} s for {what}")
-        time.sleep(0.05)
+from tests.conftest import SmtpServer
+from tests.helpers import FLASK, PROJECT_ROOT, wait_for
+from tests.servers import SmtpHandler
 
 
 class WorkerProcess:
@@ -108,7 +83,7 @@ def worker_environment(app: Flask, smtp: SmtpServer) -> dict[str, str]:
     return environment
 
 
-class _SlowHandler(_Handler):
+class _SlowHandler(SmtpHandler):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         assert isinstance(self.server, SlowSmtpServer)
         await asyncio.sleep(self.server.delay)

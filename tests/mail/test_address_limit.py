@@ -16,7 +16,7 @@ from petitions.mail.worker import DrainReport, drain_once
 from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
-from tests.mail.conftest import outbox
+from tests.helpers import outbox
 from tests.servers import RedisServer
 
 TWO_PER_HOUR = pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from petitions.mail.models import OutboxStatus
 from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer
 from tests.factories import open_petition, pending_signature
-from tests.mail.conftest import WorkerProcess, outbox, wait_for
+from tests.helpers import outbox, wait_for
+from tests.mail.conftest import WorkerProcess
 
 
 def _queue(app: Flask, signature_id: int) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from petitions.extensions import db
 from petitions.mail import messages
@@ -16,10 +21,14 @@ from petitions.mail.messages import unlinkable
 from petitions.signing.mailing import MailKind
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import VALID_SIGNER, ReceivedMail, SmtpServer, Supporter, csrf_token
-from tests.factories import open_petition, pending_signature
+from tests.factories import confirmed_signature, open_petition, pending_signature
+from tests.helpers import elements
 from tests.signing.test_links import only_signature
 
 LURE = "your mailbox is full, log in at https://mail.example.net/login now"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+#: A signed link's token changes with every run; the snapshots hold ``<token>`` instead.
+_TOKEN = re.compile(r"(/(?:confirm|withdraw)/)[A-Za-z0-9_.-]+")
 
 
 def strictly_parsed(mail: ReceivedMail) -> EmailMessage:
@@ -31,7 +40,7 @@ def strictly_parsed(mail: ReceivedMail) -> EmailMessage:
     return message
 
 
-def html_of(message: EmailMessage) -> Any:
+def html_of(message: EmailMessage) -> HtmlElement:
     part = message.get_body(("html",))
     assert part is not None
     return lxml_html.document_fromstring(part.get_content())
@@ -78,18 +87,18 @@ def test_a_lure_typed_as_a_name_appears_only_as_data_being_confirmed(
     assert "www.example.net" not in text
 
     page = html_of(message)
-    first = page.xpath("//body/p")[0].text_content()
+    first = elements(page, "//body/p")[0].text_content()
     assert first.startswith("Please confirm your signature on the petition")
-    (signed_as,) = page.xpath('//p[@class="signed-as"]')
-    assert signed_as.xpath("strong")[0].text_content() == "You signed as:"
-    name, city = (span.text_content() for span in signed_as.xpath('span[@class="typed"]'))
+    (signed_as,) = elements(page, '//p[@class="signed-as"]')
+    assert elements(signed_as, "strong")[0].text_content() == "You signed as:"
+    name, city = (span.text_content() for span in elements(signed_as, 'span[@class="typed"]'))
     assert name == unlinkable(LURE)
     assert city == unlinkable("www.example.net")
-    elsewhere = [p.text_content() for p in page.xpath("//body/p") if p is not signed_as]
+    elsewhere = [p.text_content() for p in elements(page, "//body/p") if p is not signed_as]
     assert not any("mailbox is full" in p for p in elsewhere)
-    for link in page.xpath("//a"):
+    for link in elements(page, "//a"):
         assert "mailbox" not in link.text_content()
-        assert link.get("href").startswith("http://localhost/")
+        assert (link.get("href") or "").startswith("http://localhost/")
     assert "mail.example.net" not in page.text_content()
 
 
@@ -116,10 +125,10 @@ def test_the_mail_has_one_mime_version_a_viewport_and_one_click_unsubscribe(
     versions = [part for part in message.walk() if part["MIME-Version"] is not None]
     assert versions == [message]
     assert message.get_all("MIME-Version") == ["1.0"]
-    viewport = html_of(message).xpath('/html/head/meta[@name="viewport"]')
+    viewport = elements(html_of(message), '/html/head/meta[@name="viewport"]')
     assert [meta.get("content") for meta in viewport] == ["width=device-width, initial-scale=1"]
 
-    (unsubscribe,) = message.get_all("List-Unsubscribe")
+    (unsubscribe,) = message.get_all("List-Unsubscribe") or []
     assert unsubscribe.startswith("<http://localhost/withdraw/")
     assert unsubscribe.endswith(">")
     assert message.get_all("List-Unsubscribe-Post") == ["List-Unsubscribe=One-Click"]
@@ -189,10 +198,80 @@ def test_a_belarusian_signers_link_opens_in_belarusian_on_an_english_browser(
 
     document = lxml_html.fromstring(shown.get_data(as_text=True))
     assert document.get("lang") == "be"
-    assert document.xpath("//h1")[0].text_content() == heading
-    (form,) = document.xpath("//form[@method='post'][not(@action)]")
-    token = form.xpath(".//input[@name='csrf_token']")[0].get("value")
+    assert elements(document, "//h1")[0].text_content() == heading
+    (form,) = elements(document, "//form[@method='post'][not(@action)]")
+    token = elements(form, ".//input[@name='csrf_token']")[0].get("value")
     # The form posts to the page's own address, ?lang= included, as a browser does.
     answer = other_device.post(path, data={"csrf_token": token}, headers={"Accept-Language": "en"})
     assert lxml_html.fromstring(answer.get_data(as_text=True)).get("lang") == "be"
     assert only_signature().state is pressed
+
+
+# --- every body, as committed -----------------------------------------------------------------
+
+
+class TextBody(SingleFileSnapshotExtension):
+    """A text body, kept as snapshots/test_content/<test>[<template name>].txt to read and diff.
+
+    The folder is tests/mail/snapshots, not syrupy's __snapshots__: ``--snapshot-dirname`` in
+    pyproject.toml (syrupy takes it for the whole session only).
+
+    ``pytest --snapshot-update`` rewrites the files after a wanted change of a mail.
+    """
+
+    file_extension = "txt"
+    _write_mode = WriteMode.TEXT
+
+
+class HtmlBody(TextBody):
+    """An HTML body, kept next to the text body of the same mail."""
+
+    file_extension = "html"
+
+
+def tokenless(body: str) -> str:
+    """Return a body with its lines ending in LF (CRLF on the wire) and its tokens blanked."""
+    return _TOKEN.sub(r"\1<token>", body.replace("\r\n", "\n"))
+
+
+def mail_of_kind(kind: MailKind, supporter: Supporter, smtp: SmtpServer) -> EmailMessage:
+    """Have Christie (VALID_SIGNER) cause the mail of ``kind`` and return it as it arrived."""
+    petition = open_petition(slug="free-ales-bialiatski")  # a fixed link in the snapshot
+    if kind is MailKind.CONFIRMATION:
+        return mailed(supporter, smtp, petition.slug)
+    signer = {key: VALID_SIGNER[key] for key in ("full_name", "email", "country", "city")}
+    signature = confirmed_signature(petition, **signer)
+    messages.queue(kind, signature.id)
+    db.session.commit()
+    supporter.deliver()
+    return strictly_parsed(smtp.take_one())
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [MailKind.CONFIRMATION, MailKind.ALREADY_SIGNED],
+    ids=lambda kind: str(kind.value),
+)
+def test_the_bodies_match_their_snapshots(
+    supporter: Supporter, smtp: SmtpServer, snapshot: SnapshotAssertion, kind: MailKind
+) -> None:
+    message = mail_of_kind(kind, supporter, smtp)
+
+    text = text_of(message)
+    links = [line for line in text.splitlines() if "://" in line]
+    if kind is MailKind.CONFIRMATION:
+        assert len(links) == 2
+        assert all(tokenless(link).endswith("/<token>?lang=en") for link in links)
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    assert tokenless(text) == snapshot.use_extension(TextBody)
+    assert tokenless(html_part.get_content()) == snapshot.use_extension(HtmlBody)
+
+
+def test_every_mail_kind_has_its_snapshots() -> None:
+    """A new kind of mail gets its bodies snapshotted too (a kind never rendered excepted)."""
+    rendered = set(MailKind) - {MailKind.SIGN_ATTEMPT}
+    for kind in rendered:
+        name = f"test_the_bodies_match_their_snapshots[{kind.value}]"
+        assert (SNAPSHOTS / "test_content" / f"{name}.txt").is_file(), kind
+        assert (SNAPSHOTS / "test_content" / f"{name}.html").is_file(), kind

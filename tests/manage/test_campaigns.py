@@ -31,17 +31,8 @@ from tests.factories import (
     organizer,
     pending_signature,
 )
-
-CASE_FORM = {
-    "prisoner_name": "Maria Kalesnikava",
-    "slug": "maria-kalesnikava",
-    "detention_country": "BY",
-    "detention_place": "Penal colony No. 4, Homiel",
-    "arrested_on": "2020-09-07",
-    "sentence": "11 years",
-    "status": "detained",
-    "bio": "Musician and political activist.",
-}
+from tests.helpers import elements, main_text, one
+from tests.manage.conftest import CASE_FORM
 
 PETITION_FORM = {
     "title": "Free Maria Kalesnikava",
@@ -53,20 +44,13 @@ PETITION_FORM = {
 }
 
 
-@pytest.fixture
-def hanna(organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer("hanna@example.org")
-    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
-    return organizer_browser
-
-
 def test_an_organizer_creates_a_case_and_a_petition_and_opens_it(
     hanna: OrganizerBrowser, client: FlaskClient
 ) -> None:
     created = hanna.post("/organizer/cases/new", CASE_FORM, page="/organizer/cases/new")
     assert created.status_code == 303
     assert created.headers["Location"].endswith("/organizer/cases/maria-kalesnikava")
-    assert "Maria Kalesnikava" in client.get("/organizer/").get_data(as_text=True)
+    assert "Maria Kalesnikava" in main_text(client.get("/organizer/"))
 
     petition = hanna.post(
         "/organizer/cases/maria-kalesnikava/petitions/new",
@@ -134,7 +118,7 @@ def test_a_closed_petition_keeps_its_page_and_count_but_takes_no_signatures(
         f"/organizer/petitions/{petition.slug}/open", page=f"/organizer/petitions/{petition.slug}"
     )
     assert again.status_code == 303
-    assert "not possible" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "not possible" in main_text(client.get(again.headers["Location"]))
 
 
 @pytest.mark.parametrize(
@@ -166,8 +150,8 @@ def test_a_taken_slug_is_refused_with_a_clear_message(hanna: OrganizerBrowser) -
 
     assert answer.status_code == 422
     page = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
-    slug_field = page.find("input", attrs={"name": "slug"})
-    error = page.find(id=slug_field["aria-describedby"].split()[-1])
+    slug_field = one(page, 'input[name="slug"]')
+    error = one(page, "#" + str(slug_field["aria-describedby"]).split()[-1])
     assert error.get_text(" ", strip=True).startswith("This address cannot be used.")
     assert len(db.session.execute(select(Case)).all()) == 1
 
@@ -241,7 +225,9 @@ def _public_comments(client: FlaskClient, slug: str) -> list[str]:
     """Return the comments in the petition page's "What signers say" section."""
     soup = BeautifulSoup(client.get(f"/p/{slug}").get_data(as_text=True), "html.parser")
     comments = soup.select_one("main section.comments")
-    return [quote.p.get_text() for quote in comments.find_all("blockquote")] if comments else []
+    return (
+        [one(quote, "p").get_text() for quote in comments.select("blockquote")] if comments else []
+    )
 
 
 def test_hiding_a_comment_removes_it_from_the_public_page_and_records_who(
@@ -311,9 +297,9 @@ def test_a_petition_field_with_a_line_break_is_refused_with_the_input_kept(
 
     assert answer.status_code == 422
     page = lxml_html.fromstring(answer.get_data(as_text=True))
-    (error,) = page.xpath(f'//*[@id="{field}-error"]')
+    (error,) = elements(page, f'//*[@id="{field}-error"]')
     assert error.text_content().strip() == (
         "Please write this on one line, without line breaks or control characters."
     )
-    assert page.xpath('//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
+    assert elements(page, '//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
     assert db.session.execute(select(Petition)).first() is None

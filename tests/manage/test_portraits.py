@@ -15,18 +15,8 @@ from sqlalchemy import func, select
 from petitions.cases.models import Case, Portrait
 from petitions.extensions import db
 from tests.conftest import OrganizerBrowser, SmtpServer
-from tests.factories import ORGANIZER_PASSWORD, organizer
+from tests.manage.conftest import CASE_FORM
 
-CASE_FORM = {
-    "prisoner_name": "Maria Kalesnikava",
-    "slug": "maria-kalesnikava",
-    "detention_country": "BY",
-    "detention_place": "Penal colony No. 4, Homiel",
-    "arrested_on": "2020-09-07",
-    "sentence": "11 years",
-    "status": "detained",
-    "bio": "Musician and political activist.",
-}
 #: Somewhere in Minsk: what a phone writes into a photo taken at home.
 LATITUDE = (53.0, 54.0, 0.0)
 
@@ -45,13 +35,6 @@ def photo(kind: str = "JPEG", size: tuple[int, int] = (64, 48)) -> bytes:
     if kind != "GIF":
         assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo), "GPS"
     return data
-
-
-@pytest.fixture
-def hanna(organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer("hanna@example.org")
-    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def upload(hanna: OrganizerBrowser, data: bytes, name: str, content_type: str) -> Any:

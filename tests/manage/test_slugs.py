@@ -15,6 +15,7 @@ from tests.factories import (
     open_petition,
     organizer,
 )
+from tests.helpers import one, parse
 
 NEW_PETITION = {
     "title": "Free him now",
@@ -27,9 +28,9 @@ NEW_PETITION = {
 
 def slug_error(answer: Any) -> str:
     soup = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
-    field = soup.find("input", attrs={"name": "slug"})
-    assert field is not None
-    errors = [node.text.strip() for node in field.find_parent().select(".field-error, .error")]
+    field = one(soup, 'input[name="slug"]')
+    assert field.parent is not None
+    errors = [node.text.strip() for node in field.parent.select(".field-error, .error")]
     assert errors, answer.get_data(as_text=True)
     return " ".join(errors)
 
@@ -55,7 +56,7 @@ def test_a_slug_of_another_cases_draft_is_refused_like_any_other_without_a_word_
     assert public_message == draft_message.replace("secret-draft", "public-petition")
     shown = on_draft.get_data(as_text=True)
     for secret in (theirs.title, theirs.case.prisoner_name, theirs.case.slug, "taken", "draft "):
-        assert secret not in BeautifulSoup(shown, "html.parser").main.text
+        assert secret not in one(parse(shown), "main").text
     assert public.slug
 
     created = organizer_browser.post(page, {**NEW_PETITION, "slug": "secret-draft-2"}, page=page)

@@ -108,12 +108,12 @@ def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
             other.execute("ROLLBACK")
             other.close()
         return
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(False)) as other:
-        other.execute("LOCK TABLE signatures, spent_embed_tickets IN EXCLUSIVE MODE")
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(False)) as holder:
+        holder.execute("LOCK TABLE signatures, spent_embed_tickets IN EXCLUSIVE MODE")
         try:
             yield
         finally:
-            other.rollback()
+            holder.rollback()
 
 
 def _assert_no_signer_data(output: str, caplog: pytest.LogCaptureFixture) -> None:

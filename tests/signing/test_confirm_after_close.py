@@ -17,6 +17,7 @@ from petitions.extensions import db
 from petitions.signing.models import SignatureState
 from tests.conftest import SmtpServer, Supporter, csrf_token, signature_states
 from tests.factories import confirmed_signature, open_petition
+from tests.helpers import main_text
 
 CLOSED_HEADING = "This petition has closed"
 
@@ -125,7 +126,7 @@ def test_a_mail_sent_just_before_the_close_still_counts_within_the_grace_period(
     answer = supporter.open_and_press(link)
 
     assert answer.status_code == 200
-    assert "your signature is confirmed" in answer.get_data(as_text=True)
+    assert "your signature is confirmed" in main_text(answer)
     assert count(client, petition) == 3
 
 

@@ -9,13 +9,7 @@ from petitions.mail.models import OutboxMessage
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import SmtpServer, Supporter, csrf_token
 from tests.factories import open_petition
-
-
-def count_on_page(client: FlaskClient, slug: str) -> int:
-    html = client.get(f"/p/{slug}").get_data(as_text=True)
-    marker = 'data-testid="signature-count">'
-    start = html.index(marker) + len(marker)
-    return int(html[start : html.index("<", start)].replace(",", ""))
+from tests.helpers import count_on_page, main_text
 
 
 def test_sign_confirm_and_count_rises_by_one(
@@ -48,19 +42,19 @@ def test_sign_confirm_and_count_rises_by_one(
     # Opening the link (as a mail scanner would) confirms nothing.
     page = client.get(confirm_path)
     assert page.status_code == 200
-    assert "Confirm my signature" in page.get_data(as_text=True)
+    assert "Confirm my signature" in main_text(page)
     assert count_on_page(client, petition.slug) == 0
 
     second_tab = client.get(confirm_path).get_data(as_text=True)
     confirmed = supporter.open_and_press(confirm_path)
     assert confirmed.status_code == 200
-    assert "your signature is confirmed" in confirmed.get_data(as_text=True)
+    assert "your signature is confirmed" in main_text(confirmed)
     assert count_on_page(client, petition.slug) == 1
     assert client.get(f"/api/v1/petitions/{petition.slug}").get_json()["signature_count"] == 1
 
     # Pressing again in a second tab counts once; reopening the link says so.
     again = client.post(confirm_path, data={"csrf_token": csrf_token(second_tab)})
-    assert "already confirmed" in again.get_data(as_text=True)
-    assert "already confirmed" in client.get(confirm_path).get_data(as_text=True)
+    assert "already confirmed" in main_text(again)
+    assert "already confirmed" in main_text(client.get(confirm_path))
     assert count_on_page(client, petition.slug) == 1
     assert db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar() == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -18,27 +17,13 @@ from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, Signatu
 from petitions.tokens import Purpose, confirm_token
 from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import closed_petition, draft_petition, open_petition
+from tests.helpers import count_in_api, count_on_page, main_text, text
 
 EIGHT_DAYS = 8 * 24 * 3600
 INVALID_LINK = "This link does not work"
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def text(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def count_on_page(client: FlaskClient, slug: str) -> int:
-    html = text(client.get(f"/p/{slug}"))
-    match = re.search(r'data-testid="signature-count">([\d,]+)<', html)
-    assert match, "no count on the petition page"
-    return int(match.group(1).replace(",", ""))
-
-
-def count_in_api(client: FlaskClient, slug: str) -> int:
-    return int(client.get(f"/api/v1/petitions/{slug}").get_json()["signature_count"])
 
 
 def signatures() -> list[Signature]:
@@ -52,7 +37,10 @@ def only_signature() -> Signature:
 
 
 def outbox_count() -> int:
-    return int(db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar())
+    counted: int = db.session.execute(
+        db.select(db.func.count()).select_from(OutboxMessage)
+    ).scalar_one()
+    return counted
 
 
 def move_last_mail_back(signature_id: int, minutes: float) -> None:
@@ -75,6 +63,7 @@ class _EightDaysAgo(TimestampSigner):
 
 
 def expired_confirm_token(app: Flask, signature_id: int) -> str:
+    assert app.secret_key is not None
     serializer = URLSafeTimedSerializer(app.secret_key, salt=Purpose.CONFIRM, signer=_EightDaysAgo)
     return serializer.dumps({"s": signature_id})
 
@@ -92,7 +81,7 @@ def signed_and_mailed(supporter: Supporter, smtp: SmtpServer, slug: str, **field
 def signed_and_confirmed(supporter: Supporter, smtp: SmtpServer, slug: str, **fields: Any) -> Any:
     mail = signed_and_mailed(supporter, smtp, slug, **fields)
     confirmed = supporter.open_and_press(mail.link("confirm"))
-    assert "your signature is confirmed" in text(confirmed)
+    assert "your signature is confirmed" in main_text(confirmed)
     return mail
 
 
@@ -152,8 +141,8 @@ def test_a_forged_confirm_link_is_refused_and_confirms_nothing(
     ):
         assert answer.status_code == 400
         page = text(answer)
-        assert INVALID_LINK in page
-        assert "sign the petition again with the same email address" in page
+        assert INVALID_LINK in main_text(page)
+        assert "sign the petition again with the same email address" in main_text(page)
         assert "Confirm my signature" not in page
 
     assert only_signature().state is SignatureState.PENDING
@@ -176,10 +165,10 @@ def test_a_forged_withdraw_link_is_refused_and_erases_nothing(
     ):
         if token:
             assert answer.status_code == 400
-            assert INVALID_LINK in text(answer)
+            assert INVALID_LINK in main_text(answer)
         else:  # "/withdraw/" names no token at all
             assert answer.status_code == 404
-            assert "Page not found" in text(answer)
+            assert "Page not found" in main_text(answer)
 
     signature = only_signature()
     assert signature.state is SignatureState.CONFIRMED
@@ -200,7 +189,7 @@ def test_a_withdraw_link_does_not_confirm(
 
     for answer in (shown, pressed):
         assert answer.status_code == 400
-        assert INVALID_LINK in text(answer)
+        assert INVALID_LINK in main_text(answer)
     assert only_signature().state is SignatureState.PENDING
     assert count_on_page(client, petition.slug) == 0
     assert count_in_api(client, petition.slug) == 0
@@ -219,7 +208,7 @@ def test_a_confirm_link_does_not_withdraw(
 
     for answer in (shown, pressed):
         assert answer.status_code == 400
-        assert INVALID_LINK in text(answer)
+        assert INVALID_LINK in main_text(answer)
     signature = only_signature()
     assert signature.state is SignatureState.CONFIRMED
     assert signature.email == VALID_SIGNER["email"]
@@ -255,8 +244,8 @@ def test_an_expired_link_offers_a_new_one_that_works(
 
     assert page.status_code == 410
     html = text(page)
-    assert "This link has expired" in html
-    assert "Send me a new link" in html
+    assert "This link has expired" in main_text(html)
+    assert "Send me a new link" in main_text(html)
     assert f'action="/confirm/{expired}/resend"' in html
     assert "Confirm my signature" not in html
     # Pressing confirm on the old link does not count it either.
@@ -267,7 +256,7 @@ def test_an_expired_link_offers_a_new_one_that_works(
     answer = client.post(f"/confirm/{expired}/resend", data={"csrf_token": csrf_token(html)})
 
     assert answer.status_code == 200
-    assert "Check your inbox" in text(answer)
+    assert "Check your inbox" in main_text(answer)
     assert outbox_count() == 2
     supporter.deliver()
     mail = smtp.take_one()
@@ -275,7 +264,7 @@ def test_an_expired_link_offers_a_new_one_that_works(
     assert mail.message["Subject"].startswith("Please confirm your signature")
     assert expired not in mail.text
     confirmed = supporter.open_and_press(mail.link("confirm"))
-    assert "your signature is confirmed" in text(confirmed)
+    assert "your signature is confirmed" in main_text(confirmed)
     assert count_on_page(client, petition.slug) == 1
     assert count_in_api(client, petition.slug) == 1
     assert only_signature().mails_sent == 2
@@ -292,7 +281,7 @@ def test_the_resend_button_needs_the_page_token(
     answer = client.post(f"/confirm/{expired}/resend", data={})
 
     assert answer.status_code == 410
-    assert "Send me a new link" in text(answer)
+    assert "Send me a new link" in main_text(answer)
     supporter.deliver()
     smtp.take(0)
     assert only_signature().mails_sent == 1
@@ -329,13 +318,13 @@ def test_an_expired_link_of_a_confirmed_signature_offers_nothing_to_resend(
     page = client.get(f"/confirm/{expired}")
 
     assert page.status_code == 410
-    assert "This signature no longer needs confirming" in text(page)
+    assert "This signature no longer needs confirming" in main_text(page)
     assert "Send me a new link" not in text(page)
     pressed = client.post(
         f"/confirm/{expired}/resend", data={"csrf_token": a_page_token(client, petition.slug)}
     )
     assert pressed.status_code == 200
-    assert "Check your inbox" in text(pressed), "the same answer as when a mail goes out"
+    assert "Check your inbox" in main_text(pressed), "the same answer as when a mail goes out"
     supporter.deliver()
     smtp.take(0)
     assert count_on_page(client, petition.slug) == 1
@@ -360,14 +349,14 @@ def test_withdrawing_uncounts_erases_and_frees_the_address(
     page = client.get(withdraw_path)
 
     assert page.status_code == 200
-    assert "Withdraw my signature" in text(page)
+    assert "Withdraw my signature" in main_text(page)
     assert only_signature().state is SignatureState.CONFIRMED, "opening the link changes nothing"
     assert count_on_page(client, petition.slug) == 1
 
     answer = client.post(withdraw_path, data={"csrf_token": csrf_token(text(page))})
 
     assert answer.status_code == 200
-    assert "Your signature is withdrawn" in text(answer)
+    assert "Your signature is withdrawn" in main_text(answer)
     assert count_on_page(client, petition.slug) == 0
     assert count_in_api(client, petition.slug) == 0
     petition_page = text(client.get(f"/p/{petition.slug}"))
@@ -382,10 +371,10 @@ def test_withdrawing_uncounts_erases_and_frees_the_address(
 
     # Pressing again, or opening the old confirm link, changes nothing more.
     again = client.post(withdraw_path, data={"csrf_token": csrf_token(text(page))})
-    assert "Your signature is withdrawn" in text(again)
+    assert "Your signature is withdrawn" in main_text(again)
     reopened = client.get(mail.link("confirm"))
     assert reopened.status_code == 410
-    assert "Your signature is withdrawn" in text(reopened)
+    assert "Your signature is withdrawn" in main_text(reopened)
     assert count_on_page(client, petition.slug) == 0
 
     # The same address may sign again, as a new, pending signature with its own mail.
@@ -429,7 +418,7 @@ def test_the_withdraw_button_needs_the_page_token(
     answer = client.post(mail.link("withdraw"), data={"csrf_token": "forged"})
 
     assert answer.status_code == 400
-    assert "The page had expired. Please press the button again." in text(answer)
+    assert "The page had expired. Please press the button again." in main_text(answer)
     assert only_signature().state is SignatureState.CONFIRMED
     assert count_on_page(client, petition.slug) == 1
 
@@ -569,7 +558,7 @@ def test_resend_buttons_and_signing_again_together_never_cause_more_than_five_ma
         if attempt % 2 == 0:
             answer = client.post(f"/confirm/{expired}/resend", data={"csrf_token": resend_form})
             assert answer.status_code == 200
-            assert "Check your inbox" in text(answer)
+            assert "Check your inbox" in main_text(answer)
         else:
             answers.append(supporter.sign(petition.slug))
     supporter.deliver()
@@ -617,7 +606,7 @@ def test_a_closed_petition_takes_no_signature(
     other = open_petition()
     petition = make_petition()
     page = text(client.get(f"/p/{petition.slug}"))
-    assert "This petition is closed" in page
+    assert "This petition is closed" in main_text(page)
     assert 'action="/p/' not in page
 
     answer = client.post(
@@ -626,8 +615,8 @@ def test_a_closed_petition_takes_no_signature(
     )
 
     assert answer.status_code == 409
-    assert "This petition is closed" in text(answer)
-    assert "Nothing was recorded" in text(answer)
+    assert "This petition is closed" in main_text(answer)
+    assert "Nothing was recorded" in main_text(answer)
     assert signatures() == []
     assert outbox_count() == 0
 
@@ -644,7 +633,7 @@ def test_a_draft_petition_is_not_found(client: FlaskClient, smtp: SmtpServer) ->
 
     for response in (shown, answer):
         assert response.status_code == 404
-        assert "Page not found" in text(response)
+        assert "Page not found" in main_text(response)
         assert draft.title not in text(response)
     assert signatures() == []
     assert outbox_count() == 0

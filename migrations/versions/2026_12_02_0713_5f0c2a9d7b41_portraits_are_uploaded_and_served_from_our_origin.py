@@ -2,7 +2,7 @@
 
 Revision ID: 5f0c2a9d7b41
 Revises: a8981735cd77
-Create Date: 2026-12-03 09:00:00.000000
+Create Date: 2026-12-02 07:13:44
 
 A case's portrait used to be any URL (photo_url), so every visitor's browser asked another
 site for it and told that site its IP address. Portraits are now uploaded, re-encoded and kept
@@ -10,9 +10,8 @@ in case_portraits. Existing photo_url values are dropped: an organizer uploads t
 again (a remote URL cannot be fetched safely here; the README says so).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5f0c2a9d7b41"
@@ -21,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "case_portraits",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -41,7 +40,7 @@ def upgrade():
         batch_op.drop_column("photo_url")
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("photo_url", sa.VARCHAR(length=500), nullable=True))
     op.drop_table("case_portraits")

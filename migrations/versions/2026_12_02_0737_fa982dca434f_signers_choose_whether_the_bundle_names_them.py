@@ -2,15 +2,14 @@
 
 Revision ID: fa982dca434f
 Revises: 3c5e1f0a9b42
-Create Date: 2026-12-02 07:15:00
+Create Date: 2026-12-02 07:37:29
 
 Signatures given before this revision keep their names in bundles (server default true): the
 form then said the name goes to the addressee. Petitions start without an addressee country.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fa982dca434f"
@@ -19,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("petitions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("addressee_country", sa.String(length=2), nullable=True))
     with op.batch_alter_table("signatures", schema=None) as batch_op:
@@ -28,7 +27,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("signatures", schema=None) as batch_op:
         batch_op.drop_column("name_in_bundle")
     with op.batch_alter_table("petitions", schema=None) as batch_op:

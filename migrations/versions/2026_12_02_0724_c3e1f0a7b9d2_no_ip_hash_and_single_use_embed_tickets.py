@@ -2,16 +2,15 @@
 
 Revision ID: c3e1f0a7b9d2
 Revises: 5f0c2a9d7b41
-Create Date: 2026-12-03 09:00:00.000000
+Create Date: 2026-12-02 07:24:45
 
 Dropping signatures.ip_hash erases every stored hash: nothing read it, and keyed with the
 SECRET_KEY kept on the same server, it could be reversed by trying every IPv4 address.
 spent_embed_tickets holds the ids of embed tickets that have signed, until they expire.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3e1f0a7b9d2"
@@ -20,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("signatures", schema=None) as batch_op:
         batch_op.drop_column("ip_hash")
     op.create_table(
@@ -35,7 +34,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("spent_embed_tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_spent_embed_tickets_expires_at"))
     op.drop_table("spent_embed_tickets")
