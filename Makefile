@@ -52,8 +52,8 @@ system-deps:
 	fi
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check petitions tests migrations wsgi.py
-	$(BIN)/ruff format --check petitions tests wsgi.py
+	$(BIN)/ruff check petitions tests migrations bench wsgi.py
+	$(BIN)/ruff format --check petitions tests migrations bench wsgi.py
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
