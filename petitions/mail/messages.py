@@ -240,7 +240,7 @@ def _already_signed(signature: Signature, recipient: str) -> Mail:
         signature=signature,
         signed_as=_signed_as(signature),
         petition=petition,
-        petition_url=absolute_url("cases.petition", slug=petition.slug),
+        petition_url=absolute_url("signing.petition", slug=petition.slug),
         withdraw_url=withdraw_url,
     )
 

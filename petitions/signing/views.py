@@ -1,4 +1,8 @@
-"""Signing, confirming and withdrawing, through plain HTML forms that work without JavaScript."""
+"""The petition page, and signing, confirming and withdrawing through plain HTML forms.
+
+Everything here works without JavaScript. The petition page is signing's, not cases': it shows
+the sign form, the latest signers and their comments, and is shown again by a refused POST.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,43 @@ from werkzeug.wrappers import Response
 
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
-from petitions.cases.views import render_petition_page
 from petitions.embeds import services as embeds
 from petitions.extensions import csrf
-from petitions.signing import services, tokens
+from petitions.signing import moderation, services, tokens
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
 from petitions.signing.limits import links_per_ip, sign_per_ip
 from petitions.signing.models import SignatureState
 
 bp = Blueprint("signing", __name__)
+
+
+def _petition_page(
+    petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
+) -> tuple[str, int]:
+    """Render a petition with its sign form (fresh, or with the signer's input and errors).
+
+    :param notice: a sentence above the form saying why it is shown again.
+    """
+    return (
+        render_template(
+            "signing/petition.html",
+            petition=petition,
+            form=form,
+            notice=notice,
+            signers=cases.latest_public_signers(petition),
+            comments=moderation.public_comments(petition.id),
+        ),
+        status,
+    )
+
+
+@bp.get("/p/<slug>")
+def petition(slug: str) -> tuple[str, int]:
+    """Show a petition, its count and the sign form."""
+    found = cases.public_petition(slug) or abort(404)
+    form = SignForm(formdata=None, source=request.args.get("ref", ""))
+    return _petition_page(found, form)
 
 
 # The views below check CSRF through their forms' validate() instead of CSRFProtect's
@@ -37,7 +68,7 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         petition = cases.petition_to_sign(slug) or abort(404)
         if not petition.is_open:
             return _closed(petition)
-        return render_petition_page(petition, form, status=422)
+        return _petition_page(petition, form, status=422)
     details = services.SignerDetails(
         full_name=str(form.full_name.data),
         email=str(form.email.data),
@@ -56,7 +87,7 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         return _closed(cases.petition_to_sign(slug) or abort(404))
     except DatabaseBusy:
         petition = cases.petition_to_sign(slug) or abort(404)
-        page, status = render_petition_page(petition, form, status=503, notice=try_again())
+        page, status = _petition_page(petition, form, status=503, notice=try_again())
         return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("signing.check_inbox", slug=slug), code=303)
 
