@@ -20,6 +20,7 @@ from petitions.api import schemas
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.extensions import cache, db
+from petitions.signing import signals
 from petitions.signing.models import Signature, SignatureState
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
@@ -154,3 +155,9 @@ def forget(slug: str) -> None:
     _local().pop(_key(slug), None)
     _local().pop(_OPEN_PETITIONS, None)
     cache.delete_many(_key(slug), _OPEN_PETITIONS)
+
+
+@signals.count_changed.connect
+def _forget_changed(sender: object, slug: str, **extra: object) -> None:
+    # Signing sits below counting and cannot call forget(); it signals each committed change.
+    forget(slug)

@@ -1,8 +1,7 @@
-"""Where a signature is counted.
+"""The organizers' view of a petition's numbers.
 
-Counts move only by SQL increments inside the transaction that changes the signature's state,
-never by reading a number and writing it back: two confirmations committing at once would then
-both write the same value and one would be lost.
+The count itself moves by SQL increments inside the transaction that changes a signature's
+state, so those live with confirm and withdraw in signing/services.py.
 """
 
 from __future__ import annotations
@@ -10,32 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from petitions.cases.models import Petition
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
-
-
-def increment(petition_id: int) -> None:
-    """Add one confirmed signature to a petition's count, in the caller's transaction."""
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition_id)
-        .values(signature_count=Petition.signature_count + 1)
-    )
-
-
-def decrement(petition_id: int) -> None:
-    """Take one withdrawn signature off a petition's count, in the caller's transaction."""
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition_id)
-        .values(signature_count=Petition.signature_count - 1)
-    )
-
-
-# --- organizers' view of the numbers ----------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
-from petitions.counting import public as public_counts
-from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
-from petitions.signing import mailing
+from petitions.signing import mailing, signals
 from petitions.signing.busy import retryable
 from petitions.signing.models import Signature, SignatureState
 
@@ -253,6 +251,26 @@ def _petition_of(signature_id: int) -> tuple[int, str] | None:
     return (row[0], row[1]) if row is not None else None
 
 
+def _count(petition_id: int, change: int) -> None:
+    """Add a confirmed signature to its petition's count (+1) or take a withdrawn one off (-1).
+
+    An SQL increment in the caller's transaction, the one that changes the signature's state,
+    never a number read and written back: two confirmations committing at once would then
+    both write the same value and one would be lost.
+    """
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id)
+        .values(signature_count=Petition.signature_count + change)
+    )
+
+
+def _count_changed(slug: str) -> None:
+    """Tell the areas above (counting's cache of public numbers) that a commit moved a count."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    signals.count_changed.send(app, slug=slug)
+
+
 def find(signature_id: int) -> Signature | None:
     """Return a signature by id, or None."""
     return db.session.get(Signature, signature_id)
@@ -311,9 +329,9 @@ def confirm(signature_id: int) -> ConfirmOutcome:
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount == 1:  # type: ignore[attr-defined]
-        counting.increment(petition_id)
+        _count(petition_id, +1)
         db.session.commit()
-        public_counts.forget(slug)
+        _count_changed(slug)
         log.info("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
@@ -367,7 +385,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             db.session.rollback()
             continue
         if state is SignatureState.CONFIRMED:
-            counting.decrement(petition_id)
+            _count(petition_id, -1)
         db.session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.signature_id == signature_id,
@@ -378,7 +396,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
         storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:
             slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
-            public_counts.forget(slug.scalar_one())
+            _count_changed(slug.scalar_one())
         log.info("signature %s withdrawn (was %s)", signature_id, state.value)
         return WithdrawOutcome.WITHDRAWN
     raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")
