@@ -13,6 +13,7 @@ from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
+from petitions.signing import signals
 from petitions.signing.busy import retryable
 from petitions.signing.forms import SOURCE_PATTERN
 
@@ -89,6 +90,16 @@ def partner_for(petition_id: int, code: str | None) -> Partner | None:
     ).scalar_one_or_none()
 
 
+@signals.came_from.connect
+def _partner_name(
+    sender: object, petition_id: int, source: str | None, **extra: object
+) -> str | None:
+    # Signing's "confirmed" page offers the way back to the partner page a signer came from;
+    # signing sits below embeds and asks through this signal.
+    partner = partner_for(petition_id, source)
+    return None if partner is None else partner.name
+
+
 def partners_of(petition_id: int) -> Sequence[Partner]:
     """Return a petition's partners, oldest first."""
     return (
@@ -98,11 +109,6 @@ def partners_of(petition_id: int) -> Sequence[Partner]:
         .scalars()
         .all()
     )
-
-
-def partner_names(petition_id: int) -> dict[str, str]:
-    """Return code → name for a petition's partners (for labelling sources)."""
-    return {partner.code: partner.name for partner in partners_of(petition_id)}
 
 
 def too_fast(issued_at: dt.datetime, minimum_seconds: float) -> bool:

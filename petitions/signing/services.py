@@ -265,12 +265,6 @@ def _count(petition_id: int, change: int) -> None:
     )
 
 
-def _count_changed(slug: str) -> None:
-    """Tell the areas above (counting's cache of public numbers) that a commit moved a count."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    signals.count_changed.send(app, slug=slug)
-
-
 def find(signature_id: int) -> Signature | None:
     """Return a signature by id, or None."""
     return db.session.get(Signature, signature_id)
@@ -331,7 +325,7 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     if changed.rowcount == 1:  # type: ignore[attr-defined]
         _count(petition_id, +1)
         db.session.commit()
-        _count_changed(slug)
+        signals.announce_count_changed(slug)
         log.info("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
@@ -396,7 +390,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
         storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:
             slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
-            _count_changed(slug.scalar_one())
+            signals.announce_count_changed(slug.scalar_one())
         log.info("signature %s withdrawn (was %s)", signature_id, state.value)
         return WithdrawOutcome.WITHDRAWN
     raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")

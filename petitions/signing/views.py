@@ -12,9 +12,8 @@ from werkzeug.wrappers import Response
 
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
-from petitions.embeds import services as embeds
 from petitions.extensions import csrf
-from petitions.signing import moderation, services, tokens
+from petitions.signing import moderation, services, signals, tokens
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
 from petitions.signing.limits import links_per_ip, sign_per_ip
@@ -149,12 +148,17 @@ def confirm(token: str) -> str | tuple[str, int]:
     ):
         return render_template("signing/confirm_closed.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
-        partner = embeds.partner_for(signature.petition_id, signature.source)
+        # The way back to the partner page the signer came from (an embed), named by embeds.
+        came_from = (
+            signals.name_of_origin(signature.petition_id, signature.source)
+            if signature.return_url
+            else None
+        )
         return render_template(
             "signing/confirmed.html",
             petition=signature.petition,
             just_now=outcome is services.ConfirmOutcome.CONFIRMED,
-            partner=partner if partner is not None and signature.return_url else None,
+            came_from=came_from,
             return_url=signature.return_url,
         )
     status = 400 if request.method == "POST" else 200
