@@ -192,7 +192,12 @@ def sign(slug: str) -> ResponseReturnValue:
         # refusal below hands out a fresh ticket with the form anyway.
         first_use = services.spend_ticket(ticket.id, expires_at)
         if first_use:
-            signing.sign(petition.slug, _details(form, partner, ticket))
+            signing.sign(
+                petition.slug,
+                form.details(
+                    locale=str(get_locale()), source=partner.code, return_url=ticket.return_url
+                ),
+            )
     except signing.PetitionNotOpen:
         return _closed(petition, partner)
     except DatabaseBusy:
@@ -214,22 +219,6 @@ def sign(slug: str) -> ResponseReturnValue:
         accent=_accent(),
     )
     return allow_framing_by(make_response(page), partner.origins)
-
-
-def _details(form: EmbedSignForm, partner: Partner, ticket: tokens.Ticket) -> signing.SignerDetails:
-    return signing.SignerDetails(
-        full_name=str(form.full_name.data),
-        email=str(form.email.data),
-        country=str(form.country.data),
-        city=str(form.city.data),
-        comment=form.comment.data or None,
-        show_name_publicly=bool(form.show_name_publicly.data),
-        may_contact=bool(form.may_contact.data),
-        name_in_bundle=form.name_in_bundle_choice,
-        source=partner.code,
-        locale=str(get_locale()),
-        return_url=ticket.return_url,
-    )
 
 
 @bp.get("/embed/<slug>/counter")

@@ -68,20 +68,8 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         if not petition.is_open:
             return _closed(petition)
         return _petition_page(petition, form, status=422)
-    details = services.SignerDetails(
-        full_name=str(form.full_name.data),
-        email=str(form.email.data),
-        country=str(form.country.data),
-        city=str(form.city.data),
-        comment=form.comment.data or None,
-        show_name_publicly=form.show_name_publicly.data,
-        may_contact=form.may_contact.data,
-        name_in_bundle=form.name_in_bundle_choice,
-        source=form.clean_source,
-        locale=str(get_locale()),
-    )
     try:
-        services.sign(slug, details)
+        services.sign(slug, form.details(locale=str(get_locale()), source=form.clean_source))
     except services.PetitionNotOpen:
         return _closed(cases.petition_to_sign(slug) or abort(404))
     except DatabaseBusy:
