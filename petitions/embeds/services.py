@@ -134,6 +134,10 @@ def spend_ticket(ticket_id: str, expires_at: dt.datetime) -> bool:
     :returns: False if the ticket was spent before.
     :raises DatabaseBusy: if the database could not take the write.
     """
+    # Its own short transaction on a Core connection, committed before sign() starts its own
+    # (see petitions/extensions.py): a session commit here would expire the petition and
+    # partner the view loaded, to be queried again for the answer, and a ticket spent this way
+    # stays spent if signing then fails (the form comes back with a fresh one anyway).
     try:
         with db.engine.begin() as connection:
             connection.execute(delete(SpentTicket).where(SpentTicket.expires_at < utcnow()))

@@ -1,5 +1,8 @@
 """Where a signature is born, confirmed and withdrawn: one transaction each.
 
+Each function commits its own transaction at its end and queues its mail inside it, as the
+rule in petitions/extensions.py says.
+
 State changes are conditional UPDATEs (``... WHERE state = 'pending'``) whose row count says
 whether this transaction made the change. Two clicks on the same link, in two tabs or two
 processes, race on the row lock; exactly one sees a row updated and counts it.
@@ -144,8 +147,13 @@ def sign(slug: str, details: SignerDetails) -> None:
         "last_mail_at": None,
         "state": SignatureState.PENDING,
     }
-    # Core on a connection of its own, outside the ORM session: no object to track, and the
-    # session's bookkeeping cost more than the two INSERTs.
+    # The one service that commits a Core connection of its own rather than the session (the
+    # exception the transaction rule in petitions/extensions.py allows): otherwise the rule
+    # holds, one transaction committed at the end with its outbox row inside. A valid sign
+    # POST touches the session nowhere else, so this way it never builds one. Measured with an
+    # interleaved loop of sign POSTs through the test client (1,500 each way, 2 shared cores),
+    # median per POST, own connection vs db.session.execute + db.session.commit: SQLite 1.77 vs
+    # 2.10 ms, PostgreSQL 2.52 vs 2.80 ms; the service alone, SQLite 226 vs 280 µs.
     with db.engine.begin() as connection:
         # ON CONFLICT DO NOTHING: an address that signed before (or is signing right now in
         # another request) meets the unique constraint, which stays the arbiter, without an
