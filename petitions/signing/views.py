@@ -6,6 +6,9 @@ the sign form, the latest signers and their comments, and is shown again by a re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
@@ -53,6 +56,20 @@ def petition(slug: str) -> tuple[str, int]:
 # The views below check CSRF through their forms' validate() instead of CSRFProtect's
 # before-request hook, so a stale token re-shows the form with the signer's input kept rather
 # than a bare error page.
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def _mailed_link(rule: str, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[_View], _View]:
+    """Register the view of a link we mail (confirm, resend, withdraw), limited per client IP."""
+
+    def register(view: _View) -> _View:
+        limited = cast(_View, links_per_ip(view))
+        csrf.exempt(limited)
+        bp.add_url_rule(rule, view_func=limited, methods=list(methods))
+        return limited
+
+    return register
 
 
 @bp.post("/p/<slug>/sign")
@@ -109,9 +126,7 @@ def _expired_link(signature_id: int, token: str) -> tuple[str, int]:
     )
 
 
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
-@csrf.exempt
-@links_per_ip
+@_mailed_link("/confirm/<token>")
 def confirm(token: str) -> str | tuple[str, int]:
     """GET shows the signature and a button; only the POST confirms, so scanners confirm nothing."""
     try:
@@ -153,9 +168,7 @@ def confirm(token: str) -> str | tuple[str, int]:
     return render_template("signing/confirm.html", signature=signature, form=form), status
 
 
-@bp.post("/confirm/<token>/resend")
-@csrf.exempt
-@links_per_ip
+@_mailed_link("/confirm/<token>/resend", methods=("POST",))
 def resend(token: str) -> str | tuple[str, int]:
     """Send a fresh link to the owner of an expired one."""
     try:
@@ -173,9 +186,7 @@ def resend(token: str) -> str | tuple[str, int]:
     return render_template("signing/check_inbox.html", petition=petition)
 
 
-@bp.route("/withdraw/<token>", methods=["GET", "POST"])
-@csrf.exempt
-@links_per_ip
+@_mailed_link("/withdraw/<token>")
 def withdraw(token: str) -> str | tuple[str, int]:
     """GET shows a button; the POST withdraws and erases the signature."""
     try:
