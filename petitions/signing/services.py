@@ -74,6 +74,8 @@ class WithdrawOutcome(enum.Enum):
 
 @dataclass(frozen=True)
 class SignerDetails:
+    """What a signer gave; each field is the Signature column of that name (sign() binds all)."""
+
     full_name: str
     email: str
     country: str
@@ -127,20 +129,11 @@ def sign(slug: str, details: SignerDetails) -> None:
     normalized = normalize_email(details.email)
     now = utcnow()
     values = {
+        **vars(details),  # every field of SignerDetails is a column (vars: no deep copy)
+        "comment": details.comment or None,
         "slug": slug,
         "now": now,
-        "full_name": details.full_name,
-        "email": details.email,
         "email_normalized": normalized,
-        "country": details.country,
-        "city": details.city,
-        "comment": details.comment or None,
-        "show_name_publicly": details.show_name_publicly,
-        "may_contact": details.may_contact,
-        "name_in_bundle": details.name_in_bundle,
-        "source": details.source,
-        "locale": details.locale,
-        "return_url": details.return_url,
         "created_at": now,
         # Counted by the worker when it sends the confirmation (signing/mailing.py).
         "mails_sent": 0,

@@ -20,7 +20,7 @@ from petitions.signing import moderation, services, signals, tokens
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
 from petitions.signing.limits import links_per_ip, sign_per_ip
-from petitions.signing.models import SignatureState
+from petitions.signing.models import Signature, SignatureState
 
 bp = Blueprint("signing", __name__)
 
@@ -126,6 +126,22 @@ def _expired_link(signature_id: int, token: str) -> tuple[str, int]:
     )
 
 
+def _confirmed(signature: Signature, just_now: bool) -> str:
+    # The way back to the partner page the signer came from (an embed), named by embeds.
+    came_from = (
+        signals.name_of_origin(signature.petition_id, signature.source)
+        if signature.return_url
+        else None
+    )
+    return render_template(
+        "signing/confirmed.html",
+        petition=signature.petition,
+        just_now=just_now,
+        came_from=came_from,
+        return_url=signature.return_url,
+    )
+
+
 @_mailed_link("/confirm/<token>")
 def confirm(token: str) -> str | tuple[str, int]:
     """GET shows the signature and a button; only the POST confirms, so scanners confirm nothing."""
@@ -143,6 +159,13 @@ def confirm(token: str) -> str | tuple[str, int]:
     signature = services.find(signature_id)
     if signature is None:
         return _invalid_link()
+    return _confirm_answer(signature, outcome, form)
+
+
+def _confirm_answer(
+    signature: Signature, outcome: services.ConfirmOutcome | None, form: ButtonForm
+) -> str | tuple[str, int]:
+    """Answer a confirm link by the signature's state, after the POST's outcome if one came."""
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
     if signature.state is SignatureState.PENDING and (
@@ -151,19 +174,7 @@ def confirm(token: str) -> str | tuple[str, int]:
     ):
         return render_template("signing/confirm_closed.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
-        # The way back to the partner page the signer came from (an embed), named by embeds.
-        came_from = (
-            signals.name_of_origin(signature.petition_id, signature.source)
-            if signature.return_url
-            else None
-        )
-        return render_template(
-            "signing/confirmed.html",
-            petition=signature.petition,
-            just_now=outcome is services.ConfirmOutcome.CONFIRMED,
-            came_from=came_from,
-            return_url=signature.return_url,
-        )
+        return _confirmed(signature, just_now=outcome is services.ConfirmOutcome.CONFIRMED)
     status = 400 if request.method == "POST" else 200
     return render_template("signing/confirm.html", signature=signature, form=form), status
 
