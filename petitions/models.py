@@ -1,10 +1,13 @@
-"""Column types that models of several areas share, so no area borrows another's private helper."""
+"""What the models and services of several areas share, so no area borrows another's helper."""
 
 from __future__ import annotations
 
 import enum
 
 from sqlalchemy import Enum
+from sqlalchemy.exc import IntegrityError
+
+from petitions.extensions import db
 
 
 def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -23,3 +26,16 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
         length=20,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def commit_unless_taken(refusal: Exception) -> None:
+    """Commit the session, or roll it back and raise ``refusal`` if a unique constraint refused it.
+
+    The constraint, not a look-up first, decides between two requests taking the same code or
+    address at once; the caller names what was taken in ``refusal``.
+    """
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise refusal from None

@@ -20,6 +20,7 @@ from petitions.embeds import tokens
 from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
+from petitions.models import commit_unless_taken
 from petitions.signing import services as signing
 from petitions.signing import signals
 from petitions.signing.busy import DatabaseBusy, retryable
@@ -81,11 +82,7 @@ def add_partner(petition: Petition, name: str, code: str, origins: Iterable[str]
         created_at=utcnow(),
     )
     db.session.add(partner)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise PartnerError(f"The code {code!r} is already used on this petition.") from None
+    commit_unless_taken(PartnerError(f"The code {code!r} is already used on this petition."))
     return partner
 
 
