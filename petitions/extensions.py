@@ -1,4 +1,24 @@
-"""Flask extensions, created unbound and initialised in :func:`petitions.create_app`."""
+"""Flask extensions, created unbound and initialised in :func:`petitions.create_app`.
+
+Transactions and mail, the rule of every area (``db`` below):
+
+- **Services commit.** A service function that writes commits once, at its end
+  (``db.session.commit()``), or rolls back and says why in what it returns or raises. What it
+  calls to help (``mail.messages.queue``, ``signing.mailing.reserve_mail``, the count
+  increments) writes in the caller's transaction and never commits. Views, forms, models,
+  templates and CLI commands never commit or roll back a write; they call a service. Reads
+  need no commit: the app context's teardown ends their transaction. Work made of separate
+  steps commits once per step, each step a function of its own (the mail worker: claim a
+  batch, decide it, record each delivery).
+- **Mail rides on the commit.** A change that causes a mail adds the outbox row in its own
+  transaction, before the commit; the worker sends it afterwards. So a mail is sent if and
+  only if the change committed, a rollback takes its mail with it, and no request waits for
+  the mail server.
+- **Exceptions say why where they happen.** A service may commit a Core connection of its own
+  (``db.engine.begin()``) instead of the session, for a measured reason written beside it
+  (``signing.services.sign``, ``embeds.services.spend_ticket``); it still writes one
+  transaction, committed at its end, with its outbox row inside.
+"""
 
 from __future__ import annotations
 

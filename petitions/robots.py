@@ -8,10 +8,15 @@ from flask import Flask, Response, request
 #: links) and of the development mailbox: a page a search engine lists there would show a
 #: stranger someone's signature, or at least that a link exists.
 _PERSONAL_BLUEPRINTS = frozenset({"signing", "mailbox"})
+#: The public page among them: the petition itself, with its sign form.
+_PUBLIC_ENDPOINTS = frozenset({"signing.petition"})
 
 
 def _noindex(response: Response) -> Response:
-    if request.path.startswith("/organizer") or request.blueprint in _PERSONAL_BLUEPRINTS:
+    personal = (
+        request.blueprint in _PERSONAL_BLUEPRINTS and request.endpoint not in _PUBLIC_ENDPOINTS
+    )
+    if request.path.startswith("/organizer") or personal:
         # The header covers every answer, HTML or not (CSV, SVG, PDF), and error pages too.
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -81,11 +81,11 @@ def test_a_link_is_the_same_in_a_command_and_in_any_request(app: Flask, base: st
     app.config["BASE_URL"] = base
     expected = f"{base}/p/free-them?ref=amnesty-nl"
 
-    outside = absolute_url("cases.petition", slug="free-them", ref="amnesty-nl")
+    outside = absolute_url("signing.petition", slug="free-them", ref="amnesty-nl")
     # A request under another host and mounted under a prefix of its own (a proxy's
     # X-Forwarded-Prefix): the link still comes from BASE_URL alone.
     with app.test_request_context("/p/other", base_url="https://elsewhere.example/mounted"):
-        inside = absolute_url("cases.petition", slug="free-them", ref="amnesty-nl")
+        inside = absolute_url("signing.petition", slug="free-them", ref="amnesty-nl")
 
     assert outside == inside == expected
 
@@ -105,11 +105,11 @@ def test_the_site_host_is_the_host_of_base_url(app: Flask) -> None:
     app.config["BASE_URL"] = "https://example.org:8443/campaigns"
 
     assert site_host() == "example.org"
-    assert absolute_url("cases.petition", slug="a") == "https://example.org:8443/campaigns/p/a"
+    assert absolute_url("signing.petition", slug="a") == "https://example.org:8443/campaigns/p/a"
 
 
 def test_an_unknown_endpoint_is_an_error_not_a_dead_link(app: Flask) -> None:
     with pytest.raises(BuildError):
         absolute_url("cases.no_such_page")
     with pytest.raises(BuildError):
-        absolute_url("cases.petition")  # no slug
+        absolute_url("signing.petition")  # no slug

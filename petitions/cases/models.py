@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, LargeBinary, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.clock import utcnow
 from petitions.extensions import db
-
-if TYPE_CHECKING:
-    from petitions.signing.models import Signature
-
-
-def _enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
-    # Stored as text plus a CHECK constraint: portable across SQLite and PostgreSQL and readable
-    # in a raw SQL session.
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from petitions.models import enum_column
 
 
 class CaseStatus(enum.Enum):
@@ -62,7 +46,7 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
     sentence: Mapped[str] = mapped_column(String(300), default="")
     #: Detained or released.
     status: Mapped[CaseStatus] = mapped_column(
-        _enum_column(CaseStatus, "case_status"), default=CaseStatus.DETAINED
+        enum_column(CaseStatus, "case_status"), default=CaseStatus.DETAINED
     )
     #: A short biography (plain text).
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -161,7 +145,7 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     goal: Mapped[int]
     #: draft → open → closed; only open petitions accept signatures.
     status: Mapped[PetitionStatus] = mapped_column(
-        _enum_column(PetitionStatus, "petition_status"), default=PetitionStatus.DRAFT
+        enum_column(PetitionStatus, "petition_status"), default=PetitionStatus.DRAFT
     )
     #: When the petition opened for signatures.
     opened_at: Mapped[dt.datetime | None]
@@ -174,9 +158,6 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
     case: Mapped[Case] = relationship(back_populates="petitions")
-    signatures: Mapped[list[Signature]] = relationship(
-        "Signature", back_populates="petition", lazy="dynamic"
-    )
 
     @property
     def is_open(self) -> bool:

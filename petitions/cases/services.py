@@ -22,6 +22,7 @@ from petitions.cases.models import (
 )
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.transactions import commit_or_raise
 
 #: Petitions visible on public pages; drafts are only for their organizers.
 PUBLIC_STATUSES = (PetitionStatus.OPEN, PetitionStatus.CLOSED)
@@ -124,14 +125,6 @@ def free_slug(model: type[Case] | type[Petition], slug: str) -> str:
     return f"{stem}-{number}"
 
 
-def _commit_or_slug_taken() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise SlugTaken() from None
-
-
 def _set_portrait(case: Case, prepared: portraits.PreparedPortrait) -> None:
     if case.portrait is None:
         case.portrait = Portrait(
@@ -166,7 +159,7 @@ def create_case(
         db.session.rollback()
         raise SlugTaken() from None
     grant(creator, case.id)
-    _commit_or_slug_taken()
+    commit_or_raise(SlugTaken())
     return case
 
 
@@ -190,7 +183,7 @@ def update_case(
         _set_portrait(case, prepared)
     elif remove_portrait:
         case.portrait = None
-    _commit_or_slug_taken()
+    commit_or_raise(SlugTaken())
 
 
 def add_timeline_entry(case: Case, values: Mapping[str, Any]) -> TimelineEntry:
@@ -226,7 +219,7 @@ def create_petition(case: Case, values: Mapping[str, Any]) -> Petition:
         case=case, status=PetitionStatus.DRAFT, **{name: values[name] for name in PETITION_FIELDS}
     )
     db.session.add(petition)
-    _commit_or_slug_taken()
+    commit_or_raise(SlugTaken())
     return petition
 
 
@@ -237,7 +230,7 @@ def update_petition(petition: Petition, values: Mapping[str, Any]) -> None:
     """
     for name in PETITION_FIELDS:
         setattr(petition, name, values[name])
-    _commit_or_slug_taken()
+    commit_or_raise(SlugTaken())
 
 
 def open_petition(petition: Petition) -> None:

@@ -1,13 +1,14 @@
-"""Public pages: the list of open petitions, a case with its timeline, a petition."""
+"""Public pages: the list of open petitions, a case with its timeline, a case's portrait.
+
+The petition page, which carries the sign form and signers' comments, is signing's
+(signing/views.py): cases sits below signing and knows nothing of signatures.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
 from petitions.cases import services
-from petitions.cases.models import Petition
-from petitions.signing import moderation
-from petitions.signing.forms import SignForm
 
 bp = Blueprint("cases", __name__)
 
@@ -36,31 +37,3 @@ def portrait(slug: str, digest: str) -> Response:
     # The type is ours (set on re-encoding); a browser must not guess another one.
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def render_petition_page(
-    petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
-) -> tuple[str, int]:
-    """Render a petition with its sign form (fresh, or with the signer's input and errors).
-
-    :param notice: a sentence above the form saying why it is shown again.
-    """
-    return (
-        render_template(
-            "cases/petition.html",
-            petition=petition,
-            form=form,
-            notice=notice,
-            signers=moderation.latest_public_signers(petition.id),
-            comments=moderation.public_comments(petition.id),
-        ),
-        status,
-    )
-
-
-@bp.get("/p/<slug>")
-def petition(slug: str) -> tuple[str, int]:
-    """Show a petition, its count and the sign form."""
-    found = services.public_petition(slug) or abort(404)
-    form = SignForm(formdata=None, source=request.args.get("ref", ""))
-    return render_petition_page(found, form)

@@ -21,7 +21,7 @@ from petitions.counting import shapes
 from petitions.counting.services import confirmed_by_country
 from petitions.extensions import cache
 from petitions.memo import Memo
-from petitions.signing import moderation
+from petitions.signing import moderation, signals
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
 LATEST = 10
@@ -176,3 +176,9 @@ def forget(slug: str) -> None:
     """
     _local.forget(_key(slug), _OPEN_PETITIONS)
     cache.delete_many(_key(slug), _OPEN_PETITIONS)
+
+
+@signals.count_changed.connect
+def _forget_changed(sender: object, slug: str, **extra: object) -> None:
+    # Signing sits below counting and cannot call forget(); it signals each committed change.
+    forget(slug)

@@ -1,8 +1,7 @@
-"""Where a signature is counted.
+"""The organizers' view of a petition's numbers.
 
-Counts move only by SQL increments inside the transaction that changes the signature's state,
-never by reading a number and writing it back: two confirmations committing at once would then
-both write the same value and one would be lost.
+The count itself moves by SQL increments inside the transaction that changes a signature's
+state, so those live with confirm and withdraw in signing/services.py.
 """
 
 from __future__ import annotations
@@ -10,37 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select
 
-from petitions.cases.models import Petition
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
-
-
-def increment(petition_id: int) -> None:
-    """Add one confirmed signature to a petition's count, in the caller's transaction."""
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition_id)
-        .values(signature_count=Petition.signature_count + 1)
-    )
-
-
-def decrement(petition_id: int) -> None:
-    """Take one withdrawn signature off a petition's count, in the caller's transaction."""
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition_id)
-        .values(signature_count=Petition.signature_count - 1)
-    )
-
+from petitions.signing.queries import confirmed_signatures
 
 # --- organizers' view of the numbers ----------------------------------------------------------
-
-
-def _confirmed(petition_id: int) -> tuple[ColumnElement[bool], ...]:
-    """The conditions of a petition's counted signatures (the confirmed ones)."""
-    return (Signature.petition_id == petition_id, Signature.state == SignatureState.CONFIRMED)
 
 
 def confirmed_by_country(petition_id: int, at_least: int = 1) -> list[tuple[str, int]]:
@@ -53,7 +28,7 @@ def confirmed_by_country(petition_id: int, at_least: int = 1) -> list[tuple[str,
         (str(country), int(count))
         for country, count in db.session.execute(
             select(Signature.country, func.count())
-            .where(*_confirmed(petition_id))
+            .where(confirmed_signatures(petition_id))
             .group_by(Signature.country)
             .having(func.count() >= at_least)
             .order_by(func.count().desc(), Signature.country)
@@ -83,12 +58,12 @@ def petition_stats(petition_id: int) -> PetitionStats:
             .group_by(Signature.state)
         ).all()
     )
-    confirmed = _confirmed(petition_id)
+    confirmed = confirmed_signatures(petition_id)
     day = func.date(Signature.confirmed_at)
     per_day = [
         (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)), count)
         for value, count in db.session.execute(
-            select(day, func.count()).where(*confirmed).group_by(day).order_by(day)
+            select(day, func.count()).where(confirmed).group_by(day).order_by(day)
         ).all()
     ]
     by_country = confirmed_by_country(petition_id)
@@ -96,7 +71,7 @@ def petition_stats(petition_id: int) -> PetitionStats:
         (source, int(count))
         for source, count in db.session.execute(
             select(Signature.source, func.count())
-            .where(*confirmed)
+            .where(confirmed)
             .group_by(Signature.source)
             .order_by(func.count().desc())
         ).all()

@@ -1,21 +1,30 @@
-"""Partners and their embeds: which origins may frame the form, and where a signer came from."""
+"""Partners and their embeds: which origins may frame the form, where a signer came from, and
+whether a form sent from an embed may sign.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cachetools import TTLCache
+from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from petitions import tokens
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
 from petitions.memo import Memo
-from petitions.signing.busy import retryable
+from petitions.signing import services as signing
+from petitions.signing import signals
+from petitions.signing.busy import DatabaseBusy, retryable
 from petitions.signing.forms import SOURCE_PATTERN
 from petitions.transactions import commit_or_raise
 
@@ -111,6 +120,16 @@ def partner_origins(petition_id: int, code: str | None) -> tuple[str, ...] | Non
     return origins
 
 
+@signals.came_from.connect
+def _partner_name(
+    sender: object, petition_id: int, source: str | None, **extra: object
+) -> str | None:
+    # Signing's "confirmed" page offers the way back to the partner page a signer came from;
+    # signing sits below embeds and asks through this signal.
+    partner = partner_for(petition_id, source)
+    return None if partner is None else partner.name
+
+
 def partners_of(petition_id: int) -> Sequence[Partner]:
     """Return a petition's partners, oldest first."""
     return (
@@ -120,11 +139,6 @@ def partners_of(petition_id: int) -> Sequence[Partner]:
         .scalars()
         .all()
     )
-
-
-def partner_names(petition_id: int) -> dict[str, str]:
-    """Return code → name for a petition's partners (for labelling sources)."""
-    return {partner.code: partner.name for partner in partners_of(petition_id)}
 
 
 def too_fast(issued_at: dt.datetime, minimum_seconds: float) -> bool:
@@ -142,6 +156,10 @@ def spend_ticket(ticket_id: str, expires_at: dt.datetime) -> bool:
     :returns: False if the ticket was spent before.
     :raises DatabaseBusy: if the database could not take the write.
     """
+    # Its own short transaction on a Core connection, committed before sign() starts its own
+    # (see petitions/extensions.py): a session commit here would expire the petition and
+    # partner the view loaded, to be queried again for the answer, and a ticket spent this way
+    # stays spent if signing then fails (the form comes back with a fresh one anyway).
     try:
         with db.engine.begin() as connection:
             connection.execute(delete(SpentTicket).where(SpentTicket.expires_at < utcnow()))
@@ -149,3 +167,121 @@ def spend_ticket(ticket_id: str, expires_at: dt.datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# --- a form sent from an embed ------------------------------------------------------------------
+
+
+class Refusal(enum.Enum):
+    """Why a form sent from an embed did not sign; each is shown again with the input kept."""
+
+    #: The ticket is older than EMBED_TICKET_MAX_AGE: the form was open too long.
+    EXPIRED = "expired"
+    #: The ticket is forged, or made for another petition or partner.
+    UNREADABLE = "unreadable"
+    #: Another site posted into the form (neither our origin nor the partner's).
+    ELSEWHERE = "elsewhere"
+    #: The honeypot field, hidden from people, was filled in.
+    HONEYPOT = "honeypot"
+    #: Sent back quicker than EMBED_MIN_FILL_SECONDS after the form was shown.
+    TOO_FAST = "too_fast"
+    #: A field is missing or wrong; the form's own errors say which.
+    INVALID = "invalid"
+    #: The ticket signed once already.
+    SPENT = "spent"
+    #: The database could not take the write; nothing was recorded.
+    BUSY = "busy"
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: Refusal
+    #: From the ticket, even a stale one: where the form shown again is framed, and the way
+    #: back it keeps.
+    parent_origin: str | None
+    return_url: str | None
+
+
+@dataclass(frozen=True)
+class Admitted:
+    details: signing.SignerDetails
+    ticket: tokens.Ticket
+
+
+def _sent_from_here(sender: str | None, host_url: str, partner: Partner) -> bool:
+    # The form is served from our origin inside the partner's frame, so a genuine POST comes
+    # from our own origin; the partner's origins are accepted too. Anything else is another
+    # site posting into the form.
+    own = {origin_of(current_app.config["BASE_URL"]), origin_of(host_url)}
+    return sender is not None and (sender in own or sender in partner.origins)
+
+
+def _refusal(
+    form: EmbedSignForm,
+    petition: Petition,
+    partner: Partner,
+    ticket: tokens.Ticket,
+    sender: str | None,
+    host_url: str,
+) -> Refusal | None:
+    """Return why a form with a good ticket may not sign, or None; the cheap checks first."""
+    if not _sent_from_here(sender, host_url, partner):
+        return Refusal.ELSEWHERE
+    if form.website.data:
+        return Refusal.HONEYPOT
+    if too_fast(ticket.issued_at, current_app.config["EMBED_MIN_FILL_SECONDS"]):
+        return Refusal.TOO_FAST
+    if not petition.is_open:
+        raise signing.PetitionNotOpen()
+    return None if form.validate() else Refusal.INVALID
+
+
+def admit(
+    form: EmbedSignForm,
+    petition: Petition,
+    partner: Partner,
+    *,
+    origin: str | None,
+    referer: str | None,
+    host_url: str,
+    locale: str,
+) -> Admitted | Refused:
+    """Check a form sent from an embed: its ticket, the site that sent it, the honeypot, the time
+    taken to fill it in, the petition, and the fields; in that order.
+
+    :param origin: the request's ``Origin`` header; ``referer`` its ``Referer`` header.
+    :param host_url: the URL of our own host as the request named it.
+    :param locale: the signer's language, for the mails that follow.
+    :returns: the details to sign with the ticket to spend, or why not.
+    :raises PetitionNotOpen: if the petition does not take signatures now.
+    """
+    try:
+        ticket = tokens.read_ticket(str(form.ticket.data or ""), petition.id, partner.code)
+    except tokens.TicketInvalid as invalid:
+        reason = Refusal.EXPIRED if invalid.expired else Refusal.UNREADABLE
+        return Refused(reason, invalid.parent_origin, invalid.return_url)
+    sender = origin_of(origin) or origin_of(referer)
+    refusal = _refusal(form, petition, partner, ticket, sender, host_url)
+    if refusal is not None:
+        return Refused(refusal, ticket.parent_origin, ticket.return_url)
+    details = form.details(locale=locale, source=partner.code, return_url=ticket.return_url)
+    return Admitted(details, ticket)
+
+
+def sign_once(admitted: Admitted, slug: str) -> Refused | None:
+    """Spend the ticket and sign with it, unless it signed before.
+
+    Spent before signing, so two requests racing with one ticket cannot both sign.
+
+    :returns: None once signed, else why not (spent, or the database busy).
+    :raises PetitionNotOpen: if the petition stopped taking signatures in between.
+    """
+    ticket = admitted.ticket
+    expires_at = ticket.issued_at + dt.timedelta(seconds=current_app.config["EMBED_TICKET_MAX_AGE"])
+    try:
+        if not spend_ticket(ticket.id, expires_at):
+            return Refused(Refusal.SPENT, ticket.parent_origin, ticket.return_url)
+        signing.sign(slug, admitted.details)
+    except DatabaseBusy:
+        return Refused(Refusal.BUSY, ticket.parent_origin, ticket.return_url)
+    return None

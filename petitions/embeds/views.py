@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import (
@@ -17,7 +16,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from petitions import tokens
 from petitions.cases import services as cases
@@ -30,7 +30,7 @@ from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
 from petitions.limits import sign_per_ip
 from petitions.signing import services as signing
-from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
+from petitions.signing.busy import RETRY_AFTER_SECONDS, try_again
 
 bp = Blueprint("embeds", __name__)
 
@@ -128,22 +128,67 @@ def form(slug: str) -> ResponseReturnValue:
     return _render_form(petition, partner, EmbedSignForm(formdata=None), parent_origin, return_url)
 
 
-def _same_site_request(partner: Partner) -> bool:
-    # The form is served from our origin inside the partner's frame, so a genuine POST comes
-    # from our own origin; the partner's origins are accepted too. Anything else is another
-    # site posting into the form.
-    sender = services.origin_of(request.headers.get("Origin")) or services.origin_of(
-        request.headers.get("Referer")
-    )
-    own = {services.origin_of(current_app.config["BASE_URL"]), services.origin_of(request.host_url)}
-    return sender is not None and (sender in own or sender in partner.origins)
-
-
 def _closed(petition: Petition, partner: Partner) -> Response:
     return allow_framing_by(
         make_response(render_template("embeds/closed.html", petition=petition), 409),
         partner.origins,
     )
+
+
+#: What a signer reads above the form shown again, and the answer's status, for each refusal.
+_REFUSALS: dict[services.Refusal, tuple[int, LazyString | None]] = {
+    services.Refusal.EXPIRED: (
+        400,
+        _l("This form was open too long. Your details are kept: please send it again."),
+    ),
+    services.Refusal.UNREADABLE: (400, _l("This form could not be checked. Please send it again.")),
+    services.Refusal.ELSEWHERE: (
+        403,
+        _l("This form can only be sent from the page it was shown on."),
+    ),
+    services.Refusal.HONEYPOT: (
+        422,
+        _l("This form could not be sent. Please leave the last field empty."),
+    ),
+    services.Refusal.TOO_FAST: (
+        422,
+        _l(
+            "That was quicker than a person can type. "
+            "Please check your details and send the form again."
+        ),
+    ),
+    # The form's own field errors say what is wrong.
+    services.Refusal.INVALID: (422, None),
+    services.Refusal.SPENT: (
+        409,
+        _l(
+            "This form was already sent once. If that was you, look for the confirmation "
+            "link in your inbox; to sign for somebody else, send this new form."
+        ),
+    ),
+    # try_again() below, with Retry-After.
+    services.Refusal.BUSY: (503, None),
+}
+
+
+def _refused(
+    petition: Petition, partner: Partner, form: EmbedSignForm, refused: services.Refused
+) -> Response:
+    # The form shown again in the partner's frame, with the input kept and a fresh ticket.
+    status, notice = _REFUSALS[refused.reason]
+    busy = refused.reason is services.Refusal.BUSY
+    page = _render_form(
+        petition,
+        partner,
+        form,
+        refused.parent_origin,
+        refused.return_url,
+        status,
+        try_again() if busy else None if notice is None else str(notice),
+    )
+    if busy:
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
 
 
 @bp.post("/embed/<slug>/sign")
@@ -155,60 +200,26 @@ def sign(slug: str) -> ResponseReturnValue:
     petition, partner = _petition_and_partner(slug)
     form = EmbedSignForm()
     try:
-        ticket = tokens.read_ticket(str(form.ticket.data or ""), petition.id, partner.code)
-    except tokens.TicketInvalid as invalid:
-        message = (
-            _("This form was open too long. Your details are kept: please send it again.")
-            if invalid.expired
-            else _("This form could not be checked. Please send it again.")
+        verdict = services.admit(
+            form,
+            petition,
+            partner,
+            origin=request.headers.get("Origin"),
+            referer=request.headers.get("Referer"),
+            host_url=request.host_url,
+            locale=str(get_locale()),
         )
-        return _render_form(
-            petition, partner, form, invalid.parent_origin, invalid.return_url, 400, message
-        )
-
-    def again(status: int, notice: str | None = None) -> Response:
-        # The form shown again in the partner's frame, with the input kept and a fresh ticket.
-        return _render_form(
-            petition, partner, form, ticket.parent_origin, ticket.return_url, status, notice
-        )
-
-    if not _same_site_request(partner):
-        return again(403, _("This form can only be sent from the page it was shown on."))
-    if form.website.data:
-        return again(422, _("This form could not be sent. Please leave the last field empty."))
-    if services.too_fast(ticket.issued_at, current_app.config["EMBED_MIN_FILL_SECONDS"]):
-        return again(
-            422,
-            _(
-                "That was quicker than a person can type. "
-                "Please check your details and send the form again."
-            ),
-        )
-    if not petition.is_open:
-        return _closed(petition, partner)
-    if not form.validate():
-        return again(422)
-    expires_at = ticket.issued_at + dt.timedelta(seconds=current_app.config["EMBED_TICKET_MAX_AGE"])
-    try:
-        # Spent before signing, so two requests racing with one ticket cannot both sign; a
-        # refusal below hands out a fresh ticket with the form anyway.
-        first_use = services.spend_ticket(ticket.id, expires_at)
-        if first_use:
-            signing.sign(petition.slug, _details(form, partner, ticket))
+        if isinstance(verdict, services.Admitted):
+            refused = services.sign_once(verdict, petition.slug)
+            if refused is None:
+                return _signed(petition, partner, verdict.ticket)
+            verdict = refused
     except signing.PetitionNotOpen:
         return _closed(petition, partner)
-    except DatabaseBusy:
-        busy = again(503, try_again())
-        busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return busy
-    if not first_use:
-        return again(
-            409,
-            _(
-                "This form was already sent once. If that was you, look for the confirmation "
-                "link in your inbox; to sign for somebody else, send this new form."
-            ),
-        )
+    return _refused(petition, partner, form, verdict)
+
+
+def _signed(petition: Petition, partner: Partner, ticket: tokens.Ticket) -> Response:
     page = render_template(
         "embeds/check_inbox.html",
         petition=petition,
@@ -216,22 +227,6 @@ def sign(slug: str) -> ResponseReturnValue:
         accent=_accent(),
     )
     return allow_framing_by(make_response(page), partner.origins)
-
-
-def _details(form: EmbedSignForm, partner: Partner, ticket: tokens.Ticket) -> signing.SignerDetails:
-    return signing.SignerDetails(
-        full_name=str(form.full_name.data),
-        email=str(form.email.data),
-        country=str(form.country.data),
-        city=str(form.city.data),
-        comment=form.comment.data or None,
-        show_name_publicly=bool(form.show_name_publicly.data),
-        may_contact=bool(form.may_contact.data),
-        name_in_bundle=form.name_in_bundle_choice,
-        source=partner.code,
-        locale=str(get_locale()),
-        return_url=ticket.return_url,
-    )
 
 
 @bp.get("/embed/<slug>/counter")

@@ -12,8 +12,8 @@ import enum
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from petitions.cases.models import _enum_column
 from petitions.extensions import db
+from petitions.models import enum_column
 
 
 class OutboxStatus(enum.Enum):
@@ -36,7 +36,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     #: Fixed when queued, so a retry after an unclear failure carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        _enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+        enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
     #: Delivery attempts so far.
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from petitions.forms import Form
 from petitions.i18n import COUNTRY_CODES, country_choices
 from petitions.signing import deliverability
+from petitions.signing.services import SignerDetails
 
 #: ?ref= and partner codes: short, URL-safe words.
 SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -192,17 +193,32 @@ def _name_in_bundle_options() -> list[tuple[str, str]]:
     return [("auto", ""), ("yes", ""), ("no", "")]
 
 
-class SignForm(Form):
-    full_name = StringField(
-        _l("Full name"),
+def _line_field(label: Any, missing: Any, too_long: Any, no_letter: Any, *more: Any) -> StringField:
+    """Return a required one-line field of up to 120 characters: a name or a city.
+
+    Both are mailed and printed in the bundle, so neither may hold control characters, line
+    breaks, invisible characters or no letter at all.
+    """
+    return StringField(
+        label,
         filters=[_tidy],
         validators=[
-            DataRequired(_l("Please enter your name.")),
-            Length(max=120, message=_l("Please shorten your name to 120 characters.")),
+            DataRequired(missing),
+            Length(max=120, message=too_long),
             SingleLine(),
-            Visible(no_letter=_l("Please write your name in letters.")),
-            NoLink(),
+            Visible(no_letter=no_letter),
+            *more,
         ],
+    )
+
+
+class SignForm(Form):
+    full_name = _line_field(
+        _l("Full name"),
+        _l("Please enter your name."),
+        _l("Please shorten your name to 120 characters."),
+        _l("Please write your name in letters."),
+        NoLink(),
     )
     email = EmailField(
         _l("Email"),
@@ -223,15 +239,11 @@ class SignForm(Form):
         validate_choice=False,
         validators=[DataRequired(_l("Please choose your country."))],
     )
-    city = StringField(
+    city = _line_field(
         _l("City or town"),
-        filters=[_tidy],
-        validators=[
-            DataRequired(_l("Please enter your city or town.")),
-            Length(max=120, message=_l("Please shorten the city to 120 characters.")),
-            SingleLine(),
-            Visible(no_letter=_l("Please write the name of your city or town in letters.")),
-        ],
+        _l("Please enter your city or town."),
+        _l("Please shorten the city to 120 characters."),
+        _l("Please write the name of your city or town in letters."),
     )
     comment = TextAreaField(
         _l("Comment (optional)"),
@@ -266,6 +278,30 @@ class SignForm(Form):
         """Return the ?ref= code if it is well formed; a malformed one is dropped, not refused."""
         value = self.source.data or ""
         return value if SOURCE_PATTERN.fullmatch(value) else None
+
+    def details(
+        self, *, locale: str, source: str | None, return_url: str | None = None
+    ) -> SignerDetails:
+        """Return what the signer typed, as :func:`~petitions.signing.services.sign` takes it.
+
+        :param locale: the language the signer used, for the mails that follow.
+        :param source: where the signature came from: :attr:`clean_source` on the site, the
+            partner's code in an embed.
+        :param return_url: the partner page to offer the way back to after confirming.
+        """
+        return SignerDetails(
+            full_name=str(self.full_name.data),
+            email=str(self.email.data),
+            country=str(self.country.data),
+            city=str(self.city.data),
+            comment=self.comment.data or None,
+            show_name_publicly=bool(self.show_name_publicly.data),
+            may_contact=bool(self.may_contact.data),
+            name_in_bundle=self.name_in_bundle_choice,
+            source=source,
+            locale=locale,
+            return_url=return_url,
+        )
 
 
 class ButtonForm(Form):

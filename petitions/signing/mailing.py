@@ -199,7 +199,7 @@ def _already_signed(signature: Signature) -> Mail:
         MailKind.ALREADY_SIGNED,
         signature,
         _("You have already signed: %(title)s", title=petition.title),
-        petition_url=absolute_url("cases.petition", slug=petition.slug),
+        petition_url=absolute_url("signing.petition", slug=petition.slug),
     )
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from petitions.cases.models import Petition, _enum_column
+from petitions.cases.models import Petition
 from petitions.extensions import db
+from petitions.models import enum_column
 
 
 class SignatureState(enum.Enum):
@@ -45,7 +46,7 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
     #: pending until the owner clicks the mailed link; withdrawn when they take it back.
     state: Mapped[SignatureState] = mapped_column(
-        _enum_column(SignatureState, "signature_state"), default=SignatureState.PENDING
+        enum_column(SignatureState, "signature_state"), default=SignatureState.PENDING
     )
     #: The signer's name as typed; printed in the delivered bundle. Emptied on withdrawal.
     full_name: Mapped[str] = mapped_column(String(120))
@@ -90,7 +91,7 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     #: When the signer withdrew.
     withdrawn_at: Mapped[dt.datetime | None]
 
-    petition: Mapped[Petition] = relationship(back_populates="signatures")
+    petition: Mapped[Petition] = relationship()
 
     @property
     def visible_comment(self) -> str | None:

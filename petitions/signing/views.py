@@ -1,6 +1,13 @@
-"""Signing, confirming and withdrawing, through plain HTML forms that work without JavaScript."""
+"""The petition page, and signing, confirming and withdrawing through plain HTML forms.
+
+Everything here works without JavaScript. The petition page is signing's, not cases': it shows
+the sign form, the latest signers and their comments, and is shown again by a refused POST.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -9,23 +16,63 @@ from werkzeug.wrappers import Response
 from petitions import tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
-from petitions.cases.views import render_petition_page
-from petitions.embeds import services as embeds
 from petitions.extensions import csrf
 from petitions.limits import links_per_ip, sign_per_ip
-from petitions.signing import mailing, services
+from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
-from petitions.signing.models import SignatureState
+from petitions.signing.models import Signature, SignatureState
 
 bp = Blueprint("signing", __name__)
 # The outbox worker builds the signers' mails with what signing registers here.
 bp.record_once(mailing.register_mails)
 
 
+def _petition_page(
+    petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
+) -> tuple[str, int]:
+    """Render a petition with its sign form (fresh, or with the signer's input and errors).
+
+    :param notice: a sentence above the form saying why it is shown again.
+    """
+    return (
+        render_template(
+            "signing/petition.html",
+            petition=petition,
+            form=form,
+            notice=notice,
+            signers=moderation.latest_public_signers(petition.id),
+            comments=moderation.public_comments(petition.id),
+        ),
+        status,
+    )
+
+
+@bp.get("/p/<slug>")
+def petition(slug: str) -> tuple[str, int]:
+    """Show a petition, its count and the sign form."""
+    found = cases.public_petition(slug) or abort(404)
+    form = SignForm(formdata=None, source=request.args.get("ref", ""))
+    return _petition_page(found, form)
+
+
 # The views below check CSRF through their forms' validate() instead of CSRFProtect's
 # before-request hook, so a stale token re-shows the form with the signer's input kept rather
 # than a bare error page.
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def _mailed_link(rule: str, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[_View], _View]:
+    """Register the view of a link we mail (confirm, resend, withdraw), limited per client IP."""
+
+    def register(view: _View) -> _View:
+        limited = cast(_View, links_per_ip(view))
+        csrf.exempt(limited)
+        bp.add_url_rule(rule, view_func=limited, methods=list(methods))
+        return limited
+
+    return register
 
 
 @bp.post("/p/<slug>/sign")
@@ -40,26 +87,14 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         petition = cases.petition_to_sign(slug) or abort(404)
         if not petition.is_open:
             return _closed(petition)
-        return render_petition_page(petition, form, status=422)
-    details = services.SignerDetails(
-        full_name=str(form.full_name.data),
-        email=str(form.email.data),
-        country=str(form.country.data),
-        city=str(form.city.data),
-        comment=form.comment.data or None,
-        show_name_publicly=form.show_name_publicly.data,
-        may_contact=form.may_contact.data,
-        name_in_bundle=form.name_in_bundle_choice,
-        source=form.clean_source,
-        locale=str(get_locale()),
-    )
+        return _petition_page(petition, form, status=422)
     try:
-        services.sign(slug, details)
+        services.sign(slug, form.details(locale=str(get_locale()), source=form.clean_source))
     except services.PetitionNotOpen:
         return _closed(cases.petition_to_sign(slug) or abort(404))
     except DatabaseBusy:
         petition = cases.petition_to_sign(slug) or abort(404)
-        page, status = render_petition_page(petition, form, status=503, notice=try_again())
+        page, status = _petition_page(petition, form, status=503, notice=try_again())
         return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("signing.check_inbox", slug=slug), code=303)
 
@@ -94,9 +129,23 @@ def _expired_link(signature_id: int, token: str) -> tuple[str, int]:
     )
 
 
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
-@csrf.exempt
-@links_per_ip
+def _confirmed(signature: Signature, just_now: bool) -> str:
+    # The way back to the partner page the signer came from (an embed), named by embeds.
+    came_from = (
+        signals.name_of_origin(signature.petition_id, signature.source)
+        if signature.return_url
+        else None
+    )
+    return render_template(
+        "signing/confirmed.html",
+        petition=signature.petition,
+        just_now=just_now,
+        came_from=came_from,
+        return_url=signature.return_url,
+    )
+
+
+@_mailed_link("/confirm/<token>")
 def confirm(token: str) -> str | tuple[str, int]:
     """GET shows the signature and a button; only the POST confirms, so scanners confirm nothing."""
     try:
@@ -113,6 +162,13 @@ def confirm(token: str) -> str | tuple[str, int]:
     signature = services.find(signature_id)
     if signature is None:
         return _invalid_link()
+    return _confirm_answer(signature, outcome, form)
+
+
+def _confirm_answer(
+    signature: Signature, outcome: services.ConfirmOutcome | None, form: ButtonForm
+) -> str | tuple[str, int]:
+    """Answer a confirm link by the signature's state, after the POST's outcome if one came."""
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
     if signature.state is SignatureState.PENDING and (
@@ -121,21 +177,12 @@ def confirm(token: str) -> str | tuple[str, int]:
     ):
         return render_template("signing/confirm_closed.html", petition=signature.petition), 410
     if signature.state is SignatureState.CONFIRMED:
-        partner = embeds.partner_for(signature.petition_id, signature.source)
-        return render_template(
-            "signing/confirmed.html",
-            petition=signature.petition,
-            just_now=outcome is services.ConfirmOutcome.CONFIRMED,
-            partner=partner if partner is not None and signature.return_url else None,
-            return_url=signature.return_url,
-        )
+        return _confirmed(signature, just_now=outcome is services.ConfirmOutcome.CONFIRMED)
     status = 400 if request.method == "POST" else 200
     return render_template("signing/confirm.html", signature=signature, form=form), status
 
 
-@bp.post("/confirm/<token>/resend")
-@csrf.exempt
-@links_per_ip
+@_mailed_link("/confirm/<token>/resend", methods=("POST",))
 def resend(token: str) -> str | tuple[str, int]:
     """Send a fresh link to the owner of an expired one."""
     try:
@@ -153,9 +200,7 @@ def resend(token: str) -> str | tuple[str, int]:
     return render_template("signing/check_inbox.html", petition=petition)
 
 
-@bp.route("/withdraw/<token>", methods=["GET", "POST"])
-@csrf.exempt
-@links_per_ip
+@_mailed_link("/withdraw/<token>")
 def withdraw(token: str) -> str | tuple[str, int]:
     """GET shows a button; the POST withdraws and erases the signature."""
     try:

@@ -1,0 +1,40 @@
+"""What signing tells (and asks) the areas above it, which it must not import.
+
+Counting keeps a cache of each petition's public numbers (counting/public.py) and has to drop
+it when a confirmation or a withdrawal commits; embeds knows the partner sites a signer may
+come from. Signing sits below both, so instead of calling them it sends signals they subscribe
+to (blinker, as Flask's own signals). The sender is the current Flask app.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+from flask import Flask, current_app
+
+_signals = Namespace()
+
+#: Sent after a commit that changed a petition's count (a confirmation or a withdrawal), with
+#: ``slug=`` the petition's slug. Receivers run in the request (or CLI command) that committed,
+#: before it answers, so the next read of the count is fresh.
+count_changed = _signals.signal("count-changed")
+
+#: Sent by the "signature confirmed" page of a signer who came from another site, with
+#: ``petition_id=`` and ``source=`` (the signature's partner code). A receiver returns the name
+#: of that site, to offer the way back to, or None. Embeds answers it for its partners.
+came_from = _signals.signal("came-from")
+
+
+def _app() -> Flask:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
+
+
+def announce_count_changed(slug: str) -> None:
+    """Tell the areas above that a commit moved this petition's count."""
+    count_changed.send(_app(), slug=slug)
+
+
+def name_of_origin(petition_id: int, source: str | None) -> str | None:
+    """Return the name of the site a signer came from, as the first receiver of came_from says."""
+    answers = came_from.send(_app(), petition_id=petition_id, source=source)
+    return next((str(name) for _receiver, name in answers if name is not None), None)
