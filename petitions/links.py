@@ -34,3 +34,9 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 def site_host() -> str:
     """Return the host name the service is reached at (BASE_URL's), e.g. for a printed byline."""
     return urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"
+
+
+def site_origin() -> str:
+    """Return the origin (scheme, host, port) of BASE_URL: where our own pages post from."""
+    base = urlsplit(str(current_app.config["BASE_URL"]))
+    return f"{base.scheme}://{base.netloc}".lower()

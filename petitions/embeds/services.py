@@ -21,6 +21,7 @@ from petitions.clock import utcnow
 from petitions.embeds.forms import EmbedSignForm
 from petitions.embeds.models import Partner, SpentTicket
 from petitions.extensions import db
+from petitions.links import site_origin
 from petitions.memo import Memo
 from petitions.signing import services as signing
 from petitions.signing import signals
@@ -212,7 +213,7 @@ def _sent_from_here(sender: str | None, host_url: str, partner: Partner) -> bool
     # The form is served from our origin inside the partner's frame, so a genuine POST comes
     # from our own origin; the partner's origins are accepted too. Anything else is another
     # site posting into the form.
-    own = {origin_of(current_app.config["BASE_URL"]), origin_of(host_url)}
+    own = {origin_of(site_origin()), origin_of(host_url)}
     return sender is not None and (sender in own or sender in partner.origins)
 
 
