@@ -29,7 +29,7 @@ from flask_babel import force_locale
 from petitions.bundles.pdf import BundleRow, FontSet, load_fonts, render_bundle
 from tests.bundles.test_pdf import FREESANS, MIXED_NAMES, WQY, make_header
 
-SNAPSHOT = Path(__file__).with_name("snapshots") / "bundle_en.txt"
+SNAPSHOT = Path(__file__).with_name("expected") / "bundle_en.txt"
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing"),
