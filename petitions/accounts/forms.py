@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
-from petitions.forms import Form
+from petitions.forms import Form, required
 
 
+# No field here strips its input (filters=()): a space may be part of a password, and the
+# accounts service trims and lower-cases the address itself.
 class LoginForm(Form):
-    email = EmailField(
-        _l("Email"),
-        validators=[DataRequired(_l("Please enter your email address.")), Length(max=320)],
+    email = required(
+        EmailField, _l("Email"), _l("Please enter your email address."), 320, filters=()
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Please enter your password.")), Length(max=500)],
+    password = required(
+        PasswordField, _l("Password"), _l("Please enter your password."), 500, filters=()
     )
 
 
 class PasswordChangeForm(Form):
-    current_password = PasswordField(
+    current_password = required(
+        PasswordField,
         _l("Current password"),
-        validators=[DataRequired(_l("Please enter your current password.")), Length(max=500)],
+        _l("Please enter your current password."),
+        500,
+        filters=(),
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Please enter a new password.")), Length(max=500)],
+    new_password = required(
+        PasswordField, _l("New password"), _l("Please enter a new password."), 500, filters=()
     )
     repeat_password = PasswordField(
         _l("New password again"),

@@ -28,7 +28,7 @@ from wtforms.validators import (
 
 from petitions.cases import portraits
 from petitions.cases.models import CaseStatus
-from petitions.forms import Form, strip_whitespace
+from petitions.forms import Form, optional, required, strip_whitespace
 from petitions.i18n import COUNTRY_CODES, country_choices
 
 _SLUG = Regexp(
@@ -57,15 +57,11 @@ class LineField(StringField):
 
 
 class CaseForm(Form):
-    slug = LineField(
-        _l("Address (slug)"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please give the case an address.")), Length(max=80), _SLUG],
+    slug = required(
+        LineField, _l("Address (slug)"), _l("Please give the case an address."), 80, _SLUG
     )
-    prisoner_name = LineField(
-        _l("Prisoner's name"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please enter the prisoner's name.")), Length(max=200)],
+    prisoner_name = required(
+        LineField, _l("Prisoner's name"), _l("Please enter the prisoner's name."), 200
     )
     portrait = FileField(
         _l("Portrait (optional): a JPEG, PNG or WebP photo of at most 5 MB"),
@@ -82,20 +78,16 @@ class CaseForm(Form):
     )
     remove_portrait = BooleanField(_l("Remove the portrait"))
     detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
-    detention_place = LineField(
-        _l("Place of detention"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please say where the prisoner is held.")), Length(max=300)],
+    detention_place = required(
+        LineField, _l("Place of detention"), _l("Please say where the prisoner is held."), 300
     )
     arrested_on = DateField(
         _l("Date of arrest"),
         validators=[DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD."))],
     )
-    sentence = LineField(_l("Sentence"), filters=[strip_whitespace], validators=[Length(max=300)])
+    sentence = optional(LineField, _l("Sentence"), 300)
     status = SelectField(_l("Status"))
-    bio = TextAreaField(
-        _l("Short biography"), filters=[strip_whitespace], validators=[Length(max=5000)]
-    )
+    bio = optional(TextAreaField, _l("Short biography"), 5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,12 +102,10 @@ class TimelineEntryForm(Form):
     happened_on = DateField(
         _l("Date"), validators=[DataRequired(_l("Please enter the date as YYYY-MM-DD."))]
     )
-    title = LineField(
-        _l("What happened"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please say in one line what happened.")), Length(max=200)],
+    title = required(
+        LineField, _l("What happened"), _l("Please say in one line what happened."), 200
     )
-    text = TextAreaField(_l("Details"), filters=[strip_whitespace], validators=[Length(max=5000)])
+    text = optional(TextAreaField, _l("Details"), 5000)
     link = URLField(
         _l("Link (optional)"),
         filters=[strip_whitespace],
@@ -132,34 +122,16 @@ def _addressee_countries() -> list[tuple[str, Any]]:
 
 
 class PetitionForm(Form):
-    slug = LineField(
-        _l("Address (slug)"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Please give the petition an address.")),
-            Length(max=80),
-            _SLUG,
-        ],
+    slug = required(
+        LineField, _l("Address (slug)"), _l("Please give the petition an address."), 80, _SLUG
     )
-    title = LineField(
-        _l("Title"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please give the petition a title.")), Length(max=200)],
+    title = required(LineField, _l("Title"), _l("Please give the petition a title."), 200)
+    summary = required(LineField, _l("Summary"), _l("Please write a one-sentence summary."), 500)
+    body = required(
+        TextAreaField, _l("Text (Markdown)"), _l("Please write the petition's text."), 20000
     )
-    summary = LineField(
-        _l("Summary"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please write a one-sentence summary.")), Length(max=500)],
-    )
-    body = TextAreaField(
-        _l("Text (Markdown)"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please write the petition's text.")), Length(max=20000)],
-    )
-    addressee = LineField(
-        _l("Addressed to"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please say who receives the petition.")), Length(max=300)],
+    addressee = required(
+        LineField, _l("Addressed to"), _l("Please say who receives the petition."), 300
     )
     addressee_country = SelectField(
         _l("Country of the addressee"),
@@ -181,11 +153,6 @@ class PetitionForm(Form):
 
 
 class AssignOrganizerForm(Form):
-    email = LineField(
-        _l("Organizer's email"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Please enter the organizer's email address.")),
-            Length(max=320),
-        ],
+    email = required(
+        LineField, _l("Organizer's email"), _l("Please enter the organizer's email address."), 320
     )

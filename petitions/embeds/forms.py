@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from petitions.forms import Form, strip_whitespace
+from petitions.forms import Form, required
 from petitions.signing.forms import SignForm
 
 
@@ -22,16 +22,8 @@ class EmbedSignForm(SignForm):
 
 
 class PartnerForm(Form):
-    name = StringField(
-        _l("Partner's name"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please enter the partner's name.")), Length(max=200)],
-    )
-    code = StringField(
-        _l("Code"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Please give the partner a short code.")), Length(max=40)],
-    )
+    name = required(StringField, _l("Partner's name"), _l("Please enter the partner's name."), 200)
+    code = required(StringField, _l("Code"), _l("Please give the partner a short code."), 40)
     origins = TextAreaField(
         _l("Sites allowed to embed the form (one origin per line)"),
         validators=[DataRequired(_l("Please give at least one origin, like https://amnesty.nl."))],

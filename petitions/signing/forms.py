@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from petitions.forms import Form
+from petitions.forms import Form, required
 from petitions.i18n import COUNTRY_CODES, country_choices
 from petitions.signing import deliverability
 from petitions.signing.services import SignerDetails
@@ -199,16 +199,16 @@ def _line_field(label: Any, missing: Any, too_long: Any, no_letter: Any, *more: 
     Both are mailed and printed in the bundle, so neither may hold control characters, line
     breaks, invisible characters or no letter at all.
     """
-    return StringField(
+    return required(
+        StringField,
         label,
+        missing,
+        120,
+        SingleLine(),
+        Visible(no_letter=no_letter),
+        *more,
+        too_long=too_long,
         filters=[_tidy],
-        validators=[
-            DataRequired(missing),
-            Length(max=120, message=too_long),
-            SingleLine(),
-            Visible(no_letter=no_letter),
-            *more,
-        ],
     )
 
 
@@ -220,16 +220,14 @@ class SignForm(Form):
         _l("Please write your name in letters."),
         NoLink(),
     )
-    email = EmailField(
+    email = required(
+        EmailField,
         _l("Email"),
+        _l("Please enter your email address: we send the confirmation link there."),
+        254,
+        DeliverableEmail(),
+        too_long=_l("This email address is too long."),
         filters=[_tidy],
-        validators=[
-            DataRequired(
-                _l("Please enter your email address: we send the confirmation link there.")
-            ),
-            Length(max=254, message=_l("This email address is too long.")),
-            DeliverableEmail(),
-        ],
     )
     country = SelectField(
         _l("Country"),
