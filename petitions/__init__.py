@@ -34,7 +34,13 @@ from petitions.extensions import (
     talisman,
 )
 from petitions.health import bp as health_bp
-from petitions.i18n import country_name, select_locale, template_globals
+from petitions.i18n import (
+    country_name,
+    digit_grouping,
+    plural_samples,
+    select_locale,
+    template_globals,
+)
 from petitions.links import absolute_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.partners import bp as partners_bp
@@ -157,8 +163,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         country_name=country_name,
+        digit_grouping=digit_grouping,
         format_date=format_date,
         format_number=format_number,
+        plural_samples=plural_samples,
     )
     app.context_processor(template_globals)
 

@@ -245,6 +245,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Seconds a petition's public count (JSON, badge, counter) may be served from cache; a
         #: busy partner page then costs a cache hit, not a query.
         "COUNT_CACHE_SECONDS": _env_int("COUNT_CACHE_SECONDS", 5),
+        #: Seconds between a petition page's (or partner counter's) looks at the count JSON, spread
+        #: ±50 % so a crowd that opened the page together does not poll together
+        #: (static/js/live-count.js); each look is one request, mostly answered 304.
+        "LIVE_COUNT_SECONDS": _env_seconds("LIVE_COUNT_SECONDS", 20.0),
         #: Fewest confirmed signers from one country before the public API shows that country's
         #: count: one or two signers from Belarus would be nearly named by the figure.
         "PUBLIC_COUNTRY_MIN": max(1, _env_int("PUBLIC_COUNTRY_MIN", 10)),

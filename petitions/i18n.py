@@ -6,6 +6,7 @@ import functools
 
 import pycountry
 from babel import Locale
+from babel.numbers import get_group_symbol
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -72,3 +73,38 @@ def _language_choices(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         name = Locale.parse(code).get_display_name(code) or code
         names.append((code, name[:1].upper() + name[1:]))
     return tuple(names)
+
+
+#: Counts that meet every plural category of whole numbers in CLDR's rules, which turn on n % 10
+#: and n % 100 and, in some languages (French, Italian, Spanish), on whole millions.
+_PLURAL_PROBES = (*range(200), 1_000_000)
+
+
+@functools.cache
+def _plural_samples(locale_name: str) -> tuple[tuple[str, int], ...]:
+    rule = Locale.parse(locale_name).plural_form
+    first: dict[str, int] = {}
+    for count in _PLURAL_PROBES:
+        first.setdefault(rule(count), count)
+    return tuple(first.items())
+
+
+def plural_samples() -> tuple[tuple[str, int], ...]:
+    """Return one count for each plural category of the current language, as (category, count).
+
+    A page renders a plural word once per category with these counts, from our catalogs; its
+    script then picks the word for a new count with Intl.PluralRules (the same CLDR
+    categories), so no plural rule and no word is written in JavaScript.
+    """
+    return _plural_samples(str(get_locale() or "en"))
+
+
+def digit_grouping() -> dict[str, object]:
+    """Return how format_number groups a whole number's digits in the current language.
+
+    For scripts that update a number the server rendered: Chromium's Intl has no Belarusian
+    number data (it writes 1,234 where Babel writes 1 234), so they group digits as Babel does.
+    """
+    locale = get_locale() or Locale.parse("en")
+    primary, secondary = locale.decimal_formats[None].grouping
+    return {"group": get_group_symbol(locale), "sizes": [primary, secondary]}

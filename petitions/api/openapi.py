@@ -29,6 +29,12 @@ _SUMMARY_PROPERTIES: dict[str, Any] = {
             "Confirmed, not withdrawn signatures; exact, at most COUNT_CACHE_SECONDS old."
         ),
     },
+    "progress_percent": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100,
+        "description": "signature_count as a whole percent of goal: rounded down, at most 100.",
+    },
     "case": {"$ref": "#/components/schemas/Case"},
 }
 

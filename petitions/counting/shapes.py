@@ -23,6 +23,8 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
         "addressee": petition.addressee,
         "goal": petition.goal,
         "signature_count": petition.signature_count,
+        # What the progress bars show, so a page's script updating one reckons it as the page did.
+        "progress_percent": petition.progress_percent,
         "case": {"slug": petition.case.slug, "prisoner_name": petition.case.prisoner_name},
     }
 
