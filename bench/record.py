@@ -20,6 +20,12 @@ READERS = {
     "count JSON, If-None-Match": ("/api/v1/petitions/{slug}", "etag"),
 }
 
+#: wrk connections of each reader, of the signers and of the confirmers. Every signer of the
+#: day confirms, so confirmers get as many as signers; readers together twice that.
+READER_CONNECTIONS = 2
+SIGNER_CONNECTIONS = 4
+CONFIRMER_CONNECTIONS = 4
+
 #: The stages a signature goes through, in order; each a count of the run's own signatures.
 STAGES = ("signed", "mailed", "confirmed", "counted")
 

@@ -4,7 +4,7 @@ On one running gunicorn (after the HTTP rounds), bounded in time, all to 127.0.0
 
 1. /livez alone (the baseline of the completed-signatures ratio).
 2. The readers alone for ``alone_seconds``: one wrk each for the petition page and the count
-   JSON, each with and without If-None-Match (bench/record.py READERS), 2 connections each.
+   JSON, each with and without If-None-Match (bench/record.py READERS).
 3. The mix for ``seconds``: the same readers, plus signers (wrk, sign.lua: fresh addresses, the
    form's hidden inputs sent back), confirmers (wrk, feed.lua: the confirm links the SMTP sink
    received for those signers, appended to a file as they arrive) and `flask outbox send` (the
@@ -33,15 +33,19 @@ from typing import Any
 
 from bench.delivery import outbox_command, queue_mail
 from bench.load import Wrk, WrkResult, confirm_post, sign_post
-from bench.record import READERS, Latency, RecordDay, errors_of, merge_errors
+from bench.record import (
+    CONFIRMER_CONNECTIONS,
+    READER_CONNECTIONS,
+    READERS,
+    SIGNER_CONNECTIONS,
+    Latency,
+    RecordDay,
+    errors_of,
+    merge_errors,
+)
 from bench.rounds import check_answers, insert_pending
 from bench.servers import Backend, Gunicorn, kill_group, pdeathsig
 from bench.settings import ROOT, SLUG, log
-
-#: wrk connections of each reader, of the signers and of the confirmers.
-READER_CONNECTIONS = 2
-SIGNER_CONNECTIONS = 4
-CONFIRMER_CONNECTIONS = 2
 
 Job = Callable[[], WrkResult]
 

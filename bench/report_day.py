@@ -10,7 +10,14 @@ import statistics
 from typing import Any
 
 from bench.pages import PAGE_ROWS, PAGE_TARGETS
-from bench.record import READERS, STAGES, RecordDay
+from bench.record import (
+    CONFIRMER_CONNECTIONS,
+    READER_CONNECTIONS,
+    READERS,
+    SIGNER_CONNECTIONS,
+    STAGES,
+    RecordDay,
+)
 from bench.rounds import Round
 from bench.settings import BACKENDS, TARGETS
 
@@ -147,10 +154,11 @@ def record_section(results: dict[str, Any]) -> Lines:
     return [
         "## The record day (`bench/recordday.py`)",
         "",
-        "Readers (one wrk each, 2 connections: the petition page and the count JSON, each "
-        "with and without If-None-Match) alone first, then together with signers (4 "
-        "connections, fresh addresses), confirmers (2 connections, the confirm links the "
-        "mail sink received) and `flask outbox send`. Completed signatures went through "
+        f"Readers (one wrk each, {READER_CONNECTIONS} connections: the petition page and the "
+        "count JSON, each with and without If-None-Match) alone first, then together with "
+        f"signers ({SIGNER_CONNECTIONS} connections, fresh addresses), confirmers "
+        f"({CONFIRMER_CONNECTIONS} connections, the confirm links the mail sink received) and "
+        "`flask outbox send`, each wrk bounded in time. Completed signatures went through "
         "every stage: signed (new rows), mailed (confirmation mails the sink received), "
         "confirmed (rows), counted (the rise of the public count readers saw); the slowest "
         "stage bounds them.",

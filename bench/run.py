@@ -21,7 +21,8 @@ SIGTERM, a failure), and prints a table that is also written to bench/results.md
 
 Load comes from wrk (a separate process, one thread, 8 connections, 3 s per run and 2 s per
 counter run), driven by the Lua scripts in bench/lua/. A round is: /livez, sign, JSON and badge
-(200 and 304), confirm, /livez again; the round's baseline is the mean of its two /livez runs.
+(200 and 304), the pages (each a counter-length run), confirm, /livez again; the round's
+baseline is the mean of its two /livez runs.
 Every HTTP figure is the median of --rounds rounds (5; mail, bundle and export: --other-rounds,
 3); the ratios are medians of the per-round ratios. After each sign and confirm run the
 database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the
@@ -39,7 +40,7 @@ Raw py-spy stacks are kept in $TMPDIR/petitions-bench-pyspy/.
 Options: --rounds, --other-rounds, --duration, --counter-duration, --connections, --backends,
 --mail-messages, --record-seconds, --record-alone, --skip http,mail,profile,bundle,export,recordday,
 --only (the same names), --output, --quick (see --help). A full
-run takes seven to ten minutes on a 2-core machine.
+run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end).
 
 The parts: bench/servers.py (processes), bench/load.py (wrk), bench/rounds.py (an HTTP round),
 bench/delivery.py (mail, PDF, CSV), bench/sampling.py (py-spy), bench/harness.py, bench/timing.py,
