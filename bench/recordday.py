@@ -196,6 +196,8 @@ def record_day(
     time.sleep(backend.app.config["COUNT_CACHE_SECONDS"] + 1.5)
     count, confirmed_rows = public_count(base), confirmed_of_petition(backend)
     checks = check_answers(runs["signers"], "signers", 303, signed, "new rows")
+    if signed and not mix["mailed"]:
+        checks.append("no confirmation mail reached the sink: did `flask outbox send` start?")
     notes = [
         f"signers: {runs['signers'].statuses.get(303, 0):,} × 303, {signed:,} new rows",
         f"confirmers: {runs['confirmers'].kinds.get('confirm', 0)} confirm POSTs, "

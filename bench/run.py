@@ -129,13 +129,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def parts_to_skip(skip: str, only: str) -> set[str]:
-    """The parts a run leaves out: those of --skip, and with --only all parts it does not name."""
+    """The parts a run leaves out: with --only every part it does not name (--skip and the
+    skips of --quick then do not count), else those of --skip."""
     named = {part.strip() for part in skip.split(",") if part.strip()}
     kept = {part.strip() for part in only.split(",") if part.strip()}
     for part in named | kept:
         if part not in PARTS:
             raise SystemExit(f"unknown part {part!r} (parts: {', '.join(PARTS)})")
-    return named | (set(PARTS) - kept if kept else set())
+    return set(PARTS) - kept if kept else named
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -23,9 +23,18 @@ function response(status, headers, body)
   end
 end
 
--- The Origin a browser sends with a form of this site (BASE_URL is http://127.0.0.1:<port>).
-function own_origin()
-  return wrk.scheme .. "://" .. wrk.host .. ":" .. wrk.port
+-- The headers a browser sends with a form of this site: its Origin (BASE_URL is
+-- http://127.0.0.1:<port>), and the page's cookies unless there were none ("").
+function form_headers(cookie)
+  local headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Origin"] = wrk.scheme .. "://" .. wrk.host .. ":" .. wrk.port,
+    ["Sec-Fetch-Site"] = "same-origin",
+  }
+  if cookie ~= "" then
+    headers["Cookie"] = cookie
+  end
+  return headers
 end
 
 -- Scripts that build each request call this, so done() knows how many left the client.

@@ -15,14 +15,7 @@ function init(args)
     end
   end
   body = args[3]
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Origin"] = own_origin(),
-    ["Sec-Fetch-Site"] = "same-origin",
-  }
-  if args[2] ~= "" then
-    headers["Cookie"] = args[2]
-  end
+  headers = form_headers(args[2])
 end
 
 function request()

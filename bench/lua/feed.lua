@@ -9,14 +9,7 @@ local body, headers
 function init(args)
   file = args[1]
   body = args[3]
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Origin"] = own_origin(),
-    ["Sec-Fetch-Site"] = "same-origin",
-  }
-  if args[2] ~= "" then
-    headers["Cookie"] = args[2]
-  end
+  headers = form_headers(args[2])
 end
 
 -- Reads what the runner appended since the last call, whole lines only.

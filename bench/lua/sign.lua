@@ -8,14 +8,7 @@ function init(args)
   path = "/p/" .. args[1] .. "/sign"
   fields = args[3]
   nonce = args[4]
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Origin"] = own_origin(),
-    ["Sec-Fetch-Site"] = "same-origin",
-  }
-  if args[2] ~= "" then
-    headers["Cookie"] = args[2]
-  end
+  headers = form_headers(args[2])
 end
 
 function request()

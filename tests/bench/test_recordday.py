@@ -157,7 +157,8 @@ def test_only_runs_the_parts_it_names() -> None:
     assert run.parts_to_skip("", "") == set()
     assert run.parts_to_skip("profile, bundle", "") == {"profile", "bundle"}
     assert run.parts_to_skip("", "recordday") == set(run.PARTS) - {"recordday"}
-    assert run.parts_to_skip("http", "http,recordday") == set(run.PARTS) - {"recordday"}
+    # --only wins over --skip, and so over the skips of --quick.
+    assert run.parts_to_skip("profile,bundle", "profile") == set(run.PARTS) - {"profile"}
     with pytest.raises(SystemExit, match="'pages'"):
         run.parts_to_skip("pages", "")
 
