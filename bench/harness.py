@@ -14,13 +14,14 @@ import re
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from bench import suspects
-from bench.load import CSRF
+from bench.load import hidden_fields
 from bench.servers import Backend, run_child
 from bench.settings import BENCH, SLUG, log
 
@@ -130,14 +131,11 @@ class Counts:
 
 
 class Signer:
-    """Valid, distinct signers through the test client, one CSRF token for all of them."""
+    """Valid, distinct signers through the test client, one form's hidden inputs for all of them."""
 
     def __init__(self, app: Any) -> None:
         self.client = app.test_client()
-        page = self.client.get(f"/p/{SLUG}")
-        token = CSRF.search(page.get_data(as_text=True))
-        assert token, "no CSRF token"
-        self.token = token.group(1)
+        self.fields = self.form_fields(f"/p/{SLUG}", f"/p/{SLUG}/sign")
         self.nonce = uuid.uuid4().hex[:8]
         self.numbers = iter(range(10**9))
 
@@ -146,7 +144,7 @@ class Signer:
         status = self.client.post(
             f"/p/{SLUG}/sign",
             data={
-                "csrf_token": self.token,
+                **self.fields,
                 "full_name": f"Harness Signer {n}",
                 "email": f"harness-{self.nonce}-{n}@example.org",
                 "country": "NL",
@@ -156,6 +154,12 @@ class Signer:
             },
         ).status_code
         assert status == 303, status
+
+    def form_fields(self, page: str, action: str) -> dict[str, str]:
+        """The hidden inputs (a CSRF token or a ticket, the source) of ``page``'s form."""
+        fields = hidden_fields(self.client.get(page).get_data(as_text=True), action, page)
+        assert fields is not None, f"no form to {action} on {page}"
+        return dict(urllib.parse.parse_qsl(fields, keep_blank_values=True))
 
     def block(self, count: int = 20) -> Timing:
         """Sign ``count`` times: (wall, CPU of this process) in ms per sign."""
@@ -211,7 +215,7 @@ def _confirm_counts(app: Any, counts: Counts, signer: Signer) -> dict[str, Any]:
     """The same counts for a confirmation (POST /confirm/<token>) of signatures made before."""
     tokens = signer.confirm_tokens(app)
     counts.clear()
-    data = {"csrf_token": signer.token}
+    data = signer.form_fields(f"/confirm/{tokens[0]}", f"/confirm/{tokens[0]}")
     for confirm in tokens[:10]:
         signer.client.post(f"/confirm/{confirm}", data=data)
     confirmed = 0

@@ -1,36 +1,82 @@
 """HTTP load: wrk runs driven by the Lua scripts in bench/lua/, and the requests that prepare them.
 
 Each wrk script is bench/lua/common.lua (status counts, requests written, one ``BENCH_RESULT``
-JSON line at the end) followed by the script of its kind (get, sign, confirm).
+JSON line at the end) followed by the script of its kind (get, sign, confirm; fresh, etag and
+feed for the pages and the record day).
+
+A form is posted back as a browser would: with every hidden input the page's form carries (a
+session's CSRF token today, a ticket in a cacheable page tomorrow) and whatever cookie the page
+set, if any, so the load works with either defence.
 """
 
 from __future__ import annotations
 
+import http.cookies
 import json
-import re
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.servers import run_child
 from bench.settings import LUA, SLUG
 
-CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
-SCRIPTS = ("get", "sign", "confirm")
+SCRIPTS = ("get", "sign", "confirm", "fresh", "etag", "feed")
 
 
-def session_and_token(base: str) -> tuple[str, str]:
-    """Open the petition page once, as a browser would: its session cookie and CSRF token."""
-    with urllib.request.urlopen(f"{base}/p/{SLUG}", timeout=10) as answer:  # noqa: S310
+@dataclass(frozen=True)
+class FormPost:
+    """What a POST of a page's form sends back: the page's cookies and the form's hidden inputs."""
+
+    cookie: str  # a Cookie header's value, "" when the page set no cookie
+    fields: str  # the hidden inputs, URL-encoded (name=value&...)
+
+
+def hidden_fields(html: str, action: str, page: str) -> str | None:
+    """The hidden inputs of the first POST form to ``action``, URL-encoded.
+
+    A form without an action posts to its own ``page``, as a browser sends it.
+    """
+    from bs4 import BeautifulSoup
+
+    for form in BeautifulSoup(html, "html.parser").find_all("form"):
+        target = str(form.get("action") or page)
+        if str(form.get("method", "")).lower() == "post" and target.endswith(action):
+            inputs = form.find_all("input", attrs={"type": "hidden"})
+            return urllib.parse.urlencode(
+                [(str(i["name"]), str(i.get("value", ""))) for i in inputs if i.get("name")]
+            )
+    return None
+
+
+def cookie_header(set_cookies: Sequence[str]) -> str:
+    """The Cookie header a browser sends back after these Set-Cookie headers ("" for none)."""
+    jar: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
+    for line in set_cookies:
+        jar.load(line)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
+def form_post(base: str, path: str, action: str) -> FormPost:
+    """Open ``path`` once, as a browser would, and read what its form ``action`` posts back."""
+    with urllib.request.urlopen(f"{base}{path}", timeout=10) as answer:  # noqa: S310
         html = answer.read().decode()
         cookies = answer.headers.get_all("Set-Cookie") or []
-    cookie = next((m.group(1) for c in cookies if (m := re.match(r"\s*session=([^;]+)", c))), None)
-    token = CSRF.search(html)
-    if cookie is None or token is None:
-        raise RuntimeError("the petition page set no session cookie or had no CSRF token")
-    return cookie, urllib.parse.quote(token.group(1), safe="")
+    fields = hidden_fields(html, action, path)
+    if fields is None:
+        raise RuntimeError(f"{path} has no POST form to {action}")
+    return FormPost(cookie_header(cookies), fields)
+
+
+def sign_post(base: str) -> FormPost:
+    """What the petition page's sign form posts back."""
+    return form_post(base, f"/p/{SLUG}", f"/p/{SLUG}/sign")
+
+
+def confirm_post(base: str, token: str) -> FormPost:
+    """What a confirm page's button posts back (valid for every confirm link of its session)."""
+    return form_post(base, f"/confirm/{token}", f"/confirm/{token}")
 
 
 def etag_of(base: str, path: str) -> str:
@@ -50,6 +96,7 @@ class WrkResult:
     answered: int
     errors: dict[str, int]
     latency_us: dict[str, int]
+    kinds: dict[str, int] = field(default_factory=dict)  # what a script counted of its own
 
     def per_second(self, *statuses: int) -> float:
         return sum(self.statuses.get(status, 0) for status in statuses) / self.seconds
@@ -80,6 +127,7 @@ def parse_wrk_output(stdout: str) -> WrkResult | None:
         answered=data["answered"],
         errors=data["errors"],
         latency_us=data["latency_us"],
+        kinds=data.get("kinds", {}),
     )
 
 
@@ -105,11 +153,18 @@ class Wrk:
         self.scripts = write_scripts(folder)
 
     def command(
-        self, url: str, script: str, args: Sequence[str], headers: Sequence[str], seconds: int
+        self,
+        url: str,
+        script: str,
+        args: Sequence[str],
+        headers: Sequence[str],
+        seconds: int,
+        connections: int | None = None,
     ) -> list[str]:
         if not url.startswith("http://127.0.0.1:"):
             raise ValueError("load goes to 127.0.0.1 only")
-        command = ["wrk", "-t1", f"-c{self.connections}", f"-d{seconds}s", "--timeout", "10s"]
+        c = connections or self.connections
+        command = ["wrk", "-t1", f"-c{c}", f"-d{seconds}s", "--timeout", "10s"]
         for header in headers:
             command += ["-H", header]
         return [*command, "-s", str(self.scripts[script]), url, "--", *args]
@@ -121,9 +176,11 @@ class Wrk:
         args: Sequence[str] = (),
         headers: Sequence[str] = (),
         duration: int | None = None,
+        connections: int | None = None,
     ) -> WrkResult:
         seconds = duration or self.duration
-        done = run_child(self.command(url, script, args, headers, seconds), timeout=seconds + 30)
+        command = self.command(url, script, args, headers, seconds, connections)
+        done = run_child(command, timeout=seconds + 30)
         result = parse_wrk_output(done.stdout)
         if result is None:
             raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")

@@ -18,7 +18,9 @@ from typing import Any
 from bench import timing
 from bench.delivery import bundle_rounds, export_rounds, mail_rounds, smtp_ceiling
 from bench.harness import run_harness
-from bench.load import Wrk, session_and_token
+from bench.load import Wrk, sign_post
+from bench.pages import PageRuns, case_slug
+from bench.recordday import record_day
 from bench.report import build_report
 from bench.rounds import Round, http_round
 from bench.sampling import profile_backend, profile_mail
@@ -71,16 +73,20 @@ class BenchRun:
 
     def http(self, name: str, backend: Backend, server: Gunicorn) -> dict[str, Any]:
         rounds: list[Round] = []
+        pages = PageRuns(f"/cases/{case_slug(backend)}")
         for number in range(1, self.args.rounds + 1):
-            log(f"{name}: round {number}/{self.args.rounds} (livez, sign, counter, confirm, livez)")
+            log(
+                f"{name}: round {number}/{self.args.rounds} "
+                "(livez, sign, counter, pages, confirm, livez)"
+            )
             previous = rounds[-1].livez if rounds else 0.0
-            rounds.append(http_round(backend, server, self.wrk, number, previous))
+            rounds.append(http_round(backend, server, self.wrk, number, previous, pages))
             log(round_summary(name, rounds[-1]))
         return {"rounds": rounds, "boots": server.worker_boots()}
 
     def timing(self, server: Gunicorn) -> dict[str, Any]:
-        session = session_and_token(server.base)
-        return timing.measure(server.base, SLUG, session, pairs=self.args.timing_pairs)
+        post = sign_post(server.base)
+        return timing.measure(server.base, SLUG, post, pairs=self.args.timing_pairs)
 
     def load_phases(self, name: str, backend: Backend, server: Gunicorn) -> None:
         """What needs gunicorn: the HTTP rounds, the timing of known addresses, py-spy."""
@@ -91,6 +97,12 @@ class BenchRun:
             log(f"{name}: timing new against known addresses")
             self.results[f"timing_{name}"] = self.phase(
                 f"{name}: timing", lambda: self.timing(server)
+            )
+        if "recordday" not in self.skip:
+            seconds, alone = self.args.record_seconds, self.args.record_alone
+            self.results[f"recordday_{name}"] = self.phase(
+                f"{name}: record day",
+                lambda: record_day(backend, server, self.wrk, seconds, alone),
             )
         if "profile" not in self.skip:
             log(f"{name}: profiling with py-spy")
@@ -170,7 +182,7 @@ def run(args: argparse.Namespace, skip: set[str]) -> tuple[str, list[str]]:
         bench.sink.start()
         stack.callback(bench.sink.stop)
         names = backend_names(args.backends)
-        if not {"http", "mail", "profile"} <= skip:
+        if not {"http", "mail", "profile", "recordday"} <= skip:
             for name in names:
                 bench.backend(name)
         bench.scripts()

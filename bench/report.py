@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bench import report_day
 from bench.report_profiles import where_the_time_goes
 from bench.rounds import Round
 from bench.settings import BACKENDS, RAISED_LIMITS, TARGETS
@@ -109,18 +110,20 @@ def header(run: Run) -> Lines:
 
 
 def http_rows(name: str, rounds: list[Round]) -> Lines:
-    """Rows 1 to 3 of the table for one back end: sign, confirm, the four counters."""
+    """Rows 1 to 3 and 7 of the table for one back end: sign, confirm, the counters, pages."""
     label = HTTP_LABELS[name]
     livez = f"{statistics.median(r.livez for r in rounds):,.0f}/s"
     sign_target = TARGETS[f"sign_{name}"]
     ratio = median_ratio(rounds, lambda r: r.sign)
     sign = statistics.median(r.sign for r in rounds)
+    confirm = median_ratio(rounds, lambda r: r.confirm)
     lines = [
         f"| 1 | sign (303/s) | {label} | {sign:,.0f}/s | {livez} | {pct(ratio)} "
         f"| ≥ {pct(sign_target)} | {verdict(ratio >= sign_target)} |",
         f"| 2 | confirm (200/s) | {label} "
         f"| {statistics.median(r.confirm for r in rounds):,.0f}/s "
-        f"| {livez} | {pct(median_ratio(rounds, lambda r: r.confirm))} | – | – |",
+        f"| {livez} | {pct(confirm)} | ≥ {pct(TARGETS['confirm'])} "
+        f"| {verdict(confirm >= TARGETS['confirm'])} |",
     ]
     target = TARGETS["counter"]
     for key, what in COUNTER_ROWS:
@@ -130,7 +133,7 @@ def http_rows(name: str, rounds: list[Round]) -> Lines:
             f"| 3 | {what} | {label} | {figure:,.0f}/s | {livez} | {pct(ratio)} "
             f"| ≥ {pct(target)} | {verdict(ratio >= target)} |"
         )
-    return lines
+    return lines + report_day.page_rows(name, rounds)
 
 
 def mail_row(run: Run, name: str, mail: dict[str, Any]) -> str:
@@ -174,7 +177,7 @@ def table(run: Run) -> Lines:
     lines += [bundle_row(size, values) for size, values in sorted(bundle.items())]
     if export := run.results.get("export"):
         lines.append(export_row(export))
-    return [*lines, ""]
+    return [*lines, *report_day.table_rows(run.results), ""]
 
 
 def problems(run: Run) -> Lines:
@@ -185,8 +188,10 @@ def problems(run: Run) -> Lines:
         for number, r in enumerate(http["rounds"], 1)
         for problem in r.checks
     ]
-    return found + [
-        f"{LABELS[name]}: {problem}" for name, mail in run.mail() for problem in mail["checks"]
+    return [
+        *found,
+        *(f"{LABELS[name]}: {problem}" for name, mail in run.mail() for problem in mail["checks"]),
+        *report_day.day_problems(run.results),
     ]
 
 
@@ -275,11 +280,21 @@ def profiles(run: Run) -> Lines:
     ]
 
 
+def record_day(run: Run) -> Lines:
+    return report_day.record_section(run.results)
+
+
+def pages(run: Run) -> Lines:
+    return report_day.pages_section(list(run.http()))
+
+
 SECTIONS: tuple[Callable[[Run], Lines], ...] = (
     header,
     table,
     failures_and_checks,
     timing_section,
+    record_day,
+    pages,
     per_round,
     profiles,
 )

@@ -1,4 +1,5 @@
-"""One HTTP round on one back end: /livez, sign, the counters (200 and 304), confirm, /livez.
+"""One HTTP round on one back end: /livez, sign, the counters (200 and 304), the public pages
+(bench/pages.py), confirm, /livez.
 
 Every figure of a round is taken against the mean of its two /livez runs, and after each sign
 and confirm run the database is checked against wrk's answers: new rows == 303s (confirmed rows
@@ -12,11 +13,15 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.cpu import CpuWatch
-from bench.load import Wrk, WrkResult, etag_of, session_and_token
+from bench.load import FormPost, Wrk, WrkResult, confirm_post, etag_of, sign_post
 from bench.servers import Backend, Gunicorn
 from bench.settings import SLUG
+
+if TYPE_CHECKING:
+    from bench.pages import PageRuns
 
 CPU = CpuWatch()
 
@@ -30,6 +35,8 @@ class Round:
     sign: float = 0.0
     confirm: float = 0.0
     counter: dict[str, float] = field(default_factory=dict)
+    pages: dict[str, float] = field(default_factory=dict)  # bench/pages.py's keys; {} when not run
+    page_cache: str = ""  # what the petition page's answer said of caching (bench/pages.py)
     checks: list[str] = field(default_factory=list)  # problems found; empty when all is well
     notes: list[str] = field(default_factory=list)
     foreign_cpu: float = 0.0  # share of the CPU other processes used during the round
@@ -39,11 +46,10 @@ class Round:
 
 @dataclass
 class Client:
-    """Where the load goes, and the session cookie and CSRF token its POSTs carry."""
+    """Where the load goes, and what its sign POSTs carry back from the petition page."""
 
     base: str
-    cookie: str
-    token: str
+    sign: FormPost
 
 
 def insert_pending(backend: Backend, count: int, nonce: str) -> Path:
@@ -131,9 +137,8 @@ def _sign(result: Round, backend: Backend, wrk: Wrk, client: Client, number: int
     pattern = f"bench-{nonce}-%"
     count = "SELECT count(*) FROM signatures WHERE email LIKE :p"
     before = backend.scalar(count, p=pattern)
-    sign = wrk.run(
-        f"{client.base}/p/{SLUG}/sign", "sign", [SLUG, client.cookie, client.token, nonce]
-    )
+    post = client.sign
+    sign = wrk.run(f"{client.base}/p/{SLUG}/sign", "sign", [SLUG, post.cookie, post.fields, nonce])
     time.sleep(0.3)  # let the last requests that wrk cut off finish on the server
     rows = backend.scalar(count, p=pattern) - before
     result.sign = sign.per_second(303)
@@ -167,8 +172,10 @@ def _confirm(
     nonce = _nonce(backend, number)
     tokens = insert_pending(backend, int(expected), nonce)
     try:
+        # The confirm page's button, opened once by its first link, serves every link.
+        post = confirm_post(client.base, tokens.read_text().split("\n", 1)[0])
         confirm = wrk.run(
-            f"{client.base}/confirm/x", "confirm", [str(tokens), client.cookie, client.token, "1"]
+            f"{client.base}/confirm/x", "confirm", [str(tokens), post.cookie, post.fields, "1"]
         )
     finally:
         tokens.unlink(missing_ok=True)
@@ -188,16 +195,24 @@ def _confirm(
 
 
 def http_round(
-    backend: Backend, server: Gunicorn, wrk: Wrk, number: int, previous_livez: float
+    backend: Backend,
+    server: Gunicorn,
+    wrk: Wrk,
+    number: int,
+    previous_livez: float,
+    pages: PageRuns | None = None,
 ) -> Round:
+    """One round; ``pages`` (bench/pages.py) adds the public pages' runs after the counters."""
     result = Round()
-    client = Client(server.base, *session_and_token(server.base))
+    client = Client(server.base, sign_post(server.base))
     cpu_before = CPU.snapshot()
     # /livez: the baseline every ratio of this round is taken against.
     livez = _livez(result, wrk, client.base)
     result.livez_first = livez.per_second(200)
     sign = _sign(result, backend, wrk, client, number)
     _counters(result, wrk, client.base)
+    if pages is not None:
+        pages.measure(result, wrk, client.base)
     confirm = _confirm(
         result, backend, wrk, client, number, max(previous_livez, result.livez_first)
     )

@@ -9,14 +9,20 @@ SIGTERM, a failure), and prints a table that is also written to bench/results.md
              (Redis for limits and cache). Rate limiting stays on with raised limits.
 2. confirm   POST /confirm/<token> per second, for signatures inserted pending beforehand.
 3. counter   /api/v1/petitions/<slug> and /badge/<slug>.svg, 200s (warm cache) and 304s.
+   pages     /, /cases/<slug> and /p/<slug> (repeated: from the cache; with If-None-Match;
+             with a fresh ?ref=: rendered), in the same rounds (bench/pages.py).
 4. mail      outbox messages delivered per second to a local SMTP sink (aiosmtpd, in this
              process) by `flask --app wsgi outbox send --once`.
 5. bundle    bench/bundle_pdf.py (10,000 and 100,000 signatures): seconds and peak memory.
 6. export    bench/export_csv.py --sizes 1000000: seconds and peak memory.
+7. record    the record day (bench/recordday.py): readers alone, then readers, signers,
+   day       confirmers and the mail worker at once for --record-seconds (60) on each back end:
+             completed signatures per second, readers' p50/p99, errors, the count exact.
 
 Load comes from wrk (a separate process, one thread, 8 connections, 3 s per run and 2 s per
 counter run), driven by the Lua scripts in bench/lua/. A round is: /livez, sign, JSON and badge
-(200 and 304), confirm, /livez again; the round's baseline is the mean of its two /livez runs.
+(200 and 304), the pages (each a counter-length run), confirm, /livez again; the round's
+baseline is the mean of its two /livez runs.
 Every HTTP figure is the median of --rounds rounds (5; mail, bundle and export: --other-rounds,
 3); the ratios are medians of the per-round ratios. After each sign and confirm run the
 database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the
@@ -32,8 +38,9 @@ confirmation, and prices each suspect by signing with and without it (CPU time, 
 Raw py-spy stacks are kept in $TMPDIR/petitions-bench-pyspy/.
 
 Options: --rounds, --other-rounds, --duration, --counter-duration, --connections, --backends,
---mail-messages, --skip http,mail,profile,bundle,export, --output, --quick (see --help). A full
-run takes seven to ten minutes on a 2-core machine.
+--mail-messages, --record-seconds, --record-alone, --skip http,mail,profile,bundle,export,recordday,
+--only (the same names), --output, --quick (see --help). A full
+run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end).
 
 The parts: bench/servers.py (processes), bench/load.py (wrk), bench/rounds.py (an HTTP round),
 bench/delivery.py (mail, PDF, CSV), bench/sampling.py (py-spy), bench/harness.py, bench/timing.py,
@@ -58,6 +65,9 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
 
 from bench.settings import RESULTS, SECRET, log  # noqa: E402
 
+#: The parts --skip and --only name.
+PARTS = ("http", "mail", "profile", "bundle", "export", "recordday")
+
 #: --quick: the defaults of one short round on SQLite, mail included, to see that the parts
 #: still run together; options given beside it still win.
 QUICK = {
@@ -68,6 +78,8 @@ QUICK = {
     "backends": "sqlite",
     "mail_messages": 50,
     "timing_pairs": 20,
+    "record_seconds": 8,
+    "record_alone": 3,
     "output": Path(tempfile.gettempdir()) / "petitions-bench-quick.md",
     "skip": "profile,bundle,export",
 }
@@ -94,19 +106,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--timing-pairs", type=int, default=500, help="new and known signs timed (bench/timing.py)"
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated: http, mail, bundle, export, profile"
+        "--record-seconds", type=int, default=60, help="seconds of the record day's mix"
+    )
+    parser.add_argument(
+        "--record-alone", type=int, default=10, help="seconds of its readers-only run"
+    )
+    parser.add_argument("--skip", default="", help=f"comma-separated: {', '.join(PARTS)}")
+    parser.add_argument(
+        "--only", default="", help="comma-separated parts to run (the others are skipped)"
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"a smoke run of about a minute: SQLite, one 1 s round, no profile, bundle or "
-        f"export; written to {QUICK['output']}",
+        help=f"a smoke run of about a minute: SQLite, one 1 s round, an 8 s record day, no "
+        f"profile, bundle or export; written to {QUICK['output']}",
     )
     parser.add_argument("--harness", action="store_true", help=argparse.SUPPRESS)
     if "--quick" in (sys.argv[1:] if argv is None else argv):
         parser.set_defaults(**QUICK)
     return parser.parse_args(argv)
+
+
+def parts_to_skip(skip: str, only: str) -> set[str]:
+    """The parts a run leaves out: with --only every part it does not name (--skip and the
+    skips of --quick then do not count), else those of --skip."""
+    named = {part.strip() for part in skip.split(",") if part.strip()}
+    kept = {part.strip() for part in only.split(",") if part.strip()}
+    for part in named | kept:
+        if part not in PARTS:
+            raise SystemExit(f"unknown part {part!r} (parts: {', '.join(PARTS)})")
+    return set(PARTS) - kept if kept else named
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -121,8 +151,8 @@ def main(argv: list[str] | None = None) -> None:
 
         harness.main()
         return
-    skip = {part.strip() for part in args.skip.split(",") if part.strip()}
-    if shutil.which("wrk") is None and "http" not in skip:
+    skip = parts_to_skip(args.skip, args.only)
+    if shutil.which("wrk") is None and not {"http", "recordday"} <= skip:
         raise SystemExit("wrk is not installed: apt-get install wrk (make system-deps)")
     # Ctrl-C, `kill` and a closed terminal all unwind through the clean-up below. SIGINT is set
     # explicitly: a shell that starts this in the background hands it down ignored.

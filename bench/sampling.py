@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.delivery import OUTBOX_ONCE, queue_mail
-from bench.load import Wrk, etag_of, session_and_token
+from bench.load import Wrk, etag_of, sign_post
 from bench.servers import Backend, Gunicorn, kill_group, pdeathsig
 from bench.settings import BIN, ROOT, SLUG, log
 
@@ -271,7 +271,7 @@ def profile_backend(backend: Backend, server: Gunicorn, wrk: Wrk, folder: Path) 
     profiles: dict[str, Any] = {}
     if pyspy_binary() is None:
         return profiles
-    cookie, token = session_and_token(server.base)
+    post = sign_post(server.base)
     nonce = f"pf{uuid.uuid4().hex[:8]}"
     profiles["sign"] = profile_http(
         server,
@@ -281,7 +281,7 @@ def profile_backend(backend: Backend, server: Gunicorn, wrk: Wrk, folder: Path) 
         SIGN_PARTS,
         "sign (petitions/signing/views.py",
         "sign",
-        [SLUG, cookie, token, nonce],
+        [SLUG, post.cookie, post.fields, nonce],
         status=303,
     )
     if backend.name != "sqlite":

@@ -8,8 +8,11 @@ without cleaning up. PostgreSQL and Redis come from tests/servers.py, as for the
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -80,8 +83,27 @@ def run_child(
 # --- the SMTP sink -----------------------------------------------------------------------------
 
 
+#: A confirm link's token in a mail (itsdangerous tokens are URL-safe).
+CONFIRM_LINK = re.compile(r"/confirm/([A-Za-z0-9_.\-]+)")
+
+
+def confirm_tokens(raw: bytes) -> list[str]:
+    """The confirm tokens of one mail, each once, from its decoded text parts."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    found: dict[str, None] = {}
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            found.update(dict.fromkeys(CONFIRM_LINK.findall(part.get_content())))
+    return list(found)
+
+
 class SmtpSink:
-    """aiosmtpd on loopback in this process: accepts and counts every message."""
+    """aiosmtpd on loopback in this process: accepts and counts every message.
+
+    While ``capture`` is set (a part of an address), the confirm tokens of mails to matching
+    addresses are collected in ``links``, as the record day's confirmers read them from their
+    inbox, and ``captured`` counts those mails.
+    """
 
     def __init__(self) -> None:
         from tests.servers import free_port
@@ -90,10 +112,19 @@ class SmtpSink:
         self.count = 0
         self.lock = threading.Lock()
         self.controller: Any = None
+        self.capture: str | None = None
+        self.captured = 0
+        self.links: list[str] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        capture = self.capture
+        mine = capture is not None and any(capture in to for to in envelope.rcpt_tos)
+        tokens = confirm_tokens(envelope.content) if mine else []
         with self.lock:
             self.count += 1
+            if mine:
+                self.captured += 1
+                self.links += tokens
         return "250 OK"
 
     def start(self) -> None:

@@ -20,19 +20,22 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.load import FormPost
 
 
-def _sign(port: int, slug: str, cookie: str, token: str, email: str) -> float:
+def _sign(port: int, slug: str, post: FormPost, email: str) -> float:
     """POST one valid signature; return the seconds until the whole answer was read."""
-    body = (
-        f"csrf_token={token}&full_name=Timing+Signer&email={email}"
-        "&country=NL&city=Den+Haag&comment=&source="
-    )
+    body = f"{post.fields}&full_name=Timing+Signer&email={email}&country=NL&city=Den+Haag&comment="
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"session={cookie}",
+        "Origin": f"http://127.0.0.1:{port}",
+        "Sec-Fetch-Site": "same-origin",
     }
+    if post.cookie:
+        headers["Cookie"] = post.cookie
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         # Connected before the clock starts: only the request is timed, as an observer would.
@@ -50,21 +53,20 @@ def _sign(port: int, slug: str, cookie: str, token: str, email: str) -> float:
 
 
 def measure(
-    base: str, slug: str, session: tuple[str, str], pairs: int = 500, warm_up: int = 50
+    base: str, slug: str, post: FormPost, pairs: int = 500, warm_up: int = 50
 ) -> dict[str, Any]:
     """Time ``pairs`` new and ``pairs`` known signs, alternating; return medians in ms.
 
-    :param session: a session cookie and its (URL-encoded) CSRF token, from the petition page.
+    :param post: what the petition page's form posts back (its cookie and hidden inputs).
     """
     port = int(base.rsplit(":", 1)[1])
-    cookie, token = session
     nonce = uuid.uuid4().hex[:8]
     known = f"timing-known-{nonce}%40example.org"
-    _sign(port, slug, cookie, token, known)
+    _sign(port, slug, post, known)
     times: dict[str, list[float]] = {"new": [], "known": []}
     for number in range(warm_up + pairs):
-        fresh = _sign(port, slug, cookie, token, f"timing-{nonce}-{number}%40example.org")
-        again = _sign(port, slug, cookie, token, known)
+        fresh = _sign(port, slug, post, f"timing-{nonce}-{number}%40example.org")
+        again = _sign(port, slug, post, known)
         if number >= warm_up:
             times["new"].append(fresh)
             times["known"].append(again)
@@ -98,7 +100,7 @@ def main() -> None:
     from bench.settings import SECRET, SLUG, log
 
     os.environ["SECRET_KEY"] = SECRET  # before the app is imported here: never write instance/
-    from bench.load import session_and_token
+    from bench.load import sign_post
     from bench.servers import Gunicorn, SmtpSink, start_backend
 
     with contextlib.ExitStack() as stack:
@@ -112,7 +114,7 @@ def main() -> None:
         stack.callback(server.stop)
         server.start()
         log(f"{args.backend}: timing {args.pairs} new and {args.pairs} known signs")
-        print(describe(measure(server.base, SLUG, session_and_token(server.base), args.pairs)))
+        print(describe(measure(server.base, SLUG, sign_post(server.base), args.pairs)))
 
 
 if __name__ == "__main__":

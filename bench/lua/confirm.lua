@@ -1,6 +1,7 @@
 -- POST /confirm/<token>, each token of a file once; thread n of k takes lines n, n+k, n+2k...
--- args: token file, session cookie, CSRF token (URL-encoded), thread count.
--- Once its tokens run out a thread asks for /confirm/exhausted (400, confirms nothing).
+-- args: token file, Cookie header ("" for none), the confirm form's hidden inputs (URL-encoded),
+-- thread count. Once its tokens run out a thread asks for /confirm/exhausted (400, confirms
+-- nothing).
 local tokens, index, step = {}, 0, 1
 local body, headers
 
@@ -13,11 +14,8 @@ function init(args)
       table.insert(tokens, line)
     end
   end
-  body = "csrf_token=" .. args[3]
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "session=" .. args[2],
-  }
+  body = args[3]
+  headers = form_headers(args[2])
 end
 
 function request()
