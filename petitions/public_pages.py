@@ -6,8 +6,8 @@ the shared ticket of petitions/tokens.py). So each is rendered once per COUNT_CA
 language into Flask-Caching's ``cache`` (Redis in production: shared by every instance), with a
 one-second copy in each process in front of it, as the public counts are
 (petitions/counting/public.py). Answers carry an ETag (a matching If-None-Match gets a 304),
-``Cache-Control: public, max-age=…, stale-while-revalidate=…, stale-if-error=…`` and ``Vary:
-Accept-Language``, so browsers, nginx and CDNs may keep them too.
+``Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=…, stale-if-error=…``
+and ``Vary: Accept-Language``, so nginx and CDNs may keep them too (see cache_control).
 
 Freshness: every kept page is dropped at once in the process that commits a change a public
 page shows (any ORM write to the tables below, and signing's count_changed signal, which
@@ -99,10 +99,16 @@ def _kept(key: str) -> Page | None:
 
 
 def cache_control() -> str:
-    """Return the Cache-Control of a public page, from the settings."""
+    """Return the Cache-Control of a public page, from the settings.
+
+    Shared caches (nginx, a CDN) keep a page COUNT_CACHE_SECONDS (``s-maxage``); a browser
+    asks again on every view (``max-age=0``) with the page's ETag and mostly gets a 304 from
+    the kept copy. Its own copy would show the count as it was up to max-age ago, and a signer
+    who has just confirmed, and follows the link back to the petition, must see it risen.
+    """
     config = current_app.config
     return (
-        f"public, max-age={config['COUNT_CACHE_SECONDS']}, "
+        f"public, max-age=0, s-maxage={config['COUNT_CACHE_SECONDS']}, "
         f"stale-while-revalidate={config['PUBLIC_STALE_WHILE_REVALIDATE_SECONDS']}, "
         f"stale-if-error={config['PUBLIC_STALE_IF_ERROR_SECONDS']}"
     )
