@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from petitions import cli, errors, inputs, robots
+from petitions import cli, errors, inputs, public_pages, robots
 from petitions.accounts.access import load_session_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
@@ -171,6 +171,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.context_processor(template_globals)
 
     robots.install(app)
+    public_pages.install(app)
     cli.register(app)
     errors.register(app)
     return app

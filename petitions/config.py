@@ -242,23 +242,33 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.
         "LANGUAGES": ["en", "be", "ru"],
-        #: Seconds a petition's public count (JSON, badge, counter) may be served from cache; a
-        #: busy partner page then costs a cache hit, not a query.
+        #: Seconds a petition's public count (JSON, badge, counter) and the public pages that
+        #: show it (petitions/public_pages.py) may be served from cache; a busy page then costs
+        #: a cache hit, not a query. Also their max-age for browsers and shared caches.
         "COUNT_CACHE_SECONDS": _env_int("COUNT_CACHE_SECONDS", 5),
         #: Seconds between a petition page's (or partner counter's) looks at the count JSON, spread
         #: ±50 % so a crowd that opened the page together does not poll together
         #: (static/js/live-count.js); each look is one request, mostly answered 304.
         "LIVE_COUNT_SECONDS": _env_seconds("LIVE_COUNT_SECONDS", 20.0),
+        #: Seconds a browser, nginx or a CDN may go on showing a public page (home, case,
+        #: petition, verify, embeds) past its max-age (COUNT_CACHE_SECONDS) while it fetches a
+        #: fresh one; the count then lags by at most max-age plus this.
+        "PUBLIC_STALE_WHILE_REVALIDATE_SECONDS": _env_int(
+            "PUBLIC_STALE_WHILE_REVALIDATE_SECONDS", 30
+        ),
+        #: Seconds a shared cache may show the last public page while the service answers
+        #: errors or not at all (a day): readers keep the petition while it is restarted.
+        "PUBLIC_STALE_IF_ERROR_SECONDS": _env_int("PUBLIC_STALE_IF_ERROR_SECONDS", 86400),
         #: Fewest confirmed signers from one country before the public API shows that country's
         #: count: one or two signers from Belarus would be nearly named by the figure.
         "PUBLIC_COUNTRY_MIN": max(1, _env_int("PUBLIC_COUNTRY_MIN", 10)),
         #: Flask-Caching backend for those counts: SimpleCache (per process) or RedisCache.
         "CACHE_TYPE": _env_str("CACHE_TYPE", "SimpleCache"),
         "CACHE_REDIS_URL": _env_str("CACHE_REDIS_URL", ""),
-        #: Seconds an embedded sign form stays valid.
+        #: Seconds a sign form (embedded or on the site: its ticket) stays valid.
         "EMBED_TICKET_MAX_AGE": _env_int("EMBED_TICKET_MAX_AGE", 2 * 3600),
-        #: Quicker than this, an embedded form is taken for a bot's (at most 3 s, so no person
-        #: is turned away).
+        #: Quicker than this after it was rendered, an embedded form is taken for a bot's (at
+        #: most 3 s, so no person is turned away).
         "EMBED_MIN_FILL_SECONDS": _env_int("EMBED_MIN_FILL_SECONDS", 2),
         #: TrueType fonts for PDF bundles, separated by ":" (the first is the main one); empty
         #: means DejaVu Sans from Debian's fonts-dejavu-core plus any fallbacks found.

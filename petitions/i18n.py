@@ -7,31 +7,38 @@ import functools
 import pycountry
 from babel import Locale
 from babel.numbers import get_group_symbol
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
-from petitions.sessions import SHARED_BY_CACHES
+from petitions.sessions import remembers_language, shared_by_caches
 
 
 def select_locale() -> str:
-    """Pick the visitor's language: ?lang=, then the one chosen earlier, then the browser's."""
+    """Pick the visitor's language: ?lang=, then the one chosen earlier, then the browser's.
+
+    Public answers kept by shared caches take their language from the URL or from
+    Accept-Language (named in their Vary), never from the session. The site's public pages make
+    one exception: a browser that sends a session cookie remembering a language (chosen on an
+    organizer page or a mailed link) reads them in it; that answer is marked ``private``
+    (``g.language_from_session``, read by petitions/public_pages.py), so no shared cache keeps
+    it. A shared cache in front may still answer such a browser with the copy it keeps for its
+    Accept-Language, which is why the README's nginx snippet lets session cookies bypass it.
+    """
     supported: list[str] = current_app.config["LANGUAGES"]
     if not has_request_context():
         return supported[0]  # a CLI command or the mail worker: the service's own language
     requested = request.args.get("lang")
-    # Public answers kept by shared caches take their language from the URL or from
-    # Accept-Language (named in their Vary), never from the session.
-    shared = request.blueprint in SHARED_BY_CACHES
+    shared = shared_by_caches()
     if requested in supported:
         # Remembered so the form's answer, its errors and the mails keep the chosen language.
         if not shared:
             session["lang"] = requested
         return requested
-    if shared:
-        return request.accept_languages.best_match(supported) or supported[0]
-    remembered = session.get("lang")
-    if remembered in supported:
-        return str(remembered)
+    if not shared or remembers_language():
+        remembered = session.get("lang")
+        if remembered in supported:
+            g.language_from_session = shared
+            return str(remembered)
     return request.accept_languages.best_match(supported) or supported[0]
 
 

@@ -25,7 +25,8 @@ class Purpose(StrEnum):
     CONFIRM = "petitions.signing.confirm"
     #: The withdraw link in every mail (never expires).
     WITHDRAW = "petitions.signing.withdraw"
-    #: The embedded form's ticket (expires after ``EMBED_TICKET_MAX_AGE``).
+    #: The sign forms' ticket, embedded and on the site (expires after ``EMBED_TICKET_MAX_AGE``;
+    #: the salt keeps its first name, for the embedded forms already shown).
     EMBED_TICKET = "petitions.embeds.sign"
     #: The cookie marking a browser that has logged into an account before.
     KNOWN_BROWSER = "login-known-browser"
@@ -110,13 +111,24 @@ def read_withdraw_token(token: str) -> int:
         raise InvalidLink() from None
 
 
-# --- the embedded form's ticket --------------------------------------------------------------
+# --- the sign forms' ticket ------------------------------------------------------------------
 #
-# The embedded form's stateless CSRF defence: a signed ticket instead of a session cookie.
-# Third-party cookies are blocked in most browsers, so an iframe on a partner's page cannot rely
-# on our session. The ticket names the petition and the partner and carries its issue time,
-# which also gives the minimum fill time for free. Its random id lets it sign only once (see
-# :func:`petitions.embeds.services.spend_ticket`).
+# The sign forms' stateless CSRF defence, one mechanism for the embedded form and the site's:
+# a signed ticket in the page instead of a token bound to a session cookie. Third-party cookies
+# are blocked in most browsers, so an iframe on a partner's page cannot rely on our session;
+# and a page that sets no cookie is the same for every visitor, so shared caches may keep it.
+# The ticket names the form it was made for (a petition, by id in an embed or by slug on the
+# site, and the partner, None on the site) and carries its issue time, which also gives the
+# minimum fill time for free.
+#
+# It is NOT single-use: a cached page hands one ticket to everybody who reads it within a few
+# seconds (see petitions/public_pages.py). What it proves is that the POST carries a form this
+# service rendered for this petition less than EMBED_TICKET_MAX_AGE ago; anybody may fetch
+# such a form with one GET, so spending tickets never bounded a flood either. Cross-site
+# posting is stopped by the Origin / Sec-Fetch-Site check (petitions/senders.py), floods by
+# the per-IP sign limit, robots by the honeypot and the fill time (embeds), and a signature
+# counts only after its owner clicks the mailed link (double opt-in), one per address.
+# The random "n" stays in the payload (one per rendering): tickets in the wild carry it.
 
 
 class TicketInvalid(Exception):
@@ -137,19 +149,24 @@ class TicketInvalid(Exception):
 
 @dataclass(frozen=True)
 class Ticket:
-    #: Random, unique per form shown; spent by the first signature sent with it.
+    #: Random, one per rendering of the form (shared by everybody a cached page is shown to).
     id: str
-    petition_id: int
-    partner_code: str
+    #: The petition's id (embeds) or slug (the site's form).
+    petition_id: int | str
+    #: The partner's code, None for the site's own form.
+    partner_code: str | None
     parent_origin: str | None
     return_url: str | None
     issued_at: dt.datetime
 
 
 def issue_ticket(
-    petition_id: int, partner_code: str, parent_origin: str | None, return_url: str | None
+    petition_id: int | str,
+    partner_code: str | None,
+    parent_origin: str | None = None,
+    return_url: str | None = None,
 ) -> str:
-    """Return a ticket for one embedded form."""
+    """Return a ticket for a sign form: an embed's (petition id, partner) or the site's (slug)."""
     return _serializer(Purpose.EMBED_TICKET).dumps(
         {
             "n": secrets.token_urlsafe(16),
@@ -161,12 +178,13 @@ def issue_ticket(
     )
 
 
-def _made_for(payload: object, petition_id: int, partner_code: str) -> bool:
+def _made_for(payload: object, petition_id: int | str, partner_code: str | None) -> bool:
     return (
         isinstance(payload, dict)
+        # The type too: a site ticket (slug) never passes for an embed's (id), nor the reverse.
+        and type(payload.get("p")) is type(petition_id)
         and payload.get("p") == petition_id
         and payload.get("c") == partner_code
-        # A ticket without an id (issued before tickets had one) could sign any number of times.
         and isinstance(payload.get("n"), str)
     )
 
@@ -175,7 +193,7 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def read_ticket(token: str, petition_id: int, partner_code: str) -> Ticket:
+def read_ticket(token: str, petition_id: int | str, partner_code: str | None) -> Ticket:
     """Return the ticket if it is genuine, fresh enough and made for this petition and partner.
 
     :raises TicketInvalid: otherwise (``expired`` tells a stale form from a forged one).

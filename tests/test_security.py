@@ -70,9 +70,8 @@ def test_every_answer_forbids_framing_and_sniffing(
 def test_the_session_cookie_is_http_only_and_same_site_lax(
     client: FlaskClient, smtp: SmtpServer
 ) -> None:
-    petition = open_petition()
-
-    answer = client.get(f"/p/{petition.slug}")
+    # Public pages set no cookie at all (tests/test_public_pages.py); the login form does.
+    answer = client.get("/organizer/login")
 
     [set_cookie] = [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("session=")]
     attributes = {part.strip().split("=", 1)[0].lower(): part for part in set_cookie.split(";")}

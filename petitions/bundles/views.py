@@ -11,6 +11,7 @@ import re
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
+from petitions import public_pages
 from petitions.bundles import services
 
 bp = Blueprint("bundles", __name__)
@@ -27,4 +28,6 @@ def verify(fingerprint: str) -> ResponseReturnValue:
     page = render_template(
         "bundles/verify.html", fingerprint=fingerprint, bundles=found, deliveries=deliveries
     )
-    return page if found else (page, 404)
+    # A bundle's facts change only with a delivery recorded (an ORM write drops kept pages);
+    # an unknown fingerprint is answered afresh, so a bundle printed a moment ago is found.
+    return public_pages.cached_page(lambda: page) if found else (page, 404)

@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 
+from petitions import public_pages
 from petitions.cases import services
 
 bp = Blueprint("cases", __name__)
 
 
 @bp.get("/")
-def index() -> str:
-    """List open petitions with their counts."""
-    return render_template("cases/index.html", petitions=services.open_petitions())
+def index() -> Response:
+    """List open petitions with their counts (kept for everybody, see public_pages)."""
+    return public_pages.cached_page(
+        lambda: render_template("cases/index.html", petitions=services.open_petitions())
+    )
 
 
 @bp.get("/cases/<slug>")
-def case(slug: str) -> str:
-    """Show a prisoner's case, its timeline and its petitions."""
-    found = services.public_case(slug) or abort(404)
-    return render_template(
-        "cases/case.html", case=found, petitions=services.public_petitions_of(found)
-    )
+def case(slug: str) -> Response:
+    """Show a prisoner's case, its timeline and its petitions (kept for everybody)."""
+
+    def render() -> str:
+        found = services.public_case(slug) or abort(404)
+        return render_template(
+            "cases/case.html", case=found, petitions=services.public_petitions_of(found)
+        )
+
+    return public_pages.cached_page(render)
 
 
 @bp.get("/cases/<slug>/portrait/<digest>")

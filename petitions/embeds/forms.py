@@ -16,6 +16,8 @@ class EmbedSignForm(SignForm):
         # no session cookie to bind a CSRF token to.
         csrf = False
 
+    #: The site form's ticket field is named for its page; the embed's has always been "ticket".
+    csrf_token = None  # type: ignore[assignment]
     ticket = HiddenField()
     #: A honeypot: hidden from people (and from screen readers), filled in by simple bots.
     website = StringField(_l("Leave this field empty"))

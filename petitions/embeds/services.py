@@ -8,24 +8,22 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from cachetools import TTLCache
 from flask import current_app
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
-from petitions import tokens
+from petitions import senders, tokens
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.embeds.forms import EmbedSignForm
-from petitions.embeds.models import Partner, SpentTicket
+from petitions.embeds.models import Partner
 from petitions.extensions import db
 from petitions.links import site_origin
 from petitions.memo import Memo
 from petitions.signing import services as signing
 from petitions.signing import signals
-from petitions.signing.busy import DatabaseBusy, retryable
+from petitions.signing.busy import DatabaseBusy
 from petitions.signing.forms import SOURCE_PATTERN
 from petitions.transactions import commit_or_raise
 
@@ -39,28 +37,14 @@ def normalize_origin(value: str) -> str:
 
     :raises PartnerError: for anything that is not a bare http(s) origin.
     """
-    parts = urlsplit(value.strip())
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise PartnerError(f"{value!r} is not an origin like https://amnesty.nl.")
-    if parts.path not in {"", "/"} or parts.query or parts.fragment or parts.username:
-        raise PartnerError(
-            f"{value!r} has more than an origin: give only scheme and host, like https://amnesty.nl."
-        )
-    host = parts.hostname.lower()
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}"
-
-
-def origin_of(url: str | None) -> str | None:
-    """Return the origin of a URL, or None if it has none."""
-    if not url:
-        return None
     try:
-        return normalize_origin(
-            f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" if "://" in url else url
-        )
-    except (PartnerError, ValueError):
-        return None
+        return senders.normalize_origin(value)
+    except senders.NotAnOrigin as error:
+        raise PartnerError(str(error)) from None
+
+
+#: The origin of a URL, or None (the one parser the sign forms' origin check uses too).
+origin_of = senders.origin_of
 
 
 def add_partner(petition: Petition, name: str, code: str, origins: Iterable[str]) -> Partner:
@@ -147,29 +131,6 @@ def too_fast(issued_at: dt.datetime, minimum_seconds: float) -> bool:
     return (utcnow() - issued_at).total_seconds() < minimum_seconds
 
 
-@retryable
-def spend_ticket(ticket_id: str, expires_at: dt.datetime) -> bool:
-    """Mark an embed ticket as used, once: its first signature spends it.
-
-    The primary key decides between two requests racing with one ticket, on any instance. Rows
-    of tickets that expired are purged in the same transaction: such a ticket is refused anyway.
-
-    :returns: False if the ticket was spent before.
-    :raises DatabaseBusy: if the database could not take the write.
-    """
-    # Its own short transaction on a Core connection, committed before sign() starts its own
-    # (see petitions/extensions.py): a session commit here would expire the petition and
-    # partner the view loaded, to be queried again for the answer, and a ticket spent this way
-    # stays spent if signing then fails (the form comes back with a fresh one anyway).
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(delete(SpentTicket).where(SpentTicket.expires_at < utcnow()))
-            connection.execute(insert(SpentTicket).values(id=ticket_id, expires_at=expires_at))
-    except IntegrityError:
-        return False
-    return True
-
-
 # --- a form sent from an embed ------------------------------------------------------------------
 
 
@@ -188,8 +149,6 @@ class Refusal(enum.Enum):
     TOO_FAST = "too_fast"
     #: A field is missing or wrong; the form's own errors say which.
     INVALID = "invalid"
-    #: The ticket signed once already.
-    SPENT = "spent"
     #: The database could not take the write; nothing was recorded.
     BUSY = "busy"
 
@@ -209,12 +168,20 @@ class Admitted:
     ticket: tokens.Ticket
 
 
-def _sent_from_here(sender: str | None, host_url: str, partner: Partner) -> bool:
+def _sent_from_here(
+    origin: str | None, referer: str | None, fetch_site: str | None, host_url: str, partner: Partner
+) -> bool:
     # The form is served from our origin inside the partner's frame, so a genuine POST comes
     # from our own origin; the partner's origins are accepted too. Anything else is another
-    # site posting into the form.
-    own = {origin_of(site_origin()), origin_of(host_url)}
-    return sender is not None and (sender in own or sender in partner.origins)
+    # site posting into the form (the rule, and a POST without any of the headers, are
+    # explained in petitions/senders.py).
+    return senders.sent_from_allowed_site(
+        {origin_of(site_origin()), origin_of(host_url)},
+        partner.origins,
+        origin=origin,
+        referer=referer,
+        fetch_site=fetch_site,
+    )
 
 
 def _refusal(
@@ -222,11 +189,10 @@ def _refusal(
     petition: Petition,
     partner: Partner,
     ticket: tokens.Ticket,
-    sender: str | None,
-    host_url: str,
+    sent_from_here: bool,
 ) -> Refusal | None:
     """Return why a form with a good ticket may not sign, or None; the cheap checks first."""
-    if not _sent_from_here(sender, host_url, partner):
+    if not sent_from_here:
         return Refusal.ELSEWHERE
     if form.website.data:
         return Refusal.HONEYPOT
@@ -244,13 +210,15 @@ def admit(
     *,
     origin: str | None,
     referer: str | None,
+    fetch_site: str | None = None,
     host_url: str,
     locale: str,
 ) -> Admitted | Refused:
     """Check a form sent from an embed: its ticket, the site that sent it, the honeypot, the time
     taken to fill it in, the petition, and the fields; in that order.
 
-    :param origin: the request's ``Origin`` header; ``referer`` its ``Referer`` header.
+    :param origin: the request's ``Origin`` header; ``referer`` its ``Referer`` header;
+        ``fetch_site`` its ``Sec-Fetch-Site`` header.
     :param host_url: the URL of our own host as the request named it.
     :param locale: the signer's language, for the mails that follow.
     :returns: the details to sign with the ticket to spend, or why not.
@@ -261,8 +229,8 @@ def admit(
     except tokens.TicketInvalid as invalid:
         reason = Refusal.EXPIRED if invalid.expired else Refusal.UNREADABLE
         return Refused(reason, invalid.parent_origin, invalid.return_url)
-    sender = origin_of(origin) or origin_of(referer)
-    refusal = _refusal(form, petition, partner, ticket, sender, host_url)
+    here = _sent_from_here(origin, referer, fetch_site, host_url, partner)
+    refusal = _refusal(form, petition, partner, ticket, here)
     if refusal is not None:
         return Refused(refusal, ticket.parent_origin, ticket.return_url)
     details = form.details(locale=locale, source=partner.code, return_url=ticket.return_url)
@@ -270,18 +238,17 @@ def admit(
 
 
 def sign_once(admitted: Admitted, slug: str) -> Refused | None:
-    """Spend the ticket and sign with it, unless it signed before.
+    """Sign with what an admitted form holds.
 
-    Spent before signing, so two requests racing with one ticket cannot both sign.
+    The ticket is not spent: a cached form hands one ticket to many signers (see the ticket in
+    petitions/tokens.py). One address still signs a petition once (the unique constraint),
+    and a signature counts only once its mailed link is clicked.
 
-    :returns: None once signed, else why not (spent, or the database busy).
+    :returns: None once signed, else why not (the database busy).
     :raises PetitionNotOpen: if the petition stopped taking signatures in between.
     """
     ticket = admitted.ticket
-    expires_at = ticket.issued_at + dt.timedelta(seconds=current_app.config["EMBED_TICKET_MAX_AGE"])
     try:
-        if not spend_ticket(ticket.id, expires_at):
-            return Refused(Refusal.SPENT, ticket.parent_origin, ticket.return_url)
         signing.sign(slug, admitted.details)
     except DatabaseBusy:
         return Refused(Refusal.BUSY, ticket.parent_origin, ticket.return_url)

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from petitions import tokens
+from petitions import public_pages, tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.counting import public as public_counts
@@ -119,13 +119,18 @@ def script() -> Response:
 @bp.get("/embed/<slug>")
 @_own_framing
 def form(slug: str) -> ResponseReturnValue:
-    """Show the sign form inside a partner's page."""
+    """Show the sign form inside a partner's page (kept for everybody, see public_pages)."""
     petition, partner = _petition_and_partner(slug)
     parent = services.origin_of(request.args.get("origin"))
     parent_origin = parent if parent in partner.origins else None
     page_url = request.args.get("page", "")[:500]
     return_url = page_url if services.origin_of(page_url) in partner.origins else None
-    return _render_form(petition, partner, EmbedSignForm(formdata=None), parent_origin, return_url)
+
+    def render() -> str:
+        form = EmbedSignForm(formdata=None)
+        return _render_form(petition, partner, form, parent_origin, return_url).get_data(True)
+
+    return allow_framing_by(public_pages.cached_page(render), partner.origins)
 
 
 def _closed(petition: Petition, partner: Partner) -> Response:
@@ -159,13 +164,6 @@ _REFUSALS: dict[services.Refusal, tuple[int, LazyString | None]] = {
     ),
     # The form's own field errors say what is wrong.
     services.Refusal.INVALID: (422, None),
-    services.Refusal.SPENT: (
-        409,
-        _l(
-            "This form was already sent once. If that was you, look for the confirmation "
-            "link in your inbox; to sign for somebody else, send this new form."
-        ),
-    ),
     # try_again() below, with Retry-After.
     services.Refusal.BUSY: (503, None),
 }
@@ -206,6 +204,7 @@ def sign(slug: str) -> ResponseReturnValue:
             partner,
             origin=request.headers.get("Origin"),
             referer=request.headers.get("Referer"),
+            fetch_site=request.headers.get("Sec-Fetch-Site"),
             host_url=request.host_url,
             locale=str(get_locale()),
         )
@@ -239,13 +238,16 @@ def counter(slug: str) -> ResponseReturnValue:
     if origins is None:
         abort(404)
     parent = services.origin_of(request.args.get("origin"))
-    page = render_template(
-        "embeds/counter.html",
-        petition=found.progress,
-        parent_origin=parent if parent in origins else None,
-        accent=_accent(),
-    )
-    return allow_framing_by(make_response(page), origins)
+
+    def render() -> str:
+        return render_template(
+            "embeds/counter.html",
+            petition=found.progress,
+            parent_origin=parent if parent in origins else None,
+            accent=_accent(),
+        )
+
+    return allow_framing_by(public_pages.cached_page(render), origins)
 
 
 @bp.get("/embed/theme.css")

@@ -6,9 +6,12 @@ import re
 import unicodedata
 from typing import Any
 
+from cachetools import LRUCache
 from email_validator import EmailNotValidError, EmailUndeliverableError, validate_email
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,9 +22,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import Select
 
 from petitions.forms import Form, required
 from petitions.i18n import COUNTRY_CODES, country_choices
+from petitions.memo import Memo
 from petitions.signing import deliverability
 from petitions.signing.services import SignerDetails
 
@@ -189,6 +194,33 @@ def _country_options() -> list[tuple[str, Any]]:
     return [("", _l("Choose your country")), *country_choices()]
 
 
+#: The rendered country lists, one per language (and set of attributes): ~250 options were
+#: ~60 % of a petition page's rendering time when built for every view.
+_rendered_lists: Memo[tuple[object, ...], Markup] = Memo(
+    "petitions.signing.country_lists", lambda config: LRUCache(maxsize=64)
+)
+
+
+class CountryList(Select):
+    """The country ``<select>``, rendered once per language while nothing is chosen in it.
+
+    A form shown again with the signer's choice, or with an error on the field, is rendered
+    afresh (it marks the chosen option, or is described by its error).
+    """
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        # Select's own answer is already Markup (it escapes every label).
+        if field.data or field.errors:
+            rendered: Markup = super().__call__(field, **kwargs)
+            return rendered
+        key = (str(get_locale()), field.id, field.name, *sorted(kwargs.items()))
+        found: Markup | None = _rendered_lists.get(key)
+        if found is None:
+            found = super().__call__(field, **kwargs)
+            _rendered_lists.set(key, found)
+        return found
+
+
 def _name_in_bundle_options() -> list[tuple[str, str]]:
     return [("auto", ""), ("yes", ""), ("no", "")]
 
@@ -213,6 +245,15 @@ def _line_field(label: Any, missing: Any, too_long: Any, no_letter: Any, *more: 
 
 
 class SignForm(Form):
+    class Meta:
+        # No session-bound CSRF token: the page is the same for everybody and sets no cookie.
+        # csrf_token below carries the ticket of petitions/tokens.py instead, under the name
+        # the site's form always used; signing/views.py checks it and the request's origin.
+        csrf = False
+
+    #: The signed ticket (the name is the old CSRF field's, so pages open at a deploy send it
+    #: where it is looked for, and are answered "the form had expired", input kept).
+    csrf_token = HiddenField()
     full_name = _line_field(
         _l("Full name"),
         _l("Please enter your name."),
@@ -235,6 +276,7 @@ class SignForm(Form):
         # for every signature POSTed (validate_country checks the code against the set).
         choices=_country_options,
         validate_choice=False,
+        widget=CountryList(),
         validators=[DataRequired(_l("Please choose your country."))],
     )
     city = _line_field(

@@ -11,13 +11,15 @@ from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from petitions import tokens
+from petitions import public_pages, senders, tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.extensions import csrf
 from petitions.limits import links_per_ip, sign_per_ip
+from petitions.links import site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm
@@ -28,13 +30,23 @@ bp = Blueprint("signing", __name__)
 bp.record_once(mailing.register_mails)
 
 
+@signals.count_changed.connect
+def _drop_public_pages(sender: object, **extra: object) -> None:
+    # The home, case and petition pages show the count: a kept copy goes once it moves.
+    public_pages.forget_all()
+
+
 def _petition_page(
     petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
 ) -> tuple[str, int]:
     """Render a petition with its sign form (fresh, or with the signer's input and errors).
 
+    The form carries a fresh ticket (petitions/tokens.py), the same for every visitor the
+    page is kept for: it proves a sign POST comes with a form we rendered recently.
+
     :param notice: a sentence above the form saying why it is shown again.
     """
+    form.csrf_token.data = tokens.issue_ticket(petition.slug, None)
     return (
         render_template(
             "signing/petition.html",
@@ -49,16 +61,21 @@ def _petition_page(
 
 
 @bp.get("/p/<slug>")
-def petition(slug: str) -> tuple[str, int]:
-    """Show a petition, its count and the sign form."""
-    found = cases.public_petition(slug) or abort(404)
-    form = SignForm(formdata=None, source=request.args.get("ref", ""))
-    return _petition_page(found, form)
+def petition(slug: str) -> Response:
+    """Show a petition, its count and the sign form (kept for everybody, see public_pages)."""
+
+    def render() -> str:
+        found = cases.public_petition(slug) or abort(404)
+        form = SignForm(formdata=None, source=request.args.get("ref", ""))
+        return _petition_page(found, form)[0]
+
+    return public_pages.cached_page(render)
 
 
-# The views below check CSRF through their forms' validate() instead of CSRFProtect's
-# before-request hook, so a stale token re-shows the form with the signer's input kept rather
-# than a bare error page.
+# The views below check CSRF themselves instead of CSRFProtect's before-request hook, so a
+# stale token re-shows the form with the signer's input kept rather than a bare error page:
+# the sign form by its ticket and the Origin check, the mailed links' buttons through their
+# forms' validate() (Flask-WTF's session token).
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 
@@ -75,15 +92,49 @@ def _mailed_link(rule: str, methods: tuple[str, ...] = ("GET", "POST")) -> Calla
     return register
 
 
+def _sent_from_our_page() -> bool:
+    own = {senders.origin_of(site_origin()), senders.origin_of(request.host_url)}
+    return senders.sent_from_allowed_site(
+        own,
+        (),
+        origin=request.headers.get("Origin"),
+        referer=request.headers.get("Referer"),
+        fetch_site=request.headers.get("Sec-Fetch-Site"),
+    )
+
+
+def _ticket_is_good(slug: str, form: SignForm) -> bool:
+    """Check the form's ticket; a bad or stale one marks the form (the input is kept)."""
+    try:
+        tokens.read_ticket(str(form.csrf_token.data or ""), slug, None)
+    except tokens.TicketInvalid:
+        form.csrf_token.errors = [
+            _l("The form had expired. Your input is kept: please send it again.")
+        ]
+        return False
+    return True
+
+
 @bp.post("/p/<slug>/sign")
 @csrf.exempt
 @sign_per_ip
 def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
-    """Take a signature; on success send the signer to "check your inbox"."""
+    """Take a signature; on success send the signer to "check your inbox".
+
+    Defended like the embedded form (petitions/tokens.py, petitions/senders.py): another site
+    posting into the form is refused, a forged or stale ticket re-shows the form with the input
+    kept, and the per-IP limit above counts every POST.
+    """
     form = SignForm()
+    if not _sent_from_our_page():
+        petition = cases.petition_to_sign(slug) or abort(404)
+        notice = str(_l("This form can only be sent from the page it was shown on."))
+        return _petition_page(petition, form, status=403, notice=notice)
+    # Both run, so a stale form shows its field errors too.
+    fields_valid = form.validate()
     # A valid form goes straight to the INSERT, which finds the open petition itself; the
     # petition is loaded only to explain a refusal.
-    if not form.validate():
+    if not (_ticket_is_good(slug, form) and fields_valid):
         petition = cases.petition_to_sign(slug) or abort(404)
         if not petition.is_open:
             return _closed(petition)

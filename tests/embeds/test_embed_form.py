@@ -218,17 +218,47 @@ def test_a_filled_honeypot_is_refused_and_writes_nothing(
     assert nothing_written()
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", None])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        # A sandboxed frame or a privacy redirect hides where it is: "null" is refused.
+        {"Origin": "null"},
+        # The browser's own word, even with our Origin beside it (as no browser would send).
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": OWN_ORIGIN},
+        {"Referer": "https://evil.example/page"},
+    ],
+    ids=["foreign-origin", "null-origin", "cross-site", "same-site", "foreign-referer"],
+)
 def test_a_post_from_another_site_is_refused(
-    client: FlaskClient, petition: Petition, origin: str | None
+    client: FlaskClient, petition: Petition, headers: dict[str, str]
 ) -> None:
     ticket = backdated(petition.id, "amnesty-nl", 5)
 
-    answer = post(client, petition, {**signer(), "ticket": ticket}, origin=origin)
+    answer = client.post(
+        f"/embed/{petition.slug}/sign?partner=amnesty-nl",
+        data={**signer(), "ticket": ticket},
+        headers=headers,
+    )
 
     assert answer.status_code == 403
     assert "only be sent from the page it was shown on" in main_text(answer)
     assert nothing_written()
+
+
+def test_a_post_without_any_origin_header_is_taken_as_from_no_browser(
+    client: FlaskClient, petition: Petition
+) -> None:
+    # Deliberate (petitions/senders.py): every browser since 2019 sends Origin on a POST, so a
+    # request with neither Origin, Referer nor Sec-Fetch-Site comes from a script, which could
+    # send any header it likes; the per-IP limit and the mailed link bound it, as before.
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket}, origin=None)
+
+    assert answer.status_code == 200
+    assert db.session.execute(select(Signature.source)).scalar_one() == "amnesty-nl"
 
 
 def test_the_partners_own_origin_may_post(client: FlaskClient, petition: Petition) -> None:
@@ -393,7 +423,7 @@ def test_an_expired_form_is_shown_again_where_it_was(
     assert signature.return_url == PARTNER_PAGE, "the way back survived the expired form"
 
 
-# --- one ticket, one signature --------------------------------------------------------------
+# --- one ticket, many signers -------------------------------------------------------------
 
 
 def signature_and_mail_counts() -> tuple[int, int]:
@@ -403,20 +433,20 @@ def signature_and_mail_counts() -> tuple[int, int]:
     return int(signatures or 0), int(mails or 0)
 
 
-def test_a_ticket_signs_once_and_a_second_post_gets_a_fresh_form(
+def test_the_ticket_of_a_cached_form_signs_for_everybody_it_was_shown_to_once_each(
     client: FlaskClient, petition: Petition, smtp: SmtpServer, database_url: str, tmp_path: Path
 ) -> None:
-
+    # The form is kept for everybody for a few seconds, ticket and all (it used to sign once:
+    # the flash crowd changed that on purpose, see petitions/tokens.py).
+    shown = [client.get(embed_path(petition)) for _ in range(2)]
+    assert shown[0].get_data() == shown[1].get_data(), "one page for everybody"
     ticket = backdated(petition.id, "amnesty-nl", 5)
-    first = post(client, petition, {**signer(), "ticket": ticket})
-    assert first.status_code == 200
-    assert signature_and_mail_counts() == (1, 1)
 
-    again = [
-        post(client, petition, {**signer(email=f"bot{n}@example.org"), "ticket": ticket})
-        for n in range(5)
+    answers = [
+        post(client, petition, {**signer(email=f"person{n}@example.org"), "ticket": ticket})
+        for n in range(3)
     ]
-    # Another instance of the service, on the same database, refuses it too.
+    # Another instance of the service, on the same database, takes it too.
     other = create_app(settings_for(database_url, smtp, tmp_path))
     with other.app_context():
         elsewhere = other.test_client().post(
@@ -424,37 +454,12 @@ def test_a_ticket_signs_once_and_a_second_post_gets_a_fresh_form(
             data={**signer(email="elsewhere@example.org"), "ticket": ticket},
             headers={"Origin": OWN_ORIGIN},
         )
-        for answer in [*again, elsewhere]:
-            html = answer.get_data(as_text=True)
-            assert tokens.read_ticket(ticket_of(html), petition.id, "amnesty-nl")
         db.engine.dispose()
+    again = post(client, petition, {**signer(email="person0@example.org"), "ticket": ticket})
 
-    for answer in [*again, elsewhere]:
-        assert answer.status_code == 409
-        html = answer.get_data(as_text=True)
-        assert "This form was already sent once" in notice_of(html)
-        assert typed_name(html) == "Pieter Jansen", "the signer's input is kept"
-        assert ticket_of(html) != ticket, "a fresh ticket comes with the form"
-    assert signature_and_mail_counts() == (1, 1), "the second uses wrote nothing"
-    assert db.session.execute(select(Signature.email)).scalar_one() == "pieter@example.org"
+    assert [a.status_code for a in [*answers, elsewhere, again]] == [200] * 5
+    assert signature_and_mail_counts() == (4, 5), "one signature per address; a mail per attempt"
     drain_once()
-    assert smtp.take_one().recipients == ["pieter@example.org"]
-
-
-def test_spent_tickets_are_purged_once_they_expire(
-    client: FlaskClient, petition: Petition, smtp: SmtpServer
-) -> None:
-    long_ago = utcnow() - dt.timedelta(hours=1)
-    db.session.add(SpentTicket(id="expired-ticket", expires_at=long_ago))
-    db.session.commit()
-
-    answer = post(client, petition, {**signer(), "ticket": backdated(petition.id, "amnesty-nl", 5)})
-
-    assert answer.status_code == 200
-    db.session.rollback()
-    left = db.session.execute(select(SpentTicket)).scalars().all()
-    assert [row.id for row in left] != ["expired-ticket"]
-    assert len(left) == 1, "only the ticket just spent is kept"
-    assert left[0].expires_at > utcnow()
-    drain_once()
-    smtp.take_one()
+    assert sorted(r for m in smtp.take(4) for r in m.recipients) == sorted(
+        [f"person{n}@example.org" for n in range(3)] + ["elsewhere@example.org"]
+    ), "the second attempt of one address waits (at most one mail per 10 minutes)"

@@ -54,7 +54,13 @@ def move_last_mail_back(signature_id: int, minutes: float) -> None:
 
 
 def a_page_token(client: FlaskClient, slug: str) -> str:
-    return csrf_token(text(client.get(f"/p/{slug}")))
+    """Return a genuine token of a page's form: the button pages' session-bound CSRF token.
+
+    The petition page no longer carries one (its sign form holds the shared ticket and sets no
+    cookie), so the token comes from the login form, which keeps Flask-WTF's; for a sign POST
+    to ``slug`` its value is as good as a forged ticket.
+    """
+    return csrf_token(text(client.get("/organizer/login")))
 
 
 class _EightDaysAgo(TimestampSigner):
