@@ -10,6 +10,7 @@ from petitions.accounts.services import create_organizer, grant
 from petitions.cases.models import Case, Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.signing.counts import count_change
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.services import normalize_email
 
@@ -97,7 +98,7 @@ def confirmed_signature(petition: Petition, **overrides: object) -> Signature:
     """A confirmed signature, counted as confirm() would count it."""
     overrides.setdefault("confirmed_at", utcnow())
     signature = _signature(petition, SignatureState.CONFIRMED, **overrides)
-    petition.signature_count += 1
+    count_change(petition.id, signature.id, +1)
     db.session.commit()
     return signature
 

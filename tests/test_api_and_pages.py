@@ -141,8 +141,7 @@ def test_the_front_page_lists_open_petitions_with_their_counts(
     greater = open_petition(title="Free Ales Bialiatski", goal=5000)
     for _ in range(2):
         confirmed_signature(lesser)
-    for _ in range(1234):
-        greater.signature_count += 1
+    greater.count_base = 1234  # counted before the shards: the count is base + shards
     db.session.commit()
     closed_petition(title="Closed campaign for Viktar Babaryka")
     draft_petition(title="Draft campaign for Ihar Losik")

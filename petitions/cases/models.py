@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.sql.expression import ScalarSelect
 
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -118,6 +120,44 @@ def percent_of_goal(signature_count: int, goal: int, *, capped: bool) -> int:
     return min(100, percent) if capped else percent
 
 
+#: Rows each petition's count is spread over. A confirmation adds to the row its signature's id
+#: picks, so two confirmations wait for each other only when their ids agree modulo this (1 in
+#: 16 with two at once); a read sums at most this many rows, found by the primary key.
+COUNT_SHARDS = 16
+
+
+class PetitionCountShard(db.Model):  # type: ignore[name-defined,misc]
+    """One share of a petition's count: what the confirmations and withdrawals that picked it added.
+
+    Confirmations used to increment ``petitions.signature_count``, so every confirmation of a
+    petition queued on that one row's lock (PostgreSQL) and rewrote the whole petition row.
+    Here each touches one small row of its own shard (``signing.counts.count_change``), and
+    the count is the petition's ``count_base`` plus the sum of its shards, exact at every read.
+    A shard may be negative: a withdrawal takes off from its own shard a signature that the base
+    may hold.
+    """
+
+    __tablename__ = "petition_count_shards"
+
+    petition_id: Mapped[int] = mapped_column(
+        ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ``signature id % COUNT_SHARDS`` of the signatures counted here.
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: Confirmations minus withdrawals of confirmed signatures that picked this shard.
+    delta: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+def shards_sum(petition_id: Any) -> ScalarSelect[int]:
+    """Return the SQL sum of a petition's shards (0 without any): one indexed range read."""
+    return (
+        select(func.coalesce(func.sum(PetitionCountShard.delta), 0))
+        .where(PetitionCountShard.petition_id == petition_id)
+        .correlate_except(PetitionCountShard)
+        .scalar_subquery()
+    )
+
+
 class Petition(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "petitions"
     __table_args__ = (
@@ -151,9 +191,16 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     opened_at: Mapped[dt.datetime | None]
     #: When it closed, or is planned to close.
     closes_at: Mapped[dt.datetime | None]
-    #: Confirmed, not withdrawn signatures; changed only by SQL increments in the same
-    #: transaction as the signature's own state change, never recomputed from a read.
-    signature_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The part of the count kept on the petition row: the confirmed signatures counted before
+    #: the count moved to petition_count_shards (migration 9d4b7e21c6a3), which no confirmation
+    #: changes any more. Its column keeps the old name, so the migration rewrote no table.
+    count_base: Mapped[int] = mapped_column("signature_count", default=0, server_default="0")
+    #: Confirmed, not withdrawn signatures: the base plus the petition's shards, summed by the
+    #: query that loads the petition (one indexed subquery of at most COUNT_SHARDS rows), so
+    #: every page, list, API answer and bundle reads the same exact number. Read-only: the
+    #: count changes only through signing.counts.count_change, in the transaction that
+    #: changes the signature's state.
+    signature_count: Mapped[int] = column_property(count_base + shards_sum(id))
     #: When the petition was created here.
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ColumnElement,
     Insert,
     String,
+    Update,
     and_,
     bindparam,
     case,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
@@ -45,6 +47,7 @@ from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
 from petitions.signing import mailing, signals
 from petitions.signing.busy import retryable
+from petitions.signing.counts import count_change
 from petitions.signing.models import Signature, SignatureState
 
 log = logging.getLogger(__name__)
@@ -242,33 +245,13 @@ def resend_confirmation(signature_id: int) -> bool:
     return True
 
 
-def _petition_of(signature_id: int) -> tuple[int, str] | None:
-    """Return the id and slug of a signature's petition (the slug names its cached count)."""
-    row = db.session.execute(
-        select(Signature.petition_id, Petition.slug)
-        .join(Petition, Petition.id == Signature.petition_id)
-        .where(Signature.id == signature_id)
-    ).one_or_none()
-    return (row[0], row[1]) if row is not None else None
-
-
-def _count(petition_id: int, change: int) -> None:
-    """Add a confirmed signature to its petition's count (+1) or take a withdrawn one off (-1).
-
-    An SQL increment in the caller's transaction, the one that changes the signature's state,
-    never a number read and written back: two confirmations committing at once would then
-    both write the same value and one would be lost.
-    """
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == petition_id)
-        .values(signature_count=Petition.signature_count + change)
-    )
-
-
 def find(signature_id: int) -> Signature | None:
-    """Return a signature by id, or None."""
-    return db.session.get(Signature, signature_id)
+    """Return a signature by id with its petition (and count), or None.
+
+    In one query: every page of a mailed link shows the petition, and a confirmation's answer
+    its new count, so loading the petition apart was a second query per confirm POST.
+    """
+    return db.session.get(Signature, signature_id, options=[joinedload(Signature.petition)])
 
 
 def _confirm_cutoff(now: dt.datetime) -> dt.datetime:
@@ -276,7 +259,7 @@ def _confirm_cutoff(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=current_app.config["CONFIRM_GRACE_AFTER_CLOSE_SECONDS"])
 
 
-def _takes_confirmations(cutoff: dt.datetime) -> ColumnElement[bool]:
+def _takes_confirmations(cutoff: Any) -> ColumnElement[bool]:
     # Open with no end date, or closed (by status or by date) after the cutoff.
     return and_(
         Petition.status != PetitionStatus.DRAFT,
@@ -303,39 +286,66 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     its count may already be printed and delivered.
     """
     now = utcnow()
-    petition = _petition_of(signature_id)
-    if petition is None:
-        return ConfirmOutcome.NOT_FOUND
-    petition_id, slug = petition
-    # The check is part of the UPDATE, so the petition is judged in the same statement that
-    # writes. No row lock on the petition: every confirmation goes on to increment that row, and
-    # share locks taken first by many confirmations at once deadlock on those increments. None
-    # is needed either: a close sets closes_at to its own moment and the grace period runs from
-    # there, so a confirmation racing the close itself falls inside the grace by construction.
-    still_open = (
-        select(Petition.id)
-        .where(Petition.id == Signature.petition_id, _takes_confirmations(_confirm_cutoff(now)))
-        .exists()
-    )
-    changed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature_id, Signature.state == SignatureState.PENDING, still_open)
-        .values(state=SignatureState.CONFIRMED, confirmed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount == 1:  # type: ignore[attr-defined]
-        _count(petition_id, +1)
+    # One statement finds the signature, checks that it is pending and that its petition still
+    # takes confirmations, confirms it, and says which petition to count it on (RETURNING): no
+    # SELECT before it, and no lock on the petition row, nor any write to it (the count goes to
+    # a shard), so the confirmations of one petition do not queue on one row. No lock is needed
+    # either: a close sets closes_at to its own moment and the grace period runs from there, so
+    # a confirmation racing the close itself falls inside the grace by construction.
+    connection = db.session.connection()
+    confirmed = connection.execute(
+        _confirm_if_pending(),
+        {"signature_id": signature_id, "now": now, "cutoff": _confirm_cutoff(now)},
+    ).one_or_none()
+    if confirmed is not None:
+        petition_id, slug = confirmed
+        count_change(petition_id, signature_id, +1)
         db.session.commit()
         signals.announce_count_changed(slug)
-        log.info("signature %s confirmed", signature_id)
+        # DEBUG, as for a sign attempt: the access log has a line per confirm POST already.
+        log.debug("signature %s confirmed", signature_id)
         return ConfirmOutcome.CONFIRMED
     db.session.rollback()
     signature = _load(signature_id)
-    if signature is not None and signature.state is SignatureState.CONFIRMED:
+    if signature is None:
+        return ConfirmOutcome.NOT_FOUND
+    if signature.state is SignatureState.CONFIRMED:
         return ConfirmOutcome.ALREADY_CONFIRMED
-    if signature is not None and signature.state is SignatureState.PENDING:
+    if signature.state is SignatureState.PENDING:
         return ConfirmOutcome.PETITION_CLOSED
     return ConfirmOutcome.WITHDRAWN
+
+
+@functools.cache
+def _confirm_if_pending() -> Update:
+    """UPDATE the signature :signature_id to confirmed at :now if pending and its petition takes
+    confirmations (judged against :cutoff); RETURNING its petition's id and slug (the slug names
+    the cached count to drop). Built once per process: a confirmation under a crowd then costs
+    neither building the statement nor a SELECT of the petition before it.
+    """
+    signatures, petitions = Signature.__table__.c, Petition.__table__.c
+    still_open = (
+        select(petitions.id)
+        .where(
+            petitions.id == signatures.petition_id,
+            _takes_confirmations(bindparam("cutoff", type_=petitions.closes_at.type)),
+        )
+        .exists()
+    )
+    slug = select(petitions.slug).where(petitions.id == signatures.petition_id).scalar_subquery()
+    return (
+        update(Signature.__table__)
+        .where(
+            signatures.id == bindparam("signature_id"),
+            signatures.state == SignatureState.PENDING,
+            still_open,
+        )
+        .values(
+            state=SignatureState.CONFIRMED,
+            confirmed_at=bindparam("now", type_=signatures.confirmed_at.type),
+        )
+        .returning(signatures.petition_id, slug)
+    )
 
 
 #: What withdrawal erases. Country, source and the timestamps stay: they identify nobody and
@@ -380,7 +390,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
             db.session.rollback()
             continue
         if state is SignatureState.CONFIRMED:
-            _count(petition_id, -1)
+            count_change(petition_id, signature_id, -1)
         db.session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.signature_id == signature_id,

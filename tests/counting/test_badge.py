@@ -24,7 +24,7 @@ def badge(client: FlaskClient, slug: str, **headers: str) -> Any:
 
 def _with_count(count: int, goal: int, title: str = "Free Ales Bialiatski") -> str:
     petition = open_petition(title=title, goal=goal)
-    petition.signature_count = count
+    petition.count_base = count
     db.session.commit()
     return petition.slug
 
