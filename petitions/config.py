@@ -259,6 +259,13 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Seconds a shared cache may show the last public page while the service answers
         #: errors or not at all (a day): readers keep the petition while it is restarted.
         "PUBLIC_STALE_IF_ERROR_SECONDS": _env_int("PUBLIC_STALE_IF_ERROR_SECONDS", 86400),
+        #: Under a crowd a confirmation lands every few milliseconds; dropping every kept public
+        #: page for each would leave none kept. A change only the count shows drops them at most
+        #: once in this many seconds (the first at once, the rest ride on the kept page's own
+        #: COUNT_CACHE_SECONDS), so a page lags the count by at most COUNT_CACHE_SECONDS, and
+        #: only while confirmations keep coming. 0 drops them at every confirmation. Edits by
+        #: organizers, hidden comments and withdrawals drop them at once whatever this says.
+        "PUBLIC_PAGE_COUNT_SECONDS": _env_int("PUBLIC_PAGE_COUNT_SECONDS", 1),
         #: Fewest confirmed signers from one country before the public API shows that country's
         #: count: one or two signers from Belarus would be nearly named by the figure.
         "PUBLIC_COUNTRY_MIN": max(1, _env_int("PUBLIC_COUNTRY_MIN", 10)),

@@ -80,6 +80,22 @@ def forget_all() -> None:
     _local_generation.set(_GENERATION, fresh)
 
 
+_COUNT_DROPPED = "public-pages:count-dropped"
+
+
+def forget_for_count() -> None:
+    """Drop every kept page for a change only the count shows, at most once a few seconds.
+
+    The first change in PUBLIC_PAGE_COUNT_SECONDS drops them at once (a quiet petition shows its
+    new count at the next view); later ones in that window leave the pages kept, which then
+    expire on their own within COUNT_CACHE_SECONDS. ``cache.add`` is atomic (Redis SET NX), so
+    every instance shares one window.
+    """
+    window = int(current_app.config["PUBLIC_PAGE_COUNT_SECONDS"])
+    if window <= 0 or cache.add(_COUNT_DROPPED, 1, timeout=window):
+        forget_all()
+
+
 def _key() -> str:
     # The body depends on the path, the query (?ref=, an embed's partner, origin and accent) and
     # the language: nothing else (no cookie, no header but Accept-Language through the locale).

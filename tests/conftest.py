@@ -177,6 +177,8 @@ def settings_for(database_url: str, smtp: SmtpServer, tmp_path: Path) -> dict[st
         "OUTBOX_RETRY_BASE_SECONDS": 0,
         "MAIL_TIMEOUT_SECONDS": 5,
         "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
+        # Tests read a page right after a confirmation; the crowd's window has its own tests.
+        "PUBLIC_PAGE_COUNT_SECONDS": 0,
     }
 
 

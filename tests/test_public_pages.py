@@ -176,6 +176,26 @@ def test_the_kept_page_shows_a_new_count_once_count_changed_is_sent(
     assert client.get("/").headers["ETag"] != home.headers["ETag"], "the home page too"
 
 
+def test_under_a_crowd_confirmations_drop_kept_pages_at_most_once_a_window(
+    app: Any, client: FlaskClient, petition: Petition
+) -> None:
+    # Production keeps a one-second window; a minute here, so no clock can make this flaky.
+    app.config["PUBLIC_PAGE_COUNT_SECONDS"] = 60
+    assert count_shown(client.get(f"/p/{petition.slug}")) == 0
+
+    _count_moved_behind_the_caches_back(petition, 7)
+    signals.announce_count_changed(petition.slug)
+    assert count_shown(client.get(f"/p/{petition.slug}")) == 7, "the first change drops at once"
+
+    _count_moved_behind_the_caches_back(petition, 8)
+    signals.announce_count_changed(petition.slug)
+    assert count_shown(client.get(f"/p/{petition.slug}")) == 7, "kept: COUNT_CACHE_SECONDS old"
+
+    petition.title = "Freedom for Ales Bialiatski"
+    db.session.commit()
+    assert count_shown(client.get(f"/p/{petition.slug}")) == 8, "an edit drops at once"
+
+
 def test_a_committed_edit_of_a_petition_drops_its_kept_page(
     client: FlaskClient, petition: Petition
 ) -> None:

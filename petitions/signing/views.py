@@ -32,8 +32,9 @@ bp.record_once(mailing.register_mails)
 
 @signals.count_changed.connect
 def _drop_public_pages(sender: object, **extra: object) -> None:
-    # The home, case and petition pages show the count: a kept copy goes once it moves.
-    public_pages.forget_all()
+    # The home, case and petition pages show the count: kept copies go once it moves (at most
+    # once a PUBLIC_PAGE_COUNT_SECONDS under a crowd, see public_pages.forget_for_count).
+    public_pages.forget_for_count()
 
 
 def _petition_page(
