@@ -7,16 +7,15 @@ else (no connection, timeouts, 4xx answers) is temporary and retried with backof
 
 from __future__ import annotations
 
-import functools
 import logging
 import smtplib
 import ssl
-from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from petitions.mail.messages import Mail
@@ -39,39 +38,67 @@ class Transport(Protocol):
         """Hang up whatever connection was kept open between sends."""
 
 
-class _HeaderClasses(HeaderRegistry):
-    """The standard header registry, but each header's class is made once, not per header.
+#: Distinct headers kept parsed and folded (a petition's subject, the sender, the MIME
+#: headers of the parts, the date of this second); past this the memory starts afresh.
+_KEPT_HEADERS = 2048
 
-    Python 3.11's registry builds a new class (``type(...)``) for every header it parses, about
-    a fifth of building a message; the classes it builds for one name are all alike, so the
-    first is kept. Written by hand: the standard library offers no switch for it.
+
+class _Headers(HeaderRegistry):
+    """The standard header registry, parsing each distinct header once.
+
+    Python 3.11's registry builds a new class (``type(...)``) for every header and parses its
+    value afresh, together about a third of building a message; most headers of a mail are
+    the same in the next one. A parsed header is an immutable string, so one object serves
+    every message it appears in. Written by hand: the standard library has no switch for it.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._made: dict[str, type[BaseHeader]] = {}
+        self._classes: dict[str, type[BaseHeader]] = {}
+        self._parsed: dict[tuple[str, str], BaseHeader] = {}
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
         key = name.lower()
-        made = self._made.get(key)
+        made = self._classes.get(key)
         if made is None:
-            made = self._made[key] = super().__getitem__(name)
+            made = self._classes[key] = super().__getitem__(name)
         return made
 
+    def __call__(self, name: str, value: Any) -> BaseHeader:
+        if type(value) is not str:
+            return super().__call__(name, value)
+        header = self._parsed.get((name, value))
+        if header is None:
+            if len(self._parsed) >= _KEPT_HEADERS:
+                self._parsed.clear()
+            header = self._parsed[name, value] = super().__call__(name, value)
+        return header
 
-#: email.policy.default, with the registry above: the same headers, parsed the same way.
-POLICY = policy.default.clone(header_factory=_HeaderClasses())
 
+class _Policy(EmailPolicy):
+    """email.policy.default, folding each distinct header once (see _Headers).
 
-@functools.lru_cache(maxsize=64)
-def _parsed(name: str, value: str) -> BaseHeader:
-    """A header that is the same in every message (From, Auto-Submitted), parsed once.
-
-    A parsed header is an immutable string that EmailMessage stores as it is, and it refuses
-    CR/LF just as parsing it afresh would.
+    Folding depends only on the header (its name and text) and on the line length, line end
+    and charset asked for, so a header folded once is written the same way every time.
     """
-    header: BaseHeader = POLICY.header_factory(name, value)
-    return header
+
+    def _fold(self, name: str, value: Any, refold_binary: bool = False) -> str:
+        if not hasattr(value, "name"):
+            return super()._fold(name, value, refold_binary)  # type: ignore[misc,no-any-return]
+        key = (name, str(value), self.linesep, self.max_line_length, self.utf8)
+        folded = _FOLDED.get(key)
+        if folded is None:
+            if len(_FOLDED) >= _KEPT_HEADERS:
+                _FOLDED.clear()
+            folded = _FOLDED[key] = value.fold(policy=self)
+        return folded
+
+
+_FOLDED: dict[tuple[str, str, str, int | None, bool], str] = {}
+
+#: The policy of every message built here: email.policy.default, parsing and folding each
+#: distinct header once. The bytes on the wire are the same as the default policy's.
+POLICY = _Policy(header_factory=_Headers())
 
 
 def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
@@ -81,19 +108,17 @@ def build_message(mail: Mail, message_id: str, sender: str) -> EmailMessage:
     signer typed can add a header; names only ever reach the bodies.
     """
     message = EmailMessage(policy=POLICY)
-    message["From"] = _parsed("From", sender)
+    message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
-    message["Auto-Submitted"] = _parsed("Auto-Submitted", "auto-generated")
+    message["Auto-Submitted"] = "auto-generated"
     if mail.unsubscribe_url:
         # RFC 8058: a client's "unsubscribe" button POSTs List-Unsubscribe=One-Click to the
         # withdraw link, which acts on it without a further page (see signing/views.py).
         message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = _parsed(
-            "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"
-        )
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.body_text, charset="utf-8")
     message.add_alternative(mail.body_html, subtype="html", charset="utf-8")
     for part in message.iter_parts():

@@ -315,9 +315,28 @@ def drain_once(
 
 
 def _drain(transport: Transport, stop: threading.Event | None) -> DrainReport:
+    """Drain batch after batch; within a batch a commit leaves what was read loaded.
+
+    The rows and their signatures are read afresh before each send anyway; what else a mail
+    needs (its petition) may then be reused for the rest of the batch instead of being read
+    again after every commit. Everything is expired at each batch and at the end, so nothing
+    is older than a batch, and the caller finds the session as a commit leaves it.
+    """
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        return _batches(transport, stop)
+    finally:
+        session.expire_on_commit = expiring
+        session.expire_all()
+
+
+def _batches(transport: Transport, stop: threading.Event | None) -> DrainReport:
     report = DrainReport()
     tried: set[int] = set()
     while True:
+        db.session.expire_all()
         claimed, ours = _claim_batch(utcnow(), tried)
         report.dropped += _decide_attempts(claimed)
         db.session.commit()
