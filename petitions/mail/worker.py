@@ -164,6 +164,12 @@ def _hold(message_ids: list[int], ours: dt.datetime) -> dt.datetime:
     if ours - now > dt.timedelta(seconds=margin):
         return ours
     renewed = _claim_expiry(now)
+    _restamp(message_ids, ours, renewed)
+    return renewed
+
+
+def _restamp(message_ids: list[int], ours: dt.datetime, claim: dt.datetime | None) -> None:
+    """Move the rows still pending under our claim to ``claim`` (None: give them back)."""
     db.session.execute(
         update(OutboxMessage)
         .where(
@@ -171,11 +177,10 @@ def _hold(message_ids: list[int], ours: dt.datetime) -> dt.datetime:
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.claimed_until == ours,
         )
-        .values(claimed_until=renewed)
+        .values(claimed_until=claim)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return renewed
 
 
 def _still_ours(message_id: int, ours: dt.datetime) -> OutboxMessage | None:
@@ -193,17 +198,7 @@ def _still_ours(message_id: int, ours: dt.datetime) -> OutboxMessage | None:
 def _release(message_ids: list[int], ours: dt.datetime) -> None:
     """Give back claimed messages this worker will not send (it was asked to stop)."""
     if message_ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(message_ids),
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.claimed_until == ours,
-            )
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        _restamp(message_ids, ours, None)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
