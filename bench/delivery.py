@@ -1,7 +1,9 @@
 """What leaves the app: mail delivered per second, PDF bundles and the CSV export.
 
-Mail is timed through `flask outbox send --once` against the run's SMTP sink; bundles and the
-export through their own scripts (bench/bundle_pdf.py, bench/export_csv.py), whose result rows
+Mail is timed through `flask outbox send --once` against the run's SMTP sink, one worker on each
+back end and, on PostgreSQL, two at once (they share the queue through SKIP LOCKED claims; on
+SQLite they would only take turns at its one write lock); bundles and the export through their
+own scripts (bench/bundle_pdf.py, bench/export_csv.py), whose result rows
 are read back here.
 """
 
@@ -13,6 +15,7 @@ import statistics
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench.servers import Backend, SmtpSink, run_child
@@ -125,32 +128,47 @@ def outbox_command() -> list[str]:
     return [str(BIN / "flask"), "--app", "wsgi", *OUTBOX_ONCE]
 
 
-def mail_problem(number: int, messages: int, stdout: str, delivered: int) -> str | None:
-    """What went wrong in one mail round: the worker or the sink saw other than ``messages``."""
-    sent = re.search(r"sent (\d+)", stdout)
-    if delivered == messages and sent is not None and int(sent.group(1)) == messages:
+def mail_problem(number: int, messages: int, stdout: str | list[str], delivered: int) -> str | None:
+    """What went wrong in one mail round: the worker(s) or the sink saw other than ``messages``.
+
+    :param stdout: what the worker printed, or each worker when several drained at once.
+    """
+    stdouts = [stdout] if isinstance(stdout, str) else stdout
+    sent = [re.search(r"sent (\d+)", each) for each in stdouts]
+    said = sum(int(match.group(1)) for match in sent if match is not None)
+    if delivered == messages and None not in sent and said == messages:
         return None
+    printed = " + ".join(repr(each.strip()) for each in stdouts)
     return (
-        f"mail round {number + 1}: queued {messages}, worker said "
-        f"{stdout.strip()!r}, sink received {delivered}"
+        f"mail round {number + 1}: queued {messages}, worker said {printed}, "
+        f"sink received {delivered}"
     )
 
 
-def mail_rounds(backend: Backend, rounds: int, messages: int) -> dict[str, Any]:
+def _drain_with(workers: int, env: dict[str, str]) -> list[str]:
+    """Run ``workers`` `outbox send --once` processes at once; return what each printed."""
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(
+            pool.map(lambda _: run_child(outbox_command(), timeout=300, env=env), range(workers))
+        )
+    return [child.stdout for child in done]
+
+
+def _rounds(backend: Backend, rounds: int, messages: int, workers: int) -> dict[str, Any]:
     env = backend.app_env()
     queue_mail(backend, 0, "empty")
     started = time.perf_counter()
-    run_child(outbox_command(), timeout=60, env=env)
+    _drain_with(workers, env)
     startup = time.perf_counter() - started  # import, app, one empty claim: the fixed cost
     drain_rates, overall_rates, checks = [], [], []
     for number in range(rounds):
-        queue_mail(backend, messages, f"m{backend.name[:2]}{number}{uuid.uuid4().hex[:6]}")
+        queue_mail(backend, messages, f"m{backend.name[:2]}{workers}{number}{uuid.uuid4().hex[:6]}")
         before = backend.sink.count
         started = time.perf_counter()
-        done = run_child(outbox_command(), timeout=300, env=env)
+        stdouts = _drain_with(workers, env)
         seconds = time.perf_counter() - started
         delivered = backend.sink.count - before
-        if problem := mail_problem(number, messages, done.stdout, delivered):
+        if problem := mail_problem(number, messages, stdouts, delivered):
             checks.append(problem)
         overall_rates.append(delivered / seconds)
         drain_rates.append(delivered / max(seconds - startup, 1e-3))
@@ -161,6 +179,18 @@ def mail_rounds(backend: Backend, rounds: int, messages: int) -> dict[str, Any]:
         "runs": drain_rates,
         "checks": checks,
     }
+
+
+def mail_rounds(backend: Backend, rounds: int, messages: int) -> dict[str, Any]:
+    """One worker's rounds; on PostgreSQL also two workers' (``two_workers``, and their ratio
+    to one in ``scaling``), whose checks join the run's."""
+    result = _rounds(backend, rounds, messages, workers=1)
+    if backend.name == "postgres":
+        two = _rounds(backend, rounds, messages, workers=2)
+        result["two_workers"] = two
+        result["scaling"] = two["drain"] / max(result["drain"], 1e-3)
+        result["checks"] += [f"two workers: {problem}" for problem in two["checks"]]
+    return result
 
 
 # --- bundle and export (their own scripts, unchanged) ------------------------------------------

@@ -1,9 +1,17 @@
 """Draining the outbox: what `flask outbox send` runs.
 
-A message is claimed by a conditional UPDATE (it must still be pending and unclaimed, or its
-claim must have lapsed), sent, and marked sent in its own transaction. A worker killed between
-sending and marking leaves a claim that lapses after OUTBOX_CLAIM_SECONDS; the message is then
-sent again with the same Message-ID, the one case of a repeat SMTP itself cannot rule out.
+A batch of messages is claimed by one conditional UPDATE (each must still be pending and
+unclaimed, or its claim must have lapsed), and its sign attempts are decided, in one
+transaction. Each message is then sent and marked in a transaction of its own, before the next
+one is sent: one commit per message, never a write lock held across an SMTP conversation. A
+worker killed between sending and marking leaves a claim that lapses after
+OUTBOX_CLAIM_SECONDS; that one message is then sent again with the same Message-ID, the one
+case of a repeat SMTP itself cannot rule out.
+
+The claim is held for the batch as a lease: it is renewed, for what is left of the batch, when
+less than a send's worth of it remains, so a message is only sent while no other worker may
+take it. Before each send the row is read again: one a withdrawal erased, or another worker
+took over, is skipped.
 """
 
 from __future__ import annotations
@@ -64,7 +72,12 @@ def _claim_expiry(now: dt.datetime) -> dt.datetime:
 
 
 def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.datetime]:
-    """Claim up to BATCH_SIZE due messages for this worker.
+    """Claim up to BATCH_SIZE due messages for this worker; the caller commits.
+
+    One UPDATE, on both back ends: SQLite runs it under its one write lock, so no other worker
+    can claim a row between the choice and the claim; PostgreSQL skips the rows another worker
+    is claiming right now rather than waiting for them, so several workers each take a
+    different batch.
 
     :param exclude: messages this drain already tried (a failure retried at once would loop).
     :returns: the claimed ids, and the claim's expiry, which also tells this claim from others.
@@ -77,49 +90,29 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.dat
         .limit(BATCH_SIZE)
     )
     if db.engine.dialect.name == "postgresql":
-        # Rows another worker is claiming right now are skipped, not waited for: several
-        # workers each take a different batch.
-        claimed = list(
-            db.session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(
-                        candidates.with_for_update(skip_locked=True).scalar_subquery()
-                    )
-                )
-                .values(claimed_until=claim_until)
-                .returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False)
-            ).scalars()
-        )
-    else:
-        # SQLite has one writer at a time; each conditional UPDATE claims a row atomically.
-        claimed = []
-        for message_id in db.session.execute(candidates).scalars().all():
-            result = db.session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, *_due(now, exclude))
-                .values(claimed_until=claim_until)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(message_id)
-    db.session.commit()
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *_due(now, exclude))
+        .values(claimed_until=claim_until)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalars()
     return sorted(claimed), claim_until
 
 
 def _decide_attempts(claimed: list[int]) -> int:
     """Turn the claimed rows of decided kinds (sign attempts) into the mails they cause.
 
-    Rows that cause none are deleted. In id order, one transaction for the batch, before
-    anything is sent (SQLite's write lock is never held across an SMTP conversation). A decided
-    row is an ordinary queued mail from then on, so a retry after a failure sends it again
-    without counting it again.
+    Rows that cause none are deleted. In id order, in the claim's transaction, before anything
+    is sent (SQLite's write lock is never held across an SMTP conversation). A decided row is
+    an ordinary queued mail from then on, so a retry after a failure sends it again without
+    counting it again.
 
     :returns: how many rows were dropped.
     """
     decisions = messages.decisions()
-    if not decisions:
+    if not decisions or not claimed:
         return 0
     attempts = db.session.execute(
         select(
@@ -131,58 +124,81 @@ def _decide_attempts(claimed: list[int]) -> int:
         .where(OutboxMessage.id.in_(claimed), OutboxMessage.kind.in_(decisions))
         .order_by(OutboxMessage.id)
     ).all()
-    dropped = 0
+    dropped: list[int] = []
+    decided: dict[str, list[int]] = {}
     for message_id, attempt_kind, signature_id, attempted_at in attempts:
         kind = decisions[attempt_kind](signature_id, attempted_at)
         if kind is None:
-            db.session.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
-            dropped += 1
+            dropped.append(message_id)
         else:
-            db.session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(kind=str(kind))
-                .execution_options(synchronize_session=False)
-            )
-    db.session.commit()
-    return dropped
+            decided.setdefault(str(kind), []).append(message_id)
+    # One statement per outcome rather than one per row: a batch of 50 sign attempts is two
+    # or three statements, not fifty.
+    if dropped:
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(dropped)))
+    for kind, message_ids in decided.items():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids))
+            .values(kind=kind)
+            .execution_options(synchronize_session=False)
+        )
+    return len(dropped)
 
 
-def _renew(message_id: int, ours: dt.datetime) -> bool:
-    """Renew this worker's claim on a message just before sending it; False if it was lost.
+def _hold(message_ids: list[int], ours: dt.datetime) -> dt.datetime:
+    """Renew this worker's claim on what is left of its batch if it could lapse mid-send.
 
-    A long batch can outlast its claim: another worker may then have taken over the tail and
-    even sent it. Only a message still pending and still under our claim is sent, and its claim
-    is renewed for the duration of this one send (MAIL_TIMEOUT_SECONDS < OUTBOX_CLAIM_SECONDS).
+    A send may take MAIL_TIMEOUT_SECONDS; while more than that (and a margin) of the claim is
+    left, nobody else may take these rows and nothing needs writing. Otherwise the rows still
+    under our claim get a fresh one in one UPDATE (the caller's transaction); rows another
+    worker took over meanwhile keep theirs, and the check before each send skips them.
+
+    :returns: the claim the batch is held under from now on.
     """
-    renewed = db.session.execute(
+    config = current_app.config
+    now = utcnow()
+    # Halfway between the send timeout and the full claim: with the defaults (20 s, 300 s) a
+    # batch is renewed every 140 s, so a slow relay costs one UPDATE now and then.
+    margin = (config["OUTBOX_CLAIM_SECONDS"] + config["MAIL_TIMEOUT_SECONDS"]) / 2
+    if ours - now > dt.timedelta(seconds=margin):
+        return ours
+    renewed = _claim_expiry(now)
+    _restamp(message_ids, ours, renewed)
+    return renewed
+
+
+def _restamp(message_ids: list[int], ours: dt.datetime, claim: dt.datetime | None) -> None:
+    """Move the rows still pending under our claim to ``claim`` (None: give them back)."""
+    db.session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
+            OutboxMessage.id.in_(message_ids),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.claimed_until == ours,
         )
-        .values(claimed_until=_claim_expiry(utcnow()))
+        .values(claimed_until=claim)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _still_ours(message_id: int, ours: dt.datetime) -> OutboxMessage | None:
+    """Read a claimed row as the database holds it now; None unless it is pending and ours.
+
+    A withdrawal may have erased it (with the rest of its signer's unsent mail), or, after a
+    claim that lapsed, another worker may have taken it over and even sent it.
+    """
+    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if row is None or row.status is not OutboxStatus.PENDING or row.claimed_until != ours:
+        return None
+    return row
 
 
 def _release(message_ids: list[int], ours: dt.datetime) -> None:
     """Give back claimed messages this worker will not send (it was asked to stop)."""
     if message_ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(message_ids),
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.claimed_until == ours,
-            )
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        _restamp(message_ids, ours, None)
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -294,21 +310,40 @@ def drain_once(
 
 
 def _drain(transport: Transport, stop: threading.Event | None) -> DrainReport:
+    """Drain batch after batch; within a batch a commit leaves what was read loaded.
+
+    The rows and their signatures are read afresh before each send anyway; what else a mail
+    needs (its petition) may then be reused for the rest of the batch instead of being read
+    again after every commit. Everything is expired at each batch and at the end, so nothing
+    is older than a batch, and the caller finds the session as a commit leaves it.
+    """
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        return _batches(transport, stop)
+    finally:
+        session.expire_on_commit = expiring
+        session.expire_all()
+
+
+def _batches(transport: Transport, stop: threading.Event | None) -> DrainReport:
     report = DrainReport()
     tried: set[int] = set()
     while True:
+        db.session.expire_all()
         claimed, ours = _claim_batch(utcnow(), tried)
+        report.dropped += _decide_attempts(claimed)
+        db.session.commit()
         if not claimed:
             return report
         tried.update(claimed)
-        report.dropped += _decide_attempts(claimed)
         for index, message_id in enumerate(claimed):
             if stop is not None and stop.is_set():
                 _release(claimed[index:], ours)
                 return report
-            if not _renew(message_id, ours):
-                continue  # withdrawn meanwhile, or taken over by another worker
-            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            ours = _hold(claimed[index:], ours)
+            row = _still_ours(message_id, ours)
             if row is not None:
                 _deliver(row, transport, report)
 

@@ -6,12 +6,13 @@ import asyncio
 import os
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from flask import Flask
 
 from tests.conftest import SmtpServer
@@ -99,6 +100,70 @@ class SlowSmtpServer(SmtpServer):
     def start(self) -> None:
         self.controller = Controller(_SlowHandler(self), hostname="127.0.0.1", port=self.port)
         self.controller.start()
+
+
+class _FussyHandler(SmtpHandler):
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        assert isinstance(self.server, FussySmtpServer)
+        if address in self.server.defer:
+            return "450 4.2.1 Mailbox busy, try again later"
+        if address in self.server.hang_up:
+            # As a server does after a 421: the answer goes out, then the connection closes.
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service shutting down"
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+class _CountingSMTP(SMTP):
+    """aiosmtpd's SMTP session, counting the connections it is made for."""
+
+    def __init__(self, handler: _FussyHandler, counted: FussySmtpServer) -> None:
+        super().__init__(handler)
+        self.counted = counted
+
+    def connection_made(self, transport: Any) -> None:
+        with self.counted.lock:
+            self.counted.connections += 1
+        super().connection_made(transport)
+
+
+class _CountingController(Controller):
+    def __init__(self, server: FussySmtpServer) -> None:
+        self.counted = server
+        super().__init__(_FussyHandler(server), hostname="127.0.0.1", port=server.port)
+
+    def factory(self) -> SMTP:
+        return _CountingSMTP(self.handler, self.counted)
+
+
+@dataclass
+class FussySmtpServer(SmtpServer):
+    """Like the `smtp` server (``refuse``: 550), but also defers addresses (``defer``: 450),
+    hangs up on others (``hang_up``: 421, then the connection closes), and counts the
+    connections made to it."""
+
+    defer: set[str] = field(default_factory=set)
+    hang_up: set[str] = field(default_factory=set)
+    connections: int = 0
+
+    def start(self) -> None:
+        self.controller = _CountingController(self)
+        self.controller.start()
+        # The controller's own probe, which start() waits for, is no client's connection.
+        with self.lock:
+            self.connections = 0
+
+
+@pytest.fixture
+def fussy_smtp() -> Iterator[FussySmtpServer]:
+    server = FussySmtpServer()
+    server.start()
+    yield server
+    server.stop()
+    leftover = server.untaken()
+    assert not leftover, "unexpected mail: " + ", ".join(str(m.recipients) for m in leftover)
 
 
 @pytest.fixture
