@@ -134,6 +134,11 @@ class BenchRun:
         self.results[f"mail_{name}"] = mail
         if mail:
             log(f"{name}: mail {mail['drain']:,.0f}/s")
+        if mail and "two_workers" in mail:
+            log(
+                f"{name}: two mail workers {mail['two_workers']['drain']:,.0f}/s "
+                f"({mail['scaling']:.2f} × one)"
+            )
 
     def backend(self, name: str) -> None:
         """Every phase of one back end, its servers stopped when they are done."""

@@ -137,12 +137,26 @@ def http_rows(name: str, rounds: list[Round]) -> Lines:
 
 
 def mail_row(run: Run, name: str, mail: dict[str, Any]) -> str:
-    return (
+    rows = [
         f"| 4 | mail delivered/s (`outbox send --once`, {run.args.mail_messages:,} queued) "
         f"| {LABELS[name]} | {mail['drain']:,.0f}/s | – | – | – (sink alone: "
         f"{run.results.get('smtp_ceiling', 0):,.0f}/s) | "
         f"{'ok' if not mail['checks'] else 'CHECK'} |"
-    )
+    ]
+    sink = run.results.get("smtp_ceiling") or 0
+    if sink:
+        share = mail["drain"] / sink
+        rows.append(
+            f"| 4 | mail, one worker's share of the sink | {LABELS[name]} | "
+            f"{100 * share:.0f} % | – | – | ≥ 50 % | {verdict(share >= 0.5)} |"
+        )
+    if "two_workers" in mail:
+        rows.append(
+            f"| 4 | mail, two workers at once | {LABELS[name]} | "
+            f"{mail['two_workers']['drain']:,.0f}/s | – | – | {mail['scaling']:.2f} × one; "
+            f"≥ 1.6 × | {verdict(mail['scaling'] >= 1.6)} |"
+        )
+    return "\n".join(rows)
 
 
 def bundle_row(size: int, values: dict[str, Any]) -> str:
