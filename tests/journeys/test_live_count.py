@@ -193,7 +193,7 @@ def test_the_backoff_doubles_each_wait(live_server: str, page: Page) -> None:
 def test_the_partners_counter_follows_the_count_in_belarusian(
     live_server: str, page: Page, console: Console
 ) -> None:
-    petition = open_petition(goal=2000, signature_count=1230)
+    petition = open_petition(goal=2000, count_base=1230)
     add_partner(petition, "Viasna", "viasna", ["https://spring96.example"])
     waiting = pending_signature(petition)
     looks = looks_at(page, count_url(live_server, petition.slug))
