@@ -279,6 +279,7 @@ def takes_confirmations(petition: Petition) -> bool:
     return petition.closes_at > _confirm_cutoff(utcnow())
 
 
+@retryable
 def confirm(signature_id: int) -> ConfirmOutcome:
     """Confirm a pending signature and count it, exactly once however often it is called.
 
@@ -362,6 +363,7 @@ _ERASED = {
 }
 
 
+@retryable
 def withdraw(signature_id: int) -> WithdrawOutcome:
     """Withdraw a signature: uncount it if it counted, erase its personal data and unsent mail."""
     now = utcnow()

@@ -198,7 +198,7 @@ def _confirmed(signature: Signature, just_now: bool) -> str:
 
 
 @_mailed_link("/confirm/<token>")
-def confirm(token: str) -> str | tuple[str, int]:
+def confirm(token: str) -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """GET shows the signature and a button; only the POST confirms, so scanners confirm nothing."""
     try:
         signature_id = tokens.read_confirm_token(token)
@@ -207,14 +207,41 @@ def confirm(token: str) -> str | tuple[str, int]:
     except tokens.InvalidLink:
         return _invalid_link()
     form = ButtonForm()
+    outcome = None
     if request.method == "POST" and form.validate():
-        outcome = services.confirm(signature_id)
-    else:
-        outcome = None
+        try:
+            outcome = services.confirm(signature_id)
+        except DatabaseBusy:
+            return _busy("signing/confirm.html", signature_id, form)
     signature = services.find(signature_id)
     if signature is None:
         return _invalid_link()
     return _confirm_answer(signature, outcome, form)
+
+
+def _busy(
+    template: str, signature_id: int, form: ButtonForm
+) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    """The button's page again, 503 with Retry-After: the database could not take the press.
+
+    Under a crowd a confirmation or a withdrawal may meet a lock it cannot wait out (a deadlock
+    broken by PostgreSQL, a lock_timeout, SQLite's busy timeout): nothing was recorded, and the
+    signer presses again in a moment, instead of meeting a 500.
+    """
+    signature = services.find(signature_id)
+    if signature is None:
+        return _invalid_link()
+    page = render_template(
+        template,
+        signature=signature,
+        petition=signature.petition,
+        form=form,
+        busy=_l(
+            "The service is busy and nothing was recorded. "
+            "Please wait a few seconds and press the button again."
+        ),
+    )
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _confirm_answer(
@@ -253,7 +280,7 @@ def resend(token: str) -> str | tuple[str, int]:
 
 
 @_mailed_link("/withdraw/<token>")
-def withdraw(token: str) -> str | tuple[str, int]:
+def withdraw(token: str) -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """GET shows a button; the POST withdraws and erases the signature."""
     try:
         signature_id = tokens.read_withdraw_token(token)
@@ -272,7 +299,10 @@ def withdraw(token: str) -> str | tuple[str, int]:
         # authorises it, as it authorises the button on the page; a scanner only ever GETs.
         one_click = request.form.get("List-Unsubscribe") == "One-Click"
         if one_click or form.validate():
-            services.withdraw(signature_id)
+            try:
+                services.withdraw(signature_id)
+            except DatabaseBusy:
+                return _busy("signing/withdraw.html", signature_id, form)
             return render_template("signing/withdrawn.html", petition=petition)
         return render_template("signing/withdraw.html", petition=petition, form=form), 400
     return render_template("signing/withdraw.html", petition=petition, form=form)

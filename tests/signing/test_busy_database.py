@@ -24,9 +24,10 @@ from petitions.embeds.services import add_partner
 from petitions.extensions import db
 from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
+from petitions.tokens import confirm_token, withdraw_token
 from tests.conftest import Backend, SmtpServer, settings_for
 from tests.embeds.test_embed_form import OWN_ORIGIN, backdated, notice_of, ticket_of
-from tests.factories import open_petition
+from tests.factories import open_petition, pending_signature
 from tests.signing.sign_form import FormPage, form_post_data, stored_rows
 
 #: What the signer typed: none of it may reach a log.
@@ -234,3 +235,52 @@ def test_a_database_error_quoting_the_row_is_logged_without_it(
 def test_bound_parameters_stay_hidden_whatever_the_engine_options(app: Flask) -> None:
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
     assert db.engine.hide_parameters is True
+
+
+@contextmanager
+def signatures_locked_elsewhere(database_url: str) -> Iterator[None]:
+    """Hold, from another connection, a lock that keeps every change of a signature waiting."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        with write_lock_held_elsewhere(database_url):
+            yield
+        return
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(False)) as holder:
+        holder.execute("LOCK TABLE signatures IN EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            holder.rollback()
+
+
+@pytest.mark.parametrize("link", ["confirm", "withdraw"])
+def test_a_press_the_database_cannot_take_answers_try_again_not_500(
+    client: FlaskClient, database_url: str, link: str
+) -> None:
+    petition = open_petition()
+    signature = pending_signature(petition)
+    token = confirm_token(signature.id) if link == "confirm" else withdraw_token(signature.id)
+    url = f"/{link}/{token}"
+    button = BeautifulSoup(client.get(url).get_data(as_text=True), "lxml")
+    csrf = button.select_one("input[name=csrf_token]")
+    assert csrf is not None
+
+    with signatures_locked_elsewhere(database_url):
+        answer = client.post(url, data={"csrf_token": csrf["value"]})
+
+    # Nothing recorded, the button shown again with why, and when to press it.
+    assert answer.status_code == 503
+    assert 0 < int(answer.headers["Retry-After"]) <= 60
+    page = BeautifulSoup(answer.get_data(as_text=True), "lxml")
+    alert = page.select_one("main [role=alert]")
+    assert alert is not None
+    assert "nothing was recorded" in alert.get_text(" ", strip=True)
+    assert page.select_one("main form button[type=submit]") is not None
+    db.session.expire_all()
+    assert db.session.get(Signature, signature.id).state is SignatureState.PENDING  # type: ignore[union-attr]
+
+    again = client.post(url, data={"csrf_token": csrf["value"]})
+    assert again.status_code == 200
+    db.session.expire_all()
+    expected = SignatureState.CONFIRMED if link == "confirm" else SignatureState.WITHDRAWN
+    assert db.session.get(Signature, signature.id).state is expected  # type: ignore[union-attr]
