@@ -20,6 +20,7 @@ Dropping works by a generation number that is part of every key: one write drops
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,12 +58,20 @@ _local_generation: Memo[str, str] = Memo(
 @dataclass(frozen=True)
 class Page:
     body: bytes
+    #: A weak ETag (``W/``): two renderings that differ only in their sign form's ticket are the
+    #: same page. Each rendering signs a ticket of its own, so without this every worker process
+    #: (or instance) keeping its own copy would answer a browser's If-None-Match with a 200; the
+    #: browser keeps its copy, whose ticket stays good for EMBED_TICKET_MAX_AGE.
     etag: str
 
     @classmethod
     def of(cls, html: str) -> Page:
         body = html.encode()
-        return cls(body=body, etag=hashlib.sha256(body).hexdigest()[:32])
+        return cls(body=body, etag=hashlib.sha256(_TICKET.sub(rb"\1", body)).hexdigest()[:32])
+
+
+#: The sign forms' ticket in a page (the site's form names it csrf_token, the embed's ticket).
+_TICKET = re.compile(rb'(<input[^>]*\bname="(?:csrf_token|ticket)"[^>]*\bvalue=")[^"]*')
 
 
 def _generation() -> str:
@@ -141,9 +150,9 @@ def cached_page(render: Callable[[], str]) -> Response:
         page = Page.of(render())
         cache.set(key, page, timeout=current_app.config["COUNT_CACHE_SECONDS"])
         _local_pages.set(key, page)
-    current = request.if_none_match.contains(page.etag)
+    current = request.if_none_match.contains_weak(page.etag)
     response = Response(status=304) if current else Response(page.body, mimetype="text/html")
-    response.set_etag(page.etag)
+    response.set_etag(page.etag, weak=True)
     response.vary.add("Accept-Language")
     if g.get("language_from_session"):
         # The language came from the browser's session cookie: for this browser only.

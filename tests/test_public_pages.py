@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
 from wtforms.widgets import Select
 
-from petitions import tokens
+from petitions import public_pages, tokens
 from petitions.bundles.models import Bundle
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
@@ -313,3 +313,24 @@ def test_a_stale_or_foreign_ticket_keeps_the_input_says_why_and_writes_nothing(
     )
     assert again.status_code == 303
     assert db.session.execute(select(func.count()).select_from(Signature)).scalar() == 1
+
+
+def test_renderings_that_differ_only_in_their_ticket_share_one_etag(
+    client: FlaskClient, petition: Petition
+) -> None:
+    # Each gunicorn worker (or instance) may keep a rendering of its own; a browser's
+    # If-None-Match must match whichever answers, though each rendering signs its own ticket.
+    first = client.get(f"/p/{petition.slug}")
+    public_pages.forget_all()
+    second = client.get(f"/p/{petition.slug}")
+
+    def ticket(answer: TestResponse) -> str:
+        return str(one(parse(answer), "form input[name=csrf_token]")["value"])
+
+    assert ticket(first) != ticket(second), "two renderings, two tickets"
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert first.headers["ETag"].startswith('W/"'), "a weak ETag: the bodies differ in bytes"
+    public_pages.forget_all()
+    again = client.get(f"/p/{petition.slug}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
