@@ -175,7 +175,10 @@ def forget(slug: str) -> None:
     after this; they expire within COUNT_CACHE_SECONDS, the staleness the API documents.
     """
     _local.forget(_key(slug), _OPEN_PETITIONS)
-    cache.delete_many(_key(slug), _OPEN_PETITIONS)
+    # One key at a time: cachelib's Redis delete_many raises when a key is already gone, which
+    # is what happens when two confirmations drop the same numbers at once.
+    for key in (_key(slug), _OPEN_PETITIONS):
+        cache.delete(key)
 
 
 @signals.count_changed.connect

@@ -8,8 +8,12 @@ to (blinker, as Flask's own signals). The sender is the current Flask app.
 
 from __future__ import annotations
 
+import logging
+
 from blinker import Namespace
 from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
 
 _signals = Namespace()
 
@@ -30,8 +34,15 @@ def _app() -> Flask:
 
 
 def announce_count_changed(slug: str) -> None:
-    """Tell the areas above that a commit moved this petition's count."""
-    count_changed.send(_app(), slug=slug)
+    """Tell the areas above that a commit moved this petition's count.
+
+    The change has committed by now: a receiver that fails (a cache unreachable) costs only
+    staleness, which the caches bound by COUNT_CACHE_SECONDS, never the signer's answer.
+    """
+    try:
+        count_changed.send(_app(), slug=slug)
+    except Exception:  # noqa: BLE001 - logged; the committed change stands
+        log.exception("dropping the cached numbers of %s failed; they expire on their own", slug)
 
 
 def name_of_origin(petition_id: int, source: str | None) -> str | None:
