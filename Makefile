@@ -64,8 +64,9 @@ test: system-deps $(VENV)/.installed-dev lint typecheck
 	PETITIONS_TEST_BACKEND=sqlite $(BIN)/pytest
 	PETITIONS_TEST_BACKEND=postgres $(BIN)/pytest
 
-## bench: load-test sign/confirm/counters through gunicorn on SQLite and PostgreSQL (wrk on
-## loopback), mail delivery, PDF bundles and CSV export; prints the table and writes bench/results.md
+## bench: load-test sign/confirm/counters and the public pages through gunicorn on SQLite and
+## PostgreSQL (wrk on loopback), the record day (readers, signers, confirmers and the mail worker at
+## once), mail delivery, PDF bundles and CSV export; prints the table and writes bench/results.md
 bench: system-deps $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
