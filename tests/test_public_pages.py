@@ -333,4 +333,3 @@ def test_renderings_that_differ_only_in_their_ticket_share_one_etag(
     public_pages.forget_all()
     again = client.get(f"/p/{petition.slug}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-
