@@ -98,7 +98,7 @@ def _short_busy_timeout() -> None:
 
 @contextmanager
 def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
-    """Hold, from another connection, a lock that keeps every INSERT waiting."""
+    """Hold, from another connection, a lock that keeps every write of a signature waiting."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         other = sqlite3.connect(str(url.database), isolation_level=None)
@@ -237,22 +237,6 @@ def test_bound_parameters_stay_hidden_whatever_the_engine_options(app: Flask) ->
     assert db.engine.hide_parameters is True
 
 
-@contextmanager
-def signatures_locked_elsewhere(database_url: str) -> Iterator[None]:
-    """Hold, from another connection, a lock that keeps every change of a signature waiting."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        with write_lock_held_elsewhere(database_url):
-            yield
-        return
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(False)) as holder:
-        holder.execute("LOCK TABLE signatures IN EXCLUSIVE MODE")
-        try:
-            yield
-        finally:
-            holder.rollback()
-
-
 @pytest.mark.parametrize("link", ["confirm", "withdraw"])
 def test_a_press_the_database_cannot_take_answers_try_again_not_500(
     client: FlaskClient, database_url: str, link: str
@@ -265,7 +249,7 @@ def test_a_press_the_database_cannot_take_answers_try_again_not_500(
     csrf = button.select_one("input[name=csrf_token]")
     assert csrf is not None
 
-    with signatures_locked_elsewhere(database_url):
+    with write_lock_held_elsewhere(database_url):
         answer = client.post(url, data={"csrf_token": csrf["value"]})
 
     # Nothing recorded, the button shown again with why, and when to press it.
