@@ -32,17 +32,3 @@ class Partner(db.Model):  # type: ignore[name-defined,misc]
     def origins(self) -> tuple[str, ...]:
         """Return the allowed origins."""
         return tuple(self.allowed_origins.split())
-
-
-class SpentTicket(db.Model):  # type: ignore[name-defined,misc]
-    """An embed ticket that has signed once: the primary key makes a second use fail.
-
-    Kept in the database, not in a process, so every instance refuses a ticket another one took.
-    """
-
-    __tablename__ = "spent_embed_tickets"
-
-    #: The ticket's random id (``n`` in its signed payload).
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    #: When the ticket expires anyway; the row is purged after that.
-    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -110,7 +110,7 @@ def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
             other.close()
         return
     with psycopg.connect(url.set(drivername="postgresql").render_as_string(False)) as holder:
-        holder.execute("LOCK TABLE signatures, spent_embed_tickets IN EXCLUSIVE MODE")
+        holder.execute("LOCK TABLE signatures IN EXCLUSIVE MODE")
         try:
             yield
         finally:
