@@ -16,7 +16,7 @@ Lines = list[str]
 RATE = 250
 BUSY = (
     "py-spy counts a worker as busy in system calls too: socket writes, the lingering close, "
-    "fsync, waiting for PostgreSQL or Redis; for a sync worker that is what limits throughput"
+    "fsync, waiting for PostgreSQL or Redis; a thread waiting so serves no other request"
 )
 NO_PYSPY = "py-spy is not installed (`.venv/bin/pip install py-spy`): no sampled profile."
 PART_COLUMN = "part (each sample counted once, first matching part)"

@@ -3,7 +3,7 @@
 Starts everything it needs on loopback, stops all of it again however the run ends (Ctrl-C,
 SIGTERM, a failure), and prints a table that is also written to bench/results.md:
 
-1. sign      valid, distinct signers POSTing /p/<slug>/sign through gunicorn (2 sync workers,
+1. sign      valid, distinct signers POSTing /p/<slug>/sign through gunicorn (2 gthread workers,
              gunicorn.conf.py), per second, next to /livez per second of the same server in the
              same round; on SQLite (in-memory limits, per-process cache) and on PostgreSQL
              (Redis for limits and cache). Rate limiting stays on with raised limits.

@@ -109,6 +109,8 @@ BACKGROUND = "background threads in the workers (e.g. limits' memory-storage exp
 BETWEEN_REQUESTS = "gunicorn worker loop (between requests)"
 _IDLE_LEAVES = ("wait (threading.py", "Condition.wait (", "Event.wait (", "select (", "sleep (")
 _IN_DATABASE = _has("sqlalchemy/", "psycopg/", "sqlite3/")
+#: A frame of a worker's request handling: a sync worker's, or a gthread pool thread's.
+_HANDLING = _has("SyncWorker.handle (", "ThreadWorker.handle (")
 
 
 def _no_line(frame: str) -> str:
@@ -138,10 +140,15 @@ class Summary:
         return [frame for frame in frames if not frame.startswith("process ")] or None
 
     def add(self, frames: list[str], count: int) -> None:
-        # A sync worker is occupied from accepting a connection to closing it (the lingering
-        # close included); other threads of a worker are background work.
-        background = self.workers_only and any(f.startswith("Thread._bootstrap (") for f in frames)
-        in_request = not self.workers_only or any("SyncWorker.handle (" in f for f in frames)
+        # A worker's thread is occupied from taking a connection to closing it (the lingering
+        # close included): SyncWorker.handle, or ThreadWorker.handle in gthread's pool threads.
+        # Other threads of a worker are background work.
+        in_request = not self.workers_only or any(map(_HANDLING, frames))
+        background = (
+            self.workers_only
+            and not in_request
+            and any(f.startswith("Thread._bootstrap (") for f in frames)
+        )
         if frames[-1].startswith(_IDLE_LEAVES) and not in_request:
             return
         self.samples += count

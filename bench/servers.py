@@ -281,7 +281,7 @@ class Gunicorn:
 
     def start(self) -> None:
         self.log_file = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2", *os.environ.get("BENCH_GUNICORN_EXTRA", "").split()]
+        command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-w", "2"]
         self.process = subprocess.Popen(  # noqa: S603
             pdeathsig([*command, "-b", f"127.0.0.1:{self.port}", "wsgi:app"]),
             cwd=ROOT,

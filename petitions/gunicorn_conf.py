@@ -19,7 +19,11 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 #: Sync workers: requests are short database transactions; two per core keeps the CPU busy
 #: while one waits on PostgreSQL.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-worker_class = "sync"
+# Threads, not one request per process: a worker waiting on a COMMIT's flush, on Redis or on the
+# database's lock serves the next reader meanwhile, so readers of kept pages do not queue behind
+# signers on the record day, and concurrent commits share a flush (PostgreSQL's group commit).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 #: PDF bundles of 100,000 signatures take ~15 s to print; leave room for them.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))

@@ -57,3 +57,24 @@ def test_a_command_counts_every_stack(tmp_path: Path) -> None:
         "loading each message (session.get)": 2,
         "other": 1,
     }
+
+
+def test_a_gthread_pool_thread_handling_a_request_is_the_request_not_background(
+    tmp_path: Path,
+) -> None:
+    pool = (
+        f"{WORKER};Thread._bootstrap (threading.py:1000);_worker (concurrent/futures/thread.py:83)"
+        ";ThreadWorker.handle (gunicorn/workers/gthread.py:280)"
+    )
+    raw = tmp_path / "stacks.txt"
+    raw.write_text(
+        f"{pool};sign (petitions/signing/views.py:40);"
+        "do_commit (sqlalchemy/engine/default.py:700) 12\n"
+        f"{WORKER};Thread._bootstrap (threading.py:1000);expire (limits/storage/memory.py:5) 3\n"
+    )
+    summary = parse_pyspy(raw, SIGN_PARTS, VIEW, workers_only=True)
+    assert (summary["samples"], summary["in_view"], summary["commit"]) == (15, 12, 12)
+    assert dict(summary["parts"]) == {
+        "COMMIT (on SQLite: the fsync of the WAL)": 12,
+        BACKGROUND: 3,
+    }
