@@ -10,11 +10,12 @@ FLASK  := $(BIN)/flask --app wsgi
 # font), FreeFont (Indic, Thai, Ethiopic…) and WenQuanYi Zen Hei (CJK) for PDF bundles;
 # PostgreSQL and Redis servers (started by the tests themselves on free loopback ports);
 # wrk for the benchmarks' HTTP load; poppler-utils (pdftotext, pdftoppm, pdffonts) to read
-# bundles back as a clerk's PDF reader would.
+# bundles back as a clerk's PDF reader would; Node.js (npm installs the outside judges of
+# package.json) and a Java runtime (the Nu HTML validator is a jar).
 SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-freefont-ttf fonts-wqy-zenhei \
-	postgresql redis-server wrk poppler-utils
+	postgresql redis-server wrk poppler-utils nodejs default-jre-headless
 
-.PHONY: run test bench lint typecheck system-deps messages translations clean
+.PHONY: run test bench lint typecheck system-deps judges messages translations clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +28,17 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
+
+# The outside judges tests/test_outside_judges.py runs on the public pages (axe-core, the Nu
+# HTML validator), pinned by package-lock.json. --ignore-scripts: vnu-jar's postinstall would
+# fetch a Java runtime of its own; the suite uses the system's (default-jre-headless).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js with npm (Debian: nodejs npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## judges: install axe-core and the Nu HTML validator into node_modules/ (package-lock.json)
+judges: node_modules/.installed
 
 ## run: migrate, load the demo campaign into an empty database, serve on 127.0.0.1:$(PORT) with the mail worker
 run: $(VENV)/.installed-run
@@ -60,7 +72,7 @@ typecheck: $(VENV)/.installed-dev
 
 ## test: lint, type-check and run the whole suite twice: on SQLite with in-memory limits, then
 ## on real PostgreSQL and Redis servers that the suite starts on loopback and stops again
-test: system-deps $(VENV)/.installed-dev lint typecheck
+test: system-deps $(VENV)/.installed-dev node_modules/.installed lint typecheck
 	PETITIONS_TEST_BACKEND=sqlite $(BIN)/pytest
 	PETITIONS_TEST_BACKEND=postgres $(BIN)/pytest
 
@@ -81,4 +93,4 @@ translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel compile -d petitions/translations --statistics
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
