@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Chromium per session, a fresh context (phone-sized) per test."""
+"""Browser fixtures: a fresh context (phone-sized) per test in the session's one Chromium."""
 
 from __future__ import annotations
 
@@ -7,18 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+# Re-exported: the one Chromium of the session is the whole suite's (tests/conftest.py).
+from tests.conftest import CHROMIUM as CHROMIUM
+from tests.conftest import CHROMIUM_ARGS as CHROMIUM_ARGS
 
 #: An iPhone 13/14-sized screen, in CSS pixels: the kind of phone most supporters sign from.
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
@@ -40,21 +33,6 @@ def csp_violations(page: Page) -> list[str]:
     seen = page.evaluate("window.__cspViolations")
     assert isinstance(seen, list), "the CSP recorder did not run in this page"
     return [str(violation) for violation in seen]
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield chromium
-    chromium.close()
 
 
 @dataclass
