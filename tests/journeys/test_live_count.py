@@ -54,7 +54,10 @@ def open_with_paused_clock(page: Page, url: str) -> None:
     """Open ``url`` with a fake clock, paused once loaded: only run_for moves the page's time."""
     page.clock.install()
     page.goto(url)
-    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.1)
+    # A second ahead, not less: pausing at a moment the page's clock has already passed fails
+    # ("Cannot fast-forward to the past"), and on a loaded machine 0.1 s went by between the
+    # two calls. No look is due that early (the first comes after at least half the interval).
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)
 
 
 def run_until(page: Page, looks: list[Request], number: int, step_ms: int) -> None:
