@@ -149,6 +149,24 @@ def test_a_language_remembered_in_a_session_is_used_but_kept_out_of_shared_cache
     assert answer.headers.getlist("Set-Cookie") == []
 
 
+def test_a_message_waiting_in_one_browsers_session_is_not_kept_in_a_public_page(
+    client: FlaskClient, app: Any, petition: Petition
+) -> None:
+    # An organizer's next page shows what they just did; the message may name a person.
+    # (Through an organizer page: public answers never save a session, not even this one.)
+    with client.session_transaction("/organizer/login") as session:
+        session["_flashes"] = [("message", "pieter@example.org may now run this case.")]
+    stranger = app.test_client()
+
+    for path in public_paths(petition):
+        for browser in (client, stranger):
+            page = parse(browser.get(path))
+            assert page.select(".flash") == [], path
+            assert "pieter@example.org" not in page.get_text(), path
+        with client.session_transaction("/organizer/login") as session:
+            assert session.get("_flashes"), f"{path} took the message from the organizer"
+
+
 # --- freshness ------------------------------------------------------------------------------
 
 
