@@ -136,8 +136,10 @@ def kept_part(name: str, render: Callable[[], str]) -> str:
 
     :param render: renders the part; it may abort (404), and then nothing is kept.
     """
-    # ?lang= is the one other query the body shows: the links carry it on (_keep_language).
-    where = f"{request.path}?lang={request.args.get('lang', '')}"
+    # ?lang= is the one other query the body shows: the links carry a language it names on
+    # (_keep_language); any other value shows as none, so it makes no part of its own.
+    chosen = request.args.get("lang")
+    where = f"{request.path}?lang={chosen if chosen in current_app.config['LANGUAGES'] else ''}"
     digest = hashlib.sha256(where.encode()).hexdigest()[:32]
     key = f"public-part:v1:{_generation()}:{get_locale()}:{name}:{digest}"
     found = _local_parts.get(key)

@@ -135,8 +135,10 @@ def test_a_fresh_ref_costs_no_query_and_no_rendering(
     )
 
     answer = visitor.get(f"/p/{petition.slug}?ref=second")
+    # A ?lang= that names no language shows as none: the same kept part.
+    unknown = visitor.get(f"/p/{petition.slug}?ref=third&lang=xx")
 
-    assert answer.status_code == 200
+    assert (answer.status_code, unknown.status_code) == (200, 200)
     assert (queries, rendered) == ([], [])
 
 
