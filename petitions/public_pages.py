@@ -15,6 +15,10 @@ signing/views.py connects), in the shared cache for all instances; other process
 within their one-second copy. So no page is older than COUNT_CACHE_SECONDS plus a second.
 Dropping works by a generation number that is part of every key: one write drops all pages
 (organizer edits are rare; a confirmation changes the home, case and petition pages alike).
+
+A page whose URL changes only a slot of it (the petition page's ``?ref=``, its sign form's
+ticket) keeps the rest as a part (kept_part), under the same generation, language and expiry,
+and fills the slots per URL: a fresh ``?ref=`` costs no query and no template.
 """
 
 from __future__ import annotations
