@@ -23,7 +23,13 @@ from petitions.i18n import COUNTRY_CODES, country_choices
 from petitions.signing import moderation
 from petitions.signing.forms import SignForm
 from tests.conftest import OrganizerBrowser
-from tests.factories import ORGANIZER_PASSWORD, confirmed_signature, open_petition, organizer
+from tests.factories import (
+    ORGANIZER_PASSWORD,
+    closed_petition,
+    confirmed_signature,
+    open_petition,
+    organizer,
+)
 from tests.helpers import one, parse, words
 
 LANGUAGES = ("en", "be", "ru")
@@ -180,3 +186,11 @@ def test_a_filled_page_is_the_page_a_full_rendering_gives(
 def test_an_unknown_petition_is_a_404_each_time(visitor: FlaskClient) -> None:
     for ref in ("a", "b"):
         assert visitor.get(f"/p/no-such-petition?ref={ref}").status_code == 404
+
+
+def test_a_closed_petition_shows_no_form_whatever_the_ref(visitor: FlaskClient) -> None:
+    petition = closed_petition()
+    for ref in ("a", "b"):
+        soup = parse(visitor.get(f"/p/{petition.slug}?ref={ref}"))
+        assert soup.select("main form") == []
+        assert "petition-page-slot" not in str(soup)
