@@ -15,6 +15,10 @@ signing/views.py connects), in the shared cache for all instances; other process
 within their one-second copy. So no page is older than COUNT_CACHE_SECONDS plus a second.
 Dropping works by a generation number that is part of every key: one write drops all pages
 (organizer edits are rare; a confirmation changes the home, case and petition pages alike).
+
+A page whose URL changes only a slot of it (the petition page's ``?ref=``, its sign form's
+ticket) keeps the rest as a part (kept_part), under the same generation, language and expiry,
+and fills the slots per URL: a fresh ``?ref=`` costs no query and no template.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ _LOCAL_SECONDS = 1.0
 
 _local_pages: Memo[str, Page] = Memo(
     "petitions.public_pages", lambda config: TTLCache(maxsize=4096, ttl=_LOCAL_SECONDS)
+)
+_local_parts: Memo[str, str] = Memo(
+    "petitions.public_pages.parts", lambda config: TTLCache(maxsize=1024, ttl=_LOCAL_SECONDS)
 )
 _local_generation: Memo[str, str] = Memo(
     "petitions.public_pages.generation", lambda config: TTLCache(maxsize=1, ttl=_LOCAL_SECONDS)
@@ -120,6 +127,34 @@ def _kept(key: str) -> Page | None:
         if isinstance(shared, Page):
             _local_pages.set(key, shared)
             found = shared
+    return found
+
+
+def kept_part(name: str, render: Callable[[], str]) -> str:
+    """Return a part of this page that no query but ``?lang=`` changes, rendering it if needed.
+
+    A page with per-URL slots (the petition page's ``?ref=`` in its sign form) renders the rest
+    once and fills the slots per URL. The part is kept as the pages are (two layers, the
+    generation and language in its key, for COUNT_CACHE_SECONDS at most), so it is never older
+    than a kept page: a write that drops the pages drops it too.
+
+    :param render: renders the part; it may abort (404), and then nothing is kept.
+    """
+    # ?lang= is the one other query the body shows: the links carry a language it names on
+    # (_keep_language); any other value shows as none, so it makes no part of its own.
+    chosen = request.args.get("lang")
+    where = f"{request.path}?lang={chosen if chosen in current_app.config['LANGUAGES'] else ''}"
+    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
+    key = f"public-part:v1:{_generation()}:{get_locale()}:{name}:{digest}"
+    found = _local_parts.get(key)
+    if found is None:
+        shared = cache.get(key)
+        if isinstance(shared, str):
+            found = shared
+        else:
+            found = render()
+            cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
+        _local_parts.set(key, found)
     return found
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cachetools import LRUCache
+from flask import has_app_context
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
+
+from petitions.memo import Memo
 
 # "js-default" escapes raw HTML and refuses javascript:, vbscript: and data: links, so an
 # organizer's account that is taken over cannot plant a script on a petition page. Linkify
@@ -36,6 +40,15 @@ def _link_open(
 _markdown.add_render_rule("link_open", _link_open)
 
 
+#: Rendered texts, by the text itself: an edit is another key, so a kept rendering is never stale.
+_rendered: Memo[str, Markup] = Memo("petitions.cases.markdown", lambda config: LRUCache(maxsize=64))
+
+
 def render_markdown(text: str) -> Markup:
-    """Render Markdown to safe HTML."""
-    return Markup(_markdown.render(text))  # noqa: S704 - markdown-it escapes raw HTML itself
+    """Render Markdown to safe HTML (each text once per process while it is often shown)."""
+    found = _rendered.get(text) if has_app_context() else None
+    if found is None:
+        found = Markup(_markdown.render(text))  # noqa: S704 - markdown-it escapes raw HTML itself
+        if has_app_context():
+            _rendered.set(text, found)
+    return found

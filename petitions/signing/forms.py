@@ -344,6 +344,11 @@ class SignForm(Form):
         )
 
 
+def shown_source(ref: str) -> str:
+    """Return a ?ref= as a fresh sign form's source field holds it (tidied by its filter)."""
+    return str(_tidy(ref))
+
+
 class ButtonForm(Form):
     """A form with only a CSRF token and a submit button.
 

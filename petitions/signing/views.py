@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from petitions import public_pages, senders, tokens
@@ -22,7 +23,7 @@ from petitions.limits import links_per_ip, sign_per_ip
 from petitions.links import site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
-from petitions.signing.forms import ButtonForm, SignForm
+from petitions.signing.forms import ButtonForm, SignForm, shown_source
 from petitions.signing.models import Signature, SignatureState
 
 bp = Blueprint("signing", __name__)
@@ -38,7 +39,11 @@ def _drop_public_pages(sender: object, **extra: object) -> None:
 
 
 def _petition_page(
-    petition: Petition, form: SignForm, status: int = 200, notice: str | None = None
+    petition: Petition,
+    form: SignForm,
+    status: int = 200,
+    notice: str | None = None,
+    ticket: str | None = None,
 ) -> tuple[str, int]:
     """Render a petition with its sign form (fresh, or with the signer's input and errors).
 
@@ -46,8 +51,9 @@ def _petition_page(
     page is kept for: it proves a sign POST comes with a form we rendered recently.
 
     :param notice: a sentence above the form saying why it is shown again.
+    :param ticket: what the ticket's field holds instead (the kept page's slot).
     """
-    form.csrf_token.data = tokens.issue_ticket(petition.slug, None)
+    form.csrf_token.data = ticket or tokens.issue_ticket(petition.slug, None)
     return (
         render_template(
             "signing/petition.html",
@@ -66,11 +72,41 @@ def petition(slug: str) -> Response:
     """Show a petition, its count and the sign form (kept for everybody, see public_pages)."""
 
     def render() -> str:
-        found = cases.public_petition(slug) or abort(404)
-        form = SignForm(formdata=None, source=request.args.get("ref", ""))
-        return _petition_page(found, form)[0]
+        page = public_pages.kept_part("petition", lambda: _page_with_slots(slug))
+        return _filled(page, slug, request.args.get("ref", ""))
 
     return public_pages.cached_page(render)
+
+
+#: The two values of the petition page that differ per URL, as slots in the page kept for
+#: every URL (public_pages.kept_part): the sign form's ticket, and its source (the ?ref=).
+#: A fresh ?ref= then costs a ticket and two replacements, not a rendering and its queries.
+#: Escaping leaves them as they are, and nothing but a field's value="…" holds a bare quote.
+_TICKET_SLOT = "petition-page-slot-ticket"
+_SOURCE_SLOT = "petition-page-slot-source"
+
+
+def _page_with_slots(slug: str) -> str:
+    found = cases.public_petition(slug) or abort(404)
+    form = SignForm(formdata=None, source=_SOURCE_SLOT)
+    return _petition_page(found, form, ticket=_TICKET_SLOT)[0]
+
+
+def _filled(page: str, slug: str, ref: str) -> str:
+    """Fill the slots of the kept page, escaped as the form's fields escape their values."""
+    ticket = _value(tokens.issue_ticket(slug, None))
+    return page.replace(_TICKET_VALUE, ticket, 1).replace(
+        _SOURCE_VALUE, _value(shown_source(ref)), 1
+    )
+
+
+def _value(text: str) -> str:
+    # As WTForms writes a field's value (wtforms.widgets.html_params): escaped, quotes too.
+    return f'value="{escape(text)}"'
+
+
+_TICKET_VALUE = _value(_TICKET_SLOT)
+_SOURCE_VALUE = _value(_SOURCE_SLOT)
 
 
 # The views below check CSRF themselves instead of CSRFProtect's before-request hook, so a
