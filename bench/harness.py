@@ -244,7 +244,7 @@ def main() -> None:
     result = {
         **signs,
         "confirm": confirm,
-        "timings_ms": suspects.component_timings(app),
+        "timings_ms": {**suspects.component_timings(app), **suspects.page_timings(app)},
         **priced,
         "threads_started": counts.threads_started / 200,
     }

@@ -7,7 +7,10 @@ Each is a wrk run of ``--counter-duration`` seconds, taken as a ratio to the rou
   cache of rendered pages these are its hits; without one every GET is rendered.
 - ``petition_304``: the same with ``If-None-Match`` of its ETag (304s), when the page sends one.
 - ``petition_rendered``: every GET with a query no request had before (``?ref=rd<n>``), which a
-  cache keyed on the whole URL cannot answer.
+  cache keyed on the whole URL cannot answer. Since the petition page keeps its body once per
+  generation and language with slots for the ticket and the source (signing/views.py), this is
+  the cost of filling them, not of a full rendering: the in-process harness times that one
+  (bench/suspects.py, ``page_timings``).
 
 What was measured is written down from the petition page's own answer (``Round.page_cache``):
 its Cache-Control, ETag, Vary and cookie, and whether a fresh ``?ref=`` came back in the form (the
@@ -32,7 +35,7 @@ PAGE_ROWS = (
     ("case", "case page `/cases/<slug>` 200"),
     ("petition_cached", "petition page 200, repeated (from the cache)"),
     ("petition_304", "petition page 304 (If-None-Match)"),
-    ("petition_rendered", "petition page 200, rendered (fresh `?ref=`)"),
+    ("petition_rendered", "petition page 200, fresh `?ref=` (kept page, ticket and source filled in)"),
 )
 
 #: Which target (bench/settings.py TARGETS) each row is held to.

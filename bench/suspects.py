@@ -198,3 +198,35 @@ def component_timings(app: Any) -> dict[str, float]:
                 timings[f"{label}: failed ({type(error).__name__})"] = 0.0
         db.session.rollback()
     return timings
+
+
+def page_timings(app: Any) -> dict[str, float]:
+    """Time the petition page as a reader meets it, in milliseconds per GET (test client).
+
+    A fresh ``?ref=`` is what the HTTP rounds' "fresh ?ref=" row measures: the page kept for the
+    generation and language, with its ticket and source filled in. Rendered in full is what the
+    first reader after a change pays (an edit, or a count change, at most once a
+    PUBLIC_PAGE_COUNT_SECONDS): every kept page and part dropped first, so the queries and the
+    templates run again; the Markdown and the country list stay memoised, as they do then.
+    """
+    from petitions import public_pages
+
+    client = app.test_client()
+    numbers = iter(range(10**9))
+
+    def get(path: str) -> None:
+        status = client.get(path).status_code
+        assert status == 200, (path, status)
+
+    def in_full() -> None:
+        with app.app_context():
+            public_pages.forget_all()
+        get(f"/p/{SLUG}")
+
+    return {
+        "GET /livez (the reference)": _per_call(lambda: get("/livez")),
+        "GET /p/<slug>?ref=<fresh> (the kept page, ticket and source filled in)": _per_call(
+            lambda: get(f"/p/{SLUG}?ref=h{next(numbers)}")
+        ),
+        "GET /p/<slug> rendered in full (kept pages and parts dropped first)": _per_call(in_full),
+    }
