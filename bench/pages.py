@@ -35,7 +35,7 @@ PAGE_ROWS = (
     ("case", "case page `/cases/<slug>` 200"),
     ("petition_cached", "petition page 200, repeated (from the cache)"),
     ("petition_304", "petition page 304 (If-None-Match)"),
-    ("petition_rendered", "petition page 200, fresh `?ref=` (kept page, ticket and source filled in)"),
+    ("petition_rendered", "petition page 200, fresh `?ref=` (kept page, slots filled in)"),
 )
 
 #: Which target (bench/settings.py TARGETS) each row is held to.
