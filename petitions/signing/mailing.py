@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import current_app
 from flask.blueprints import BlueprintSetupState
@@ -204,26 +204,46 @@ def _already_signed(signature: Signature) -> Mail:
 
 
 def _for_signature(compose: Callable[[Signature], Mail]) -> messages.Builder:
-    """Make a builder that reads the row's signature as the database holds it now (a withdrawal
-    may have erased it since the row was claimed) and composes its mail in the signer's language.
+    """Make a builder that reads the rows' signatures as the database holds them now (a
+    withdrawal may have erased one since its row was claimed), all in one query, and composes
+    each mail in its signer's language.
+
+    A signature's petition is loaded once and then shared by every mail of the worker's batch
+    (see mail/worker.py).
     """
 
-    def prepare(signature_id: int | None) -> Callable[[], Mail]:
-        signature = (
-            db.session.get(Signature, signature_id, populate_existing=True)
-            if signature_id is not None
-            else None
+    def prepare(signature_ids: Sequence[int | None]) -> list[Callable[[], Mail]]:
+        wanted = {signature_id for signature_id in signature_ids if signature_id is not None}
+        found = (
+            {
+                signature.id: signature
+                for signature in db.session.execute(
+                    select(Signature)
+                    .where(Signature.id.in_(wanted))
+                    .execution_options(populate_existing=True)
+                ).scalars()
+            }
+            if wanted
+            else {}
         )
-
-        def build() -> Mail:
-            if signature is None or signature.email is None:
-                raise NotSendable("the signature was erased")
-            with force_locale(signature.locale):
-                return compose(signature)
-
-        return build
+        return [
+            _composer(compose, found.get(signature_id) if signature_id is not None else None)
+            for signature_id in signature_ids
+        ]
 
     return prepare
+
+
+def _composer(
+    compose: Callable[[Signature], Mail], signature: Signature | None
+) -> Callable[[], Mail]:
+    def build() -> Mail:
+        if signature is None or signature.email is None:
+            raise NotSendable("the signature was erased")
+        with force_locale(signature.locale):
+            return compose(signature)
+
+    return build
 
 
 def register_mails(state: BlueprintSetupState) -> None:
