@@ -34,7 +34,7 @@ from sqlalchemy import delete, or_, select, update
 
 from petitions.clock import utcnow
 from petitions.extensions import db
-from petitions.limits import LimitUnavailable, allow_mail_to
+from petitions.limits import LimitUnavailable, allow_mail_to_each
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.outcomes import LEDGER_SIZE, Claimed, Ledger
@@ -233,16 +233,48 @@ def _build(
         raise messages.NotSendable(reason) from None
 
 
-def _deliver(
-    row: Claimed, compose: Callable[[], messages.Mail], transport: Transport, ledger: Ledger
-) -> None:
-    """Build and send one mail and note its outcome; nothing it raises ends the drain."""
-    try:
-        message, address = _build(row, compose, current_app.config["MAIL_FROM"])
+def _ready(chunk: list[Claimed]) -> list[EmailMessage | Exception]:
+    """Build a chunk's mails and count them against the per-address limit, in one go each.
+
+    :returns: for each row, its message, or why it is not to be sent (NotSendable, HeldBack,
+        LimitUnavailable); a mail counted here that a stop then keeps from going out is counted
+        again when it is sent.
+    """
+    sender = current_app.config["MAIL_FROM"]
+    composers = messages.prepare_many([(row.kind, row.signature_id) for row in chunk])
+    ready: list[EmailMessage | Exception] = []
+    counted: list[tuple[int, str]] = []
+    for position, (row, compose) in enumerate(zip(chunk, composers, strict=True)):
+        try:
+            message, address = _build(row, compose, sender)
+        except messages.NotSendable as unsendable:
+            ready.append(unsendable)
+            continue
+        ready.append(message)
         # Counted on the first attempt only: a retry is the same mail, not one more.
-        if row.attempts == 0 and address is not None and not allow_mail_to(address):
-            raise HeldBack()
-        transport.send(message)
+        if row.attempts == 0 and address is not None:
+            counted.append((position, address))
+    try:
+        allowed = allow_mail_to_each([address for _, address in counted])
+    except LimitUnavailable as unavailable:
+        allowed = [False] * len(counted)
+        held: Exception = unavailable
+    else:
+        held = HeldBack()
+    for (position, _), within in zip(counted, allowed, strict=True):
+        if not within:
+            ready[position] = held
+    return ready
+
+
+def _deliver(
+    row: Claimed, ready: EmailMessage | Exception, transport: Transport, ledger: Ledger
+) -> None:
+    """Send one mail (see _ready) and note its outcome; nothing it raises ends the drain."""
+    try:
+        if isinstance(ready, Exception):
+            raise ready
+        transport.send(ready)
     except messages.NotSendable as unsendable:
         ledger.failed(row, str(unsendable))
         log.warning("outbox message %s cannot be sent: %s", row.id, unsendable)
@@ -326,15 +358,15 @@ def _send_batch(
     """
     for start in range(0, len(claimed), CHUNK_SIZE):
         chunk = _still_ours(claimed[start : start + CHUNK_SIZE], ours)
-        composers = messages.prepare_many([(row.kind, row.signature_id) for row in chunk])
-        for position, (row, compose) in enumerate(zip(chunk, composers, strict=True)):
+        ready = _ready(chunk)
+        for position, (row, mail) in enumerate(zip(chunk, ready, strict=True)):
             left = [later.id for later in chunk[position:]] + claimed[start + CHUNK_SIZE :]
             if stop is not None and stop.is_set():
                 ledger.write(ours)
                 _release(left, ours)
                 return False
             ours = _hold(ledger, left, ours)
-            _deliver(row, compose, transport, ledger)
+            _deliver(row, mail, transport, ledger)
             if ledger.due():
                 ledger.write(ours)
     ledger.write(ours)
