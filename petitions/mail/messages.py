@@ -52,9 +52,10 @@ class Mail:
 #: later rather than failed. The composing runs inside the net, where whatever goes wrong fails
 #: this one mail alone; it raises NotSendable when there is nothing to send any more.
 Builder = Callable[[Sequence[int | None]], list[Callable[[], Mail]]]
-#: Turns a queued row of a kind that is never rendered as such (a sign attempt) into the kind
-#: of mail it causes, from its signature and the time it was queued; None: it causes none.
-Decision = Callable[[int | None, dt.datetime], str | None]
+#: Turns queued rows of a kind that is never rendered as such (sign attempts) into the kind of
+#: mail each causes, from its signature and the time it was queued (None: it causes none); the
+#: rows in id order, decided as if one after the other.
+Decision = Callable[[Sequence[tuple[int | None, dt.datetime]]], Sequence[str | None]]
 
 _BUILDERS = "petitions.mail.builders"
 _DECISIONS = "petitions.mail.decisions"

@@ -25,8 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
-from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
@@ -34,17 +32,13 @@ from sqlalchemy import delete, or_, select, update
 
 from petitions.clock import utcnow
 from petitions.extensions import db
-from petitions.limits import LimitUnavailable, allow_mail_to_each
-from petitions.mail import messages
+from petitions.mail import delivery, messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.mail.outcomes import LEDGER_SIZE, Claimed, Ledger
 from petitions.mail.outcomes import DrainReport as DrainReport
 from petitions.mail.outcomes import retry_delay as retry_delay
 from petitions.mail.sender import (
-    PermanentFailure,
-    TemporaryFailure,
     Transport,
-    build_message,
     transport_for,
 )
 
@@ -124,14 +118,18 @@ def _decide_attempts(claimed: list[int]) -> int:
         .where(OutboxMessage.id.in_(claimed), OutboxMessage.kind.in_(decisions))
         .order_by(OutboxMessage.id)
     ).all()
+    by_kind: dict[str, list[tuple[int, int | None, dt.datetime]]] = {}
+    for message_id, attempt_kind, signature_id, attempted_at in attempts:
+        by_kind.setdefault(attempt_kind, []).append((message_id, signature_id, attempted_at))
     dropped: list[int] = []
     decided: dict[str, list[int]] = {}
-    for message_id, attempt_kind, signature_id, attempted_at in attempts:
-        kind = decisions[attempt_kind](signature_id, attempted_at)
-        if kind is None:
-            dropped.append(message_id)
-        else:
-            decided.setdefault(str(kind), []).append(message_id)
+    for attempt_kind, rows in by_kind.items():
+        kinds = decisions[attempt_kind]([(signature_id, at) for _, signature_id, at in rows])
+        for (message_id, _, _), kind in zip(rows, kinds, strict=True):
+            if kind is None:
+                dropped.append(message_id)
+            else:
+                decided.setdefault(str(kind), []).append(message_id)
     # One statement per outcome rather than one per row: a batch of 50 sign attempts is two
     # or three statements, not fifty.
     if dropped:
@@ -209,94 +207,6 @@ def _still_ours(message_ids: list[int], ours: dt.datetime) -> list[Claimed]:
     return [Claimed(*row) for row in found]
 
 
-class HeldBack(Exception):
-    """The recipient's address is over MAIL_PER_ADDRESS_LIMIT; the mail is not sent."""
-
-
-def _build(
-    row: Claimed, compose: Callable[[], messages.Mail], sender: str
-) -> tuple[EmailMessage, str | None]:
-    """Compose and assemble one message; whatever goes wrong with it fails it alone.
-
-    :returns: the message, and the address the per-address mail limit counts it against.
-    :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
-        worker must go on with the next message rather than die on this one at every restart.
-    """
-    try:
-        mail = compose()
-        return build_message(mail, row.message_id, sender), mail.limited_address
-    except messages.NotSendable:
-        raise
-    except Exception as error:
-        # Only the type: the error's text may quote an address or a name.
-        reason = f"the message could not be built ({type(error).__name__})"
-        raise messages.NotSendable(reason) from None
-
-
-def _ready(chunk: list[Claimed]) -> list[EmailMessage | Exception]:
-    """Build a chunk's mails and count them against the per-address limit, in one go each.
-
-    :returns: for each row, its message, or why it is not to be sent (NotSendable, HeldBack,
-        LimitUnavailable); a mail counted here that a stop then keeps from going out is counted
-        again when it is sent.
-    """
-    sender = current_app.config["MAIL_FROM"]
-    composers = messages.prepare_many([(row.kind, row.signature_id) for row in chunk])
-    ready: list[EmailMessage | Exception] = []
-    counted: list[tuple[int, str]] = []
-    for position, (row, compose) in enumerate(zip(chunk, composers, strict=True)):
-        try:
-            message, address = _build(row, compose, sender)
-        except messages.NotSendable as unsendable:
-            ready.append(unsendable)
-            continue
-        ready.append(message)
-        # Counted on the first attempt only: a retry is the same mail, not one more.
-        if row.attempts == 0 and address is not None:
-            counted.append((position, address))
-    try:
-        allowed = allow_mail_to_each([address for _, address in counted])
-    except LimitUnavailable as unavailable:
-        allowed = [False] * len(counted)
-        held: Exception = unavailable
-    else:
-        held = HeldBack()
-    for (position, _), within in zip(counted, allowed, strict=True):
-        if not within:
-            ready[position] = held
-    return ready
-
-
-def _deliver(
-    row: Claimed, ready: EmailMessage | Exception, transport: Transport, ledger: Ledger
-) -> None:
-    """Send one mail (see _ready) and note its outcome; nothing it raises ends the drain."""
-    try:
-        if isinstance(ready, Exception):
-            raise ready
-        transport.send(ready)
-    except messages.NotSendable as unsendable:
-        ledger.failed(row, str(unsendable))
-        log.warning("outbox message %s cannot be sent: %s", row.id, unsendable)
-    except HeldBack:
-        ledger.failed(
-            row, "held back: the address has had its share of mail (MAIL_PER_ADDRESS_LIMIT)"
-        )
-        log.warning("outbox message %s held back by the per-address mail limit", row.id)
-    except LimitUnavailable as unavailable:
-        # Not an attempt: nothing was sent and the limit is still to be counted.
-        ledger.retrying(row, f"rate-limit storage unreachable ({unavailable})", attempted=False)
-        log.warning("outbox message %s waits for the rate-limit storage: %s", row.id, unavailable)
-    except PermanentFailure as failure:
-        ledger.failed(row, str(failure))
-        log.error("outbox message %s failed for good: %s", row.id, failure)
-    except TemporaryFailure as failure:
-        ledger.retrying(row, str(failure))
-        log.warning("outbox message %s will be retried: %s", row.id, failure)
-    else:
-        ledger.sent_one(row)
-
-
 def drain_once(
     transport: Transport | None = None, stop: threading.Event | None = None
 ) -> DrainReport:
@@ -358,15 +268,15 @@ def _send_batch(
     """
     for start in range(0, len(claimed), CHUNK_SIZE):
         chunk = _still_ours(claimed[start : start + CHUNK_SIZE], ours)
-        ready = _ready(chunk)
-        for position, (row, mail) in enumerate(zip(chunk, ready, strict=True)):
+        mails = delivery.ready(chunk)
+        for position, (row, mail) in enumerate(zip(chunk, mails, strict=True)):
             left = [later.id for later in chunk[position:]] + claimed[start + CHUNK_SIZE :]
             if stop is not None and stop.is_set():
                 ledger.write(ours)
                 _release(left, ours)
                 return False
             ours = _hold(ledger, left, ours)
-            _deliver(row, mail, transport, ledger)
+            delivery.deliver(row, mail, transport, ledger)
             if ledger.due():
                 ledger.write(ours)
     ledger.write(ours)

@@ -21,7 +21,7 @@ from flask import current_app
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Connection, Insert, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Insert, and_, bindparam, case, insert, or_, select, update
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.extensions import db
@@ -80,12 +80,67 @@ def mail_for_attempt(signature_id: int | None, attempted_at: dt.datetime) -> Mai
     note, each within the signature's limits; a withdrawn or erased one, or one over its
     limits, gets nothing.
     """
-    state = _reserve(signature_id, attempted_at) if signature_id is not None else None
-    if state is None:
-        return None
-    if state is SignatureState.PENDING:
-        return MailKind.CONFIRMATION
-    return MailKind.ALREADY_SIGNED
+    return mails_for_attempts([(signature_id, attempted_at)])[0]
+
+
+def mails_for_attempts(
+    attempts: Sequence[tuple[int | None, dt.datetime]],
+) -> list[MailKind | None]:
+    """Decide which mail each sign attempt causes, as mail_for_attempt would one after the other.
+
+    In one UPDATE for the attempts of distinct signatures rather than one per attempt: a
+    signature's second attempt in ``attempts`` is decided in a second UPDATE, after its first
+    was counted.
+
+    :param attempts: each attempt's signature and time, in the order they were made.
+    """
+    kinds: list[MailKind | None] = [None] * len(attempts)
+    rounds: list[dict[int, int]] = []  # each: signature -> position of its attempt
+    for position, (signature_id, _attempted_at) in enumerate(attempts):
+        if signature_id is None:
+            continue
+        for each in rounds:
+            if signature_id not in each:
+                each[signature_id] = position
+                break
+        else:
+            rounds.append({signature_id: position})
+    for each in rounds:
+        states = _reserve_many({signature_id: attempts[p][1] for signature_id, p in each.items()})
+        for signature_id, state in states.items():
+            kinds[each[signature_id]] = (
+                MailKind.CONFIRMATION
+                if state is SignatureState.PENDING
+                else MailKind.ALREADY_SIGNED
+            )
+    return kinds
+
+
+def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, SignatureState]:
+    """_reserve for distinct signatures at once: the states of those counted."""
+    counted = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id.in_(at),
+            Signature.state != SignatureState.WITHDRAWN,
+            Signature.mails_sent < MAX_MAILS_PER_SIGNATURE,
+            or_(
+                Signature.last_mail_at.is_(None),
+                Signature.last_mail_at
+                <= case(
+                    {signature_id: when - RESEND_INTERVAL for signature_id, when in at.items()},
+                    value=Signature.id,
+                ),
+            ),
+        )
+        .values(
+            mails_sent=Signature.mails_sent + 1,
+            last_mail_at=case(at, value=Signature.id),
+        )
+        .returning(Signature.id, Signature.state)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return dict(counted)
 
 
 # --- queueing a sign attempt ------------------------------------------------------------------
@@ -250,4 +305,4 @@ def register_mails(state: BlueprintSetupState) -> None:
     """Register the signers' mails with the outbox of the app the signing blueprint joins."""
     messages.register(state.app, MailKind.CONFIRMATION, _for_signature(_confirmation))
     messages.register(state.app, MailKind.ALREADY_SIGNED, _for_signature(_already_signed))
-    messages.register_decision(state.app, MailKind.SIGN_ATTEMPT, mail_for_attempt)
+    messages.register_decision(state.app, MailKind.SIGN_ATTEMPT, mails_for_attempts)
