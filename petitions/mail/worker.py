@@ -83,11 +83,19 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.dat
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(BATCH_SIZE)
     )
+    chosen: Any = candidates.scalar_subquery()
     if db.engine.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Chosen once, as a materialized CTE. As a subquery, PostgreSQL's plan did not keep to
+        # the LIMIT: one claim took the whole queue (300 of 300), so one worker held it all.
+        locked = (
+            candidates.with_for_update(skip_locked=True)
+            .cte("candidates")
+            .prefix_with("MATERIALIZED")
+        )
+        chosen = select(locked.c.id)
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *_due(now, exclude))
+        .where(OutboxMessage.id.in_(chosen), *_due(now, exclude))
         .values(claimed_until=claim_until)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)

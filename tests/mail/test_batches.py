@@ -9,11 +9,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
+from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages, outcomes
 from petitions.mail.models import OutboxStatus
 from petitions.mail.sender import transport_for
-from petitions.mail.worker import BATCH_SIZE, DrainReport, drain_once
+from petitions.mail.worker import BATCH_SIZE, DrainReport, _claim_batch, drain_once
 from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
@@ -119,3 +120,24 @@ def test_a_drain_commits_once_per_ledger_and_once_per_batch(
     rows = outbox()
     assert all(row.status is OutboxStatus.SENT and row.attempts == 1 for row in rows)
     assert all(row.claimed_until is None and row.sent_at is not None for row in rows)
+
+
+def test_a_claim_takes_one_batch_at_most(app: Flask) -> None:
+    petition = open_petition()
+    with app.test_request_context():
+        for n in range(BATCH_SIZE + 10):
+            signature = pending_signature(petition, email=f"claimed{n}@example.org")
+            messages.queue(MailKind.CONFIRMATION, signature.id)
+        db.session.commit()
+
+    first, ours = _claim_batch(utcnow(), set())
+    db.session.commit()
+    second, theirs = _claim_batch(utcnow(), set())
+    db.session.commit()
+
+    # On PostgreSQL the claim once took the whole queue, leaving other workers nothing.
+    assert (len(first), len(second)) == (BATCH_SIZE, 10)
+    assert not set(first) & set(second)
+    claims = {row.id: row.claimed_until for row in outbox()}
+    assert {claims[row_id] for row_id in first} == {ours}
+    assert {claims[row_id] for row_id in second} == {theirs}
