@@ -9,9 +9,10 @@ out and written together (mail/outcomes.py): one UPDATE for the mails sent, one 
 to LEDGER_SIZE mails, or for those of LEDGER_SECONDS, whichever comes first. Nothing is
 written while a mail is in flight, so no write lock is held across an SMTP conversation.
 
-At least once: a worker killed between sending mails and writing their outcomes leaves their
-claim, which lapses after OUTBOX_CLAIM_SECONDS; those mails (LEDGER_SIZE at most) are then sent
-again, with the same Message-ID each, so a receiver can tell the repeat. SMTP itself cannot
+At least once: a worker killed between sending mails and writing their outcomes (or one whose
+database fails then) leaves their claim, which lapses after OUTBOX_CLAIM_SECONDS; those mails
+(LEDGER_SIZE at most, or those of the last LEDGER_SECONDS) are then sent again, with the same
+Message-ID each, so a receiver can tell the repeat. SMTP itself cannot
 rule out a repeat (a connection lost after the server took the mail, before it said so).
 
 The claim is held for the batch as a lease: before each send it is renewed, for what is left
