@@ -89,12 +89,21 @@ MAIL_PARTS: Parts = [
         _has("smtplib.py"),
     ),
     ("rendering the mail (2 templates, 2 tokens, in the signer's language)", _has("render (")),
-    ("per-address mail limit (allow_mail_to: limiter storage)", _has("allow_mail_to (")),
+    (
+        "per-address mail limit (allow_mail_to_each: limiter storage, a round trip per window)",
+        _has("allow_mail_to_each (", "allow_mail_to ("),
+    ),
     ("building the MIME message (build_message, email package)", _has("build_message (")),
-    ("claiming batches (SELECT + UPDATE claimed_until, COMMIT)", _has("_claim_batch (")),
-    ("marking each message sent (UPDATE + COMMIT per message)", _has("_deliver (")),
-    ("renewing the claim before each send (UPDATE + COMMIT per message)", _has("_renew (")),
-    ("loading each message (session.get)", _has("drain_once (")),
+    (
+        "claiming batches and deciding sign attempts (UPDATEs, COMMIT)",
+        _has("_claim_batch (", "_decide_attempts ("),
+    ),
+    (
+        "writing outcomes (UPDATE + COMMIT per 25 mails or 0.5 s)",
+        _has("write (petitions/mail/outcomes.py"),
+    ),
+    ("renewing the claim when it runs low (UPDATE + COMMIT)", _has("_restamp (")),
+    ("reading each chunk's rows and signatures (SELECTs)", _has("drain_once (")),
     ("imports and app start-up", _has("_find_and_load", "create_app (")),
 ]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,15 +46,16 @@ class Mail:
     limited_address: str | None = None
 
 
-#: Reads what a queued row names (its signature; None once erased) and returns what composes
-#: its mail. The read runs before the worker's safety net, like the rest of its database work:
-#: a database error ends the drain and the row is tried again later rather than failed. The
-#: composing runs inside the net, where whatever goes wrong fails this one mail alone; it raises
-#: NotSendable when there is nothing to send any more.
-Builder = Callable[[int | None], Callable[[], Mail]]
-#: Turns a queued row of a kind that is never rendered as such (a sign attempt) into the kind
-#: of mail it causes, from its signature and the time it was queued; None: it causes none.
-Decision = Callable[[int | None, dt.datetime], str | None]
+#: Reads what queued rows name (their signatures, all in one go; None once erased) and returns,
+#: for each in turn, what composes its mail. The read runs before the worker's safety net, like
+#: the rest of its database work: a database error ends the drain and the rows are tried again
+#: later rather than failed. The composing runs inside the net, where whatever goes wrong fails
+#: this one mail alone; it raises NotSendable when there is nothing to send any more.
+Builder = Callable[[Sequence[int | None]], list[Callable[[], Mail]]]
+#: Turns queued rows of a kind that is never rendered as such (sign attempts) into the kind of
+#: mail each causes, from its signature and the time it was queued (None: it causes none); the
+#: rows in id order, decided as if one after the other.
+Decision = Callable[[Sequence[tuple[int | None, dt.datetime]]], Sequence[str | None]]
 
 _BUILDERS = "petitions.mail.builders"
 _DECISIONS = "petitions.mail.decisions"
@@ -77,20 +78,41 @@ def decisions() -> Mapping[str, Decision]:
 
 
 def prepare(kind: str, signature_id: int | None) -> Callable[[], Mail]:
-    """Read what a queued mail needs, with the builder registered for its kind.
+    """Read what one queued mail needs, with the builder registered for its kind.
 
     :returns: what composes the mail; calling it raises NotSendable if the kind is unknown, or
         if its builder finds nothing to send.
     """
+    return prepare_many([(kind, signature_id)])[0]
+
+
+def prepare_many(rows: Sequence[tuple[str, int | None]]) -> list[Callable[[], Mail]]:
+    """Read what queued mails need, one read per kind rather than one per mail (see prepare).
+
+    :param rows: each mail's kind and signature.
+    :returns: what composes each mail, in the order of ``rows``.
+    """
     builders: Mapping[str, Builder] = current_app.extensions.get(_BUILDERS, {})
-    builder = builders.get(kind)
-    if builder is None:
+    by_kind: dict[str, list[int]] = {}
+    for position, (kind, _) in enumerate(rows):
+        by_kind.setdefault(kind, []).append(position)
+    composers: list[Callable[[], Mail]] = [_unknown(kind) for kind, _ in rows]
+    for kind, positions in by_kind.items():
+        builder = builders.get(kind)
+        if builder is None:
+            continue
+        for position, compose in zip(
+            positions, builder([rows[p][1] for p in positions]), strict=True
+        ):
+            composers[position] = compose
+    return composers
 
-        def unknown() -> Mail:
-            raise NotSendable(f"unknown kind of mail: {kind}")
 
-        return unknown
-    return builder(signature_id)
+def _unknown(kind: str) -> Callable[[], Mail]:
+    def unknown() -> Mail:
+        raise NotSendable(f"unknown kind of mail: {kind}")
+
+    return unknown
 
 
 def render(

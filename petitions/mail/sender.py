@@ -83,6 +83,11 @@ class _Policy(EmailPolicy):
     """
 
     def _fold(self, name: str, value: Any, refold_binary: bool = False) -> str:
+        if name.lower() in _URL_HEADERS and value.isascii() and len(name) + len(value) < 990:
+            # Folding would turn a URL longer than a line into RFC 2047 encoded words, which
+            # RFC 2369 does not allow there (clients then find no link to unsubscribe with); a
+            # long line is within RFC 5322's 998 characters.
+            return f"{name}: {value}{self.linesep}"
         if not hasattr(value, "name"):
             return super()._fold(name, value, refold_binary)  # type: ignore[misc,no-any-return]
         key = (name, str(value), self.linesep, self.max_line_length, self.utf8)
@@ -95,6 +100,8 @@ class _Policy(EmailPolicy):
 
 
 _FOLDED: dict[tuple[str, str, str, int | None, bool], str] = {}
+#: Headers whose values are URLs in angle brackets (RFC 2369), written on one line.
+_URL_HEADERS = frozenset({"list-unsubscribe"})
 
 #: The policy of every message built here: email.policy.default, parsing and folding each
 #: distinct header once. The bytes on the wire are the same as the default policy's.

@@ -2,16 +2,23 @@
 
 A batch of messages is claimed by one conditional UPDATE (each must still be pending and
 unclaimed, or its claim must have lapsed), and its sign attempts are decided, in one
-transaction. Each message is then sent and marked in a transaction of its own, before the next
-one is sent: one commit per message, never a write lock held across an SMTP conversation. A
-worker killed between sending and marking leaves a claim that lapses after
-OUTBOX_CLAIM_SECONDS; that one message is then sent again with the same Message-ID, the one
-case of a repeat SMTP itself cannot rule out.
+transaction. The batch is then sent a chunk at a time: the chunk's rows and what their mails
+need (their signatures) are read in one go right before the chunk is sent, and a row a
+withdrawal erased, or another worker took over, is skipped. Outcomes are noted as the mails go
+out and written together (mail/outcomes.py): one UPDATE for the mails sent, one COMMIT for up
+to LEDGER_SIZE mails, or for those of LEDGER_SECONDS, whichever comes first. Nothing is
+written while a mail is in flight, so no write lock is held across an SMTP conversation.
 
-The claim is held for the batch as a lease: it is renewed, for what is left of the batch, when
-less than a send's worth of it remains, so a message is only sent while no other worker may
-take it. Before each send the row is read again: one a withdrawal erased, or another worker
-took over, is skipped.
+At least once: a worker killed between sending mails and writing their outcomes (or one whose
+database fails then) leaves their claim, which lapses after OUTBOX_CLAIM_SECONDS; those mails
+(LEDGER_SIZE at most, or those of the last LEDGER_SECONDS) are then sent again, with the same
+Message-ID each, so a receiver can tell the repeat. SMTP itself cannot
+rule out a repeat (a connection lost after the server took the mail, before it said so).
+
+The claim is held for the batch as a lease: before each send it is renewed, for what is left
+of the batch, when less than a send's worth of it remains (the outcomes noted so far are
+written first), so a mail is only sent, and its outcome written, while no other worker may
+take it.
 """
 
 from __future__ import annotations
@@ -19,25 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from petitions.clock import utcnow
 from petitions.extensions import db
-from petitions.limits import LimitUnavailable, allow_mail_to
-from petitions.mail import messages
+from petitions.mail import delivery, messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.mail.outcomes import LEDGER_SIZE, Claimed, Ledger
+from petitions.mail.outcomes import DrainReport as DrainReport
+from petitions.mail.outcomes import retry_delay as retry_delay
 from petitions.mail.sender import (
-    PermanentFailure,
-    TemporaryFailure,
     Transport,
-    build_message,
     transport_for,
 )
 
@@ -45,15 +47,8 @@ log = logging.getLogger(__name__)
 
 #: Messages claimed per round; small enough that a crash strands few of them.
 BATCH_SIZE = 50
-
-
-@dataclass
-class DrainReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    #: Sign attempts that caused no mail (over their signature's limits, or withdrawn).
-    dropped: int = 0
+#: Messages read again together right before they are sent.
+CHUNK_SIZE = LEDGER_SIZE
 
 
 def _due(now: dt.datetime, exclude: set[int]) -> list[Any]:
@@ -89,11 +84,19 @@ def _claim_batch(now: dt.datetime, exclude: set[int]) -> tuple[list[int], dt.dat
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(BATCH_SIZE)
     )
+    chosen: Any = candidates.scalar_subquery()
     if db.engine.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Chosen once, as a materialized CTE. As a subquery, PostgreSQL's plan did not keep to
+        # the LIMIT: one claim took the whole queue (300 of 300), so one worker held it all.
+        locked = (
+            candidates.with_for_update(skip_locked=True)
+            .cte("candidates")
+            .prefix_with("MATERIALIZED")
+        )
+        chosen = select(locked.c.id)
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), *_due(now, exclude))
+        .where(OutboxMessage.id.in_(chosen), *_due(now, exclude))
         .values(claimed_until=claim_until)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
@@ -124,14 +127,18 @@ def _decide_attempts(claimed: list[int]) -> int:
         .where(OutboxMessage.id.in_(claimed), OutboxMessage.kind.in_(decisions))
         .order_by(OutboxMessage.id)
     ).all()
+    by_kind: dict[str, list[tuple[int, int | None, dt.datetime]]] = {}
+    for message_id, attempt_kind, signature_id, attempted_at in attempts:
+        by_kind.setdefault(attempt_kind, []).append((message_id, signature_id, attempted_at))
     dropped: list[int] = []
     decided: dict[str, list[int]] = {}
-    for message_id, attempt_kind, signature_id, attempted_at in attempts:
-        kind = decisions[attempt_kind](signature_id, attempted_at)
-        if kind is None:
-            dropped.append(message_id)
-        else:
-            decided.setdefault(str(kind), []).append(message_id)
+    for attempt_kind, rows in by_kind.items():
+        kinds = decisions[attempt_kind]([(signature_id, at) for _, signature_id, at in rows])
+        for (message_id, _, _), kind in zip(rows, kinds, strict=True):
+            if kind is None:
+                dropped.append(message_id)
+            else:
+                decided.setdefault(str(kind), []).append(message_id)
     # One statement per outcome rather than one per row: a batch of 50 sign attempts is two
     # or three statements, not fifty.
     if dropped:
@@ -146,13 +153,14 @@ def _decide_attempts(claimed: list[int]) -> int:
     return len(dropped)
 
 
-def _hold(message_ids: list[int], ours: dt.datetime) -> dt.datetime:
+def _hold(ledger: Ledger, message_ids: list[int], ours: dt.datetime) -> dt.datetime:
     """Renew this worker's claim on what is left of its batch if it could lapse mid-send.
 
     A send may take MAIL_TIMEOUT_SECONDS; while more than that (and a margin) of the claim is
-    left, nobody else may take these rows and nothing needs writing. Otherwise the rows still
-    under our claim get a fresh one in one UPDATE (the caller's transaction); rows another
-    worker took over meanwhile keep theirs, and the check before each send skips them.
+    left, nobody else may take these rows and nothing needs writing. Otherwise the outcomes
+    noted so far are written (under the claim they were sent under), and the rows still under
+    our claim get a fresh one in one UPDATE; rows another worker took over meanwhile keep
+    theirs, and the read before their chunk, or the outcome's UPDATE, skips them.
 
     :returns: the claim the batch is held under from now on.
     """
@@ -163,6 +171,7 @@ def _hold(message_ids: list[int], ours: dt.datetime) -> dt.datetime:
     margin = (config["OUTBOX_CLAIM_SECONDS"] + config["MAIL_TIMEOUT_SECONDS"]) / 2
     if ours - now > dt.timedelta(seconds=margin):
         return ours
+    ledger.write(ours)
     renewed = _claim_expiry(now)
     _restamp(message_ids, ours, renewed)
     return renewed
@@ -183,115 +192,28 @@ def _restamp(message_ids: list[int], ours: dt.datetime, claim: dt.datetime | Non
     db.session.commit()
 
 
-def _still_ours(message_id: int, ours: dt.datetime) -> OutboxMessage | None:
-    """Read a claimed row as the database holds it now; None unless it is pending and ours.
+def _still_ours(message_ids: list[int], ours: dt.datetime) -> list[Claimed]:
+    """Read claimed rows as the database holds them now, in one query; only those pending and ours.
 
-    A withdrawal may have erased it (with the rest of its signer's unsent mail), or, after a
-    claim that lapsed, another worker may have taken it over and even sent it.
+    A withdrawal may have erased one (with the rest of its signer's unsent mail), or, after a
+    claim that lapsed, another worker may have taken one over and even sent it.
     """
-    row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    if row is None or row.status is not OutboxStatus.PENDING or row.claimed_until != ours:
-        return None
-    return row
-
-
-def _release(message_ids: list[int], ours: dt.datetime) -> None:
-    """Give back claimed messages this worker will not send (it was asked to stop)."""
-    if message_ids:
-        _restamp(message_ids, ours, None)
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Return the wait before the next try after ``attempts`` failed ones (doubling, capped)."""
-    base = current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
-    ceiling = current_app.config["OUTBOX_RETRY_MAX_SECONDS"]
-    return dt.timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
-
-
-class HeldBack(Exception):
-    """The recipient's address is over MAIL_PER_ADDRESS_LIMIT; the mail is not sent."""
-
-
-def _fail(row: OutboxMessage, reason: str) -> None:
-    row.status = OutboxStatus.FAILED
-    row.attempts += 1
-    row.last_error = reason[:500]
-    row.claimed_until = None
-
-
-def _build(
-    row: OutboxMessage, compose: Callable[[], messages.Mail], sender: str
-) -> tuple[EmailMessage, str | None]:
-    """Compose and assemble one message; whatever goes wrong with it fails it alone.
-
-    :returns: the message, and the address the per-address mail limit counts it against.
-    :raises messages.NotSendable: if it cannot be built, for any reason (old data, a bug): the
-        worker must go on with the next message rather than die on this one at every restart.
-    """
-    try:
-        mail = compose()
-        return build_message(mail, row.message_id, sender), mail.limited_address
-    except messages.NotSendable:
-        raise
-    except Exception as error:
-        # Only the type: the error's text may quote an address or a name.
-        reason = f"the message could not be built ({type(error).__name__})"
-        raise messages.NotSendable(reason) from None
-
-
-def _deliver(row: OutboxMessage, transport: Transport, report: DrainReport) -> None:
-    sender = current_app.config["MAIL_FROM"]
-    row_id = row.id
-    compose = messages.prepare(row.kind, row.signature_id)
-    try:
-        message, address = _build(row, compose, sender)
-        # Counted on the first attempt only: a retry is the same mail, not one more.
-        if row.attempts == 0 and address is not None and not allow_mail_to(address):
-            raise HeldBack()
-        transport.send(message)
-    except messages.NotSendable as unsendable:
-        _fail(row, str(unsendable))
-        outcome = "failed"
-        log.warning("outbox message %s cannot be sent: %s", row_id, unsendable)
-    except HeldBack:
-        _fail(row, "held back: the address has had its share of mail (MAIL_PER_ADDRESS_LIMIT)")
-        outcome = "failed"
-        log.warning("outbox message %s held back by the per-address mail limit", row_id)
-    except LimitUnavailable as unavailable:
-        # Not an attempt: nothing was sent and the limit is still to be counted.
-        row.next_attempt_at = utcnow() + retry_delay(row.attempts + 1)
-        row.claimed_until = None
-        row.last_error = f"rate-limit storage unreachable ({unavailable})"
-        outcome = "retrying"
-        log.warning("outbox message %s waits for the rate-limit storage: %s", row_id, unavailable)
-    except PermanentFailure as failure:
-        _fail(row, str(failure))
-        outcome = "failed"
-        log.error("outbox message %s failed for good: %s", row_id, failure)
-    except TemporaryFailure as failure:
-        row.attempts += 1
-        row.last_error = str(failure)[:500]
-        row.next_attempt_at = utcnow() + retry_delay(row.attempts)
-        row.claimed_until = None
-        outcome = "retrying"
-        log.warning("outbox message %s will be retried: %s", row_id, failure)
-    else:
-        row.status = OutboxStatus.SENT
-        row.attempts += 1
-        row.sent_at = utcnow()
-        row.claimed_until = None
-        row.last_error = None
-        outcome = "sent"
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # The signer withdrew while the mail was in flight, and the withdrawal erased the row
-        # with the rest of their unsent mail. Nothing is left to record (or to retry); carry on.
-        db.session.rollback()
-        log.info("outbox message %s was erased while in flight", row_id)
-        if outcome != "sent":
-            return
-    setattr(report, outcome, getattr(report, outcome) + 1)
+    found = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.signature_id,
+            OutboxMessage.message_id,
+            OutboxMessage.attempts,
+        )
+        .where(
+            OutboxMessage.id.in_(message_ids),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.claimed_until == ours,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    return [Claimed(*row) for row in found]
 
 
 def drain_once(
@@ -312,10 +234,10 @@ def drain_once(
 def _drain(transport: Transport, stop: threading.Event | None) -> DrainReport:
     """Drain batch after batch; within a batch a commit leaves what was read loaded.
 
-    The rows and their signatures are read afresh before each send anyway; what else a mail
-    needs (its petition) may then be reused for the rest of the batch instead of being read
-    again after every commit. Everything is expired at each batch and at the end, so nothing
-    is older than a batch, and the caller finds the session as a commit leaves it.
+    The rows and their signatures are read afresh before each chunk is sent anyway; what else
+    a mail needs (its petition) may then be reused for the rest of the batch instead of being
+    read again after every commit. Everything is expired at each batch and at the end, so
+    nothing is older than a batch, and the caller finds the session as a commit leaves it.
     """
     session = db.session()
     expiring = session.expire_on_commit
@@ -338,14 +260,41 @@ def _batches(transport: Transport, stop: threading.Event | None) -> DrainReport:
         if not claimed:
             return report
         tried.update(claimed)
-        for index, message_id in enumerate(claimed):
+        if not _send_batch(claimed, ours, transport, stop, Ledger(report)):
+            return report
+
+
+def _send_batch(
+    claimed: list[int],
+    ours: dt.datetime,
+    transport: Transport,
+    stop: threading.Event | None,
+    ledger: Ledger,
+) -> bool:
+    """Send a claimed batch a chunk at a time; False if asked to stop before its end.
+
+    Stopping writes what was noted and gives back the rest of the batch.
+    """
+    for start in range(0, len(claimed), CHUNK_SIZE):
+        chunk = _still_ours(claimed[start : start + CHUNK_SIZE], ours)
+        mails = delivery.ready(chunk)
+        for position, (row, mail) in enumerate(zip(chunk, mails, strict=True)):
+            left = [later.id for later in chunk[position:]] + claimed[start + CHUNK_SIZE :]
             if stop is not None and stop.is_set():
-                _release(claimed[index:], ours)
-                return report
-            ours = _hold(claimed[index:], ours)
-            row = _still_ours(message_id, ours)
-            if row is not None:
-                _deliver(row, transport, report)
+                ledger.write(ours)
+                _release(left, ours)
+                return False
+            ours = _hold(ledger, left, ours)
+            delivery.deliver(row, mail, transport, ledger)
+            if ledger.due():
+                ledger.write(ours)
+    ledger.write(ours)
+    return True
+
+
+def _release(message_ids: list[int], ours: dt.datetime) -> None:
+    """Give back claimed messages this worker will not send (it was asked to stop)."""
+    _restamp(message_ids, ours, None)
 
 
 def configured_transport() -> Transport:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import current_app
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Connection, Insert, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Insert, and_, bindparam, case, insert, or_, select, update
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.extensions import db
@@ -80,12 +80,67 @@ def mail_for_attempt(signature_id: int | None, attempted_at: dt.datetime) -> Mai
     note, each within the signature's limits; a withdrawn or erased one, or one over its
     limits, gets nothing.
     """
-    state = _reserve(signature_id, attempted_at) if signature_id is not None else None
-    if state is None:
-        return None
-    if state is SignatureState.PENDING:
-        return MailKind.CONFIRMATION
-    return MailKind.ALREADY_SIGNED
+    return mails_for_attempts([(signature_id, attempted_at)])[0]
+
+
+def mails_for_attempts(
+    attempts: Sequence[tuple[int | None, dt.datetime]],
+) -> list[MailKind | None]:
+    """Decide which mail each sign attempt causes, as mail_for_attempt would one after the other.
+
+    In one UPDATE for the attempts of distinct signatures rather than one per attempt: a
+    signature's second attempt in ``attempts`` is decided in a second UPDATE, after its first
+    was counted.
+
+    :param attempts: each attempt's signature and time, in the order they were made.
+    """
+    kinds: list[MailKind | None] = [None] * len(attempts)
+    rounds: list[dict[int, int]] = []  # each: signature -> position of its attempt
+    for position, (signature_id, _attempted_at) in enumerate(attempts):
+        if signature_id is None:
+            continue
+        for each in rounds:
+            if signature_id not in each:
+                each[signature_id] = position
+                break
+        else:
+            rounds.append({signature_id: position})
+    for each in rounds:
+        states = _reserve_many({signature_id: attempts[p][1] for signature_id, p in each.items()})
+        for signature_id, state in states.items():
+            kinds[each[signature_id]] = (
+                MailKind.CONFIRMATION
+                if state is SignatureState.PENDING
+                else MailKind.ALREADY_SIGNED
+            )
+    return kinds
+
+
+def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, SignatureState]:
+    """_reserve for distinct signatures at once: the states of those counted."""
+    counted = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id.in_(at),
+            Signature.state != SignatureState.WITHDRAWN,
+            Signature.mails_sent < MAX_MAILS_PER_SIGNATURE,
+            or_(
+                Signature.last_mail_at.is_(None),
+                Signature.last_mail_at
+                <= case(
+                    {signature_id: when - RESEND_INTERVAL for signature_id, when in at.items()},
+                    value=Signature.id,
+                ),
+            ),
+        )
+        .values(
+            mails_sent=Signature.mails_sent + 1,
+            last_mail_at=case(at, value=Signature.id),
+        )
+        .returning(Signature.id, Signature.state)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return dict(counted)
 
 
 # --- queueing a sign attempt ------------------------------------------------------------------
@@ -204,30 +259,50 @@ def _already_signed(signature: Signature) -> Mail:
 
 
 def _for_signature(compose: Callable[[Signature], Mail]) -> messages.Builder:
-    """Make a builder that reads the row's signature as the database holds it now (a withdrawal
-    may have erased it since the row was claimed) and composes its mail in the signer's language.
+    """Make a builder that reads the rows' signatures as the database holds them now (a
+    withdrawal may have erased one since its row was claimed), all in one query, and composes
+    each mail in its signer's language.
+
+    A signature's petition is loaded once and then shared by every mail of the worker's batch
+    (see mail/worker.py).
     """
 
-    def prepare(signature_id: int | None) -> Callable[[], Mail]:
-        signature = (
-            db.session.get(Signature, signature_id, populate_existing=True)
-            if signature_id is not None
-            else None
+    def prepare(signature_ids: Sequence[int | None]) -> list[Callable[[], Mail]]:
+        wanted = {signature_id for signature_id in signature_ids if signature_id is not None}
+        found = (
+            {
+                signature.id: signature
+                for signature in db.session.execute(
+                    select(Signature)
+                    .where(Signature.id.in_(wanted))
+                    .execution_options(populate_existing=True)
+                ).scalars()
+            }
+            if wanted
+            else {}
         )
-
-        def build() -> Mail:
-            if signature is None or signature.email is None:
-                raise NotSendable("the signature was erased")
-            with force_locale(signature.locale):
-                return compose(signature)
-
-        return build
+        return [
+            _composer(compose, found.get(signature_id) if signature_id is not None else None)
+            for signature_id in signature_ids
+        ]
 
     return prepare
+
+
+def _composer(
+    compose: Callable[[Signature], Mail], signature: Signature | None
+) -> Callable[[], Mail]:
+    def build() -> Mail:
+        if signature is None or signature.email is None:
+            raise NotSendable("the signature was erased")
+        with force_locale(signature.locale):
+            return compose(signature)
+
+    return build
 
 
 def register_mails(state: BlueprintSetupState) -> None:
     """Register the signers' mails with the outbox of the app the signing blueprint joins."""
     messages.register(state.app, MailKind.CONFIRMATION, _for_signature(_confirmation))
     messages.register(state.app, MailKind.ALREADY_SIGNED, _for_signature(_already_signed))
-    messages.register_decision(state.app, MailKind.SIGN_ATTEMPT, mail_for_attempt)
+    messages.register_decision(state.app, MailKind.SIGN_ATTEMPT, mails_for_attempts)

@@ -54,7 +54,7 @@ def test_a_command_counts_every_stack(tmp_path: Path) -> None:
     assert summary["in_view"] == 0
     assert dict(summary["parts"]) == {
         "SMTP conversation (smtplib: MAIL, RCPT, DATA; a connection per 20 mails)": 8,
-        "loading each message (session.get)": 2,
+        "reading each chunk's rows and signatures (SELECTs)": 2,
         "other": 1,
     }
 

@@ -1,5 +1,5 @@
-"""A batch of mail at speed: one connection for many mails, one commit per mail, and failures
-in the middle of a batch that stay with their own message."""
+"""A batch of mail at speed: one connection for many mails, one commit for many outcomes, and
+failures in the middle of a batch that stay with their own message."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
+from petitions.clock import utcnow
 from petitions.extensions import db
-from petitions.mail import messages
+from petitions.mail import messages, outcomes
 from petitions.mail.models import OutboxStatus
 from petitions.mail.sender import transport_for
-from petitions.mail.worker import BATCH_SIZE, DrainReport, drain_once
+from petitions.mail.worker import BATCH_SIZE, DrainReport, _claim_batch, drain_once
 from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
@@ -96,9 +97,11 @@ def test_a_connection_the_server_hangs_up_is_replaced_for_the_next_mail(
 
 
 @MANY
-def test_a_drain_commits_once_per_mail_and_once_per_batch(
-    supporter: Supporter, smtp: SmtpServer, commits: list[None]
+def test_a_drain_commits_once_per_ledger_and_once_per_batch(
+    supporter: Supporter, smtp: SmtpServer, commits: list[None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # However slowly this machine sends, outcomes are written by count only.
+    monkeypatch.setattr(outcomes, "LEDGER_SECONDS", 3600.0)
     petition = open_petition()
     signers = BATCH_SIZE + 10  # two batches
     for n in range(signers):
@@ -109,9 +112,32 @@ def test_a_drain_commits_once_per_mail_and_once_per_batch(
     assert drain_once() == DrainReport(sent=signers)
 
     smtp.take(signers)
-    # Each mail: its outcome, before the next is sent (a killed worker resends one at most).
-    # Each batch: its claim with its decisions, then the empty claim that ends the drain
-    # (which PostgreSQL's driver may skip). The worker used to commit twice per mail (a claim
-    # renewal, then the outcome).
-    assert signers <= len(commits) <= signers + 3
-    assert all(row.status is OutboxStatus.SENT for row in outbox())
+    # Each batch: its claim with its decisions, then one commit per LEDGER_SIZE outcomes (50,
+    # then 10 mails: two, then one), then the empty claim that ends the drain (which
+    # PostgreSQL's driver may skip). The worker used to commit once per mail.
+    writes = sum(-(-size // outcomes.LEDGER_SIZE) for size in (BATCH_SIZE, signers - BATCH_SIZE))
+    assert 2 + writes <= len(commits) <= 3 + writes
+    rows = outbox()
+    assert all(row.status is OutboxStatus.SENT and row.attempts == 1 for row in rows)
+    assert all(row.claimed_until is None and row.sent_at is not None for row in rows)
+
+
+def test_a_claim_takes_one_batch_at_most(app: Flask) -> None:
+    petition = open_petition()
+    with app.test_request_context():
+        for n in range(BATCH_SIZE + 10):
+            signature = pending_signature(petition, email=f"claimed{n}@example.org")
+            messages.queue(MailKind.CONFIRMATION, signature.id)
+        db.session.commit()
+
+    first, ours = _claim_batch(utcnow(), set())
+    db.session.commit()
+    second, theirs = _claim_batch(utcnow(), set())
+    db.session.commit()
+
+    # On PostgreSQL the claim once took the whole queue, leaving other workers nothing.
+    assert (len(first), len(second)) == (BATCH_SIZE, 10)
+    assert not set(first) & set(second)
+    claims = {row.id: row.claimed_until for row in outbox()}
+    assert {claims[row_id] for row_id in first} == {ours}
+    assert {claims[row_id] for row_id in second} == {theirs}
