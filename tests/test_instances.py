@@ -33,6 +33,7 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxStatus
+from petitions.mail.outcomes import LEDGER_SIZE
 from petitions.signing.counts import count_of
 from petitions.signing.mailing import MailKind
 from petitions.signing.models import SignatureState
@@ -398,8 +399,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     petition = open_petition()
     queued = 30  # at 0.2 s each, six seconds of sending
     message_ids = queue_confirmations(app, petition, queued)
-    # The send timeout must stay below the claim (the app refuses otherwise).
-    claim = {"OUTBOX_CLAIM_SECONDS": "3", "MAIL_TIMEOUT_SECONDS": "2"}
+    # The send timeout must stay below the claim (the app refuses otherwise). Six seconds: the
+    # second worker must be up before the claims lapse, and a worker's start took over 3 s on a
+    # loaded machine.
+    claim = {"OUTBOX_CLAIM_SECONDS": "6", "MAIL_TIMEOUT_SECONDS": "2"}
 
     first = start_worker(stalling_smtp.url, **claim)
     # The third mail is kept by the server, whose 250 the worker is still waiting for.
@@ -417,11 +420,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     assert all(row.claimed_until is not None and row.claimed_until > killed_at for row in stranded)
     lapse = min(row.claimed_until for row in stranded if row.claimed_until is not None)
     claims = {row.id: row.claimed_until for row in stranded}
-    # Delivered but not marked sent: the message in flight, at most one (a worker sends one
-    # message at a time).
+    # Delivered but not marked sent: the message in flight and those whose outcomes were noted
+    # but not yet written (mail/outcomes.py: at most LEDGER_SIZE, or those of LEDGER_SECONDS).
     in_flight = set(delivered_at_kill) - sent_by_first
     assert sent_by_first <= set(delivered_at_kill)
-    assert len(in_flight) <= 1, in_flight
+    assert len(in_flight) <= LEDGER_SIZE, in_flight
 
     # The second worker leaves the claimed messages alone while the claims hold ...
     wait_for(second.started, 20, "the second worker to start")
@@ -451,13 +454,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     mails = stalling_smtp.take(len(stalling_smtp.untaken()))
     arrived = Counter(mail.message["Message-ID"] for mail in mails)
     assert set(arrived) == set(message_ids)
-    # At most one duplicate, and only the message in flight at the kill. SMTP cannot rule it
-    # out: the worker hands over the message, the server accepts it, and the worker dies before
-    # it reads the 250 (or before it commits "sent"). Nothing recorded the delivery, so the
-    # message must be sent again; it keeps its Message-ID, so the recipient's mail software can
-    # drop the copy. Avoiding it would take a two-phase commit SMTP does not have.
+    # Duplicates only of what was delivered but not recorded at the kill, each once. SMTP
+    # cannot rule out the one in flight: the worker hands over the message, the server accepts
+    # it, and the worker dies before it reads the 250; the others were delivered and their
+    # outcomes noted but not yet written. Nothing recorded the deliveries, so they are sent
+    # again; each keeps its Message-ID, so the recipient's mail software can drop the copy.
     duplicates = {message_id for message_id, times in arrived.items() if times > 1}
-    assert sum(arrived.values()) - len(arrived) <= 1, arrived
+    assert sum(arrived.values()) - len(arrived) <= len(in_flight), arrived
     assert duplicates <= in_flight
     assert all(row.status is OutboxStatus.SENT for row in outbox())
     no_traceback(second)

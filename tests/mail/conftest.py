@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 from flask import Flask
 
+from petitions.mail.sender import Transport
+from petitions.signing import services
 from tests.conftest import SmtpServer
 from tests.helpers import FLASK, PROJECT_ROOT, wait_for
 from tests.servers import SmtpHandler
@@ -195,3 +199,32 @@ def start_worker(
     yield start
     for worker in started:
         worker.close()
+
+
+class WithdrawsWhileSending:
+    """Delivers through ``inner``; before the first mail ``when`` picks is handed over, the
+    signer of ``signature_id`` withdraws, in a request of their own, as if mid-send."""
+
+    def __init__(
+        self,
+        app: Flask,
+        inner: Transport,
+        signature_id: int,
+        when: Callable[[EmailMessage], bool],
+    ) -> None:
+        self.app, self.inner, self.signature_id, self.when = app, inner, signature_id, when
+        self.outcomes: list[services.WithdrawOutcome] = []
+
+    def _withdraw(self) -> None:
+        with self.app.app_context():
+            self.outcomes.append(services.withdraw(self.signature_id))
+
+    def send(self, message: EmailMessage) -> None:
+        if not self.outcomes and self.when(message):
+            elsewhere = threading.Thread(target=self._withdraw)
+            elsewhere.start()
+            elsewhere.join(timeout=10)
+        self.inner.send(message)
+
+    def close(self) -> None:
+        self.inner.close()

@@ -4,8 +4,6 @@ killed between sending and writing do to the mails of one batch."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from email.message import EmailMessage
 
 import pytest
 from flask import Flask
@@ -14,13 +12,13 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.mail import messages, outcomes
 from petitions.mail.models import OutboxStatus
-from petitions.mail.sender import Transport
 from petitions.mail.worker import CHUNK_SIZE, DrainReport, configured_transport, drain_once
 from petitions.signing import services
 from petitions.signing.mailing import MailKind
 from tests.conftest import SmtpServer
 from tests.factories import open_petition, pending_signature
 from tests.helpers import outbox
+from tests.mail.conftest import WithdrawsWhileSending
 
 
 def _queue(app: Flask, count: int, **petition: object) -> list[int]:
@@ -36,34 +34,12 @@ def _queue(app: Flask, count: int, **petition: object) -> list[int]:
     return signature_ids
 
 
-class _WithdrawsFirst:
-    """Delivers through SMTP; while the first mail is in flight, another signer withdraws."""
-
-    def __init__(self, app: Flask, inner: Transport, signature_id: int) -> None:
-        self.app, self.inner, self.signature_id = app, inner, signature_id
-        self.outcomes: list[services.WithdrawOutcome] = []
-
-    def _withdraw(self) -> None:
-        with self.app.app_context():
-            self.outcomes.append(services.withdraw(self.signature_id))
-
-    def send(self, message: EmailMessage) -> None:
-        if not self.outcomes:
-            elsewhere = threading.Thread(target=self._withdraw)
-            elsewhere.start()
-            elsewhere.join(timeout=10)
-        self.inner.send(message)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 def test_a_withdrawal_mid_batch_keeps_a_later_chunks_mail_from_going_out(
     app: Flask, smtp: SmtpServer
 ) -> None:
     signature_ids = _queue(app, CHUNK_SIZE + 5)
     later = signature_ids[CHUNK_SIZE + 2]  # in the batch's second chunk
-    transport = _WithdrawsFirst(app, configured_transport(), later)
+    transport = WithdrawsWhileSending(app, configured_transport(), later, lambda m: True)
 
     assert drain_once(transport) == DrainReport(sent=CHUNK_SIZE + 4)
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import signal
-import threading
 import time
 from collections.abc import Callable
-from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -25,7 +23,6 @@ from petitions.config import from_environment
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
-from petitions.mail.sender import Transport
 from petitions.mail.worker import DrainReport, configured_transport, drain_once, retry_delay
 from petitions.signing import services
 from petitions.signing.mailing import MailKind
@@ -33,7 +30,7 @@ from petitions.signing.models import Signature
 from tests.conftest import SmtpServer, Supporter
 from tests.factories import open_petition, pending_signature
 from tests.helpers import outbox, wait_for
-from tests.mail.conftest import SlowSmtpServer, WorkerProcess
+from tests.mail.conftest import SlowSmtpServer, WithdrawsWhileSending, WorkerProcess
 
 SIGNERS = [
     {"full_name": "Ann Example", "email": "ann@example.org"},
@@ -466,28 +463,6 @@ def test_sigterm_during_a_long_drain_stops_after_the_message_in_hand(
     assert "Traceback" not in worker.output()
 
 
-class _WithdrawsWhileSending:
-    """Delivers through SMTP, but the signer withdraws (in another request) mid-send."""
-
-    def __init__(self, app: Flask, inner: Transport, signature_id: int) -> None:
-        self.app, self.inner, self.signature_id = app, inner, signature_id
-        self.outcomes: list[services.WithdrawOutcome] = []
-
-    def _withdraw(self) -> None:
-        with self.app.app_context():
-            self.outcomes.append(services.withdraw(self.signature_id))
-
-    def send(self, message: EmailMessage) -> None:
-        if message["To"] == SIGNERS[0]["email"] and not self.outcomes:
-            elsewhere = threading.Thread(target=self._withdraw)
-            elsewhere.start()
-            elsewhere.join(timeout=10)
-        self.inner.send(message)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 @pytest.mark.parametrize("smtp_up", [True, False], ids=["sent", "smtp-down"])
 def test_a_withdrawal_while_the_mail_is_in_flight_does_not_stop_the_worker(
     app: Flask, supporter: Supporter, smtp: SmtpServer, smtp_up: bool
@@ -497,7 +472,9 @@ def test_a_withdrawal_while_the_mail_is_in_flight_does_not_stop_the_worker(
     signature = db.session.execute(
         db.select(Signature).where(Signature.email == SIGNERS[0]["email"])
     ).scalar_one()
-    transport = _WithdrawsWhileSending(app, configured_transport(), signature.id)
+    transport = WithdrawsWhileSending(
+        app, configured_transport(), signature.id, lambda m: m["To"] == SIGNERS[0]["email"]
+    )
     if not smtp_up:
         smtp.stop()
 
