@@ -28,7 +28,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
@@ -50,6 +50,9 @@ PAGE_TABLES = frozenset(
 _GENERATION = "public-pages:generation"
 #: The second, in-process layer: at most this old, then asked of the shared cache again.
 _LOCAL_SECONDS = 1.0
+
+#: What the two layers keep: a whole Page, or a part of one (its HTML).
+_Kept = TypeVar("_Kept")
 
 _local_pages: Memo[str, Page] = Memo(
     "petitions.public_pages", lambda config: TTLCache(maxsize=4096, ttl=_LOCAL_SECONDS)
@@ -112,21 +115,33 @@ def forget_for_count() -> None:
         forget_all()
 
 
-def _key() -> str:
-    # The body depends on the path, the query (?ref=, an embed's partner, origin and accent) and
-    # the language: nothing else (no cookie, no header but Accept-Language through the locale).
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:32]
-    return f"public-page:v1:{_generation()}:{get_locale()}:{digest}"
+def _key(kind: str, where: str) -> str:
+    """The cache key of a kept page or part: its generation and language, and a digest of
+    what else its body depends on (``where``)."""
+    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
+    return f"{kind}:v1:{_generation()}:{get_locale()}:{digest}"
 
 
-def _kept(key: str) -> Page | None:
-    found = _local_pages.get(key)
+def _kept(
+    key: str, local: Memo[str, _Kept], kind: type[_Kept], render: Callable[[], _Kept]
+) -> _Kept:
+    """Return what is kept under ``key``: this process's copy, the shared one, or a new one.
+
+    Two layers for pages and parts alike: a one-second copy in the process in front of the
+    shared cache (Redis in production), which keeps it for COUNT_CACHE_SECONDS at most.
+
+    :param render: makes it when neither layer has it; it may abort (404), and then nothing
+        is kept.
+    """
+    found = local.get(key)
     if found is None:
         shared = cache.get(key)
-        if isinstance(shared, Page):
-            _local_pages.set(key, shared)
+        if isinstance(shared, kind):
             found = shared
+        else:
+            found = render()
+            cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
+        local.set(key, found)
     return found
 
 
@@ -134,28 +149,18 @@ def kept_part(name: str, render: Callable[[], str]) -> str:
     """Return a part of this page that no query but ``?lang=`` changes, rendering it if needed.
 
     A page with per-URL slots (the petition page's ``?ref=`` in its sign form) renders the rest
-    once and fills the slots per URL. The part is kept as the pages are (two layers, the
-    generation and language in its key, for COUNT_CACHE_SECONDS at most), so it is never older
-    than a kept page: a write that drops the pages drops it too.
+    once and fills the slots per URL. The part is kept as the pages are (``_kept``, the
+    generation and language in its key), so it is never older than a kept page: a write that
+    drops the pages drops it too.
 
     :param render: renders the part; it may abort (404), and then nothing is kept.
     """
     # ?lang= is the one other query the body shows: the links carry a language it names on
     # (_keep_language); any other value shows as none, so it makes no part of its own.
     chosen = request.args.get("lang")
-    where = f"{request.path}?lang={chosen if chosen in current_app.config['LANGUAGES'] else ''}"
-    digest = hashlib.sha256(where.encode()).hexdigest()[:32]
-    key = f"public-part:v1:{_generation()}:{get_locale()}:{name}:{digest}"
-    found = _local_parts.get(key)
-    if found is None:
-        shared = cache.get(key)
-        if isinstance(shared, str):
-            found = shared
-        else:
-            found = render()
-            cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
-        _local_parts.set(key, found)
-    return found
+    language = chosen if chosen in current_app.config["LANGUAGES"] else ""
+    key = _key("public-part", f"{name}:{request.path}?lang={language}")
+    return _kept(key, _local_parts, str, render)
 
 
 def cache_control() -> str:
@@ -179,12 +184,11 @@ def cached_page(render: Callable[[], str]) -> Response:
 
     :param render: renders the page (a 200); it may abort (404), and then nothing is kept.
     """
-    key = _key()
-    page = _kept(key)
-    if page is None:
-        page = Page.of(render())
-        cache.set(key, page, timeout=current_app.config["COUNT_CACHE_SECONDS"])
-        _local_pages.set(key, page)
+    # The body depends on the path, the query (?ref=, an embed's partner, origin and accent) and
+    # the language: nothing else (no cookie, no header but Accept-Language through the locale).
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)))
+    key = _key("public-page", f"{request.path}?{query}")
+    page = _kept(key, _local_pages, Page, lambda: Page.of(render()))
     current = request.if_none_match.contains_weak(page.etag)
     response = Response(status=304) if current else Response(page.body, mimetype="text/html")
     response.set_etag(page.etag, weak=True)
