@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -138,11 +139,41 @@ def _kept(
         shared = cache.get(key)
         if isinstance(shared, kind):
             found = shared
+            local.set(key, found)
         else:
-            found = render()
-            cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
-        local.set(key, found)
+            found = _render_once(key, local, render)
     return found
+
+
+#: The keys being rendered in this process now, each with the lock its renderer holds.
+_rendering: dict[str, threading.Lock] = {}
+_rendering_guard = threading.Lock()
+
+
+def _render_once(key: str, local: Memo[str, _Kept], render: Callable[[], _Kept]) -> _Kept:
+    """Render what ``key`` names once in this process, however many threads miss it at once.
+
+    Each count change drops the kept pages, and under a crowd all four threads of a worker met
+    the dropped page together and rendered it four times over, each slowed by the others (a
+    reader's p99 tripled). Now the first renders and the others wait for its copy. By hand, as
+    a lock per key: cachetools' ``cached(condition=…)`` does the same for one cache, not for the
+    two layers here. A part never renders a page, so the nested locks (a page rendering its
+    part) cannot deadlock.
+    """
+    with _rendering_guard:
+        lock = _rendering.setdefault(key, threading.Lock())
+    with lock:
+        try:
+            found = local.get(key)
+            if found is None:  # not rendered by the thread this one waited for
+                found = render()
+                cache.set(key, found, timeout=current_app.config["COUNT_CACHE_SECONDS"])
+                local.set(key, found)
+            return found
+        finally:
+            with _rendering_guard:
+                if _rendering.get(key) is lock:
+                    del _rendering[key]
 
 
 def kept_part(name: str, render: Callable[[], str]) -> str:

@@ -152,5 +152,8 @@ def test_the_installed_package_migrates_loads_the_demo_and_serves_pages(
     assert missing.status_code == 404
     assert "Page not found" in one(parse(missing), "title").text
     assert css.status_code == 200
-    assert "TemplateNotFound" not in (tmp_path / "gunicorn.log").read_text()
+    served_log = (tmp_path / "gunicorn.log").read_text()
+    assert "TemplateNotFound" not in served_log
+    # The installed settings' when_ready hook warmed the app before forking the worker.
+    assert "warmed before fork: " in served_log
     assert os.path.isdir(workdir / "instance")
