@@ -184,8 +184,31 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         #: How many reverse proxies sit in front and set X-Forwarded-* (ProxyFix).
         "TRUSTED_PROXY_COUNT": _env_int("TRUSTED_PROXY_COUNT", 0),
-        #: Sign POSTs allowed per client IP.
-        "SIGN_RATE_LIMIT": _env_str("SIGN_RATE_LIMIT", "10 per minute; 100 per day"),
+        #: Sign POSTs allowed per client IP: the hard ceiling that protects the server (429).
+        #: Far above the quarantine limits below, which take past them without refusing.
+        "SIGN_RATE_LIMIT": _env_str("SIGN_RATE_LIMIT", "120 per minute; 2000 per day"),
+        #: Quarantine limits (petitions/limits.py): past one, a signature is taken, mailed and
+        #: confirmed as usual but held for review, not counted. Per petition and client (IPv4
+        #: address or IPv6 /64), a burst window and a sustained one (alphagov/e-petitions'
+        #: defaults); a street stall's connection can be allow-listed past them.
+        "QUARANTINE_CLIENT_BURST": _env_str("QUARANTINE_CLIENT_BURST", "1 per minute"),
+        "QUARANTINE_CLIENT_SUSTAINED": _env_str("QUARANTINE_CLIENT_SUSTAINED", "5 per 5 minutes"),
+        #: Per petition and email domain, for every domain but QUARANTINE_DOMAIN_EXEMPT.
+        "QUARANTINE_DOMAIN_LIMIT": _env_str("QUARANTINE_DOMAIN_LIMIT", "100 per hour"),
+        #: The big mail providers whose users sign in their thousands: no domain limit.
+        "QUARANTINE_DOMAIN_EXEMPT": _env_str(
+            "QUARANTINE_DOMAIN_EXEMPT",
+            "gmail.com,googlemail.com,outlook.com,hotmail.com,live.com,msn.com,yahoo.com,"
+            "icloud.com,me.com,aol.com,proton.me,protonmail.com,gmx.de,gmx.net,web.de,"
+            "t-online.de,orange.fr,free.fr,laposte.net,wanadoo.fr,sfr.fr,ziggo.nl,kpnmail.nl,"
+            "hetnet.nl,planet.nl,telenet.be,skynet.be,wp.pl,o2.pl,onet.pl,interia.pl,"
+            "mail.ru,bk.ru,inbox.ru,list.ru,yandex.ru,yandex.by,ya.ru,rambler.ru,tut.by,"
+            "ukr.net,i.ua,meta.ua,gmail.by,inbox.lt,one.lt,duck.com,mozmail.com,"
+            "privaterelay.appleid.com",
+        ),
+        #: Per petition and the country a signer gives: an hour's surge from one country far
+        #: past a campaign's usual day (the 2016 referendum petition's 39,000 "from the Vatican").
+        "QUARANTINE_COUNTRY_LIMIT": _env_str("QUARANTINE_COUNTRY_LIMIT", "5000 per hour"),
         #: POSTs to confirm, withdraw and resend links per client IP.
         "LINK_RATE_LIMIT": _env_str("LINK_RATE_LIMIT", "30 per minute; 300 per day"),
         #: Login attempts per client (IPv4 address or IPv6 /64), right or wrong.

@@ -13,6 +13,10 @@ limit                  setting                      scope            counted per
 ``LOGIN_FAILURES``     LOGIN_FAILURE_LIMIT          login-failures   account and client
 ``ACCOUNT_FAILURES``   LOGIN_ACCOUNT_FAILURE_LIMIT  login-failures   account
 ``MAIL_TO_ADDRESS``    MAIL_PER_ADDRESS_LIMIT       mail-to          recipient address
+``CLIENT_BURST``       QUARANTINE_CLIENT_BURST      q-client-burst   petition and client
+``CLIENT_SUSTAINED``   QUARANTINE_CLIENT_SUSTAINED  q-client-long    petition and client
+``FROM_DOMAIN``        QUARANTINE_DOMAIN_LIMIT      q-domain         petition and mail domain
+``FROM_COUNTRY``       QUARANTINE_COUNTRY_LIMIT     q-country        petition and country
 =====================  ===========================  ===============  ==========================
 
 A client is an IPv4 address or an IPv6 /64 (:func:`petitions.extensions.client_network`);
@@ -32,6 +36,12 @@ Logging in has three limits, so that guessing stops and the owner still gets in:
   in while the account is under attack.
 
 Only failures count against an account: a correct password is never refused by them.
+
+The last four are **quarantine limits** (issue #13): they never refuse. A signature past one is
+taken, mailed and confirmed as any other, and then held for review instead of counted
+(petitions/defence/), so a flooder learns nothing and a real person loses nothing. ``SIGN``
+stays as the far higher ceiling that protects the server. Their counters are keyed by a keyed
+hash of the petition and the client, domain or country, so the storage holds none of them.
 
 Mail per address is counted by the outbox worker as it sends, not by the request that queues:
 the limit is on mail that actually goes out, a sign request spends no storage round trips on
@@ -112,6 +122,56 @@ LOGIN_FAILURES = Limit("LOGIN_FAILURE_LIMIT", "login-failures", _per_account_and
 ACCOUNT_FAILURES = Limit("LOGIN_ACCOUNT_FAILURE_LIMIT", "login-failures", _per_account)
 #: Mails sent to one address, all petitions together.
 MAIL_TO_ADDRESS = Limit("MAIL_PER_ADDRESS_LIMIT", "mail-to", _per_address)
+
+
+def _per_petition_and(what: str) -> Callable[[str], tuple[str, ...]]:
+    def key(subject: str) -> tuple[str, ...]:
+        return (keyed_hash(subject, f"quarantine-{what}"),)
+
+    return key
+
+
+#: Signatures per petition and client (an IPv4 address or an IPv6 /64): a short window and a
+#: long one (alphagov/e-petitions' burst and sustained rates).
+CLIENT_BURST = Limit("QUARANTINE_CLIENT_BURST", "q-client-burst", _per_petition_and("client"))
+CLIENT_SUSTAINED = Limit(
+    "QUARANTINE_CLIENT_SUSTAINED", "q-client-long", _per_petition_and("client")
+)
+#: Signatures per petition and email domain (the big providers are exempt, see config.py).
+FROM_DOMAIN = Limit("QUARANTINE_DOMAIN_LIMIT", "q-domain", _per_petition_and("domain"))
+#: Signatures per petition and the country the signer gave.
+FROM_COUNTRY = Limit("QUARANTINE_COUNTRY_LIMIT", "q-country", _per_petition_and("country"))
+
+
+def past_quarantine_limits(subjects: Sequence[tuple[Limit, str]]) -> list[Limit]:
+    """Count one signature against each (limit, subject); return the limits it went past.
+
+    With a Redis store and fixed windows (the default), every window of every limit is counted
+    in one round trip. Never refuses anything: what to do past a limit is the caller's.
+    """
+    if not _enabled() or not subjects:
+        return []
+    counted = [
+        (limit, item, item.key_for(limit.scope, *limit.key(subject)))
+        for limit, subject in subjects
+        for item in limit.windows()
+    ]
+    count = _counting_in_one_go()
+    if count is None:
+        strategy = limiter.limiter
+        within = [
+            strategy.hit(item, limit.scope, *limit.key(subject))
+            for limit, subject in subjects
+            for item in limit.windows()
+        ]
+    else:
+        counts = count([(item, key) for _limit, item, key in counted])
+        within = [n <= item.amount for n, (_limit, item, _key) in zip(counts, counted, strict=True)]
+    past: list[Limit] = []
+    for ok, (limit, _item, _key) in zip(within, counted, strict=True):
+        if not ok and limit not in past:
+            past.append(limit)
+    return past
 
 
 def _on_post(limit: Limit) -> RouteLimit:
@@ -284,7 +344,7 @@ def allow_mail_to_each(normalized_emails: Sequence[str]) -> list[bool]:
             if not left:
                 break
             counts = count(
-                item, [item.key_for(MAIL_TO_ADDRESS.scope, *identifiers[n]) for n in left]
+                [(item, item.key_for(MAIL_TO_ADDRESS.scope, *identifiers[n])) for n in left]
             )
             for n, counted in zip(left, counts, strict=True):
                 allowed[n] = counted <= item.amount
@@ -293,8 +353,8 @@ def allow_mail_to_each(normalized_emails: Sequence[str]) -> list[bool]:
     return allowed
 
 
-def _counting_in_one_go() -> Callable[[RateLimitItem, list[str]], list[int]] | None:
-    """Return what counts one hit on each of many keys of a window in one round trip, if the
+def _counting_in_one_go() -> Callable[[list[tuple[RateLimitItem, str]]], list[int]] | None:
+    """Return what counts one hit on each of many (window, key) pairs in one round trip, if the
     store and strategy allow it: what FixedWindowRateLimiter.hit does for one key (the store's
     own increment script), pipelined. None: hit them one by one."""
     strategy = limiter.limiter
@@ -302,9 +362,9 @@ def _counting_in_one_go() -> Callable[[RateLimitItem, list[str]], list[int]] | N
     if type(strategy) is not FixedWindowRateLimiter or type(storage) is not RedisStorage:
         return None
 
-    def count(item: RateLimitItem, keys: list[str]) -> list[int]:
+    def count(pairs: list[tuple[RateLimitItem, str]]) -> list[int]:
         pipeline = storage.get_connection().pipeline(transaction=False)  # type: ignore[attr-defined]
-        for key in keys:
+        for item, key in pairs:
             storage.lua_incr_expire(
                 [storage.prefixed_key(key)], [item.get_expiry(), 1], client=pipeline
             )

@@ -180,7 +180,19 @@ def settings_for(database_url: str, smtp: SmtpServer, tmp_path: Path) -> dict[st
         "DEV_MAILBOX_DIR": str(tmp_path / "mailbox"),
         # Tests read a page right after a confirmation; the crowd's window has its own tests.
         "PUBLIC_PAGE_COUNT_SECONDS": 0,
+        # Every test signs from 127.0.0.1: the quarantine limits stand aside unless a test
+        # (tests/defence/) sets its own.
+        **QUARANTINE_OFF,
     }
+
+
+#: Quarantine limits no test reaches by accident.
+QUARANTINE_OFF = {
+    "QUARANTINE_CLIENT_BURST": "1000000 per minute",
+    "QUARANTINE_CLIENT_SUSTAINED": "1000000 per minute",
+    "QUARANTINE_DOMAIN_LIMIT": "1000000 per minute",
+    "QUARANTINE_COUNTRY_LIMIT": "1000000 per minute",
+}
 
 
 @pytest.fixture

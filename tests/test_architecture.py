@@ -19,6 +19,7 @@ HEIGHT = {
     "accounts": 1,
     "mail": 1,
     "cases": 2,
+    "defence": 2,
     "signing": 3,
     "counting": 4,
     "api": 5,

@@ -26,6 +26,10 @@ def test_every_limit_reads_a_setting_that_parses_and_keeps_its_storage_scope(app
         "LOGIN_FAILURES": ("LOGIN_FAILURE_LIMIT", "login-failures"),
         "ACCOUNT_FAILURES": ("LOGIN_ACCOUNT_FAILURE_LIMIT", "login-failures"),
         "MAIL_TO_ADDRESS": ("MAIL_PER_ADDRESS_LIMIT", "mail-to"),
+        "CLIENT_BURST": ("QUARANTINE_CLIENT_BURST", "q-client-burst"),
+        "CLIENT_SUSTAINED": ("QUARANTINE_CLIENT_SUSTAINED", "q-client-long"),
+        "FROM_DOMAIN": ("QUARANTINE_DOMAIN_LIMIT", "q-domain"),
+        "FROM_COUNTRY": ("QUARANTINE_COUNTRY_LIMIT", "q-country"),
     }
     for name in named:
         assert getattr(limits, name).windows(), f"{name} has no window"
@@ -41,6 +45,12 @@ def test_accounts_and_addresses_are_counted_by_hash_and_clients_by_network(app: 
         (address,) = limits.MAIL_TO_ADDRESS.key("hanna@example.org")
 
     assert "hanna" not in account + address
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2::7"}):
+        (quarantine_key,) = limits.CLIENT_BURST.key(f"some-petition|{client}")
+        (domain_key,) = limits.FROM_DOMAIN.key("some-petition|example.org")
+    # The quarantine counters hold neither the client nor the domain.
+    assert "2001" not in quarantine_key
+    assert "example" not in domain_key
     assert account != address  # one key per purpose: a login count is not a mail count
 
 

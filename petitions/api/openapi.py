@@ -160,7 +160,12 @@ def document() -> dict[str, Any]:
                 },
                 "PetitionDetails": {
                     "type": "object",
-                    "required": [*_SUMMARY_PROPERTIES, "latest_signers", "counts_by_country"],
+                    "required": [
+                        *_SUMMARY_PROPERTIES,
+                        "latest_signers",
+                        "counts_by_country",
+                        "set_aside",
+                    ],
                     "properties": {
                         **_SUMMARY_PROPERTIES,
                         "latest_signers": {
@@ -174,6 +179,27 @@ def document() -> dict[str, Any]:
                                 "Confirmed signatures by ISO 3166 country code, only for "
                                 f"countries with at least {country_min} of them."
                             ),
+                        },
+                        "set_aside": {"$ref": "#/components/schemas/SetAside"},
+                    },
+                    "additionalProperties": False,
+                },
+                "SetAside": {
+                    "type": "object",
+                    "description": (
+                        "Signatures confirmed by mail but not in signature_count: quarantined "
+                        "(past a quarantine limit, waiting for an organizer's review) or "
+                        "invalidated (set aside by an organizer's rule), and how many for each "
+                        "reason (client-burst, client-sustained, domain, country, disposable, "
+                        "blocked)."
+                    ),
+                    "required": ["quarantined", "invalidated", "by_reason"],
+                    "properties": {
+                        "quarantined": {"type": "integer", "minimum": 0},
+                        "invalidated": {"type": "integer", "minimum": 0},
+                        "by_reason": {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer", "minimum": 1},
                         },
                     },
                     "additionalProperties": False,

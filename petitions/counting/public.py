@@ -22,6 +22,7 @@ from petitions.counting.services import confirmed_by_country
 from petitions.extensions import cache
 from petitions.memo import Memo
 from petitions.signing import moderation, signals
+from petitions.signing.set_aside import set_aside_of
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
 LATEST = 10
@@ -73,9 +74,9 @@ class PublicCount:
 
 
 def _key(slug: str) -> str:
-    # "v4": entries cached by an older release carry no petition id; "v3": they list unnamed
-    # signers and small countries.
-    return f"petition-public:v4:{slug}"
+    # "v5": entries cached by an older release carry no set_aside; "v4": no petition id; "v3":
+    # they list unnamed signers and small countries.
+    return f"petition-public:v5:{slug}"
 
 
 _OPEN_PETITIONS = "open-petitions:v3"
@@ -88,6 +89,7 @@ def _details(petition: Petition) -> dict[str, Any]:
         petition,
         moderation.latest_public_signers(petition.id, LATEST),
         dict(confirmed_by_country(petition.id, current_app.config["PUBLIC_COUNTRY_MIN"])),
+        set_aside_of(petition.id).as_json(),
     )
 
 

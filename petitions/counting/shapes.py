@@ -42,11 +42,16 @@ def public_signer(signature: Signature) -> dict[str, Any]:
 
 
 def petition_details(
-    petition: Petition, latest: Iterable[Signature], by_country: Mapping[str, int]
+    petition: Petition,
+    latest: Iterable[Signature],
+    by_country: Mapping[str, int],
+    set_aside: Mapping[str, object],
 ) -> dict[str, Any]:
-    """Return a petition with its latest named signers and countries' counts (PetitionDetails)."""
+    """Return a petition with its latest named signers, countries' counts and the signatures
+    set aside (PetitionDetails)."""
     return {
         **petition_summary(petition),
         "latest_signers": [public_signer(signature) for signature in latest],
         "counts_by_country": dict(by_country),
+        "set_aside": dict(set_aside),
     }

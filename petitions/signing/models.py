@@ -1,4 +1,8 @@
-"""A signature: born pending, counted once confirmed, erased when withdrawn."""
+"""A signature: born pending, counted once confirmed, erased when withdrawn.
+
+A signature over a quarantine limit (petitions/defence/) is taken as any other, but confirming
+it makes it quarantined: confirmed by mail, not counted, waiting for an organizer's review.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,18 @@ from petitions.models import enum_column
 
 class SignatureState(enum.Enum):
     PENDING = "pending"
+    #: Confirmed by mail and counted.
     CONFIRMED = "confirmed"
+    #: Confirmed by mail but not counted: it was over a quarantine limit (set_aside_reason).
+    QUARANTINED = "quarantined"
+    #: Set aside by an organizer's rule; not counted.
+    INVALIDATED = "invalidated"
     WITHDRAWN = "withdrawn"
+
+
+#: The states whose owners confirmed by mail: their link answers "thank you" alike, so a
+#: flooder cannot tell a quarantined signature from a counted one.
+CONFIRMED_BY_MAIL = frozenset({SignatureState.CONFIRMED, SignatureState.QUARANTINED})
 
 
 #: Mails one signature may ever cause, confirmations and "already signed" notes together, so the
@@ -38,13 +52,18 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
             name="withdrawn_is_erased",
         ),
         CheckConstraint(f"mails_sent <= {MAX_MAILS_PER_SIGNATURE}", name="mail_cap"),
+        CheckConstraint(
+            "state NOT IN ('quarantined', 'invalidated') OR set_aside_reason IS NOT NULL",
+            name="set_aside_has_reason",
+        ),
         Index("ix_signatures_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The petition signed.
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"))
-    #: pending until the owner clicks the mailed link; withdrawn when they take it back.
+    #: pending until the owner clicks the mailed link (then confirmed, or quarantined when
+    #: set_aside_reason says so); withdrawn when they take it back.
     state: Mapped[SignatureState] = mapped_column(
         enum_column(SignatureState, "signature_state"), default=SignatureState.PENDING
     )
@@ -70,7 +89,7 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     show_name_publicly: Mapped[bool] = mapped_column(default=False)
     #: The name (and city, and comment) may be printed in the bundle delivered to the
     #: addressee; otherwise the bundle lists "a supporter from <country>". Decided when signing
-    #: (see signing.services._name_in_bundle).
+    #: (see signing.statements.name_in_bundle).
     name_in_bundle: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     #: The signer agreed to be contacted by the organizers later.
     may_contact: Mapped[bool] = mapped_column(default=False)
@@ -80,6 +99,9 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     source: Mapped[str | None] = mapped_column(String(40))
     #: The partner page the signer came from (an embed), offered as the way back after confirming.
     return_url: Mapped[str | None] = mapped_column(String(500))
+    #: Why the signature is (or, once confirmed, will be) set aside: a quarantine limit it was
+    #: over when signed (petitions/defence/reasons.py), or an invalidation. NULL: counted.
+    set_aside_reason: Mapped[str | None] = mapped_column(String(40))
     #: Mails this signature has caused so far (see MAX_MAILS_PER_SIGNATURE).
     mails_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     #: When the last of those mails was queued.

@@ -12,43 +12,28 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
-    Boolean,
-    ColumnElement,
-    Insert,
-    String,
-    Update,
-    and_,
-    bindparam,
-    case,
-    cast,
     delete,
-    false,
-    func,
-    or_,
     select,
-    true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
+from petitions.defence import services as defence
 from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
-from petitions.signing import mailing, signals
+from petitions.signing import mailing, signals, statements
 from petitions.signing.busy import retryable
 from petitions.signing.counts import count_change
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import CONFIRMED_BY_MAIL, Signature, SignatureState
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +101,24 @@ def _load(signature_id: int) -> Signature | None:
     ).scalar_one_or_none()
 
 
-@retryable
 def sign(slug: str, details: SignerDetails) -> None:
     """Record a signature attempt: a pending signature if the address is new, and one outbox row.
+
+    The attempt is counted against the quarantine limits first (petitions/defence/); one past
+    a limit is recorded all the same, with the reason, and its confirmation will hold it for
+    review instead of counting it. Nothing in the answer, the mail or the thanks differs.
+
+    :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
+    :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
+    """
+    normalized = normalize_email(details.email)
+    reason = defence.assess(slug, normalized, details.country)
+    _record(slug, details, normalized, reason.value if reason is not None else None)
+
+
+@retryable
+def _record(slug: str, details: SignerDetails, normalized: str, reason: str | None) -> None:
+    """Write a signature attempt: a pending signature if the address is new, and one outbox row.
 
     The request does the same work whether or not the address signed before: the INSERT finds a
     conflict or not, and the outbox row names the signature either way. Which mail it causes (a
@@ -129,10 +129,10 @@ def sign(slug: str, details: SignerDetails) -> None:
     :raises PetitionNotOpen: if no petition by that slug accepts signatures now.
     :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
     """
-    normalized = normalize_email(details.email)
     now = utcnow()
     values = {
         **vars(details),  # every field of SignerDetails is a column (vars: no deep copy)
+        "set_aside_reason": reason,
         "comment": details.comment or None,
         "slug": slug,
         "now": now,
@@ -154,79 +154,12 @@ def sign(slug: str, details: SignerDetails) -> None:
         # ON CONFLICT DO NOTHING: an address that signed before (or is signing right now in
         # another request) meets the unique constraint, which stays the arbiter, without an
         # error to handle and a second path to take.
-        connection.execute(_insert_if_open(connection.dialect.name), values)
+        connection.execute(statements.insert_if_open(connection.dialect.name), values)
         if not mailing.queue_sign_attempt(connection, slug, normalized, now):
             raise PetitionNotOpen()  # leaving the block rolls the transaction back
     # DEBUG: the access log already has a line per sign POST, and under a flood an INFO line per
     # signature (formatted, redacted, written) costs a twentieth of the request.
     log.debug("petition %s: sign attempt recorded", slug)
-
-
-#: The columns a new signature gets from the sign form (and the moment of signing).
-_NEW_SIGNATURE_COLUMNS = (
-    "full_name",
-    "email",
-    "email_normalized",
-    "country",
-    "city",
-    "comment",
-    "show_name_publicly",
-    "may_contact",
-    "name_in_bundle",
-    "source",
-    "locale",
-    "return_url",
-    "created_at",
-    "mails_sent",
-    "last_mail_at",
-    "state",
-)
-
-
-@functools.cache
-def _insert_if_open(dialect: str) -> Insert:
-    """INSERT a signature for the petition with slug :slug if it accepts signatures at :now.
-
-    One statement finds the petition, checks that it is open and inserts, unless the address
-    has signed it already: no petition is loaded, and no close can slip in between the check
-    and the insert. Built once per process (per dialect: ON CONFLICT is spelled by each).
-    """
-    signatures, petitions = Signature.__table__.c, Petition.__table__.c
-    open_petition = select(
-        petitions.id,
-        *(
-            _name_in_bundle(petitions)
-            if name == "name_in_bundle"
-            else bindparam(name, type_=signatures[name].type)
-            for name in _NEW_SIGNATURE_COLUMNS
-        ),
-    ).where(
-        petitions.slug == bindparam("slug"),
-        petitions.status == PetitionStatus.OPEN,
-        or_(petitions.closes_at.is_(None), petitions.closes_at > bindparam("now")),
-    )
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        dialect_insert(Signature.__table__)
-        .from_select(["petition_id", *_NEW_SIGNATURE_COLUMNS], open_petition)
-        .on_conflict_do_nothing(index_elements=["petition_id", "email_normalized"])
-    )
-
-
-def _name_in_bundle(petitions: Any) -> ColumnElement[bool]:
-    """The signer's own answer; without one, yes unless they live in the addressee's country.
-
-    Decided in the INSERT, against the petition it finds: a signer from Belarus who did not
-    say yes is never printed by name in a bundle for the Belarusian embassy, whatever the
-    client sent or left out.
-    """
-    # CAST: PostgreSQL cannot tell the type of a parameter that is only ever NULL.
-    choice = cast(bindparam("name_in_bundle", type_=Boolean()), Boolean())
-    at_home = and_(
-        petitions.addressee_country.is_not(None),
-        petitions.addressee_country == bindparam("country", type_=String(2)),
-    )
-    return func.coalesce(choice, case((at_home, false()), else_=true()))
 
 
 def resend_confirmation(signature_id: int) -> bool:
@@ -259,17 +192,6 @@ def _confirm_cutoff(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=current_app.config["CONFIRM_GRACE_AFTER_CLOSE_SECONDS"])
 
 
-def _takes_confirmations(cutoff: Any) -> ColumnElement[bool]:
-    # Open with no end date, or closed (by status or by date) after the cutoff.
-    return and_(
-        Petition.status != PetitionStatus.DRAFT,
-        or_(
-            and_(Petition.status == PetitionStatus.OPEN, Petition.closes_at.is_(None)),
-            Petition.closes_at > cutoff,
-        ),
-    )
-
-
 def takes_confirmations(petition: Petition) -> bool:
     """Tell whether a pending signature on this petition may still be confirmed now."""
     if petition.status is PetitionStatus.DRAFT:
@@ -295,12 +217,13 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     # a confirmation racing the close itself falls inside the grace by construction.
     connection = db.session.connection()
     confirmed = connection.execute(
-        _confirm_if_pending(),
+        statements.confirm_if_pending(),
         {"signature_id": signature_id, "now": now, "cutoff": _confirm_cutoff(now)},
     ).one_or_none()
     if confirmed is not None:
-        petition_id, slug = confirmed
-        count_change(petition_id, signature_id, +1)
+        petition_id, slug, state = confirmed
+        if state is SignatureState.CONFIRMED:
+            count_change(petition_id, signature_id, +1)
         db.session.commit()
         signals.announce_count_changed(slug)
         # DEBUG, as for a sign attempt: the access log has a line per confirm POST already.
@@ -310,43 +233,11 @@ def confirm(signature_id: int) -> ConfirmOutcome:
     signature = _load(signature_id)
     if signature is None:
         return ConfirmOutcome.NOT_FOUND
-    if signature.state is SignatureState.CONFIRMED:
+    if signature.state in CONFIRMED_BY_MAIL:
         return ConfirmOutcome.ALREADY_CONFIRMED
     if signature.state is SignatureState.PENDING:
         return ConfirmOutcome.PETITION_CLOSED
     return ConfirmOutcome.WITHDRAWN
-
-
-@functools.cache
-def _confirm_if_pending() -> Update:
-    """UPDATE the signature :signature_id to confirmed at :now if pending and its petition takes
-    confirmations (judged against :cutoff); RETURNING its petition's id and slug (the slug names
-    the cached count to drop). Built once per process: a confirmation under a crowd then costs
-    neither building the statement nor a SELECT of the petition before it.
-    """
-    signatures, petitions = Signature.__table__.c, Petition.__table__.c
-    still_open = (
-        select(petitions.id)
-        .where(
-            petitions.id == signatures.petition_id,
-            _takes_confirmations(bindparam("cutoff", type_=petitions.closes_at.type)),
-        )
-        .exists()
-    )
-    slug = select(petitions.slug).where(petitions.id == signatures.petition_id).scalar_subquery()
-    return (
-        update(Signature.__table__)
-        .where(
-            signatures.id == bindparam("signature_id"),
-            signatures.state == SignatureState.PENDING,
-            still_open,
-        )
-        .values(
-            state=SignatureState.CONFIRMED,
-            confirmed_at=bindparam("now", type_=signatures.confirmed_at.type),
-        )
-        .returning(signatures.petition_id, slug)
-    )
 
 
 #: What withdrawal erases. Country, source and the timestamps stay: they identify nobody and

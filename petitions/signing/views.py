@@ -24,7 +24,8 @@ from petitions.links import site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm, shown_source
-from petitions.signing.models import Signature, SignatureState
+from petitions.signing.models import CONFIRMED_BY_MAIL, Signature, SignatureState
+from petitions.signing.set_aside import set_aside_of
 
 bp = Blueprint("signing", __name__)
 # The outbox worker builds the signers' mails with what signing registers here.
@@ -62,6 +63,7 @@ def _petition_page(
             notice=notice,
             signers=moderation.latest_public_signers(petition.id),
             comments=moderation.public_comments(petition.id),
+            set_aside=set_aside_of(petition.id),
         ),
         status,
     )
@@ -291,7 +293,7 @@ def _confirm_answer(
         or not services.takes_confirmations(signature.petition)
     ):
         return render_template("signing/confirm_closed.html", petition=signature.petition), 410
-    if signature.state is SignatureState.CONFIRMED:
+    if signature.state in CONFIRMED_BY_MAIL:  # a quarantined one is thanked alike
         return _confirmed(signature, just_now=outcome is services.ConfirmOutcome.CONFIRMED)
     status = 400 if request.method == "POST" else 200
     return render_template("signing/confirm.html", signature=signature, form=form), status

@@ -22,6 +22,7 @@ from petitions.extensions import db
 from petitions.i18n import COUNTRY_CODES, country_choices
 from petitions.signing import moderation
 from petitions.signing.forms import SignForm
+from petitions.signing.set_aside import set_aside_of
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
     ORGANIZER_PASSWORD,
@@ -178,6 +179,7 @@ def test_a_filled_page_is_the_page_a_full_rendering_gives(
                 form=form,
                 notice=None,
                 signers=moderation.latest_public_signers(found.id),
+                set_aside=set_aside_of(found.id),
                 comments=moderation.public_comments(found.id),
             )
         assert TICKET.sub(r"\1", answer.get_data(as_text=True)) == TICKET.sub(r"\1", expected)
