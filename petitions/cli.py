@@ -5,7 +5,9 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 import click
 from flask import Flask
@@ -17,10 +19,14 @@ from petitions.bundles.pdf import FontsMissing
 from petitions.cases import access
 from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
+from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.defence.reasons import SetAsideReason
 from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
+from petitions.signing import review
+from petitions.signing.models import ReviewAction
 
 
 @click.command("demo-data")
@@ -173,6 +179,101 @@ def partner_add_command(petition_slug: str, code: str, name: str, origins: tuple
     )
 
 
+@click.group("quarantine")
+def quarantine_group() -> None:
+    """Review a petition's quarantined signatures (confirmed by mail, not counted)."""
+
+
+def _reviewed_petition(slug: str) -> Petition:
+    petition = cases.petition_by_slug(slug)
+    if petition is None:
+        raise click.ClickException(f"There is no petition {slug!r}.")
+    return petition
+
+
+@quarantine_group.command("list")
+@click.argument("slug")
+def quarantine_list_command(slug: str) -> None:
+    """Show what waits for review, grouped by reason, domain, country and hour."""
+    petition = _reviewed_petition(slug)
+    found = review.waiting(petition.id)
+    click.echo(f"{found.total} quarantined signatures on {slug}")
+    for title, groups in (
+        ("by reason", found.by_reason),
+        ("by domain", found.by_domain),
+        ("by country", found.by_country),
+    ):
+        if groups:
+            click.echo(f"{title}:")
+            for name, count in groups:
+                click.echo(f"  {name}: {count}")
+    if found.by_hour:
+        click.echo("by hour (UTC):")
+        for hour, count in found.by_hour:
+            click.echo(f"  {hour:%Y-%m-%d %H:00}: {count}")
+
+
+_REASON_CODES = [reason.value for reason in SetAsideReason]
+
+
+def _filters(command: Callable[..., None]) -> Callable[..., None]:
+    options = [
+        click.option("--all", "everything", is_flag=True, help="Every quarantined signature."),
+        click.option("--reason", type=click.Choice(_REASON_CODES), help="Set aside for this."),
+        click.option("--domain", help="Email domain, e.g. flood.example."),
+        click.option("--country", help="ISO 3166 code the signers gave, e.g. VA."),
+        click.option("--from", "signed_from", type=click.DateTime(), help="Signed at or after."),
+        click.option("--until", "signed_until", type=click.DateTime(), help="Signed before."),
+        click.option(
+            "--id", "ids", type=click.IntRange(min=1), multiple=True, help="One signature."
+        ),
+        click.option("--dry-run", is_flag=True, help="Say how many would change; change nothing."),
+        click.option("--by", default="command line", show_default=True, help="Recorded as who."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _decide(action: ReviewAction, slug: str, everything: bool, **given: Any) -> None:
+    petition = _reviewed_petition(slug)
+    dry_run, by = given.pop("dry_run"), given.pop("by")
+    country = given.get("country")
+    if country is not None and country.upper() not in COUNTRY_CODES:
+        raise click.BadParameter(
+            f"{country!r} is not an ISO 3166 country code.", param_hint="--country"
+        )
+    given["ids"] = tuple(given["ids"])
+    where = review.Filter(**given)
+    if not everything and where.describe() == "all":
+        raise click.UsageError("Name what to decide on: --all, or at least one filter.")
+    if everything and where.describe() != "all":
+        raise click.UsageError("--all takes no filter beside it.")
+    if dry_run:
+        click.echo(
+            f"would {action.value} {review.matching(petition.id, where)} ({where.describe()})"
+        )
+        return
+    decision = review.decide(petition, action, where, by=by)
+    click.echo(f"{action.value}d {decision.changed} ({decision.subject})")
+
+
+@quarantine_group.command("release")
+@click.argument("slug")
+@_filters
+def quarantine_release_command(slug: str, everything: bool, **given: Any) -> None:
+    """Count quarantined signatures after all: --all, or those matching the filters."""
+    _decide(ReviewAction.RELEASE, slug, everything, **given)
+
+
+@quarantine_group.command("invalidate")
+@click.argument("slug")
+@_filters
+def quarantine_invalidate_command(slug: str, everything: bool, **given: Any) -> None:
+    """Set quarantined signatures aside for good: --all, or those matching the filters."""
+    _decide(ReviewAction.INVALIDATE, slug, everything, **given)
+
+
 def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI."""
     app.cli.add_command(demo_data_command)
@@ -180,6 +281,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(organizer_group)
     app.cli.add_command(bundle_command)
     app.cli.add_command(partner_group)
+    app.cli.add_command(quarantine_group)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ writer at a time anyway) and on durable PostgreSQL alike.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 from sqlalchemy import Insert, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,6 +44,19 @@ def count_change(petition_id: int, signature_id: int, change: int) -> None:
         _shard_upsert(db.session.get_bind().dialect.name),
         {"petition_id": petition_id, "shard": signature_id % COUNT_SHARDS, "change": change},
     )
+
+
+def shards_changed(petition_id: int, changes: Mapping[int, int]) -> None:
+    """Add to many shards of a petition at once (shard → change): a reviewer's release.
+
+    One upsert per shard touched (at most COUNT_SHARDS), in the caller's transaction.
+    """
+    upsert = _shard_upsert(db.session.get_bind().dialect.name)
+    for shard, change in sorted(changes.items()):
+        if change:
+            db.session.execute(
+                upsert, {"petition_id": petition_id, "shard": shard, "change": change}
+            )
 
 
 @functools.cache

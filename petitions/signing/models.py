@@ -124,3 +124,31 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     def public_name(self) -> str | None:
         """Return the name if its owner agreed to show it, else None."""
         return self.full_name if self.show_name_publicly else None
+
+
+class ReviewAction(enum.Enum):
+    #: Quarantined signatures counted after all.
+    RELEASE = "release"
+    #: Quarantined signatures set aside for good.
+    INVALIDATE = "invalidate"
+
+
+class ReviewDecision(db.Model):  # type: ignore[name-defined,misc]
+    """One decision on quarantined signatures: who took it, when, on what, and how many."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    action: Mapped[ReviewAction] = mapped_column(enum_column(ReviewAction, "review_action"))
+    #: The organizer who decided; NULL from the command line (its operator is named in ``by``).
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizers.id", ondelete="SET NULL")
+    )
+    #: Who decided, as shown in the record: the organizer's name or the CLI's operator.
+    by: Mapped[str] = mapped_column(String(120))
+    #: What the decision was taken on, as the filter read ("reason client-burst", "all").
+    subject: Mapped[str] = mapped_column(String(300))
+    #: Signatures the decision changed.
+    changed: Mapped[int]
+    decided_at: Mapped[dt.datetime]

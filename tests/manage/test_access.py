@@ -148,6 +148,16 @@ ROUTES = [
         {"name": "Amnesty NL", "code": "amnesty-nl", "origins": "https://amnesty.nl"},
         changes=True,
     ),
+    Route("GET", "/organizer/petitions/{petition}/review/"),
+    Route(
+        "POST", "/organizer/petitions/{petition}/review/release", {"everything": "y"}, changes=True
+    ),
+    Route(
+        "POST",
+        "/organizer/petitions/{petition}/review/invalidate",
+        {"everything": "y"},
+        changes=True,
+    ),
     Route(
         "POST",
         "/organizer/petitions/{petition}/bundle",
@@ -503,7 +513,7 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
 
 
 #: (bundles has none since printing moved to manage: only its public verify page is left)
-ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners"}
+ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners", "review"}
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
 
