@@ -21,6 +21,7 @@ from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.defence import services as defence
 from petitions.defence.reasons import SetAsideReason
 from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
@@ -207,6 +208,10 @@ def quarantine_list_command(slug: str) -> None:
             click.echo(f"{title}:")
             for name, count in groups:
                 click.echo(f"  {name}: {count}")
+    for allowed in defence.allowed_clients_of(petition.id):
+        click.echo(
+            f"allowed until {allowed.until:%Y-%m-%d %H:%M} UTC: {allowed.network} {allowed.note}"
+        )
     if found.by_hour:
         click.echo("by hour (UTC):")
         for hour, count in found.by_hour:
@@ -272,6 +277,25 @@ def quarantine_release_command(slug: str, everything: bool, **given: Any) -> Non
 def quarantine_invalidate_command(slug: str, everything: bool, **given: Any) -> None:
     """Set quarantined signatures aside for good: --all, or those matching the filters."""
     _decide(ReviewAction.INVALIDATE, slug, everything, **given)
+
+
+@quarantine_group.command("allow")
+@click.argument("slug")
+@click.argument("network")
+@click.option("--hours", type=click.IntRange(min=1), default=24, show_default=True)
+@click.option("--note", default="", help="What it is for, e.g. the stall's place and day.")
+@click.option("--by", default="command line", show_default=True, help="Recorded as who.")
+def quarantine_allow_command(slug: str, network: str, hours: int, note: str, by: str) -> None:
+    """Let one connection (a street stall's) sign SLUG past the per-client limits for a while."""
+    petition = _reviewed_petition(slug)
+    try:
+        allowed = defence.allow_client(petition, network, hours, note, by)
+    except defence.AllowRefused as refused:
+        raise click.BadParameter(str(refused), param_hint="NETWORK") from None
+    click.echo(
+        f"{allowed.network} may sign {slug} past the per-client limits "
+        f"until {allowed.until:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def register(app: Flask) -> None:

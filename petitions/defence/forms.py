@@ -1,16 +1,19 @@
-"""The review queue's buttons: which quarantined signatures a decision is on."""
+"""The review queue's forms: which quarantined signatures a decision is on; allowances."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from petitions.defence.reasons import SetAsideReason
+from petitions.defence.services import MAX_ALLOW_HOURS
+from petitions.forms import Form
 
 REASON_CODES = frozenset(reason.value for reason in SetAsideReason)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """One group of the queue (a reason, a domain or a country), or all of it.
 
     Each button of the page is one of these with its group in hidden fields, so what a press
@@ -31,3 +34,15 @@ class ReviewForm(FlaskForm):
         if self.reason.data and self.reason.data not in REASON_CODES:
             return False
         return len(str(self.domain.data or "")) <= 255 and len(str(self.country.data or "")) <= 2
+
+
+class AllowForm(Form):
+    """Let one connection (a street stall's) sign past the per-client limits for some hours."""
+
+    network = StringField(_l("IP address or network"), validators=[DataRequired(), Length(max=50)])
+    hours = IntegerField(
+        _l("For how many hours"),
+        default=24,
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_ALLOW_HOURS)],
+    )
+    note = StringField(_l("What it is for"), validators=[Length(max=200)])

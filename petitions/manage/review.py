@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
 from petitions.accounts.access import current_organizer, keep_out_of_caches
 from petitions.cases.access import petition_or_404
-from petitions.defence.forms import ReviewForm
+from petitions.cases.models import Petition
+from petitions.defence import services as defence
+from petitions.defence.forms import AllowForm, ReviewForm
 from petitions.defence.reasons import public_label
+from petitions.forms import Form
 from petitions.signing import review
 from petitions.signing.models import ReviewAction
 
@@ -24,19 +28,56 @@ def _organizers_only() -> None:
     """Send anonymous visitors to the login page."""
 
 
-@bp.get("/")
-def index(slug: str) -> ResponseReturnValue:
-    """Show what waits for review, grouped by reason, domain and country, and past decisions."""
-    petition = petition_or_404(slug)
+def _page(petition: Petition, allow_form: AllowForm) -> str:
     return render_template(
         "manage/review.html",
         petition=petition,
         waiting=review.waiting(petition.id),
         decisions=review.decisions(petition.id),
+        allowances=defence.allowed_clients_of(petition.id),
         label=lambda code: str(public_label(code)),
         same=lambda name: name,
         form=ReviewForm(formdata=None),
+        allow_form=allow_form,
     )
+
+
+@bp.get("/")
+def index(slug: str) -> ResponseReturnValue:
+    """Show what waits for review, grouped by reason, domain and country, and past decisions."""
+    return _page(petition_or_404(slug), AllowForm(formdata=None))
+
+
+@bp.post("/allow")
+def allow(slug: str) -> ResponseReturnValue:
+    """Let a street stall's connection sign past the per-client limits for some hours."""
+    petition = petition_or_404(slug)
+    form = AllowForm()
+    if form.validate():
+        try:
+            allowed = defence.allow_client(
+                petition,
+                str(form.network.data),
+                int(form.hours.data or 0),
+                str(form.note.data or ""),
+                by=current_organizer().email,
+            )
+        except defence.AllowRefused as refused:
+            form.network.errors = [*form.network.errors, str(refused)]
+        else:
+            flash(_("%(network)s may sign past the per-client limits.", network=allowed.network))
+            return redirect(url_for("review.index", slug=slug), code=303)
+    return _page(petition, form), 422
+
+
+@bp.post("/allow/<int:allowance_id>/end")
+def end_allowance(slug: str, allowance_id: int) -> ResponseReturnValue:
+    """End an allowance now."""
+    petition = petition_or_404(slug)
+    if not Form().validate() or not defence.end_allowance(petition, allowance_id):
+        abort(404)
+    flash(_("The allowance has ended."))
+    return redirect(url_for("review.index", slug=slug), code=303)
 
 
 @bp.post("/<any(release, invalidate):action>")

@@ -29,6 +29,7 @@ from petitions.accounts import services as account_services
 from petitions.bundles.models import Bundle
 from petitions.cases.models import TimelineEntry
 from petitions.clock import utcnow
+from petitions.defence.models import AllowedClient
 from petitions.extensions import db
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
@@ -160,6 +161,13 @@ ROUTES = [
     ),
     Route(
         "POST",
+        "/organizer/petitions/{petition}/review/allow",
+        {"network": "203.0.113.7", "hours": "8", "note": "Stall"},
+        changes=True,
+    ),
+    Route("POST", "/organizer/petitions/{petition}/review/allow/{allowance}/end", changes=True),
+    Route(
+        "POST",
         "/organizer/petitions/{petition}/bundle",
         BUNDLE_FORM,
         changes=True,
@@ -177,6 +185,7 @@ SAMPLE = {
     "shown": "2",
     "hidden": "3",
     "bundle": "4",
+    "allowance": "5",
 }
 
 
@@ -279,7 +288,15 @@ def _build_world() -> World:
         signature_count=2,
         generated_at=utcnow(),
     )
-    db.session.add_all([entry, bundle])
+    allowance = AllowedClient(
+        petition_id=petition.id,
+        network="198.51.100.0/24",
+        until=utcnow() + dt.timedelta(hours=8),
+        note="Stall",
+        by=OWNER,
+        created_at=utcnow(),
+    )
+    db.session.add_all([entry, bundle, allowance])
     db.session.flush()
 
     theirs = detained_case(slug="losik", prisoner_name="Ihar Losik")
@@ -299,6 +316,7 @@ def _build_world() -> World:
             "shown": str(shown.id),
             "hidden": str(hidden.id),
             "bundle": str(bundle.id),
+            "allowance": str(allowance.id),
         },
         secrets=(
             "Maria Kalesnikava",

@@ -1,0 +1,31 @@
+"""What organizers tell the defences: connections allowed past the per-client limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from petitions.extensions import db
+
+
+class AllowedClient(db.Model):  # type: ignore[name-defined,misc]
+    """A connection (an IP address or network) whose signatures on one petition skip the
+    per-client quarantine limits until ``until``: a street stall's tablet behind one Wi-Fi.
+
+    The domain and country limits, the disposable-mail check and the hard ceiling still apply.
+    """
+
+    __tablename__ = "allowed_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    #: The network as Python's ipaddress writes it (``203.0.113.7/32``, ``2001:db8:1:2::/64``).
+    network: Mapped[str] = mapped_column(String(50))
+    until: Mapped[dt.datetime]
+    #: What it is for ("Stall at the Hague Central station, Saturday").
+    note: Mapped[str] = mapped_column(String(200))
+    #: Who allowed it (an organizer's address, or the command line's operator).
+    by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime]
