@@ -103,6 +103,12 @@ def confirmed_signature(petition: Petition, **overrides: object) -> Signature:
     return signature
 
 
+def quarantined_signature(petition: Petition, reason: str, **overrides: object) -> Signature:
+    """A signature confirmed by mail past a quarantine limit: held for review, not counted."""
+    overrides.setdefault("confirmed_at", utcnow())
+    return _signature(petition, SignatureState.QUARANTINED, set_aside_reason=reason, **overrides)
+
+
 ORGANIZER_PASSWORD = "correct horse battery staple"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.cases.models import Petition
 from petitions.extensions import db
+from petitions.signing.set_aside import SetAside
 
 
 class Bundle(db.Model):  # type: ignore[name-defined,misc]
@@ -28,6 +29,10 @@ class Bundle(db.Model):  # type: ignore[name-defined,misc]
     countries: Mapped[str] = mapped_column(String(1000), default="")
     #: How many signatures it holds.
     signature_count: Mapped[int]
+    #: The petition's signatures set aside when it was printed (not in the bundle), as the
+    #: published figures read then: JSON of signing.set_aside.SetAside.as_json(); "" before
+    #: such figures were kept.
+    set_aside: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: When it was generated.
     generated_at: Mapped[dt.datetime]
     #: The organizer who generated it.
@@ -36,6 +41,11 @@ class Bundle(db.Model):  # type: ignore[name-defined,misc]
     )
 
     petition: Mapped[Petition] = relationship()
+
+    @property
+    def set_aside_figures(self) -> SetAside:
+        """The set-aside figures printed on the cover (none for bundles printed before)."""
+        return SetAside.from_json(self.set_aside)
 
     @property
     def country_codes(self) -> tuple[str, ...]:

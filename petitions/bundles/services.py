@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import force_locale, get_locale, gettext, ngettext
+from flask_babel import (
+    force_locale,
+    format_number,
+    get_locale,
+    get_translations,
+    gettext,
+    ngettext,
+)
 from sqlalchemy import func, select
 
 from petitions.bundles.models import Bundle, Delivery
@@ -30,6 +38,7 @@ from petitions.i18n import country_name
 from petitions.links import absolute_url, site_host
 from petitions.signing.models import Signature
 from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
+from petitions.signing.set_aside import SetAside, set_aside_of
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +167,33 @@ def _unnamed(country: str) -> str:
     return str(gettext("A supporter from %(country)s", country=country_name(country)))
 
 
+def set_aside_sentence(aside: SetAside) -> str:
+    """Say on a cover, in the current language, what was set aside and why; "" if nothing."""
+    if not aside.total:
+        return ""
+    # The catalog's plural by the number, then the number as this language groups its digits
+    # (ngettext would put it in as a bare int).
+    head = get_translations().ungettext(
+        "%(num)s signature confirmed by mail but not counted",
+        "%(num)s signatures confirmed by mail but not counted",
+        aside.total,
+    ) % {"num": format_number(aside.total)}
+    parts = [
+        *(
+            [gettext("waiting for review: %(num)s", num=format_number(aside.quarantined))]
+            if aside.quarantined
+            else []
+        ),
+        *(
+            [gettext("set aside for good: %(num)s", num=format_number(aside.invalidated))]
+            if aside.invalidated
+            else []
+        ),
+    ]
+    reasons = "; ".join(f"{label}: {format_number(n)}" for label, n in aside.reasons())
+    return f"{head} ({', '.join(parts)}). {gettext('Why:')} {reasons}."
+
+
 def build_bundle(
     request: BundleRequest,
     out: BinaryIO,
@@ -187,6 +223,7 @@ def _build_bundle(
         # does not change under the printer.
         cutoff = utcnow()
         print_fingerprint, count = fingerprint(petition.id, request.countries, cutoff)
+        aside = set_aside_of(petition.id)
         header = BundleHeader(
             petition_title=petition.title,
             petition_text=petition.body,
@@ -199,6 +236,7 @@ def _build_bundle(
             verify_url=absolute_url("bundles.verify", fingerprint=print_fingerprint),
             countries=tuple(country_name(code) for code in request.countries),
             author=organization_name(),
+            set_aside=set_aside_sentence(aside),
         )
         printout = _Printout(petition.id, request.countries, cutoff)
         out.seek(0)
@@ -219,6 +257,7 @@ def _build_bundle(
             recipient_address=request.recipient_address,
             countries=" ".join(request.countries),
             signature_count=count,
+            set_aside=json.dumps(aside.as_json(), sort_keys=True) if aside.total else "",
             generated_at=cutoff,
             generated_by_id=organizer_id,
         )

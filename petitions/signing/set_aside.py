@@ -3,6 +3,7 @@ number (petition page, API), so anybody can see that the count was defended (iss
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -29,6 +30,18 @@ class SetAside:
         """Each reason in the reader's language with its signatures, the most first."""
         ranked = sorted(self.by_reason.items(), key=lambda pair: (-pair[1], pair[0]))
         return [(str(public_label(code)), count) for code, count in ranked]
+
+    @classmethod
+    def from_json(cls, text: str) -> SetAside:
+        """Read what as_json wrote (as text); nothing set aside for an empty text."""
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(
+            quarantined=int(data["quarantined"]),
+            invalidated=int(data["invalidated"]),
+            by_reason={str(k): int(v) for k, v in data["by_reason"].items()},
+        )
 
     def as_json(self) -> dict[str, object]:
         return {

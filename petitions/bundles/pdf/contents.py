@@ -21,6 +21,9 @@ class BundleHeader:
     verify_url: str  # absolute, e.g. "https://petitions.example.org/verify/<fingerprint>"
     countries: tuple[str, ...]  # names of the signer countries this bundle is limited to; () = all
     author: str = "petitions"  # the organization printing it: PDF Author, "Printed by"
+    #: What the cover says of the signatures set aside (not in the bundle), already in the
+    #: bundle's language; "" when none were.
+    set_aside: str = ""
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,8 @@ class _Cover:
             (gettext("Verify online"), link(fonts, header.verify_url)),
             (gettext("Printed by"), markup(fonts, header.author)),
         ]
+        if header.set_aside:
+            facts.insert(1, (gettext("Set aside, not printed"), markup(fonts, header.set_aside)))
         rows: list[list[Flowable]] = [
             [Paragraph(sentence(fonts, label), style.label), Paragraph(value, style.small)]
             for label, value in facts
