@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
@@ -21,6 +22,7 @@ from petitions.cases import services as cases
 from petitions.cases.demo import load_demo_data
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.counting import services as counting
 from petitions.defence import services as defence
 from petitions.defence.reasons import SetAsideReason
 from petitions.embeds import services as embeds
@@ -28,6 +30,8 @@ from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 from petitions.signing import review
 from petitions.signing.models import ReviewAction
+
+log = logging.getLogger(__name__)
 
 
 @click.command("demo-data")
@@ -61,7 +65,37 @@ def outbox_send_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     click.echo("Outbox worker started; stop it with Ctrl-C.")
-    worker.run_forever(stop)
+    worker.run_forever(stop, chores=[(24 * 3600, _log_count_drift)])
+
+
+def _log_count_drift() -> None:
+    """The nightly count check, as the worker runs it: drift is logged, never fixed."""
+    for drift in counting.count_drift():
+        log.warning(
+            "count drift on %s: counted %d, confirmed signatures %d",
+            drift.slug,
+            drift.counted,
+            drift.confirmed,
+        )
+
+
+@click.group("counts")
+def counts_group() -> None:
+    """Check the public counts."""
+
+
+@counts_group.command("check")
+def counts_check_command() -> None:
+    """Recount every petition from its signatures; exit 1 if any count drifted."""
+    drifted = counting.count_drift()
+    for drift in drifted:
+        click.echo(
+            f"{drift.slug}: counted {drift.counted}, confirmed signatures {drift.confirmed} "
+            f"({drift.difference:+d})"
+        )
+    if drifted:
+        raise click.ClickException(f"{len(drifted)} petition counts drifted.")
+    click.echo("Every count equals its confirmed signatures.")
 
 
 @click.group("organizer")
@@ -306,6 +340,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(bundle_command)
     app.cli.add_command(partner_group)
     app.cli.add_command(quarantine_group)
+    app.cli.add_command(counts_group)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from petitions.cases.models import Petition
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.queries import confirmed_signatures
@@ -84,3 +85,40 @@ def petition_stats(petition_id: int) -> PetitionStats:
         by_country=by_country,
         by_source=by_source,
     )
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A petition whose count is not its confirmed signatures."""
+
+    slug: str
+    counted: int
+    confirmed: int
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.confirmed
+
+
+def count_drift() -> list[Drift]:
+    """Recount every petition from its rows; return those whose count differs (nightly check).
+
+    The count (the base plus the shards, see signing/counts.py) must equal the confirmed
+    signatures: every confirmation, withdrawal and release changes both in one transaction.
+    A difference means something wrote around them (a hand-made SQL fix, a restored backup).
+    Two queries: the counts of all petitions, and their confirmed rows grouped.
+    """
+    confirmed = dict(
+        db.session.execute(
+            select(Signature.petition_id, func.count())
+            .where(Signature.state == SignatureState.CONFIRMED)
+            .group_by(Signature.petition_id)
+        ).all()
+    )
+    return [
+        Drift(slug, int(counted), int(confirmed.get(petition_id, 0)))
+        for petition_id, slug, counted in db.session.execute(
+            select(Petition.id, Petition.slug, Petition.signature_count).order_by(Petition.id)
+        ).all()
+        if int(counted) != int(confirmed.get(petition_id, 0))
+    ]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import current_app
@@ -308,11 +310,28 @@ def configured_transport() -> Transport:
     )
 
 
-def run_forever(stop: threading.Event) -> None:
-    """Drain the outbox until ``stop`` is set, resting between empty rounds."""
+#: A job the worker runs now and then between rounds: (every so many seconds, the job).
+Chore = tuple[float, Callable[[], None]]
+
+
+def run_forever(stop: threading.Event, chores: Sequence[Chore] = ()) -> None:
+    """Drain the outbox until ``stop`` is set, resting between empty rounds.
+
+    :param chores: jobs to run at the start and then every so many seconds (the nightly count
+        check). One that fails is logged and tried again at its next time; the mail goes on.
+    """
     transport = configured_transport()
     poll = current_app.config["OUTBOX_POLL_SECONDS"]
+    due = [0.0] * len(chores)
     while not stop.is_set():
+        for n, (every, chore) in enumerate(chores):
+            if time.monotonic() >= due[n]:
+                due[n] = time.monotonic() + every
+                try:
+                    chore()
+                except Exception:  # noqa: BLE001 - a chore never stops the mail
+                    log.exception("a periodic job of the worker failed; it runs again later")
+                    db.session.rollback()
         report = drain_once(transport, stop)
         if report.sent == 0 and report.failed == 0:
             stop.wait(poll)
