@@ -29,3 +29,20 @@ class AllowedClient(db.Model):  # type: ignore[name-defined,misc]
     #: Who allowed it (an organizer's address, or the command line's operator).
     by: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[dt.datetime]
+
+
+class BlockedSender(db.Model):  # type: ignore[name-defined,misc]
+    """A connection, mail domain or address whose signatures are all quarantined, on every
+    petition: never refused (the sender learns nothing), never counted until released."""
+
+    __tablename__ = "blocked_senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "network", "domain" or "address".
+    kind: Mapped[str] = mapped_column(String(10))
+    #: A network as ipaddress writes it, a lower-case domain (its subdomains are blocked too),
+    #: or the keyed hash of a normalised address: the list holds no address in clear.
+    value: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(String(200))
+    by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime]

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from petitions import limits
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
+from petitions.defence import blocks
 from petitions.defence.models import AllowedClient
 from petitions.defence.reasons import SetAsideReason
 from petitions.extensions import client_network, db
@@ -93,6 +94,8 @@ def assess(slug: str, normalized_email: str, country: str) -> SetAsideReason | N
     if domain not in _exempt(current_app.config["QUARANTINE_DOMAIN_EXEMPT"]):
         subjects.append((limits.FROM_DOMAIN, f"{slug}|{domain}"))
     past = limits.past_quarantine_limits(subjects)
+    if blocks.is_blocked(client, normalized_email):
+        return SetAsideReason.BLOCKED
     for limit, reason in _REASONS:
         if limit in past:
             return reason
