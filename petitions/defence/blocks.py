@@ -9,7 +9,7 @@ process, so a sign POST costs no query for it.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -20,6 +20,8 @@ from petitions.defence.models import BlockedSender
 from petitions.extensions import db
 from petitions.memo import Memo
 from petitions.privacy.hashing import keyed_hash
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 KINDS = ("network", "domain", "address")
 #: The widest networks the list takes: a provider's or a data centre's, never half the internet.
@@ -96,7 +98,7 @@ def entries() -> list[BlockedSender]:
 
 @dataclass(frozen=True)
 class _Lists:
-    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    networks: tuple[Network, ...]
     domains: frozenset[str]
     addresses: frozenset[str]
 
@@ -131,11 +133,17 @@ def is_blocked(client: str, normalized_email: str) -> bool:
         return True
     if lists.addresses and _address_key(normalized_email) in lists.addresses:
         return True
+    return connection_in(client, lists.networks)
+
+
+def connection_in(client: str, networks: Iterable[Network]) -> bool:
+    """Tell whether a client (an IPv4 address or an IPv6 /64, as limits key it) lies in, or
+    overlaps, one of ``networks``."""
     try:
         connection = ipaddress.ip_network(client, strict=False)
     except ValueError:
         return False
     return any(
         connection.version == network.version and connection.overlaps(network)
-        for network in lists.networks
+        for network in networks
     )

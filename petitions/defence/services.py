@@ -21,12 +21,11 @@ from petitions import limits
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
 from petitions.defence import blocks
+from petitions.defence.blocks import Network
 from petitions.defence.models import AllowedClient
 from petitions.defence.reasons import SetAsideReason
 from petitions.extensions import client_network, db
 from petitions.memo import Memo
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: Privacy relays give each site an address of its own that reaches a real person: legitimate,
 #: never treated as disposable even should the list ever name them.
@@ -194,14 +193,5 @@ def _allowed(slug: str, client: str) -> bool:
         ).all()
         running = tuple((ipaddress.ip_network(network), until) for network, until in rows)
         _allowances.set(slug, running)
-    if not running:
-        return False
-    try:
-        connection = ipaddress.ip_network(client, strict=False)
-    except ValueError:
-        return False
     now = utcnow()
-    return any(
-        until > now and connection.version == network.version and connection.overlaps(network)
-        for network, until in running
-    )
+    return blocks.connection_in(client, (network for network, until in running if until > now))
