@@ -61,6 +61,7 @@ from flask_limiter import RouteLimit
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 from werkzeug.wrappers import Response
 
 from petitions.extensions import client_network, limiter
@@ -362,12 +363,23 @@ def _counting_in_one_go() -> Callable[[list[tuple[RateLimitItem, str]]], list[in
     if type(strategy) is not FixedWindowRateLimiter or type(storage) is not RedisStorage:
         return None
 
-    def count(pairs: list[tuple[RateLimitItem, str]]) -> list[int]:
+    script = storage.lua_incr_expire
+
+    def run(pairs: list[tuple[RateLimitItem, str]]) -> list[int]:
+        # EVALSHA by hand: calling the Script on a pipeline makes redis-py ask SCRIPT EXISTS
+        # before every execute, a second round trip per sign (0.66 ms of a sign's 0.8 ms
+        # quarantine check, measured with cProfile).
         pipeline = storage.get_connection().pipeline(transaction=False)  # type: ignore[attr-defined]
         for item, key in pairs:
-            storage.lua_incr_expire(
-                [storage.prefixed_key(key)], [item.get_expiry(), 1], client=pipeline
-            )
+            pipeline.evalsha(script.sha, 1, storage.prefixed_key(key), item.get_expiry(), 1)
         return [int(counted) for counted in pipeline.execute()]
+
+    def count(pairs: list[tuple[RateLimitItem, str]]) -> list[int]:
+        try:
+            return run(pairs)
+        except NoScriptError:
+            # Redis restarted or flushed its scripts: none of the pipeline ran. Load it again.
+            script.sha = storage.get_connection().script_load(script.script)  # type: ignore[attr-defined]
+            return run(pairs)
 
     return count

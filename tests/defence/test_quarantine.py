@@ -240,3 +240,21 @@ def test_withdrawing_a_quarantined_signature_leaves_the_count_and_erases_it(
     assert signature_states(petition.id)[SignatureState.QUARANTINED] == 0
     api = client.get(f"/api/v1/petitions/{petition.slug}").get_json()
     assert api["set_aside"]["quarantined"] == 0
+
+
+def test_the_counters_survive_redis_forgetting_its_scripts(app: Any) -> None:
+    from limits.storage import RedisStorage
+
+    from petitions import limits
+    from petitions.extensions import limiter
+
+    storage = limiter.limiter.storage
+    if not isinstance(storage, RedisStorage):
+        pytest.skip("needs the Redis store (PETITIONS_TEST_BACKEND=postgres)")
+    subjects = [(limits.FROM_DOMAIN, "p|scripts.example")] * 5
+    with app.test_request_context("/"):
+        assert limits.past_quarantine_limits(subjects[:2]) == []
+        storage.get_connection().script_flush()  # a Redis restarted without its scripts
+        # Two more (4 in all) within the window of 4, then the fifth is past it.
+        assert limits.past_quarantine_limits(subjects[:2]) == []
+        assert limits.past_quarantine_limits(subjects[:1]) == [limits.FROM_DOMAIN]
