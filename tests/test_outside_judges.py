@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, Response
 
 from petitions.bundles.models import Bundle, Delivery
@@ -31,7 +32,12 @@ from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
 from petitions.tokens import confirm_token
-from tests.factories import confirmed_signature, open_petition, pending_signature
+from tests.factories import (
+    confirmed_signature,
+    open_petition,
+    pending_signature,
+    quarantined_signature,
+)
 from tests.helpers import PROJECT_ROOT
 from tests.journeys.conftest import Console, open_tab
 
@@ -158,11 +164,15 @@ def run_nu(java: str, pages: list[Judged], folder: Path) -> list[str]:
 
 @pytest.fixture
 def signing() -> dict[str, Any]:
-    """A petition with named signers and comments, a partner, pending signers and a bundle."""
+    """A petition with named signers and comments, a partner, pending signers, signatures set
+    aside and a bundle."""
     petition: Petition = open_petition()
     for name, comment in (("Natallia Pinchuk", "Stay strong!"), ("Jan de Vries", "")):
         confirmed_signature(petition, full_name=name, show_name_publicly=True, comment=comment)
     add_partner(petition, "Amnesty Netherlands", "amnesty-nl", [PARTNER_ORIGIN])
+    # Signatures set aside: the petition page and the verify page then publish their figures.
+    for reason in ("client-burst", "client-burst", "disposable"):
+        quarantined_signature(petition, reason)
     pending = {
         language: pending_signature(petition, locale=language).id for language in ("en", "be")
     }
@@ -174,6 +184,13 @@ def signing() -> dict[str, Any]:
             recipient_address="Anna Paulownastraat 34\n2518 BE Den Haag",
             countries="NL",
             signature_count=2,
+            set_aside=json.dumps(
+                {
+                    "quarantined": 3,
+                    "invalidated": 0,
+                    "by_reason": {"client-burst": 2, "disposable": 1},
+                }
+            ),
             generated_at=utcnow(),
         )
     )
@@ -241,6 +258,10 @@ def test_public_pages_pass_axe_core_and_the_nu_validator(
         pages += visit_all(tab, live_server, language, signing)
         next(tabs, None)  # closes the context
     assert len(pages) == 20
+    # The judges saw the published set-aside figures, on the petition page and the verify page.
+    for name, marker in (("petition page", "set-aside"), ("verify page", "bundle-set-aside")):
+        judged = [BeautifulSoup(p.html, "html.parser") for p in pages if p.name == name]
+        assert all(soup.select_one(f'[data-testid="{marker}"]') for soup in judged), name
 
     problems = [line for page in pages for line in describe_axe(page)]
     problems += run_nu(java, pages, tmp_path)
