@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
@@ -23,17 +25,29 @@ class ReviewForm(Form):
     reason = HiddenField()
     domain = HiddenField()
     country = HiddenField()
+    #: The hour (UTC, ``YYYY-MM-DDTHH:00``) the signatures were made in.
+    hour = HiddenField()
     everything = BooleanField()
 
     def validate(self, extra_validators: object = None) -> bool:
         if not super().validate():
             return False
-        given = [bool(self.reason.data), bool(self.domain.data), bool(self.country.data)]
-        if sum(given) + bool(self.everything.data) != 1:
+        groups = (self.reason.data, self.domain.data, self.country.data, self.hour.data)
+        if sum(map(bool, groups)) + bool(self.everything.data) != 1:
             return False
         if self.reason.data and self.reason.data not in REASON_CODES:
             return False
+        if self.hour.data and self.starting_hour() is None:
+            return False
         return len(str(self.domain.data or "")) <= 255 and len(str(self.country.data or "")) <= 2
+
+    def starting_hour(self) -> dt.datetime | None:
+        """The hour the button is for, or None if none (or not one)."""
+        try:
+            hour = dt.datetime.strptime(str(self.hour.data or ""), "%Y-%m-%dT%H:00")
+        except ValueError:
+            return None
+        return hour
 
 
 class AllowForm(Form):

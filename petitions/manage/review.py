@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -37,6 +39,7 @@ def _page(petition: Petition, allow_form: AllowForm) -> str:
         allowances=defence.allowed_clients_of(petition.id),
         label=lambda code: str(public_label(code)),
         same=lambda name: name,
+        hour_label=lambda hour: f"{hour:%Y-%m-%d %H}:00–{hour:%H}:59 UTC",
         form=ReviewForm(formdata=None),
         allow_form=allow_form,
     )
@@ -87,10 +90,13 @@ def decide(slug: str, action: str) -> ResponseReturnValue:
     form = ReviewForm()
     if not form.validate():
         abort(400)
+    hour = form.starting_hour()
     where = review.Filter(
         reason=form.reason.data or None,
         domain=form.domain.data or None,
         country=form.country.data or None,
+        signed_from=hour,
+        signed_until=hour + dt.timedelta(hours=1) if hour else None,
     )
     organizer = current_organizer()
     decision = review.decide(

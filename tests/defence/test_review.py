@@ -3,6 +3,7 @@ exactly once, every decision recorded, bad input refused with nothing changed.""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -170,8 +171,32 @@ def test_a_button_with_a_tampered_group_decides_nothing(
     organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
     path = f"/organizer/petitions/{flooded.slug}/review/release"
 
-    for data in ({}, {"reason": "bots"}, {"reason": "client-burst", "everything": "y"}):
+    for data in (
+        {},
+        {"reason": "bots"},
+        {"reason": "client-burst", "everything": "y"},
+        {"hour": "yesterday"},
+    ):
         assert organizer_browser.post(path, data, page=f"{path[:-7]}").status_code == 400
 
     assert count_in_api(client, flooded.slug) == 3
     assert db.session.execute(db.select(db.func.count(ReviewDecision.id))).scalar_one() == 0
+
+
+def test_an_hour_of_the_queue_is_released_by_its_button(
+    organizer_browser: OrganizerBrowser, client: FlaskClient, flooded: Petition
+) -> None:
+    organizer("tatsiana@example.org", cases=(flooded.case,))
+    organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
+    page = parse(client.get(f"/organizer/petitions/{flooded.slug}/review/"))
+    first_hour = one(page, '[data-testid="group-hour"]')
+    label, shown = [cell.get_text(strip=True) for cell in first_hour.select("td")][:2]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:00–\d\d:59 UTC", label)
+    release = first_hour.select("form")[0]
+    fields = {i["name"]: i["value"] for i in release.select("input[type=hidden]")}
+
+    assert client.post(str(release["action"]), data=fields).status_code == 303
+
+    assert count_in_api(client, flooded.slug) == 3 + int(shown)
+    recorded = db.session.execute(db.select(ReviewDecision.subject)).scalar_one()
+    assert re.fullmatch(r"from \d{4}-\d\d-\d\d \d\d:00; until \d{4}-\d\d-\d\d \d\d:00", recorded)
