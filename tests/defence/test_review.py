@@ -37,6 +37,14 @@ def flooded(supporter: Supporter, smtp: SmtpServer, client: FlaskClient) -> Peti
     return petition
 
 
+@pytest.fixture
+def reviewer(organizer_browser: OrganizerBrowser, flooded: Petition) -> OrganizerBrowser:
+    """Tatsiana, who runs the flooded petition's case, logged in."""
+    organizer("tatsiana@example.org", cases=(flooded.case,))
+    organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
+    return organizer_browser
+
+
 def quarantine(runner: FlaskCliRunner, *arguments: str) -> Any:
     return runner.invoke(args=["quarantine", *arguments])
 
@@ -127,10 +135,8 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(
 
 
 def test_an_organizer_releases_a_group_from_the_review_page(
-    organizer_browser: OrganizerBrowser, client: FlaskClient, flooded: Petition
+    reviewer: OrganizerBrowser, client: FlaskClient, flooded: Petition
 ) -> None:
-    organizer("tatsiana@example.org", cases=(flooded.case,))
-    organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
     dashboard = parse(client.get(f"/organizer/petitions/{flooded.slug}"))
     review_path = str(one(dashboard, '[data-testid="review-link"]')["href"])
 
@@ -165,10 +171,8 @@ def test_an_organizer_releases_a_group_from_the_review_page(
 
 
 def test_a_button_with_a_tampered_group_decides_nothing(
-    organizer_browser: OrganizerBrowser, client: FlaskClient, flooded: Petition
+    reviewer: OrganizerBrowser, client: FlaskClient, flooded: Petition
 ) -> None:
-    organizer("tatsiana@example.org", cases=(flooded.case,))
-    organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
     path = f"/organizer/petitions/{flooded.slug}/review/release"
 
     for data in (
@@ -177,17 +181,15 @@ def test_a_button_with_a_tampered_group_decides_nothing(
         {"reason": "client-burst", "everything": "y"},
         {"hour": "yesterday"},
     ):
-        assert organizer_browser.post(path, data, page=f"{path[:-7]}").status_code == 400
+        assert reviewer.post(path, data, page=f"{path[:-7]}").status_code == 400
 
     assert count_in_api(client, flooded.slug) == 3
     assert db.session.execute(db.select(db.func.count(ReviewDecision.id))).scalar_one() == 0
 
 
 def test_an_hour_of_the_queue_is_released_by_its_button(
-    organizer_browser: OrganizerBrowser, client: FlaskClient, flooded: Petition
+    reviewer: OrganizerBrowser, client: FlaskClient, flooded: Petition
 ) -> None:
-    organizer("tatsiana@example.org", cases=(flooded.case,))
-    organizer_browser.log_in("tatsiana@example.org", ORGANIZER_PASSWORD)
     page = parse(client.get(f"/organizer/petitions/{flooded.slug}/review/"))
     first_hour = one(page, '[data-testid="group-hour"]')
     label, shown = [cell.get_text(strip=True) for cell in first_hour.select("td")][:2]
