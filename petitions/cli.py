@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
@@ -23,8 +22,6 @@ from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 from petitions.manage import commands
-
-log = logging.getLogger(__name__)
 
 
 @click.command("demo-data")

@@ -50,6 +50,7 @@ it, and with the in-process store of a single machine the one worker holds the o
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -82,13 +83,19 @@ class Limit:
     #: The identifiers of one counter, from what the limit is about (see the table above).
     key: Callable[[str], tuple[str, ...]]
 
-    def windows(self) -> list[RateLimitItem]:
-        """Return the configured windows."""
-        return parse_many(self.limit_string())
+    def windows(self) -> tuple[RateLimitItem, ...]:
+        """Return the configured windows (parsed once per setting's text: a sign asks for five
+        limits' windows, and parsing is a regular expression each time)."""
+        return _parsed(self.limit_string())
 
     def limit_string(self) -> str:
         """Return the configured windows as Flask-Limiter reads them."""
         return str(current_app.config[self.setting])
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(windows: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(windows))
 
 
 def _per_client(_: str = "") -> tuple[str, ...]:
@@ -152,24 +159,19 @@ def past_quarantine_limits(subjects: Sequence[tuple[Limit, str]]) -> list[Limit]
     """
     if not _enabled() or not subjects:
         return []
+    # Each limit's identifiers and windows once (the keys are HMACs; the windows parsed text).
     counted = [
-        (limit, item, item.key_for(limit.scope, *limit.key(subject)))
-        for limit, subject in subjects
-        for item in limit.windows()
+        (limit, item, limit.key(subject)) for limit, subject in subjects for item in limit.windows()
     ]
     count = _counting_in_one_go()
     if count is None:
         strategy = limiter.limiter
-        within = [
-            strategy.hit(item, limit.scope, *limit.key(subject))
-            for limit, subject in subjects
-            for item in limit.windows()
-        ]
+        within = [strategy.hit(item, limit.scope, *ids) for limit, item, ids in counted]
     else:
-        counts = count([(item, key) for _limit, item, key in counted])
-        within = [n <= item.amount for n, (_limit, item, _key) in zip(counts, counted, strict=True)]
+        counts = count([(item, item.key_for(limit.scope, *ids)) for limit, item, ids in counted])
+        within = [n <= item.amount for n, (_limit, item, _ids) in zip(counts, counted, strict=True)]
     past: list[Limit] = []
-    for ok, (limit, _item, _key) in zip(within, counted, strict=True):
+    for ok, (limit, _item, _ids) in zip(within, counted, strict=True):
         if not ok and limit not in past:
             past.append(limit)
     return past

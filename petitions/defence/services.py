@@ -15,7 +15,7 @@ import ipaddress
 from cachetools import TTLCache
 from disposable_email_domains import blocklist as _disposable_domains
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 
 from petitions import limits
 from petitions.cases.models import Petition
@@ -165,15 +165,23 @@ def allowed_clients_of(petition_id: int) -> list[AllowedClient]:
 
 
 def end_allowance(petition: Petition, allowance_id: int) -> bool:
-    """End an allowance of this petition now; False if it has none by that id."""
-    gone = db.session.execute(
-        delete(AllowedClient).where(
-            AllowedClient.id == allowance_id, AllowedClient.petition_id == petition.id
+    """End a running allowance of this petition now; False if it has none by that id.
+
+    Ended, not deleted: the record of who allowed which connection, and until when, stays.
+    """
+    now = utcnow()
+    ended = db.session.execute(
+        update(AllowedClient)
+        .where(
+            AllowedClient.id == allowance_id,
+            AllowedClient.petition_id == petition.id,
+            AllowedClient.until > now,
         )
+        .values(until=now)
     )
     db.session.commit()
     _allowances.forget(petition.slug)
-    return bool(gone.rowcount)  # type: ignore[attr-defined]
+    return bool(ended.rowcount)  # type: ignore[attr-defined]
 
 
 #: Each petition's running allowances, read at most every few seconds per process: a sign POST

@@ -96,9 +96,9 @@ def _decide(action: ReviewAction, slug: str, everything: bool, **given: Any) -> 
         )
     given["ids"] = tuple(given["ids"])
     where = review.Filter(**given)
-    if not everything and where.describe() == "all":
+    if not everything and where.is_everything:
         raise click.UsageError("Name what to decide on: --all, or at least one filter.")
-    if everything and where.describe() != "all":
+    if everything and not where.is_everything:
         raise click.UsageError("--all takes no filter beside it.")
     if dry_run:
         click.echo(

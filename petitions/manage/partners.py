@@ -5,22 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from petitions.accounts.access import keep_out_of_caches
+from petitions.accounts.access import organizers_only
 from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition
 from petitions.embeds import services as embeds
 from petitions.embeds.forms import PartnerForm
 
-bp = Blueprint("partners", __name__, url_prefix="/organizer/petitions/<slug>/partners")
-bp.after_request(keep_out_of_caches)
-
-
-@bp.before_request
-@login_required
-def _organizers_only() -> None:
-    """Send anonymous visitors to the login page."""
+bp = organizers_only(
+    Blueprint("partners", __name__, url_prefix="/organizer/petitions/<slug>/partners")
+)
 
 
 def _page(petition: Petition, form: PartnerForm) -> str:

@@ -8,9 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
 
-from petitions.accounts.access import current_organizer, keep_out_of_caches
+from petitions.accounts.access import current_organizer, organizers_only
 from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition
 from petitions.defence import services as defence
@@ -20,14 +19,7 @@ from petitions.forms import Form
 from petitions.signing import review
 from petitions.signing.models import ReviewAction
 
-bp = Blueprint("review", __name__, url_prefix="/organizer/petitions/<slug>/review")
-bp.after_request(keep_out_of_caches)
-
-
-@bp.before_request
-@login_required
-def _organizers_only() -> None:
-    """Send anonymous visitors to the login page."""
+bp = organizers_only(Blueprint("review", __name__, url_prefix="/organizer/petitions/<slug>/review"))
 
 
 def _page(petition: Petition, allow_form: AllowForm) -> str:

@@ -23,12 +23,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
 from petitions.accounts import services as accounts
-from petitions.accounts.access import current_organizer, keep_out_of_caches
+from petitions.accounts.access import current_organizer, organizers_only
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.bundles.pdf import FontsMissing
@@ -44,8 +43,7 @@ from petitions.counting.services import petition_stats
 from petitions.exports.forms import ExportFilterForm
 from petitions.signing import moderation
 
-bp = Blueprint("manage", __name__, url_prefix="/organizer")
-bp.after_request(keep_out_of_caches)
+bp = organizers_only(Blueprint("manage", __name__, url_prefix="/organizer"))
 
 
 def _add_error(field: Field, message: str) -> None:
@@ -73,12 +71,6 @@ def _slug_unavailable(field: Field, model: type[Case] | type[Petition]) -> None:
             suggestion=cases.free_slug(model, str(field.data)),
         ),
     )
-
-
-@bp.before_request
-@login_required
-def _organizers_only() -> None:
-    """Send anonymous visitors of any page here to the login page."""
 
 
 @bp.get("/")

@@ -40,6 +40,11 @@ class Filter:
     signed_until: dt.datetime | None = None
     ids: tuple[int, ...] = ()
 
+    @property
+    def is_everything(self) -> bool:
+        """Whether the filter names nothing, and so matches every quarantined signature."""
+        return self == Filter()
+
     def describe(self) -> str:
         parts = [
             f"reason {self.reason}" if self.reason else "",

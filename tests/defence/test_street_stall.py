@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from petitions.cases.models import Petition
+from petitions.clock import utcnow
 from petitions.defence.models import AllowedClient
 from petitions.extensions import db
 from petitions.signing.models import SignatureState
@@ -143,3 +144,7 @@ def test_an_organizer_allows_and_ends_a_stall_from_the_review_page(
     assert organizer_browser.post(str(end["action"]), page=page).status_code == 303
     assert parse(client.get(page)).select('[data-testid="allowance"]') == []
     assert organizer_browser.post(str(end["action"]), page=page).status_code == 404
+    # Ended, not forgotten: who allowed which connection stays on record.
+    kept = db.session.execute(db.select(AllowedClient)).scalar_one()
+    assert (kept.network, kept.by) == ("203.0.113.40/32", "christie@example.org")
+    assert kept.until <= utcnow()
