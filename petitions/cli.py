@@ -21,7 +21,8 @@ from petitions.clock import utcnow
 from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
-from petitions.manage import commands
+from petitions.manage import commands, invalidate_commands
+from petitions.signing import evidence, invalidations
 
 
 @click.command("demo-data")
@@ -55,7 +56,15 @@ def outbox_send_command(once: bool) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     click.echo("Outbox worker started; stop it with Ctrl-C.")
-    worker.run_forever(stop, chores=[(24 * 3600, commands.log_count_drift)])
+    worker.run_forever(
+        stop,
+        chores=[
+            (24 * 3600, commands.log_count_drift),
+            (3600, evidence.erase_expired),
+            # Each round runs INVALIDATION_SECONDS_PER_ROUND of batches at most, then mails.
+            (1, invalidations.run_due),
+        ],
+    )
 
 
 @click.group("organizer")
@@ -183,6 +192,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(partner_group)
     app.cli.add_command(commands.quarantine_group)
     app.cli.add_command(commands.counts_group)
+    app.cli.add_command(invalidate_commands.invalidate_command)
+    app.cli.add_command(invalidate_commands.invalidations_group)
+    app.cli.add_command(invalidate_commands.evidence_group)
 
 
 def main() -> None:

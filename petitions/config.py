@@ -158,6 +158,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
             f"({mail_timeout})."
         )
 
+    evidence_days = _env_int("EVIDENCE_RETENTION_DAYS", 3)
+    if not 0 <= evidence_days <= 30:
+        # Evidence of where signers connected from is personal data: kept for a review, not for
+        # a campaign's life.
+        raise ConfigError(f"EVIDENCE_RETENTION_DAYS must be 0 to 30 days, not {evidence_days}.")
+
     return {
         #: "production" or "development"; development enables /dev/mailbox.
         "PETITIONS_ENV": "production" if production else "development",
@@ -209,6 +215,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Per petition and the country a signer gives: an hour's surge from one country far
         #: past a campaign's usual day (the 2016 referendum petition's 39,000 "from the Vatican").
         "QUARANTINE_COUNTRY_LIMIT": _env_str("QUARANTINE_COUNTRY_LIMIT", "5000 per hour"),
+        #: Days the evidence of where signatures came from (keyed hashes of the connection, under
+        #: a key of their own day) is kept for review and invalidations, then erased with the
+        #: day's key (petitions/defence/evidence.py): between this many days and one more.
+        "EVIDENCE_RETENTION_DAYS": evidence_days,
+        #: Signatures an invalidation takes per batch (one transaction), and the seconds of
+        #: batches the mail worker runs between its rounds of mail (signing/invalidations.py).
+        "INVALIDATION_BATCH_SIZE": _env_int("INVALIDATION_BATCH_SIZE", 500),
+        "INVALIDATION_SECONDS_PER_ROUND": _env_seconds("INVALIDATION_SECONDS_PER_ROUND", 2.0),
         #: POSTs to confirm, withdraw and resend links per client IP.
         "LINK_RATE_LIMIT": _env_str("LINK_RATE_LIMIT", "30 per minute; 300 per day"),
         #: Login attempts per client (IPv4 address or IPv6 /64), right or wrong.

@@ -46,3 +46,22 @@ class BlockedSender(db.Model):  # type: ignore[name-defined,misc]
     note: Mapped[str] = mapped_column(String(200))
     by: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[dt.datetime]
+
+
+class EvidenceKey(db.Model):  # type: ignore[name-defined,misc]
+    """The day's salt for hashing where signatures came from (petitions/defence/evidence.py).
+
+    One row per UTC day. The hashing key is derived from the app's secret and this salt, so
+    neither a copy of the database nor the secret alone can tell which connection a hash
+    names; deleting the row once its evidence is erased makes that day's hashes unlinkable for
+    good, even to whoever holds both.
+    """
+
+    __tablename__ = "evidence_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The UTC day whose signatures the key hashes.
+    day: Mapped[dt.date] = mapped_column(unique=True)
+    #: Random, 32 bytes in hex.
+    salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]

@@ -26,6 +26,8 @@ class SetAsideReason(enum.Enum):
     DISPOSABLE = "disposable"
     #: A client, domain or address on the block-list.
     BLOCKED = "blocked"
+    #: Taken by an organizer's invalidation rule (signing/invalidations.py).
+    RULE = "rule"
 
 
 def public_label(code: str) -> LazyString:
@@ -40,4 +42,5 @@ _LABELS = {
     SetAsideReason.COUNTRY.value: _l("an unusual number from one country"),
     SetAsideReason.DISPOSABLE.value: _l("disposable email addresses"),
     SetAsideReason.BLOCKED.value: _l("blocked senders"),
+    SetAsideReason.RULE.value: _l("removed by the organizers after a check"),
 }

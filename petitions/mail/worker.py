@@ -311,7 +311,7 @@ def configured_transport() -> Transport:
 
 
 #: A job the worker runs now and then between rounds: (every so many seconds, the job).
-Chore = tuple[float, Callable[[], None]]
+Chore = tuple[float, Callable[[], object]]
 
 
 def run_forever(stop: threading.Event, chores: Sequence[Chore] = ()) -> None:

@@ -107,17 +107,18 @@ def mails_for_attempts(
             rounds.append({signature_id: position})
     for each in rounds:
         states = _reserve_many({signature_id: attempts[p][1] for signature_id, p in each.items()})
-        for signature_id, state in states.items():
+        for signature_id, awaits_confirmation in states.items():
+            # Not yet confirmed: pending, or invalidated by a rule before its owner confirmed,
+            # who gets the link all the same (an invalidation is silent, as a quarantine is).
             kinds[each[signature_id]] = (
-                MailKind.CONFIRMATION
-                if state is SignatureState.PENDING
-                else MailKind.ALREADY_SIGNED
+                MailKind.CONFIRMATION if awaits_confirmation else MailKind.ALREADY_SIGNED
             )
     return kinds
 
 
-def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, SignatureState]:
-    """_reserve for distinct signatures at once: the states of those counted."""
+def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, bool]:
+    """_reserve for distinct signatures at once: of those counted, whether each awaits its
+    owner's confirmation."""
     counted = db.session.execute(
         update(Signature)
         .where(
@@ -137,10 +138,10 @@ def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, SignatureState]:
             mails_sent=Signature.mails_sent + 1,
             last_mail_at=case(at, value=Signature.id),
         )
-        .returning(Signature.id, Signature.state)
+        .returning(Signature.id, Signature.confirmed_at.is_(None))
         .execution_options(synchronize_session=False)
     ).all()
-    return dict(counted)
+    return {signature_id: bool(awaits) for signature_id, awaits in counted}
 
 
 # --- queueing a sign attempt ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.cases.models import Petition
+from petitions.defence.models import EvidenceKey
 from petitions.extensions import db
 from petitions.models import enum_column
 
@@ -102,6 +103,15 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     #: Why the signature is (or, once confirmed, will be) set aside: a quarantine limit it was
     #: over when signed (petitions/defence/reasons.py), or an invalidation. NULL: counted.
     set_aside_reason: Mapped[str | None] = mapped_column(String(40))
+    #: Where the signature came from, as evidence for review and invalidations, kept only for
+    #: EVIDENCE_RETENTION_DAYS (petitions/defence/evidence.py): the day's key, and keyed hashes
+    #: of the client (IPv4 address or IPv6 /64) and of its group (IPv4 /24 or IPv6 /48). All
+    #: NULL once erased, and for signatures made before evidence was kept.
+    client_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey(EvidenceKey.id, ondelete="SET NULL")
+    )
+    client_hash: Mapped[str | None] = mapped_column(String(24))
+    client_group_hash: Mapped[str | None] = mapped_column(String(24))
     #: Mails this signature has caused so far (see MAX_MAILS_PER_SIGNATURE).
     mails_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     #: When the last of those mails was queued.
@@ -152,3 +162,83 @@ class ReviewDecision(db.Model):  # type: ignore[name-defined,misc]
     #: Signatures the decision changed.
     changed: Mapped[int]
     decided_at: Mapped[dt.datetime]
+
+
+class InvalidationStatus(enum.Enum):
+    #: Made and previewed; the worker starts it at its next round.
+    QUEUED = "queued"
+    #: The worker is taking its signatures, a batch at a time.
+    RUNNING = "running"
+    #: Every signature it matched has been taken.
+    DONE = "done"
+    #: Stopped by an organizer; the batches already taken stay taken until undone.
+    CANCELLED = "cancelled"
+    #: Its signatures were given back the states they had.
+    UNDONE = "undone"
+
+
+class Invalidation(db.Model):  # type: ignore[name-defined,misc]
+    """An organizer's rule setting aside every signature of a petition it matches, pending,
+    counted or quarantined: run in batches by the worker (signing/invalidations.py)."""
+
+    __tablename__ = "invalidations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id"), index=True)
+    status: Mapped[InvalidationStatus] = mapped_column(
+        enum_column(InvalidationStatus, "invalidation_status"), default=InvalidationStatus.QUEUED
+    )
+    # The rule: every criterion given must match (see invalidations.Rule).
+    #: An IP address or range, matched through the signatures' evidence (defence/evidence.py).
+    ip_range: Mapped[str | None] = mapped_column(String(50))
+    #: A connection group (a hash of the evidence, as the review queue and trending name it):
+    #: "<key id>:<hash>".
+    client_group: Mapped[str | None] = mapped_column(String(40))
+    #: An email domain; its subdomains match too.
+    domain: Mapped[str | None] = mapped_column(String(255))
+    #: A pattern for the signer's name, ``*`` for any text (case-insensitive).
+    name_pattern: Mapped[str | None] = mapped_column(String(120))
+    country: Mapped[str | None] = mapped_column(String(2))
+    #: Signed at or after this moment (UTC).
+    signed_from: Mapped[dt.datetime | None]
+    #: Signed before this moment (UTC).
+    signed_until: Mapped[dt.datetime | None]
+    #: The signature's source (a ?ref= code or a partner's code).
+    source: Mapped[str | None] = mapped_column(String(40))
+    #: The rule as the organizer reads it.
+    subject: Mapped[str] = mapped_column(String(300))
+    #: Signatures the preview matched when the rule was made: the progress bar's end.
+    matched: Mapped[int]
+    #: Signatures taken so far.
+    taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Of those, how many were counted (the count went down by this).
+    uncounted: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Signatures given back by the undo.
+    restored: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The highest signature id examined: the next batch starts after it.
+    cursor: Mapped[int] = mapped_column(default=0, server_default="0")
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizers.id", ondelete="SET NULL")
+    )
+    #: Who made it, as shown in the record: the organizer's address or the CLI's operator.
+    by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+    cancelled_at: Mapped[dt.datetime | None]
+    undone_at: Mapped[dt.datetime | None]
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class InvalidatedSignature(db.Model):  # type: ignore[name-defined,misc]
+    """One signature an invalidation took, and what it was before: what an undo gives back."""
+
+    __tablename__ = "invalidated_signatures"
+
+    invalidation_id: Mapped[int] = mapped_column(
+        ForeignKey("invalidations.id", ondelete="CASCADE"), primary_key=True
+    )
+    signature_id: Mapped[int] = mapped_column(
+        ForeignKey("signatures.id", ondelete="CASCADE"), primary_key=True
+    )
+    prior_state: Mapped[SignatureState] = mapped_column(enum_column(SignatureState, "prior_state"))
+    prior_reason: Mapped[str | None] = mapped_column(String(40))

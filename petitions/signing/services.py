@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
+from petitions.defence import evidence
 from petitions.defence import services as defence
 from petitions.extensions import db
 from petitions.mail import messages
@@ -130,9 +131,12 @@ def _record(slug: str, details: SignerDetails, normalized: str, reason: str | No
     :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
     """
     now = utcnow()
+    # Inside the retried part: the day's first signature writes the day's evidence key.
+    where_from = evidence.of_request()
     values = {
         **vars(details),  # every field of SignerDetails is a column (vars: no deep copy)
         "set_aside_reason": reason,
+        **vars(where_from),
         "comment": details.comment or None,
         "slug": slug,
         "now": now,
@@ -235,9 +239,36 @@ def confirm(signature_id: int) -> ConfirmOutcome:
         return ConfirmOutcome.NOT_FOUND
     if signature.state in CONFIRMED_BY_MAIL:
         return ConfirmOutcome.ALREADY_CONFIRMED
+    if signature.state is SignatureState.INVALIDATED:
+        return _confirm_invalidated(signature, now)
     if signature.state is SignatureState.PENDING:
         return ConfirmOutcome.PETITION_CLOSED
     return ConfirmOutcome.WITHDRAWN
+
+
+def _confirm_invalidated(signature: Signature, now: dt.datetime) -> ConfirmOutcome:
+    """Note that the owner of a signature an invalidation took while pending confirmed it.
+
+    Answered as any confirmation (an invalidation is as silent as a quarantine), and kept in
+    ``confirmed_at``: should the invalidation be undone, the signature is then counted (or
+    quarantined) as it would have been, and its owner loses nothing.
+    """
+    if signature.confirmed_at is not None:
+        return ConfirmOutcome.ALREADY_CONFIRMED
+    if not takes_confirmations(signature.petition):
+        return ConfirmOutcome.PETITION_CLOSED
+    db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.state == SignatureState.INVALIDATED,
+            Signature.confirmed_at.is_(None),
+        )
+        .values(confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return ConfirmOutcome.CONFIRMED
 
 
 #: What withdrawal erases. Country, source and the timestamps stay: they identify nobody and
@@ -251,6 +282,9 @@ _ERASED = {
     "return_url": None,
     "show_name_publicly": False,
     "may_contact": False,
+    "client_key_id": None,
+    "client_hash": None,
+    "client_group_hash": None,
 }
 
 

@@ -24,7 +24,7 @@ from petitions.links import site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm, shown_source
-from petitions.signing.models import CONFIRMED_BY_MAIL, Signature, SignatureState
+from petitions.signing.models import Signature, SignatureState
 from petitions.signing.set_aside import set_aside_of
 
 bp = Blueprint("signing", __name__)
@@ -288,12 +288,18 @@ def _confirm_answer(
     """Answer a confirm link by the signature's state, after the POST's outcome if one came."""
     if signature.state is SignatureState.WITHDRAWN:
         return render_template("signing/withdrawn.html", petition=signature.petition), 410
-    if signature.state is SignatureState.PENDING and (
+    # An invalidated signature answers as it would have: pending until its owner confirms it,
+    # then thanked (an invalidation is as silent as a quarantine; see services.confirm).
+    awaits_owner = signature.confirmed_at is None and signature.state in (
+        SignatureState.PENDING,
+        SignatureState.INVALIDATED,
+    )
+    if awaits_owner and (
         outcome is services.ConfirmOutcome.PETITION_CLOSED
         or not services.takes_confirmations(signature.petition)
     ):
         return render_template("signing/confirm_closed.html", petition=signature.petition), 410
-    if signature.state in CONFIRMED_BY_MAIL:  # a quarantined one is thanked alike
+    if not awaits_owner:  # a quarantined or invalidated one is thanked alike
         return _confirmed(signature, just_now=outcome is services.ConfirmOutcome.CONFIRMED)
     status = 400 if request.method == "POST" else 200
     return render_template("signing/confirm.html", signature=signature, form=form), status
