@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -180,9 +181,24 @@ def range_hashes(text: str) -> RangeHashes:
     )
 
 
-def group_label(group_hash: str) -> str:
+#: A connection group as pages and commands name it: "<key id>:<group hash>" (a hash is only
+#: comparable with those made under the same day's key).
+GROUP_TOKEN = re.compile(rf"^(\d{{1,10}}):([0-9a-f]{{{HASH_LENGTH}}})$")
+
+
+def group_token(key_id: int, group_hash: str) -> str:
+    return f"{key_id}:{group_hash}"
+
+
+def parse_group(token: str) -> tuple[int, str] | None:
+    """Read a connection group's token: (key id, group hash), or None if it is not one."""
+    found = GROUP_TOKEN.match(token)
+    return (int(found[1]), found[2]) if found else None
+
+
+def group_label(token: str) -> str:
     """Name a connection group on screen: the start of its hash (it names nothing else)."""
-    return group_hash[:8]
+    return token.partition(":")[2][:8]
 
 
 def expired_key_ids(now: dt.datetime | None = None) -> list[int]:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from petitions.defence.evidence import parse_group
 from petitions.defence.reasons import SetAsideReason
 from petitions.defence.services import MAX_ALLOW_HOURS
 from petitions.forms import Form
@@ -25,6 +26,8 @@ class ReviewForm(Form):
     reason = HiddenField()
     domain = HiddenField()
     country = HiddenField()
+    #: A connection group, "<key id>:<group hash>".
+    group = HiddenField()
     #: The hour (UTC, ``YYYY-MM-DDTHH:00``) the signatures were made in.
     hour = HiddenField()
     everything = BooleanField()
@@ -32,12 +35,20 @@ class ReviewForm(Form):
     def validate(self, extra_validators: object = None) -> bool:
         if not super().validate():
             return False
-        groups = (self.reason.data, self.domain.data, self.country.data, self.hour.data)
+        groups = (
+            self.reason.data,
+            self.domain.data,
+            self.country.data,
+            self.group.data,
+            self.hour.data,
+        )
         if sum(map(bool, groups)) + bool(self.everything.data) != 1:
             return False
         if self.reason.data and self.reason.data not in REASON_CODES:
             return False
         if self.hour.data and self.starting_hour() is None:
+            return False
+        if self.group.data and parse_group(str(self.group.data)) is None:
             return False
         return len(str(self.domain.data or "")) <= 255 and len(str(self.country.data or "")) <= 2
 

@@ -87,6 +87,7 @@ def decide(slug: str, action: str) -> ResponseReturnValue:
         reason=form.reason.data or None,
         domain=form.domain.data or None,
         country=form.country.data or None,
+        client_group=form.group.data or None,
         signed_from=hour,
         signed_until=hour + dt.timedelta(hours=1) if hour else None,
     )

@@ -13,10 +13,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, false, func, select, update
 
 from petitions.cases.models import COUNT_SHARDS, Petition
 from petitions.clock import utcnow
+from petitions.defence import evidence
 from petitions.extensions import db
 from petitions.signing import signals
 from petitions.signing.counts import shards_changed
@@ -36,6 +37,8 @@ class Filter:
     #: The email domain (after the @ of the normalised address).
     domain: str | None = None
     country: str | None = None
+    #: A connection group, as "<key id>:<group hash>" (defence/evidence.py).
+    client_group: str | None = None
     signed_from: dt.datetime | None = None
     signed_until: dt.datetime | None = None
     ids: tuple[int, ...] = ()
@@ -50,6 +53,9 @@ class Filter:
             f"reason {self.reason}" if self.reason else "",
             f"domain {self.domain}" if self.domain else "",
             f"country {self.country}" if self.country else "",
+            f"connection group {evidence.group_label(self.client_group)}"
+            if self.client_group
+            else "",
             f"from {self.signed_from:%Y-%m-%d %H:%M}" if self.signed_from else "",
             f"until {self.signed_until:%Y-%m-%d %H:%M}" if self.signed_until else "",
             f"ids {', '.join(map(str, self.ids))}" if self.ids else "",
@@ -64,9 +70,15 @@ class Filter:
         if self.reason:
             conditions.append(Signature.set_aside_reason == self.reason)
         if self.domain:
-            conditions.append(Signature.email_normalized.like(f"%@{_like(self.domain.lower())}"))
+            conditions.append(
+                Signature.email_normalized.like(
+                    f"%@{like_escaped(self.domain.lower())}", escape="\\"
+                )
+            )
         if self.country:
             conditions.append(Signature.country == self.country.upper())
+        if self.client_group:
+            conditions.append(in_group(self.client_group))
         if self.signed_from:
             conditions.append(Signature.created_at >= self.signed_from)
         if self.signed_until:
@@ -76,7 +88,17 @@ class Filter:
         return and_(*conditions)
 
 
-def _like(text: str) -> str:
+def in_group(token: str) -> ColumnElement[bool]:
+    """The signatures of one connection group (none for a token that names no group)."""
+    parsed = evidence.parse_group(token)
+    if parsed is None:
+        return false()
+    key_id, group = parsed
+    return and_(Signature.client_key_id == key_id, Signature.client_group_hash == group)
+
+
+def like_escaped(text: str) -> str:
+    """Escape LIKE's wildcards in ``text``; match it with a backslash as the escape."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -88,6 +110,8 @@ class Waiting:
     by_reason: list[tuple[str, int]]
     by_domain: list[tuple[str, int]]
     by_country: list[tuple[str, int]]
+    #: Connection groups ("<key id>:<group hash>"), while their evidence is kept.
+    by_group: list[tuple[str, int]]
     #: Hours (UTC) the signatures were made in, oldest first.
     by_hour: list[tuple[dt.datetime, int]]
 
@@ -100,13 +124,18 @@ def waiting(petition_id: int, top: int = 20) -> Waiting:
             Signature.email_normalized,
             Signature.country,
             Signature.created_at,
+            Signature.client_key_id,
+            Signature.client_group_hash,
         ).where(Filter().condition(petition_id))
     ).all()
     reasons: Counter[str] = Counter()
     domains: Counter[str] = Counter()
     countries: Counter[str] = Counter()
     hours: Counter[dt.datetime] = Counter()
-    for reason, email, country, created in rows:
+    groups: Counter[str] = Counter()
+    for reason, email, country, created, key_id, group in rows:
+        if key_id is not None and group is not None:
+            groups[evidence.group_token(key_id, group)] += 1
         reasons[str(reason)] += 1
         domains[str(email or "").rpartition("@")[2] or "?"] += 1
         countries[str(country)] += 1
@@ -116,6 +145,7 @@ def waiting(petition_id: int, top: int = 20) -> Waiting:
         by_reason=reasons.most_common(),
         by_domain=domains.most_common(top),
         by_country=countries.most_common(top),
+        by_group=groups.most_common(top),
         by_hour=sorted(hours.items()),
     )
 

@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from petitions.defence import evidence
 from petitions.extensions import db
 from petitions.signing.models import Invalidation, Signature, SignatureState
+from petitions.signing.review import in_group, like_escaped
 
 #: The states an invalidation takes signatures from.
 TAKEN_FROM = (SignatureState.PENDING, SignatureState.CONFIRMED, SignatureState.QUARANTINED)
-_GROUP = re.compile(rf"^(\d{{1,10}}):([0-9a-f]{{{evidence.HASH_LENGTH}}})$")
 
 
 class RuleRefused(ValueError):
@@ -50,7 +50,7 @@ class Rule:
             raise RuleRefused("Name at least one thing the signatures to remove have in common.")
         if self.ip_range:
             evidence.range_hashes(self.ip_range)  # raises RangeRefused, a RuleRefused below
-        if self.client_group and not _GROUP.match(self.client_group):
+        if self.client_group and evidence.parse_group(self.client_group) is None:
             raise RuleRefused(f"{self.client_group!r} is not a connection group.")
         if self.domain is not None and not re.fullmatch(r"[a-z0-9.-]+\.[a-z0-9-]+", self.domain):
             raise RuleRefused(f"{self.domain!r} is not a mail domain.")
@@ -64,7 +64,7 @@ class Rule:
     def describe(self) -> str:
         parts = [
             f"IP range {self.ip_range}" if self.ip_range else "",
-            f"connection group {evidence.group_label(self.client_group.partition(':')[2])}"
+            f"connection group {evidence.group_label(self.client_group)}"
             if self.client_group
             else "",
             f"domain {self.domain}" if self.domain else "",
@@ -92,13 +92,9 @@ class Rule:
                 )
             )
         if self.client_group:
-            key_id, _, group = self.client_group.partition(":")
-            conditions += [
-                Signature.client_key_id == int(key_id),
-                Signature.client_group_hash == group,
-            ]
+            conditions.append(in_group(self.client_group))
         if self.domain:
-            domain = _like(self.domain)
+            domain = like_escaped(self.domain)
             conditions.append(
                 or_(
                     Signature.email_normalized.like(f"%@{domain}", escape="\\"),
@@ -106,7 +102,7 @@ class Rule:
                 )
             )
         if self.name_pattern:
-            pattern = _like(self.name_pattern.strip()).replace("*", "%")
+            pattern = like_escaped(self.name_pattern.strip()).replace("*", "%")
             conditions.append(Signature.full_name.ilike(pattern, escape="\\"))
         if self.country:
             conditions.append(Signature.country == self.country)
@@ -117,10 +113,6 @@ class Rule:
         if self.source:
             conditions.append(Signature.source == self.source)
         return and_(*conditions)
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)

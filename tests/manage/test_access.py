@@ -531,7 +531,7 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
 
 
 #: (bundles has none since printing moved to manage: only its public verify page is left)
-ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners", "review"}
+ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners", "review", "invalidations"}
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
 
