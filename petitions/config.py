@@ -219,6 +219,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: a key of their own day) is kept for review and invalidations, then erased with the
         #: day's key (petitions/defence/evidence.py): between this many days and one more.
         "EVIDENCE_RETENTION_DAYS": evidence_days,
+        #: Trending (signing/trending.py): the dashboard flags a connection group or mail domain
+        #: with at least TRENDING_MIN_SIGNATURES and TRENDING_PERCENT of a petition's signatures
+        #: confirmed in the last TRENDING_WINDOW_MINUTES.
+        "TRENDING_WINDOW_MINUTES": _env_int("TRENDING_WINDOW_MINUTES", 60),
+        "TRENDING_MIN_SIGNATURES": _env_int("TRENDING_MIN_SIGNATURES", 20),
+        "TRENDING_PERCENT": _env_int("TRENDING_PERCENT", 20),
         #: Signatures an invalidation takes per batch (one transaction), and the seconds of
         #: batches the mail worker runs between its rounds of mail (signing/invalidations.py).
         "INVALIDATION_BATCH_SIZE": _env_int("INVALIDATION_BATCH_SIZE", 500),

@@ -75,6 +75,11 @@ def _exempt(setting: str) -> frozenset[str]:
     return frozenset(part.strip().lower() for part in setting.split(",") if part.strip())
 
 
+def exempt_domains() -> frozenset[str]:
+    """The big mail providers with no domain limit (QUARANTINE_DOMAIN_EXEMPT)."""
+    return _exempt(current_app.config["QUARANTINE_DOMAIN_EXEMPT"])
+
+
 def assess(slug: str, normalized_email: str, country: str) -> SetAsideReason | None:
     """Count a sign attempt against the quarantine limits; say why to set it aside, if at all.
 
@@ -90,7 +95,7 @@ def assess(slug: str, normalized_email: str, country: str) -> SetAsideReason | N
             (limits.CLIENT_BURST, f"{slug}|{client}"),
             (limits.CLIENT_SUSTAINED, f"{slug}|{client}"),
         ]
-    if domain not in _exempt(current_app.config["QUARANTINE_DOMAIN_EXEMPT"]):
+    if domain not in exempt_domains():
         subjects.append((limits.FROM_DOMAIN, f"{slug}|{domain}"))
     past = limits.past_quarantine_limits(subjects)
     if blocks.is_blocked(client, normalized_email):

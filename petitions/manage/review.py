@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -13,6 +13,7 @@ from petitions.accounts.access import current_organizer, organizers_only
 from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition
 from petitions.defence import services as defence
+from petitions.defence.evidence import group_label, parse_group
 from petitions.defence.forms import AllowForm, ReviewForm
 from petitions.defence.reasons import public_label
 from petitions.forms import Form
@@ -22,14 +23,29 @@ from petitions.signing.models import ReviewAction
 bp = organizers_only(Blueprint("review", __name__, url_prefix="/organizer/petitions/<slug>/review"))
 
 
+def _focus() -> review.Filter | None:
+    """The group a link asks to look at (trending links with ?group= or ?domain=), if any."""
+    group = request.args.get("group", "").strip()[:40] or None
+    domain = request.args.get("domain", "").strip().lower()[:255] or None
+    if group is not None and parse_group(group) is None:
+        group = None
+    if group is not None:
+        return review.Filter(client_group=group)
+    return review.Filter(domain=domain) if domain is not None else None
+
+
 def _page(petition: Petition, allow_form: AllowForm) -> str:
+    focus = _focus()
     return render_template(
         "manage/review.html",
         petition=petition,
         waiting=review.waiting(petition.id),
+        focus=focus,
+        focused=review.matching(petition.id, focus) if focus is not None else 0,
         decisions=review.decisions(petition.id),
         allowances=defence.allowed_clients_of(petition.id),
         label=lambda code: str(public_label(code)),
+        group_label=group_label,
         same=lambda name: name,
         hour_label=lambda hour: f"{hour:%Y-%m-%d %H}:00–{hour:%H}:59 UTC",
         form=ReviewForm(formdata=None),

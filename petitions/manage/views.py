@@ -35,13 +35,13 @@ from petitions.cases import access
 from petitions.cases import services as cases
 from petitions.cases.access import case_or_404, petition_or_404
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
-from petitions.cases.models import Case, CaseStatus, IllegalTransition, Petition
+from petitions.cases.models import Case, CaseStatus, IllegalTransition, Petition, PetitionStatus
 from petitions.cases.portraits import PortraitRefused
 from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
 from petitions.exports.forms import ExportFilterForm
-from petitions.signing import moderation
+from petitions.signing import moderation, trending
 
 bp = organizers_only(Blueprint("manage", __name__, url_prefix="/organizer"))
 
@@ -78,7 +78,13 @@ def dashboard() -> ResponseReturnValue:
     """List the cases the organizer runs, with their petitions."""
     organizer = current_organizer()
     runs = [(case, cases.petitions_of(case)) for case in access.cases_run_by(organizer)]
-    return render_template("manage/dashboard.html", runs=runs, organizer=organizer)
+    trends = trending.trending(
+        petition.id
+        for _case, petitions in runs
+        for petition in petitions
+        if petition.status is PetitionStatus.OPEN
+    )
+    return render_template("manage/dashboard.html", runs=runs, organizer=organizer, trends=trends)
 
 
 # --- cases -----------------------------------------------------------------------------------
