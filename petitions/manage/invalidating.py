@@ -119,7 +119,6 @@ def progress(slug: str, invalidation_id: int) -> ResponseReturnValue:
         uncounted=found.uncounted,
         text=str(words(found)).strip(),
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -118,7 +118,8 @@ def run_batch(invalidation_id: int, size: int | None = None) -> bool:
     if not more:
         invalidation.status = InvalidationStatus.DONE
         invalidation.finished_at = utcnow()
-    slug = _slug(invalidation.petition_id) if counted else None
+    # Announced for any signature taken: the public set-aside figures change with the count.
+    slug = _slug(invalidation.petition_id) if taken else None
     db.session.commit()
     if slug:
         signals.announce_count_changed(slug)
@@ -310,7 +311,7 @@ def undo(petition_id: int, invalidation_id: int, by: str) -> Invalidation | None
         .execution_options(populate_existing=True)
     ).scalar_one()
     invalidation.restored = restored
-    slug = _slug(petition_id) if counted else None
+    slug = _slug(petition_id) if restored else None
     db.session.commit()
     if slug:
         signals.announce_count_changed(slug)

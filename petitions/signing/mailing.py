@@ -138,10 +138,12 @@ def _reserve_many(at: dict[int, dt.datetime]) -> dict[int, bool]:
             mails_sent=Signature.mails_sent + 1,
             last_mail_at=case(at, value=Signature.id),
         )
-        .returning(Signature.id, Signature.confirmed_at.is_(None))
+        # confirmed_at itself, tested here: SQLite answers "confirmed_at IS NULL" in a RETURNING
+        # clause with 0 even where it is NULL.
+        .returning(Signature.id, Signature.confirmed_at)
         .execution_options(synchronize_session=False)
     ).all()
-    return {signature_id: bool(awaits) for signature_id, awaits in counted}
+    return {signature_id: confirmed_at is None for signature_id, confirmed_at in counted}
 
 
 # --- queueing a sign attempt ------------------------------------------------------------------

@@ -31,6 +31,7 @@ from petitions.cases.models import TimelineEntry
 from petitions.clock import utcnow
 from petitions.defence.models import AllowedClient
 from petitions.extensions import db
+from petitions.signing.models import Invalidation, InvalidationStatus
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
     ORGANIZER_PASSWORD,
@@ -166,6 +167,16 @@ ROUTES = [
         changes=True,
     ),
     Route("POST", "/organizer/petitions/{petition}/review/allow/{allowance}/end", changes=True),
+    Route("GET", "/organizer/petitions/{petition}/invalidations/"),
+    Route(
+        "POST",
+        "/organizer/petitions/{petition}/invalidations/",
+        {"domain": "example.org"},
+        changes=True,
+    ),
+    Route("GET", "/organizer/petitions/{petition}/invalidations/{queued}/progress"),
+    Route("POST", "/organizer/petitions/{petition}/invalidations/{queued}/cancel", changes=True),
+    Route("POST", "/organizer/petitions/{petition}/invalidations/{finished}/undo", changes=True),
     Route(
         "POST",
         "/organizer/petitions/{petition}/bundle",
@@ -186,6 +197,8 @@ SAMPLE = {
     "hidden": "3",
     "bundle": "4",
     "allowance": "5",
+    "queued": "6",
+    "finished": "7",
 }
 
 
@@ -296,7 +309,19 @@ def _build_world() -> World:
         by=OWNER,
         created_at=utcnow(),
     )
-    db.session.add_all([entry, bundle, allowance])
+    queued, finished = (
+        Invalidation(
+            petition_id=petition.id,
+            status=status,
+            domain="example.org",
+            subject="domain example.org",
+            matched=2,
+            by=OWNER,
+            created_at=utcnow(),
+        )
+        for status in (InvalidationStatus.QUEUED, InvalidationStatus.DONE)
+    )
+    db.session.add_all([entry, bundle, allowance, queued, finished])
     db.session.flush()
 
     theirs = detained_case(slug="losik", prisoner_name="Ihar Losik")
@@ -317,6 +342,8 @@ def _build_world() -> World:
             "hidden": str(hidden.id),
             "bundle": str(bundle.id),
             "allowance": str(allowance.id),
+            "queued": str(queued.id),
+            "finished": str(finished.id),
         },
         secrets=(
             "Maria Kalesnikava",
