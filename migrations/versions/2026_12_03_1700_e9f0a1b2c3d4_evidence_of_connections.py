@@ -1,7 +1,7 @@
 """evidence of where signatures came from: keyed hashes under a key of their own day
 
 Revision ID: e9f0a1b2c3d4
-Revises: c5e6f7a8b9d0
+Revises: d7e8f9a0b1c2
 Create Date: 2026-12-03 17:00:00
 
 Signatures made before keep no evidence (the columns are NULL), as do signatures whose evidence
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e9f0a1b2c3d4"
-down_revision = "c5e6f7a8b9d0"
+down_revision = "d7e8f9a0b1c2"
 branch_labels = None
 depends_on = None
 

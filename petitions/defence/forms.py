@@ -1,11 +1,13 @@
-"""The review queue's forms: which quarantined signatures a decision is on; allowances."""
+"""The review queue's forms: which quarantined signatures a decision is on; allowances; the
+rules of mail domains."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from petitions.defence.evidence import parse_group
@@ -71,3 +73,22 @@ class AllowForm(Form):
         validators=[DataRequired(), NumberRange(min=1, max=MAX_ALLOW_HOURS)],
     )
     note = StringField(_l("What it is for"), validators=[Length(max=200)])
+
+
+def _tag_choices() -> list[tuple[str, Any]]:
+    """The tag separators as the form offers them ("none": the whole local part is the mailbox)."""
+    return [
+        ("+", _l("+ (me+news@ reaches me@)")),
+        ("-", _l("- (me-news@ reaches me@)")),
+        ("none", _l("none: + and - are part of the mailbox")),
+    ]
+
+
+class EmailRuleForm(Form):
+    """Set how one mail domain spells a mailbox (admins only)."""
+
+    domain = StringField(_l("Mail domain"), validators=[DataRequired(), Length(max=253)])
+    ignore_dots = BooleanField(_l("Dots do not matter (a.b@ reaches ab@)"))
+    tag_separator = SelectField(_l("Tags start with"), choices=_tag_choices, default="+")
+    alias_of = StringField(_l("Same mailboxes as (alias of)"), validators=[Length(max=253)])
+    note = StringField(_l("Why"), validators=[Length(max=200)])

@@ -1,10 +1,11 @@
-"""What organizers tell the defences: connections allowed past the per-client limits."""
+"""What organizers tell the defences: connections allowed past the per-client limits, senders
+blocked, and how each mail domain spells a mailbox."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petitions.extensions import db
@@ -65,3 +66,37 @@ class EvidenceKey(db.Model):  # type: ignore[name-defined,misc]
     #: Random, 32 bytes in hex.
     salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime]
+
+
+class EmailDomainRule(db.Model):  # type: ignore[name-defined,misc]
+    """How one mail domain spells a mailbox, as an admin set it: whether dots in the local part
+    matter, which character starts a ``+tag``, or which other domain it is an alias of.
+
+    Overrides the built-in rule of its domain (petitions/defence/addresses.py). Read when a
+    signature is made: signatures already stored keep the form they were stored with.
+    """
+
+    __tablename__ = "email_domain_rules"
+    __table_args__ = (
+        CheckConstraint(
+            "tag_separator IS NULL OR tag_separator IN ('+', '-')", name="known_separator"
+        ),
+        CheckConstraint("alias_of IS NULL OR alias_of != domain", name="not_its_own_alias"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower case, IDNA-normalised and in Unicode (``bücher.de``), as email-validator writes
+    #: the domain of an address signed with: the form a lookup meets.
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    #: Whether ``a.b@`` and ``ab@`` reach the same mailbox (False for an alias: unused).
+    ignore_dots: Mapped[bool]
+    #: The character that starts a tag (``me+news@``), or NULL when every character is part of
+    #: the mailbox (and for an alias, whose target's rule applies).
+    tag_separator: Mapped[str | None] = mapped_column(String(1))
+    #: The domain whose mailboxes these are (``ya.ru`` → ``yandex.ru``), whose rule applies.
+    alias_of: Mapped[str | None] = mapped_column(String(253))
+    #: Why, for the record ("Yandex delivers me-news@ to me@").
+    note: Mapped[str] = mapped_column(String(200))
+    #: Who set it (an admin's address, or the command line's operator).
+    by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[dt.datetime]

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
-from petitions.defence import evidence
+from petitions.defence import addresses, evidence
 from petitions.defence import services as defence
 from petitions.extensions import db
 from petitions.mail import messages
@@ -37,9 +37,6 @@ from petitions.signing.counts import count_change
 from petitions.signing.models import CONFIRMED_BY_MAIL, Signature, SignatureState
 
 log = logging.getLogger(__name__)
-
-#: Providers where dots in the local part do not matter (one mailbox, many spellings).
-_DOT_BLIND_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 
 class PetitionNotOpen(Exception):
@@ -83,15 +80,11 @@ class SignerDetails:
 def normalize_email(address: str) -> str:
     """Reduce an address to one spelling per mailbox, the key for "one signature each".
 
-    Lower case, ``+tag`` suffixes dropped, and dots dropped where the provider ignores them:
-    otherwise one person could sign many times as ``me+1@…``, ``me+2@…``.
+    Lower case, tags (``+tag``) dropped, and dots dropped and alias domains mapped where the
+    provider ignores them, by each domain's rule (petitions/defence/addresses.py): otherwise
+    one person could sign many times as ``me+1@…``, ``me+2@…``.
     """
-    local, _, domain = address.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    if domain in _DOT_BLIND_DOMAINS:
-        local = local.replace(".", "")
-        domain = "gmail.com"
-    return f"{local}@{domain}"
+    return addresses.canonical(address)
 
 
 def _load(signature_id: int) -> Signature | None:

@@ -29,7 +29,7 @@ from petitions.accounts import services as account_services
 from petitions.bundles.models import Bundle
 from petitions.cases.models import TimelineEntry
 from petitions.clock import utcnow
-from petitions.defence.models import AllowedClient
+from petitions.defence.models import AllowedClient, EmailDomainRule
 from petitions.extensions import db
 from petitions.signing.models import Invalidation, InvalidationStatus
 from tests.conftest import OrganizerBrowser
@@ -54,6 +54,9 @@ class Access(enum.Enum):
     CASE = "case"
     #: Like CASE, and then admins only: an organizer who runs the case gets 403.
     ADMIN = "admin"
+    #: Admins only, and the page is not there for anybody else: every other organizer gets 404
+    #: (the service's own settings, such as the rules of mail domains).
+    SITE_ADMIN = "site-admin"
     #: Every logged-in organizer (their own dashboard, creating a case).
     ORGANIZER = "organizer"
     #: Logging out: harmless for anybody, so not behind the login.
@@ -184,6 +187,15 @@ ROUTES = [
         changes=True,
         download="application/pdf",
     ),
+    Route("GET", "/organizer/email-rules/", access=Access.SITE_ADMIN),
+    Route(
+        "POST",
+        "/organizer/email-rules/",
+        {"domain": "yandex.by", "tag_separator": "+", "alias_of": "yandex.ru", "note": ""},
+        Access.SITE_ADMIN,
+        changes=True,
+    ),
+    Route("POST", "/organizer/email-rules/{rule}/remove", access=Access.SITE_ADMIN, changes=True),
 ]
 POSTS = [route for route in ROUTES if route.method == "POST"]
 
@@ -199,6 +211,7 @@ SAMPLE = {
     "allowance": "5",
     "queued": "6",
     "finished": "7",
+    "rule": "ya.example",
 }
 
 
@@ -321,7 +334,16 @@ def _build_world() -> World:
         )
         for status in (InvalidationStatus.QUEUED, InvalidationStatus.DONE)
     )
-    db.session.add_all([entry, bundle, allowance, queued, finished])
+    rule = EmailDomainRule(
+        domain="ya.ru",
+        ignore_dots=False,
+        tag_separator=None,
+        alias_of="yandex.ru",
+        note="Yandex's short name",
+        by=ADMIN,
+        updated_at=utcnow(),
+    )
+    db.session.add_all([entry, bundle, allowance, queued, finished, rule])
     db.session.flush()
 
     theirs = detained_case(slug="losik", prisoner_name="Ihar Losik")
@@ -344,6 +366,7 @@ def _build_world() -> World:
             "allowance": str(allowance.id),
             "queued": str(queued.id),
             "finished": str(finished.id),
+            "rule": rule.domain,
         },
         secrets=(
             "Maria Kalesnikava",
@@ -474,7 +497,7 @@ def test_an_organizer_of_another_case_finds_nothing(
 
     answer = send(organizer_browser, world, route, token=token)
 
-    if route.access in (Access.CASE, Access.ADMIN):
+    if route.access in (Access.CASE, Access.ADMIN, Access.SITE_ADMIN):
         assert_not_found(answer, world)
         assert snapshot() == before
     else:
@@ -494,6 +517,9 @@ def test_the_organizer_who_runs_the_case_may(
 
     if route.access is Access.ADMIN:
         assert_refused(answer, 403)
+        assert snapshot() == before
+    elif route.access is Access.SITE_ADMIN:
+        assert_not_found(answer, world)
         assert snapshot() == before
     else:
         assert_succeeded(route, answer, world, before, snapshot())
@@ -516,7 +542,8 @@ def test_an_admin_may_without_running_the_case(
 def test_a_post_without_a_csrf_token_is_refused(
     route: Route, world: World, client: FlaskClient, organizer_browser: OrganizerBrowser
 ) -> None:
-    log_in(organizer_browser, ADMIN if route.access is Access.ADMIN else OWNER)
+    admin_only = route.access in (Access.ADMIN, Access.SITE_ADMIN)
+    log_in(organizer_browser, ADMIN if admin_only else OWNER)
     before = snapshot()
 
     answer = send(organizer_browser, world, route, token=None)
@@ -558,7 +585,15 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
 
 
 #: (bundles has none since printing moved to manage: only its public verify page is left)
-ORGANIZER_BLUEPRINTS = {"manage", "exports", "accounts", "partners", "review", "invalidations"}
+ORGANIZER_BLUEPRINTS = {
+    "manage",
+    "exports",
+    "accounts",
+    "partners",
+    "review",
+    "invalidations",
+    "email_rules",
+}
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
 
