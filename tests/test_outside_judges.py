@@ -266,3 +266,67 @@ def test_public_pages_pass_axe_core_and_the_nu_validator(
     problems = [line for page in pages for line in describe_axe(page)]
     problems += run_nu(java, pages, tmp_path)
     assert not problems, f"{len(problems)} findings of the outside judges:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def defended() -> dict[str, Any]:
+    """A petition under attack as its organizer sees it: a trending domain, signatures in
+    quarantine, an invalidation done, an admin-edited mail rule; and an admin who runs it."""
+    from petitions.defence import addresses
+    from petitions.signing import invalidations
+    from tests.factories import organizer
+
+    petition: Petition = open_petition()
+    for n in range(20):
+        confirmed_signature(petition, email=f"bot{n}@flood.example")
+    for n in range(3):
+        quarantined_signature(petition, "client-burst", email=f"q{n}@flood.example")
+    pending_signature(petition, full_name="Test Bot", email="test@bots.example")
+    made = invalidations.start(petition, invalidations.Rule(name_pattern="test*"), by="t@x.org")
+    invalidations.run_to_end(made.id)
+    addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by="admin@example.org")
+    organizer("admin@example.org", admin=True)
+    return {"slug": petition.slug}
+
+
+def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
+    java: str,
+    live_server: str,
+    browser: Browser,
+    defended: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    from tests.factories import ORGANIZER_PASSWORD
+
+    tabs: Iterator[Page] = open_tab(browser, Console(), bypass_csp=True, locale="en-GB")
+    page = next(tabs)
+    page.context.add_init_script(path=str(AXE))
+    page.goto(f"{live_server}/organizer/login")
+    page.fill("input[name=email]", "admin@example.org")
+    page.fill("input[name=password]", ORGANIZER_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    slug = defended["slug"]
+    judged = []
+    for name, path in (
+        ("dashboard", "/organizer/"),
+        ("review page", f"/organizer/petitions/{slug}/review/?domain=flood.example"),
+        ("invalidations", f"/organizer/petitions/{slug}/invalidations/"),
+        (
+            "invalidation preview",
+            f"/organizer/petitions/{slug}/invalidations/?preview=1&domain=flood.example",
+        ),
+        ("bad rule", f"/organizer/petitions/{slug}/invalidations/?preview=1&country=XX"),
+        ("email rules", "/organizer/email-rules/"),
+    ):
+        html = served(page.goto(f"{live_server}{path}"), 422 if name == "bad rule" else 200)
+        judged.append(Judged(name, "en", page.url, html, run_axe(page, name)))
+    next(tabs, None)
+    dashboard = BeautifulSoup(judged[0].html, "html.parser")
+    assert dashboard.select_one('[data-testid="trend"]'), "the judges saw a trend"
+    invalidations_page = BeautifulSoup(judged[2].html, "html.parser")
+    assert invalidations_page.select_one('[data-testid="invalidation"] progress')
+
+    problems = [line for each in judged for line in describe_axe(each)]
+    problems += run_nu(java, judged, tmp_path)
+    assert not problems, f"{len(problems)} findings of the outside judges:\n" + "\n".join(problems)
