@@ -31,7 +31,8 @@ def quarantine_group() -> None:
     """Review a petition's quarantined signatures (confirmed by mail, not counted)."""
 
 
-def _reviewed_petition(slug: str) -> Petition:
+def petition_named(slug: str) -> Petition:
+    """The petition a command names, or a clear error saying there is none by that slug."""
     petition = cases.petition_by_slug(slug)
     if petition is None:
         raise click.ClickException(f"There is no petition {slug!r}.")
@@ -42,7 +43,7 @@ def _reviewed_petition(slug: str) -> Petition:
 @click.argument("slug")
 def quarantine_list_command(slug: str) -> None:
     """Show what waits for review, grouped by reason, domain, country and hour."""
-    petition = _reviewed_petition(slug)
+    petition = petition_named(slug)
     found = review.waiting(petition.id)
     click.echo(f"{found.total} quarantined signatures on {slug}")
     for title, groups in (
@@ -87,7 +88,7 @@ def _filters(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _decide(action: ReviewAction, slug: str, everything: bool, **given: Any) -> None:
-    petition = _reviewed_petition(slug)
+    petition = petition_named(slug)
     dry_run, by = given.pop("dry_run"), given.pop("by")
     country = given.get("country")
     if country is not None and country.upper() not in COUNTRY_CODES:
@@ -133,7 +134,7 @@ def quarantine_invalidate_command(slug: str, everything: bool, **given: Any) -> 
 @click.option("--by", default="command line", show_default=True, help="Recorded as who.")
 def quarantine_allow_command(slug: str, network: str, hours: int, note: str, by: str) -> None:
     """Let one connection (a street stall's) sign SLUG past the per-client limits for a while."""
-    petition = _reviewed_petition(slug)
+    petition = petition_named(slug)
     try:
         allowed = defence.allow_client(petition, network, hours, note, by)
     except defence.AllowRefused as refused:

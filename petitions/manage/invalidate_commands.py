@@ -11,19 +11,11 @@ import datetime as dt
 
 import click
 
-from petitions.cases import services as cases
-from petitions.cases.models import Petition
 from petitions.i18n import COUNTRY_CODES
+from petitions.manage.commands import petition_named
 from petitions.signing import evidence as signing_evidence
 from petitions.signing import invalidations
 from petitions.signing.invalidations import Rule, RuleRefused
-
-
-def _petition(slug: str) -> Petition:
-    petition = cases.petition_by_slug(slug)
-    if petition is None:
-        raise click.ClickException(f"There is no petition {slug!r}.")
-    return petition
 
 
 @click.command("invalidate")
@@ -50,7 +42,7 @@ def invalidate_command(
 
     Undo it with `flask invalidations undo SLUG ID`.
     """
-    petition = _petition(slug)
+    petition = petition_named(slug)
     if country is not None and country.upper() not in COUNTRY_CODES:
         raise click.BadParameter(
             f"{country!r} is not an ISO 3166 country code.", param_hint="--country"
@@ -89,7 +81,7 @@ def invalidations_group() -> None:
 @click.argument("slug")
 def invalidations_list_command(slug: str) -> None:
     """The petition's invalidations, the newest first."""
-    for each in invalidations.of_petition(_petition(slug).id):
+    for each in invalidations.of_petition(petition_named(slug).id):
         click.echo(
             f"#{each.id} {each.status.value}: {each.subject}; took {each.taken} of "
             f"{each.matched} previewed ({each.uncounted} counted), restored {each.restored}; "
@@ -102,7 +94,7 @@ def invalidations_list_command(slug: str) -> None:
 @click.argument("invalidation_id", type=click.IntRange(min=1))
 def invalidations_cancel_command(slug: str, invalidation_id: int) -> None:
     """Stop an invalidation under way; what it took stays taken until undone."""
-    if not invalidations.cancel(_petition(slug).id, invalidation_id):
+    if not invalidations.cancel(petition_named(slug).id, invalidation_id):
         raise click.ClickException(f"{slug} has no invalidation #{invalidation_id} under way.")
     click.echo(f"cancelled #{invalidation_id}")
 
@@ -113,7 +105,7 @@ def invalidations_cancel_command(slug: str, invalidation_id: int) -> None:
 @click.option("--by", default="command line", show_default=True, help="Recorded as who.")
 def invalidations_undo_command(slug: str, invalidation_id: int, by: str) -> None:
     """Give back every signature an invalidation took the state it had."""
-    undone = invalidations.undo(_petition(slug).id, invalidation_id, by)
+    undone = invalidations.undo(petition_named(slug).id, invalidation_id, by)
     if undone is None:
         raise click.ClickException(
             f"{slug} has no finished or cancelled invalidation #{invalidation_id} to undo."

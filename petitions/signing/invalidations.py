@@ -94,11 +94,8 @@ def run_batch(invalidation_id: int, size: int | None = None) -> bool:
     if claimed is None:
         db.session.rollback()
         return False
-    invalidation = db.session.execute(
-        select(Invalidation)
-        .where(Invalidation.id == invalidation_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    invalidation = _fresh(invalidation_id)
+    assert invalidation is not None  # claimed by the UPDATE above, in this transaction
     candidates = db.session.execute(
         select(Signature.id, Signature.state, Signature.set_aside_reason)
         .where(Rule.of(invalidation).condition(invalidation.petition_id))
@@ -220,9 +217,15 @@ def of_petition(petition_id: int, limit: int = 20) -> list[Invalidation]:
 
 def find(petition_id: int, invalidation_id: int) -> Invalidation | None:
     """One of the petition's invalidations, read afresh; None if it has none by that id."""
+    found = _fresh(invalidation_id)
+    return found if found is not None and found.petition_id == petition_id else None
+
+
+def _fresh(invalidation_id: int) -> Invalidation | None:
+    """An invalidation as the database holds it now (not as the session last saw it)."""
     return db.session.execute(
         select(Invalidation)
-        .where(Invalidation.id == invalidation_id, Invalidation.petition_id == petition_id)
+        .where(Invalidation.id == invalidation_id)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
@@ -305,11 +308,8 @@ def undo(petition_id: int, invalidation_id: int, by: str) -> Invalidation | None
                 counted += changed
     if counted:
         shards_changed(petition_id, _shards(counted))
-    invalidation = db.session.execute(
-        select(Invalidation)
-        .where(Invalidation.id == invalidation_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    invalidation = _fresh(invalidation_id)
+    assert invalidation is not None  # claimed by the UPDATE above, in this transaction
     invalidation.restored = restored
     slug = _slug(petition_id) if restored else None
     db.session.commit()
