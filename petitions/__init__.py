@@ -16,6 +16,7 @@ from petitions.accounts.access import load_session_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
 from petitions.bundles.views import bp as bundles_bp
+from petitions.cases import translations
 from petitions.cases.rendering import render_markdown
 from petitions.cases.views import bp as cases_bp
 from petitions.config import from_environment
@@ -173,6 +174,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         format_date=format_date,
         format_number=format_number,
         plural_samples=plural_samples,
+        tr=translations.text,
+        lang_attr=translations.lang_attr,
+        in_lang=translations.in_lang,
     )
     app.context_processor(template_globals)
 

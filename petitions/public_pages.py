@@ -45,7 +45,7 @@ from petitions.sessions import PUBLIC_PAGES
 #: Named, not imported: this shared module knows no area.
 PAGE_TABLES = frozenset(
     {"cases", "case_portraits", "timeline_entries", "petitions", "signatures", "bundles",
-     "deliveries", "partners"}
+     "deliveries", "partners", "content_translations"}
 )  # fmt: skip
 
 _GENERATION = "public-pages:generation"

@@ -6,7 +6,16 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.sql.expression import ScalarSelect
 
@@ -52,6 +61,9 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
     )
     #: A short biography (plain text).
     bio: Mapped[str] = mapped_column(Text, default="")
+    #: The language the organizers wrote the case in (its original; translations are in
+    #: content_translations), a code of LANGUAGES.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     #: When the case was created here.
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
@@ -178,6 +190,8 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     body: Mapped[str] = mapped_column(Text)
     #: Who receives the petition, e.g. an embassy or a ministry.
     addressee: Mapped[str] = mapped_column(String(300))
+    #: The language the petition was written in (its original), a code of LANGUAGES.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     #: ISO 3166 alpha-2 code of the addressee's country (the state the embassy represents), or
     #: NULL. Signers living there are not named in its bundle unless they ask to be.
     addressee_country: Mapped[str | None] = mapped_column(String(2))
@@ -241,3 +255,33 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
             )
         self.status = PetitionStatus.CLOSED
         self.closes_at = now
+
+
+class ContentTranslation(db.Model):  # type: ignore[name-defined,misc]
+    """One field of a case, petition or timeline entry in another language than its original.
+
+    ``source_digest`` is a digest of the original's text when the translation was saved: when
+    the original changes, the translation is out of date and the organizer is told
+    (cases/translations.py). Readers get it still, marked with its language, until it is redone.
+    """
+
+    __tablename__ = "content_translations"
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_id", "language", "field", name="uq_translation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "case", "petition" or "timeline".
+    subject: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int]
+    #: A code of LANGUAGES.
+    language: Mapped[str] = mapped_column(String(10))
+    #: The translated column: a petition's title, summary, body or addressee; a case's
+    #: prisoner_name, detention_place, sentence or bio; a timeline entry's title or text.
+    field: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    #: SHA-256 (hex, first 16) of the original field's text it was translated from.
+    source_digest: Mapped[str] = mapped_column(String(16))
+    #: Who saved it last.
+    by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[dt.datetime]

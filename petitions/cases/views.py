@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 
 from petitions import public_pages
-from petitions.cases import services
+from petitions.cases import services, translations
 
 bp = Blueprint("cases", __name__)
 
@@ -17,9 +17,13 @@ bp = Blueprint("cases", __name__)
 @bp.get("/")
 def index() -> Response:
     """List open petitions with their counts (kept for everybody, see public_pages)."""
-    return public_pages.cached_page(
-        lambda: render_template("cases/index.html", petitions=services.open_petitions())
-    )
+
+    def render() -> str:
+        petitions = services.open_petitions()
+        translations.preload([*petitions, *{petition.case for petition in petitions}])
+        return render_template("cases/index.html", petitions=petitions)
+
+    return public_pages.cached_page(render)
 
 
 @bp.get("/cases/<slug>")
@@ -28,9 +32,9 @@ def case(slug: str) -> Response:
 
     def render() -> str:
         found = services.public_case(slug) or abort(404)
-        return render_template(
-            "cases/case.html", case=found, petitions=services.public_petitions_of(found)
-        )
+        petitions = services.public_petitions_of(found)
+        translations.preload([found, *found.timeline, *petitions])
+        return render_template("cases/case.html", case=found, petitions=petitions)
 
     return public_pages.cached_page(render)
 

@@ -23,6 +23,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Connection, Insert, and_, bindparam, case, insert, or_, select, update
 
+from petitions.cases import translations
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.extensions import db
 from petitions.links import absolute_url
@@ -244,7 +245,10 @@ def _confirmation(signature: Signature) -> Mail:
     return _signer_mail(
         MailKind.CONFIRMATION,
         signature,
-        _("Please confirm your signature: %(title)s", title=signature.petition.title),
+        _(
+            "Please confirm your signature: %(title)s",
+            title=translations.text(signature.petition, "title"),
+        ),
         confirm_url=_link("signing.confirm", signature, token=confirm_token(signature.id)),
         max_age_days=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400,
     )
@@ -256,7 +260,7 @@ def _already_signed(signature: Signature) -> Mail:
     return _signer_mail(
         MailKind.ALREADY_SIGNED,
         signature,
-        _("You have already signed: %(title)s", title=petition.title),
+        _("You have already signed: %(title)s", title=translations.text(petition, "title")),
         petition_url=absolute_url("signing.petition", slug=petition.slug),
     )
 

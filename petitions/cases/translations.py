@@ -1,0 +1,320 @@
+"""Content in several languages: what organizers wrote, in the reader's language where it exists.
+
+A case, a petition and a timeline entry are written in one language (``language`` on the case
+and the petition; an entry takes its case's). Organizers may add translations of each field
+(``content_translations``). A reader gets the field in their language where a translation
+exists, and the original otherwise; either way the text knows its language (:class:`Text`), so
+a page marks a text in another language than the page's own with ``lang`` and a screen reader
+reads it with the right rules.
+
+Each translation keeps a digest of the original it was made from: when the original changes,
+the organizer sees the translation as out of date (:func:`status_of`); readers still get it
+until it is redone, since a slightly old translation serves them better than a foreign text.
+
+Hand-written rather than a library's (sqlalchemy-i18n, -utils' translation_hybrid): those keep
+translations in extra columns or JSON per table and know nothing of an original's changes.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, g
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+from sqlalchemy import and_, or_, select
+
+from petitions.cases.models import Case, ContentTranslation, Petition, TimelineEntry
+from petitions.clock import utcnow
+from petitions.extensions import db
+
+#: The fields of each kind of content that may be translated.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "case": ("prisoner_name", "detention_place", "sentence", "bio"),
+    "petition": ("title", "summary", "body", "addressee"),
+    "timeline": ("title", "text"),
+}
+#: The longest text each field takes (its column's length; None: Text).
+MAX_LENGTH: dict[str, int | None] = {
+    "prisoner_name": 200,
+    "detention_place": 300,
+    "sentence": 300,
+    "bio": None,
+    "title": 200,
+    "summary": 500,
+    "body": None,
+    "addressee": 300,
+    "text": None,
+}
+
+Content = Case | Petition | TimelineEntry
+
+
+class Text(str):
+    """A field's text, and the language it is in."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> Text:
+        made = super().__new__(cls, value)
+        made.lang = lang
+        return made
+
+
+def subject_of(content: Content) -> tuple[str, int]:
+    if isinstance(content, Case):
+        return "case", content.id
+    if isinstance(content, Petition):
+        return "petition", content.id
+    return "timeline", content.id
+
+
+def original_language(content: Content) -> str:
+    if isinstance(content, TimelineEntry):
+        return content.case.language
+    return content.language
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _reader_language() -> str:
+    return str(get_locale() or "en")
+
+
+_CACHE = "petitions.translations"
+
+
+def _kept() -> dict[tuple[str, int, str], dict[str, str]]:
+    kept: dict[tuple[str, int, str], dict[str, str]] | None = g.get(_CACHE)
+    if kept is None:
+        kept = {}
+        setattr(g, _CACHE, kept)
+    return kept
+
+
+def preload(contents: Iterable[Content], language: str | None = None) -> None:
+    """Read the translations of many contents into a language in one query (kept for the
+    request), so a page listing them costs one query, not one per content."""
+    language = language or _reader_language()
+    kept = _kept()
+    wanted = [
+        subject_of(content)
+        for content in contents
+        if original_language(content) != language and (*subject_of(content), language) not in kept
+    ]
+    if not wanted:
+        return
+    for subject, subject_id in wanted:
+        kept[(subject, subject_id, language)] = {}
+    rows = db.session.execute(
+        select(
+            ContentTranslation.subject,
+            ContentTranslation.subject_id,
+            ContentTranslation.field,
+            ContentTranslation.text,
+        ).where(
+            ContentTranslation.language == language,
+            or_(
+                *(
+                    and_(
+                        ContentTranslation.subject == subject,
+                        ContentTranslation.subject_id == subject_id,
+                    )
+                    for subject, subject_id in wanted
+                )
+            ),
+        )
+    )
+    for subject, subject_id, field, text in rows:
+        kept[(subject, subject_id, language)][field] = text
+
+
+def text(content: Content, field: str, language: str | None = None) -> Text:
+    """The field in the reader's language (or ``language``) where a translation has it; the
+    original otherwise. Either way marked with the language it is in."""
+    language = language or _reader_language()
+    original = original_language(content)
+    value = str(getattr(content, field) or "")
+    if language != original:
+        subject, subject_id = subject_of(content)
+        preload([content], language)
+        translated = _kept()[(subject, subject_id, language)].get(field)
+        if translated:
+            return Text(translated, language)
+    return Text(value, original)
+
+
+class TranslationState(enum.Enum):
+    MISSING = "missing"
+    PARTIAL = "partial"
+    OUT_OF_DATE = "out_of_date"
+    CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class FieldTranslation:
+    """One field as the translation form shows it: the original, its translation, and whether
+    the translation was made from the original as it is now."""
+
+    field: str
+    original: str
+    translated: str
+    out_of_date: bool
+
+
+def translations_of(content: Content, language: str) -> list[FieldTranslation]:
+    """Every translatable field of the content, with its translation into ``language``."""
+    subject, subject_id = subject_of(content)
+    saved = {
+        row.field: row
+        for row in db.session.execute(
+            select(ContentTranslation).where(
+                ContentTranslation.subject == subject,
+                ContentTranslation.subject_id == subject_id,
+                ContentTranslation.language == language,
+            )
+        ).scalars()
+    }
+    fields = []
+    for field in FIELDS[subject]:
+        original = str(getattr(content, field) or "")
+        row = saved.get(field)
+        fields.append(
+            FieldTranslation(
+                field,
+                original,
+                row.text if row else "",
+                row is not None and row.source_digest != digest(original),
+            )
+        )
+    return fields
+
+
+def state_of(fields: list[FieldTranslation]) -> TranslationState:
+    """How complete one language's translation of a content is (empty originals need none)."""
+    needed = [each for each in fields if each.original]
+    done = [each for each in needed if each.translated]
+    if not done:
+        return TranslationState.MISSING
+    if len(done) < len(needed):
+        return TranslationState.PARTIAL
+    if any(each.out_of_date for each in done):
+        return TranslationState.OUT_OF_DATE
+    return TranslationState.CURRENT
+
+
+def status_of(contents: Iterable[Content]) -> dict[str, TranslationState]:
+    """Per language other than the original, the worst state among the contents (a case and
+    its timeline are translated together)."""
+    listed = list(contents)
+    order = list(TranslationState)
+    found: dict[str, TranslationState] = {}
+    for language in current_app.config["LANGUAGES"]:
+        if language == original_language(listed[0]):
+            continue
+        states = [state_of(translations_of(content, language)) for content in listed]
+        found[language] = _worst(states, order)
+    return found
+
+
+def _worst(states: list[TranslationState], order: list[TranslationState]) -> TranslationState:
+    if all(state is TranslationState.MISSING for state in states):
+        return TranslationState.MISSING
+    if all(state is TranslationState.CURRENT for state in states):
+        return TranslationState.CURRENT
+    if any(state in (TranslationState.MISSING, TranslationState.PARTIAL) for state in states):
+        return TranslationState.PARTIAL
+    return min(states, key=order.index)
+
+
+class TranslationRefused(ValueError):
+    """A translation the service does not take (the message says why)."""
+
+
+def save(content: Content, language: str, values: Mapping[str, Any], by: str) -> int:
+    """Store the given fields' translations into ``language`` (an empty one is deleted), each
+    with the digest of the original as it is now. In the caller's transaction; not committed.
+
+    :returns: how many fields were changed.
+    :raises TranslationRefused: for the original's own language, one not offered, an unknown
+        field or a text too long.
+    """
+    if language not in current_app.config["LANGUAGES"]:
+        raise TranslationRefused(f"{language!r} is not a language of this service.")
+    if language == original_language(content):
+        raise TranslationRefused("This is the original's language: edit the original instead.")
+    subject, subject_id = subject_of(content)
+    for field, value in values.items():
+        if field not in FIELDS[subject]:
+            raise TranslationRefused(f"{field!r} cannot be translated.")
+        limit = MAX_LENGTH[field]
+        if limit is not None and len(str(value or "")) > limit:
+            raise TranslationRefused(f"The {field} may be at most {limit} characters long.")
+    saved = {
+        row.field: row
+        for row in db.session.execute(
+            select(ContentTranslation).where(
+                ContentTranslation.subject == subject,
+                ContentTranslation.subject_id == subject_id,
+                ContentTranslation.language == language,
+            )
+        ).scalars()
+    }
+    changed = 0
+    now = utcnow()
+    for field, value in values.items():
+        typed = str(value or "").strip()
+        source = digest(str(getattr(content, field) or ""))
+        row = saved.get(field)
+        if not typed:
+            if row is not None:
+                db.session.delete(row)
+                changed += 1
+            continue
+        if row is None:
+            db.session.add(
+                ContentTranslation(
+                    subject=subject,
+                    subject_id=subject_id,
+                    language=language,
+                    field=field,
+                    text=typed,
+                    source_digest=source,
+                    by=by[:320],
+                    updated_at=now,
+                )
+            )
+            changed += 1
+        elif row.text != typed or row.source_digest != source:
+            row.text, row.source_digest, row.by, row.updated_at = typed, source, by[:320], now
+            changed += 1
+    _kept().clear()
+    return changed
+
+
+# --- marking a text's language on the page ----------------------------------------------------
+
+
+def lang_attr(value: object) -> Markup:
+    """` lang="en"` for a text in another language than the page's, to put on its element."""
+    lang = getattr(value, "lang", None)
+    if lang and lang != _reader_language():
+        marked: Markup = Markup(' lang="%s"') % lang
+        return marked
+    return Markup("")
+
+
+def in_lang(value: object) -> Markup:
+    """The text, escaped; in a ``<span lang>`` when it is in another language than the page's
+    (for a name inside a sentence of the page's language)."""
+    lang = getattr(value, "lang", None)
+    if lang and lang != _reader_language():
+        spanned: Markup = Markup('<span lang="%s">%s</span>') % (lang, value)
+        return spanned
+    return escape(value)
