@@ -48,6 +48,7 @@ from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.review import bp as review_bp
+from petitions.manage.translating import bp as translations_bp
 from petitions.manage.views import bp as manage_bp
 from petitions.privacy import redaction
 from petitions.sessions import PublicAnswersSessionInterface
@@ -161,6 +162,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(invalidations_bp)
     app.register_blueprint(email_rules_bp)
+    app.register_blueprint(translations_bp)
     app.register_blueprint(health_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)

@@ -72,6 +72,11 @@ def template_globals() -> dict[str, object]:
     }
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The service's languages as (code, name in itself) pairs, for a form's list."""
+    return list(_language_choices(tuple(current_app.config["LANGUAGES"])))
+
+
 @functools.cache
 def _language_choices(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     # Each language is named in itself, so a reader finds theirs whatever the page's language.

@@ -29,7 +29,7 @@ from wtforms.validators import (
 from petitions.cases import portraits
 from petitions.cases.models import CaseStatus
 from petitions.forms import Form, optional, required, strip_whitespace
-from petitions.i18n import COUNTRY_CODES, country_choices
+from petitions.i18n import COUNTRY_CODES, country_choices, language_choices
 
 _SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -54,6 +54,19 @@ class LineField(StringField):
             raise ValidationError(
                 _l("Please write this on one line, without line breaks or control characters.")
             )
+
+
+def _languages() -> list[tuple[str, str]]:
+    return language_choices()
+
+
+def _written_in() -> SelectField:
+    return SelectField(
+        _l("Written in"),
+        choices=_languages,
+        default="en",
+        description=_l("The language of the original; translations are added afterwards."),
+    )
 
 
 class CaseForm(Form):
@@ -87,6 +100,7 @@ class CaseForm(Form):
     )
     sentence = optional(LineField, _l("Sentence"), 300)
     status = SelectField(_l("Status"))
+    language = _written_in()
     bio = optional(TextAreaField, _l("Short biography"), 5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -139,6 +153,7 @@ class PetitionForm(Form):
         validate_choice=False,
         filters=[lambda code: code or None],
     )
+    language = _written_in()
     goal = IntegerField(
         _l("Goal (signatures)"),
         validators=[

@@ -112,8 +112,18 @@ CASE_FIELDS = (
     "arrested_on",
     "sentence",
     "bio",
+    "language",
 )
-PETITION_FIELDS = ("slug", "title", "summary", "body", "addressee", "addressee_country", "goal")
+PETITION_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "addressee",
+    "addressee_country",
+    "goal",
+    "language",
+)
 
 
 def free_slug(model: type[Case] | type[Petition], slug: str) -> str:

@@ -211,14 +211,51 @@ def state_of(fields: list[FieldTranslation]) -> TranslationState:
 
 def status_of(contents: Iterable[Content]) -> dict[str, TranslationState]:
     """Per language other than the original, the worst state among the contents (a case and
-    its timeline are translated together)."""
+    its timeline are translated together). One query for all of them."""
     listed = list(contents)
+    subjects = [subject_of(content) for content in listed]
+    saved: dict[tuple[str, int, str, str], str] = {
+        (subject, subject_id, language, field): source
+        for subject, subject_id, language, field, source in db.session.execute(
+            select(
+                ContentTranslation.subject,
+                ContentTranslation.subject_id,
+                ContentTranslation.language,
+                ContentTranslation.field,
+                ContentTranslation.source_digest,
+            ).where(
+                or_(
+                    *(
+                        and_(
+                            ContentTranslation.subject == subject,
+                            ContentTranslation.subject_id == subject_id,
+                        )
+                        for subject, subject_id in subjects
+                    )
+                )
+            )
+        )
+    }
     order = list(TranslationState)
     found: dict[str, TranslationState] = {}
     for language in current_app.config["LANGUAGES"]:
         if language == original_language(listed[0]):
             continue
-        states = [state_of(translations_of(content, language)) for content in listed]
+        states = []
+        for content, (subject, subject_id) in zip(listed, subjects, strict=True):
+            fields = []
+            for field in FIELDS[subject]:
+                original = str(getattr(content, field) or "")
+                source = saved.get((subject, subject_id, language, field))
+                fields.append(
+                    FieldTranslation(
+                        field,
+                        original,
+                        "x" if source else "",
+                        source is not None and source != digest(original),
+                    )
+                )
+            states.append(state_of(fields))
         found[language] = _worst(states, order)
     return found
 

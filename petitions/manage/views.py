@@ -31,7 +31,7 @@ from petitions.accounts.access import current_organizer, organizers_only
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
 from petitions.bundles.pdf import FontsMissing
-from petitions.cases import access
+from petitions.cases import access, translations
 from petitions.cases import services as cases
 from petitions.cases.access import case_or_404, petition_or_404
 from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
@@ -134,6 +134,7 @@ def _case_page(slug: str, **forms: object) -> str:
         entry_form=forms.get("entry_form") or TimelineEntryForm(formdata=None),
         assign_form=forms.get("assign_form") or AssignOrganizerForm(formdata=None),
         organizer=current_organizer(),
+        translation_status=translations.status_of([case, *case.timeline]),
     )
 
 
@@ -289,6 +290,7 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         bundle_form=forms.get("bundle_form")
         or BundleForm(formdata=None, recipient_name=petition.addressee),
         delivery_form=delivery_form,
+        translation_status=translations.status_of([petition]),
     )
 
 

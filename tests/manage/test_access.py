@@ -170,6 +170,10 @@ ROUTES = [
         changes=True,
     ),
     Route("POST", "/organizer/petitions/{petition}/review/allow/{allowance}/end", changes=True),
+    Route("GET", "/organizer/petitions/{petition}/translations/be"),
+    Route("POST", "/organizer/petitions/{petition}/translations/be"),
+    Route("GET", "/organizer/cases/{case}/translations/ru"),
+    Route("POST", "/organizer/cases/{case}/translations/ru"),
     Route("GET", "/organizer/petitions/{petition}/invalidations/"),
     Route(
         "POST",
@@ -593,6 +597,7 @@ ORGANIZER_BLUEPRINTS = {
     "review",
     "invalidations",
     "email_rules",
+    "translations",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
