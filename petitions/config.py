@@ -230,7 +230,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         #: Locales offered to visitors; the first one is the fallback.
-        "LANGUAGES": ["en", "be", "ru"],
+        "LANGUAGES": ["en", "be", "ru", "uk", "pl", "lt", "nl", "fr", "de"],
         #: Seconds a petition's public count (JSON, badge, counter) and the public pages that
         #: show it (petitions/public_pages.py) may be served from cache; a busy page then costs
         #: a cache hit, not a query. Also their max-age for browsers and shared caches.

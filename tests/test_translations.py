@@ -34,7 +34,21 @@ TRANSLATIONS = PROJECT_ROOT / "petitions" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 #: The keywords `make messages` passes to pybabel (-k _l -k lazy_gettext).
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-CATALOG_LANGUAGES = ["be", "ru"]
+CATALOG_LANGUAGES = ["be", "ru", "uk", "pl", "lt", "nl", "fr", "de"]
+#: Plural forms per catalog (CLDR's categories for whole numbers, as gettext counts them).
+PLURAL_FORMS = {"be": 3, "ru": 3, "uk": 3, "pl": 3, "lt": 3, "nl": 2, "fr": 3, "de": 2}
+#: The quotation marks each language's typography uses (opening, closing); the others are
+#: refused, and each opening one must be closed.
+QUOTES = {
+    "be": ("«", "»"),
+    "ru": ("«", "»"),
+    "uk": ("«", "»"),
+    "fr": ("«", "»"),
+    "pl": ("„", "”"),
+    "lt": ("„", "“"),
+    "de": ("„", "“"),
+    "nl": ("“", "”"),
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
@@ -338,7 +352,7 @@ def test_every_catalog_language_is_offered(app: Flask) -> None:
 def test_catalog_is_complete(lang: str) -> None:
     catalog = read_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", locale=lang)
 
-    assert catalog.num_plurals == 3
+    assert catalog.num_plurals == PLURAL_FORMS[lang]
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
     assert not catalog.obsolete, f"obsolete entries left in: {list(catalog.obsolete)}"
     untranslated, fuzzy = [], []
@@ -373,14 +387,17 @@ def test_catalog_is_complete(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
-def test_translations_use_guillemets(lang: str) -> None:
+def test_translations_use_their_languages_quotation_marks(lang: str) -> None:
     catalog = read_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    opening, closing = QUOTES[lang]
+    foreign = set('«»“”„"') - {opening, closing}
 
     for message in catalog:
         strings = strings_of(message.string)
         for string in strings:
-            assert not any(mark in string for mark in '“”„"'), (lang, message.id, string)
-            assert string.count("«") == string.count("»"), (lang, message.id, string)
+            assert not foreign & set(string), (lang, message.id, string)
+            if opening != closing:
+                assert string.count(opening) == string.count(closing), (lang, message.id, string)
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGUAGES)

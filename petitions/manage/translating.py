@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -84,7 +84,13 @@ def _page(
                 }
                 changed += translations.save(content, language, values, by)
             db.session.commit()
-            flash(_("The translation was saved (%(num)s fields changed).", num=changed))
+            flash(
+                ngettext(
+                    "The translation was saved (%(num)s field changed).",
+                    "The translation was saved (%(num)s fields changed).",
+                    changed,
+                )
+            )
             return redirect(back, 303)
         status = 422
     else:
