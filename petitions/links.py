@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from werkzeug.routing import BuildError
 
 
@@ -40,3 +40,23 @@ def site_origin() -> str:
     """Return the origin (scheme, host, port) of BASE_URL: where our own pages post from."""
     base = urlsplit(str(current_app.config["BASE_URL"]))
     return f"{base.scheme}://{base.netloc}".lower()
+
+
+def language_alternates() -> list[tuple[str, str]]:
+    """The current public page in each language: (hreflang, absolute URL), ``x-default`` last.
+
+    For ``<link rel="alternate" hreflang>``: a search engine, and a reader's share preview,
+    then find each language's page, and the page without ``?lang=`` (which follows the
+    browser's languages) as the default. Other query values (a ``?ref=`` code) stay out: the
+    alternates name the page, not one visit to it.
+    """
+    if not has_request_context() or request.endpoint is None:
+        return []
+    values = dict(request.view_args or {})
+    alternates = [
+        (code, absolute_url(request.endpoint, **values, lang=code))
+        for code in current_app.config["LANGUAGES"]
+    ]
+    default = {**values, "lang": None}
+    alternates.append(("x-default", absolute_url(request.endpoint, **default)))
+    return alternates
