@@ -19,6 +19,11 @@ _SUMMARY_PROPERTIES: dict[str, Any] = {
     "slug": {"type": "string", "example": "free-ales-bialiatski"},
     "title": {"type": "string"},
     "summary": {"type": "string"},
+    "language": {
+        "type": "string",
+        "example": "en",
+        "description": "The language title, summary and addressee are written in (the original).",
+    },
     "status": {"type": "string", "enum": ["open", "closed"]},
     "addressee": {"type": "string", "example": "Embassy of the Republic of Belarus, The Hague"},
     "goal": {"type": "integer", "minimum": 1},

@@ -1,14 +1,20 @@
 """A real-looking campaign for a newcomer's first run: the case of Ales Bialiatski.
 
-Facts follow the campaign page this project started from (shared/seed), told in our own words.
+The 2011–2013 entries follow the campaign page this project started from (shared/seed); the
+later ones bring the case up to his release in December 2025. All told in our own words, in
+English (the originals), with translations into be, ru, nl and fr (demo_translations.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from petitions.cases import translations
+from petitions.cases.demo_translations import TRANSLATIONS
 from petitions.cases.models import Case, CaseStatus, Petition, PetitionStatus, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -16,38 +22,53 @@ from petitions.extensions import db
 DEMO_CASE_SLUG = "ales-bialiatski"
 DEMO_PETITION_SLUG = "free-ales-bialiatski"
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FRENCH_SPACE = re.compile(r"(?<=«) | (?=»)")
+_FRENCH_NARROW = re.compile(r" (?=[;:!?])|(?<=\d) (?=\d{3}(?!\d))")
+
 _BIO = (
     "Ales Bialiatski founded the Human Rights Centre \u201cViasna\u201d in Minsk and is a "
-    "vice-president of the International Federation for Human Rights (FIDH). He was arrested on "
-    "4 August 2011 for his human rights work and sentenced to four and a half years in a "
-    "severe-regime colony. He was held first in the Minsk detention centre, then in penal "
-    "colony No. 2 in Babruisk. His arrest set off a wave of solidarity around the world."
+    "vice-president of the International Federation for Human Rights (FIDH). Arrested on "
+    "4 August 2011 and sentenced to four and a half years, he was held in the Minsk detention "
+    "centre, then in penal colony No. 2 in Babruisk, until an amnesty freed him early on "
+    "21 June 2014. He was arrested again on 14 July 2021, in the crackdown after the 2020 "
+    "election, and awarded the Nobel Peace Prize in 2022 while in prison. Sentenced to ten "
+    "years on 3 March 2023, he was held in penal colony No. 9 in Gorki, in harsh conditions "
+    "and for long periods without news. He was released on 13 December 2025 with 122 other "
+    "prisoners and taken to Lithuania, where he said he would continue Viasna's work."
 )
 
 _PETITION_BODY = """\
-Your Excellency,
+To the authorities of the Republic of Belarus,
 
-Ales Bialiatski, chairman of the Human Rights Centre "Viasna" and vice-president of FIDH, has
-been behind bars since **4 August 2011**. His only "offence" was defending the rights of others.
+On **13 December 2025** Ales Bialiatski, founder of the Human Rights Centre "Viasna" and
+winner of the 2022 Nobel Peace Prize, was released together with 122 other prisoners. Arrested
+on 14 July 2021 and sentenced on 3 March 2023 to ten years, he had been held in penal colony
+No. 9 in Gorki, in harsh conditions and for long periods without news. It was his second time
+in prison: arrested in 2011, he had been freed early under an amnesty in 2014.
 
-We, the undersigned, ask the authorities of the Republic of Belarus to:
+His release shows that political prisoners can come home. Yet according to Viasna, about
+**1,100 political prisoners** were still held in Belarus in December 2025, among them his
+Viasna colleagues Marfa Rabkova and Valiantsin Stefanovich.
 
-1. release Ales Bialiatski immediately and unconditionally;
-2. until his release, guarantee his health, regular contact with his family and lawyers, and
-   detention conditions that meet Belarus's obligations under the ICESCR;
+We, the undersigned, ask you to:
+
+1. release all political prisoners immediately and unconditionally, including Marfa Rabkova
+   and Valiantsin Stefanovich;
+2. until their release, guarantee their health and regular contact with their families and
+   lawyers, and let no prisoner be held without news;
 3. end the prosecution of human rights defenders for their peaceful work.
 
-He has been named an Honorary Citizen of Paris and received the Václav Havel Human Rights
-Prize while in prison. The world is watching, and waiting for him to come home.
+Ales Bialiatski has said he will continue Viasna's work. Let his colleagues go home too.
 """
 
 #: The case's timeline, one action a paragraph: its day and title on the first line, then its
-#: text (lines joined by spaces). Written as text rather than as tuples: eight entries of one
-#: shape would repeat the same code eight times.
+#: text (lines joined by spaces). Written as text rather than as tuples: thirteen entries of one
+#: shape would repeat the same code thirteen times. The translations keep the same order.
 _TIMELINE = """\
 2011-08-04 Arrested in Minsk
-Ales Bialiatski is detained and later sentenced to four and a half years in a
-severe-regime colony for his human rights work.
+Ales Bialiatski is detained. On 24 November 2011 he is sentenced to four and a half years in
+a severe-regime colony for his human rights work.
 
 2012-10-01 Honorary Citizen of Paris
 The Paris city council grants him honorary citizenship at the suggestion of the mayor and
@@ -76,24 +97,74 @@ colleague.
 2013-12-10 Paris honours him on Human Rights Day
 The mayor of Paris presents the honorary citizenship to his son, Adam Bialiatski, at City
 Hall.
+
+2014-06-21 Released early under an amnesty
+Ales Bialiatski is freed under an amnesty, before the end of his four-and-a-half-year
+sentence.
+
+2021-07-14 Arrested again
+He is arrested again during the crackdown that followed the 2020 election.
+
+2022-10-07 Nobel Peace Prize
+The 2022 Nobel Peace Prize is announced for Ales Bialiatski, shared with Memorial and the
+Center for Civil Liberties. He is in prison at the time.
+
+2023-03-03 Sentenced to ten years
+He is sentenced to ten years and is then held in penal colony No. 9 in Gorki, in harsh
+conditions and for long periods without news.
+
+2025-12-13 Released and taken to Lithuania
+He is released with 122 other prisoners in a deal between Belarus and the United States
+(sanctions relief on potash) and taken to Vilnius. He says he will continue Viasna's work.
 """
 
 
+def _entries(text: str) -> list[tuple[dt.date, str, str]]:
+    """Read a timeline written as text: each entry a line of its day and title, then lines of
+    its text (joined by spaces); blank lines between entries are optional."""
+    entries: list[tuple[dt.date, str, list[str]]] = []
+    for line in text.splitlines():
+        head = line.split(" ", 1)
+        if len(head) == 2 and _DAY.fullmatch(head[0]):
+            entries.append((dt.date.fromisoformat(head[0]), head[1], []))
+        elif line.strip():
+            entries[-1][2].append(line.strip())
+    return [(day, title, " ".join(lines)) for day, title, lines in entries]
+
+
 def _timeline() -> list[TimelineEntry]:
-    entries = []
-    for paragraph in _TIMELINE.strip().split("\n\n"):
-        heading, *lines = paragraph.splitlines()
-        day, title = heading.split(" ", 1)
-        entries.append(
-            TimelineEntry(
-                happened_on=dt.date.fromisoformat(day), title=title, text=" ".join(lines), link=None
-            )
-        )
-    return entries
+    return [
+        TimelineEntry(happened_on=day, title=title, text=text, link=None)
+        for day, title, text in _entries(_TIMELINE)
+    ]
+
+
+def _typeset(text: str, language: str) -> str:
+    """French puts a no-break space inside guillemets, a narrow one before ; : ! ? and between
+    groups of digits (1 100); the translations are typed with plain spaces."""
+    if language != "fr":
+        return text
+    return _FRENCH_NARROW.sub("\u202f", _FRENCH_SPACE.sub("\u00a0", text))
+
+
+def _translate(case: Case, petition: Petition, entries: list[TimelineEntry], language: str) -> None:
+    """Store the demo's translations into one language (in the caller's transaction)."""
+    given = {field: _typeset(value, language) for field, value in TRANSLATIONS[language].items()}
+    for content, subject in ((case, "case"), (petition, "petition")):
+        values = {field: given[field] for field in translations.FIELDS[subject]}
+        if subject == "case":
+            values["bio"] = " ".join(values["bio"].split())
+        translations.save(content, language, values, by="demo data")
+    translated = _entries(given["timeline"])
+    if [day for day, _, _ in translated] != [entry.happened_on for entry in entries]:
+        raise ValueError(f"The {language} demo timeline is not the English one's, entry for entry.")
+    for entry, (_, title, text) in zip(entries, translated, strict=True):
+        translations.save(entry, language, {"title": title, "text": text}, by="demo data")
 
 
 def load_demo_data() -> bool:
-    """Create the demo case and its open petition in an empty database.
+    """Create the demo case and its open petition in an empty database, with their
+    translations into each demo language the service offers (LANGUAGES).
 
     :returns: False, changing nothing, if any case exists already.
     """
@@ -103,28 +174,38 @@ def load_demo_data() -> bool:
         slug=DEMO_CASE_SLUG,
         prisoner_name="Ales Bialiatski",
         detention_country="BY",
-        detention_place="Penal colony No. 2, Babruisk",
-        arrested_on=dt.date(2011, 8, 4),
-        sentence="4 years and 6 months, severe regime",
-        status=CaseStatus.DETAINED,
+        detention_place="Penal colony No. 9, Gorki (until 13 December 2025)",
+        arrested_on=dt.date(2021, 7, 14),
+        sentence="10 years (3 March 2023); released on 13 December 2025",
+        status=CaseStatus.RELEASED,
         bio=_BIO,
+        language="en",
     )
-    case.timeline = _timeline()
+    entries = _timeline()
+    case.timeline = list(entries)
     petition = Petition(
         slug=DEMO_PETITION_SLUG,
         case=case,
-        title="Free Ales Bialiatski",
+        title="Free Belarus's political prisoners, as Ales Bialiatski was freed",
         summary=(
-            "A human rights defender jailed since 4 August 2011 for defending others. "
-            "Ask the Belarusian authorities to release him now."
+            "Nobel Peace Prize laureate Ales Bialiatski was released on 13 December 2025. "
+            "About 1,100 political prisoners were still held in Belarus that month, according "
+            "to Viasna. Ask the Belarusian authorities to free them all."
         ),
         body=_PETITION_BODY,
-        addressee="Embassy of the Republic of Belarus, The Hague",
+        addressee="the authorities of the Republic of Belarus",
         addressee_country="BY",
         goal=5000,
         status=PetitionStatus.DRAFT,
+        language="en",
     )
     petition.open(utcnow())
     db.session.add_all([case, petition])
+    db.session.commit()
+    # A translation into a language the service does not offer would be refused: skipped.
+    offered = current_app.config["LANGUAGES"]
+    for language in TRANSLATIONS:
+        if language in offered:
+            _translate(case, petition, entries, language)
     db.session.commit()
     return True

@@ -135,12 +135,15 @@ def preload(contents: Iterable[Content], language: str | None = None) -> None:
         kept[(subject, subject_id, language)][field] = text
 
 
-def text(content: Content, field: str, language: str | None = None) -> Text:
+def text(content: Content | Any, field: str, language: str | None = None) -> Text:
     """The field in the reader's language (or ``language``) where a translation has it; the
     original otherwise. Either way marked with the language it is in."""
     language = language or _reader_language()
-    original = original_language(content)
     value = str(getattr(content, field) or "")
+    if not isinstance(content, Case | Petition | TimelineEntry):
+        # A petition as a cached count holds it (counting.public.Progress): its original only.
+        return Text(value, str(getattr(content, "language", None) or language))
+    original = original_language(content)
     if language != original:
         subject, subject_id = subject_of(content)
         preload([content], language)

@@ -36,6 +36,8 @@ class Progress:
     title: str
     goal: int
     signature_count: int
+    #: The language the title is written in.
+    language: str = "en"
 
     @property
     def progress_percent(self) -> int:
@@ -67,7 +69,13 @@ class PublicCount:
     def progress(self) -> Progress:
         """Return the petition's count and goal as the embed counter shows them."""
         data = self.data
-        return Progress(data["slug"], data["title"], data["goal"], data["signature_count"])
+        return Progress(
+            data["slug"],
+            data["title"],
+            data["goal"],
+            data["signature_count"],
+            data.get("language", "en"),
+        )
 
     def json_response(self) -> Response:
         return Response(self.body, mimetype="application/json")

@@ -19,6 +19,7 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
         "slug": petition.slug,
         "title": petition.title,
         "summary": petition.summary,
+        "language": petition.language,
         "status": petition.status.value,
         "addressee": petition.addressee,
         "goal": petition.goal,

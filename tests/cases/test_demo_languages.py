@@ -1,0 +1,105 @@
+"""The demo campaign reads in each of its languages: English, Belarusian, Russian, Dutch, French.
+
+The demo's originals are English; every translatable field of the case, its timeline and the
+petition has a translation into be, ru, nl and fr, so a reader who picks one of them reads the
+whole page in it, with no text marked as in another language.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from petitions.cases import translations
+from petitions.cases.demo import DEMO_CASE_SLUG, DEMO_PETITION_SLUG
+from petitions.cases.models import Case, CaseStatus, ContentTranslation, Petition
+from petitions.extensions import db
+from tests.helpers import one, parse
+
+DEMO_LANGUAGES = ("be", "ru", "nl", "fr")
+
+#: Per language: the prisoner's name and the petition's title, as their pages' <h1> shows them.
+HEADINGS = {
+    "en": ("Ales Bialiatski", "Free Belarus's political prisoners, as Ales Bialiatski was freed"),
+    "be": ("Алесь Бяляцкі", "Вызваліце палітвязняў Беларусі, як вызвалілі Алеся Бяляцкага"),
+    "ru": (
+        "Алесь Беляцкий",
+        "Освободите политзаключённых Беларуси, как освободили Алеся Беляцкого",
+    ),
+    "nl": (
+        "Ales Bialiatski",
+        "Laat de politieke gevangenen in Belarus vrij, zoals Ales Bialiatski vrijkwam",
+    ),
+    "fr": (
+        "Ales Bialiatski",
+        "Libérez les prisonniers politiques du Bélarus, comme Ales Bialiatski a été libéré",
+    ),
+}
+
+
+@pytest.fixture
+def demo(app: Flask) -> Case:
+    """The demo loaded as `flask --app wsgi demo-data` loads it (tests/test_cli.py)."""
+    loaded = app.test_cli_runner().invoke(args=["demo-data"])
+    assert "Loaded the demo case" in loaded.output, loaded.output
+    return db.session.execute(select(Case).where(Case.slug == DEMO_CASE_SLUG)).scalar_one()
+
+
+def heading(client: FlaskClient, path: str, lang: str) -> tuple[str, object]:
+    """The page's one <h1>: its text, and its lang attribute (None without one)."""
+    answer = client.get(f"{path}?lang={lang}")
+    assert answer.status_code == 200, (path, lang, answer.status_code)
+    soup = parse(answer)
+    assert one(soup, "html").get("lang") == lang, "the page is not in the language asked for"
+    (h1,) = soup.find_all("h1")
+    # Nothing in <main> is marked as in another language: every text there is translated.
+    marked = [
+        (tag.name, tag.get("lang"), tag.get_text()[:40])
+        for tag in one(soup, "main").select("[lang]")
+    ]
+    assert marked == [], (path, lang, marked)
+    return h1.get_text(strip=True), h1.get("lang")
+
+
+@pytest.mark.parametrize("lang", ["en", *DEMO_LANGUAGES])
+def test_the_demo_pages_read_in_each_language(client: FlaskClient, demo: Case, lang: str) -> None:
+    name, title = HEADINGS[lang]
+
+    case_heading = heading(client, f"/cases/{DEMO_CASE_SLUG}", lang)
+    petition_heading = heading(client, f"/p/{DEMO_PETITION_SLUG}", lang)
+
+    # In the page's language, so with no lang attribute of its own.
+    assert case_heading == (name, None)
+    assert petition_heading == (title, None)
+
+
+def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
+    petition = db.session.execute(
+        select(Petition).where(Petition.slug == DEMO_PETITION_SLUG)
+    ).scalar_one()
+    contents: list[translations.Content] = [demo, petition, *demo.timeline]
+    rows = db.session.execute(select(ContentTranslation)).scalars().all()
+    saved = {(row.subject, row.subject_id, row.language, row.field): row.text for row in rows}
+
+    wanted = [
+        (subject, subject_id, language, field)
+        for subject, subject_id in map(translations.subject_of, contents)
+        for language in DEMO_LANGUAGES
+        for field in translations.FIELDS[subject]
+    ]
+
+    assert len(demo.timeline) == 13
+    assert [each for each in wanted if not saved.get(each, "").strip()] == []
+    assert {row.language for row in rows} == set(DEMO_LANGUAGES)
+    # ... each made from the original as it is (none out of date).
+    groups: list[list[translations.Content]] = [[demo, *demo.timeline], [petition]]
+    for group in groups:  # a case is translated with its timeline
+        states = translations.status_of(group)
+        assert {states[language] for language in DEMO_LANGUAGES} == {
+            translations.TranslationState.CURRENT
+        }
+    assert demo.status is CaseStatus.RELEASED
+    assert (demo.language, petition.language) == ("en", "en")
+    assert (petition.addressee_country, petition.is_open) == ("BY", True)
