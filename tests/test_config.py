@@ -388,9 +388,7 @@ def test_the_demo_petition_can_be_signed(
 
     assert answer.status_code == 303
     drain_once()
-    assert f"Please confirm your signature: {DEMO_TITLE}" in main_text(
-        client.get("/dev/mailbox/")
-    )
+    assert f"Please confirm your signature: {DEMO_TITLE}" in main_text(client.get("/dev/mailbox/"))
 
 
 def test_a_claim_shorter_than_a_send_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
