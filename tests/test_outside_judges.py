@@ -318,6 +318,8 @@ def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
         ),
         ("bad rule", f"/organizer/petitions/{slug}/invalidations/?preview=1&country=XX"),
         ("email rules", "/organizer/email-rules/"),
+        ("petition dashboard", f"/organizer/petitions/{slug}"),
+        ("translation", f"/organizer/petitions/{slug}/translations/be"),
     ):
         html = served(page.goto(f"{live_server}{path}"), 422 if name == "bad rule" else 200)
         judged.append(Judged(name, "en", page.url, html, run_axe(page, name)))
