@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import current_app, has_request_context, request
 from werkzeug.routing import BuildError
@@ -60,3 +60,18 @@ def language_alternates() -> list[tuple[str, str]]:
     default = {**values, "lang": None}
     alternates.append(("x-default", absolute_url(request.endpoint, **default)))
     return alternates
+
+
+def share_links(url: str, text: str) -> list[tuple[str, str]]:
+    """Where a signer may pass a petition on: (service, address of its share page).
+
+    Plain links, opened only when clicked: the page loads nothing from these services (no
+    button script, no icon), so none of them learns who read the thank-you page.
+    """
+    both = quote(f"{text} {url}")
+    return [
+        ("WhatsApp", f"https://wa.me/?text={both}"),
+        ("Telegram", f"https://t.me/share/url?url={quote(url)}&text={quote(text)}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}"),
+        ("X", f"https://x.com/intent/post?text={quote(text)}&url={quote(url)}"),
+    ]

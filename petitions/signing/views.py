@@ -11,16 +11,18 @@ from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from petitions import public_pages, senders, tokens
 from petitions.cases import services as cases
+from petitions.cases import translations
 from petitions.cases.models import Petition
 from petitions.extensions import csrf
 from petitions.limits import links_per_ip, sign_per_ip
-from petitions.links import site_origin
+from petitions.links import absolute_url, share_links, site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.forms import ButtonForm, SignForm, shown_source
@@ -226,12 +228,25 @@ def _confirmed(signature: Signature, just_now: bool) -> str:
         if signature.return_url
         else None
     )
+    petition = signature.petition
+    # The petition's own address in the page's language, to pass on (no ?ref=, no token).
+    share_url = absolute_url("signing.petition", slug=petition.slug, lang=str(get_locale()))
+    share_text = _("Sign the petition: %(title)s", title=translations.text(petition, "title"))
+    others = [
+        other
+        for other in cases.public_petitions_of(petition.case)
+        if other.id != petition.id and other.is_open
+    ]
     return render_template(
         "signing/confirmed.html",
-        petition=signature.petition,
+        petition=petition,
         just_now=just_now,
         came_from=came_from,
         return_url=signature.return_url,
+        share_url=share_url,
+        share_text=share_text,
+        share_links=share_links(share_url, share_text),
+        others=others,
     )
 
 

@@ -213,3 +213,39 @@ def test_a_case_is_translated_with_its_timeline(
     assert not heading.has_attr("lang")
     name = one(case, "main h1")
     assert name["lang"] == "en", "the name has no French spelling yet"
+
+
+def test_the_thank_you_page_offers_sharing_that_loads_nothing_from_elsewhere(
+    supporter: Supporter, smtp: SmtpServer, client: FlaskClient, petition: Petition
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    sister = open_petition(case=petition.case, title="Let his lawyers see him")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "be"
+    supporter.sign(petition.slug, email="volha@example.org")
+    supporter.deliver()
+    (mail,) = smtp.take(1)
+
+    thanks = parse(supporter.open_and_press(mail.link("confirm")))
+
+    share = one(thanks, '[data-testid="share"]')
+    assert share["data-share-url"] == f"http://localhost/p/{petition.slug}?lang=be"
+    links = {a.get_text(strip=True): str(a["href"]) for a in share.select("a")}
+    assert set(links) == {"WhatsApp", "Telegram", "Facebook", "X", "Электронная пошта"}
+    whatsapp = parse_qs(urlsplit(links["WhatsApp"]).query)["text"][0]
+    assert whatsapp == f"Падпішыце петыцыю: {BE_TITLE} http://localhost/p/{petition.slug}?lang=be"
+    for a in share.select("a[target]"):
+        assert a["rel"] == ["noopener", "noreferrer"]
+        assert a["referrerpolicy"] == "no-referrer"
+    # Nothing on the page is loaded from another site: scripts, images, styles, frames.
+    for element in thanks.select("script[src], img[src], link[href], iframe[src]"):
+        address = str(element.get("src") or element.get("href"))
+        assert address.startswith("/") or address.startswith("http://localhost/"), address
+    assert all(button.has_attr("hidden") for button in share.select("button")), (
+        "copy and share sheet appear only where the script finds them"
+    )
+    next_steps = one(thanks, '[data-testid="next"]')
+    assert [a.get_text(strip=True) for a in next_steps.select("a")] == [sister.title]
+    assert (
+        one(thanks, '[data-testid="case-link"]').get_text(" ", strip=True).endswith("Алесь Бяляцкі")
+    )
