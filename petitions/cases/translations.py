@@ -171,10 +171,9 @@ class FieldTranslation:
     out_of_date: bool
 
 
-def translations_of(content: Content, language: str) -> list[FieldTranslation]:
-    """Every translatable field of the content, with its translation into ``language``."""
-    subject, subject_id = subject_of(content)
-    saved = {
+def _saved(subject: str, subject_id: int, language: str) -> dict[str, ContentTranslation]:
+    """One content's saved translations into a language, by field."""
+    return {
         row.field: row
         for row in db.session.execute(
             select(ContentTranslation).where(
@@ -184,6 +183,12 @@ def translations_of(content: Content, language: str) -> list[FieldTranslation]:
             )
         ).scalars()
     }
+
+
+def translations_of(content: Content, language: str) -> list[FieldTranslation]:
+    """Every translatable field of the content, with its translation into ``language``."""
+    subject, subject_id = subject_of(content)
+    saved = _saved(subject, subject_id, language)
     fields = []
     for field in FIELDS[subject]:
         original = str(getattr(content, field) or "")
@@ -296,16 +301,7 @@ def save(content: Content, language: str, values: Mapping[str, Any], by: str) ->
         limit = MAX_LENGTH[field]
         if limit is not None and len(str(value or "")) > limit:
             raise TranslationRefused(f"The {field} may be at most {limit} characters long.")
-    saved = {
-        row.field: row
-        for row in db.session.execute(
-            select(ContentTranslation).where(
-                ContentTranslation.subject == subject,
-                ContentTranslation.subject_id == subject_id,
-                ContentTranslation.language == language,
-            )
-        ).scalars()
-    }
+    saved = _saved(subject, subject_id, language)
     changed = 0
     now = utcnow()
     for field, value in values.items():
