@@ -42,7 +42,7 @@ from petitions.i18n import (
     select_locale,
     template_globals,
 )
-from petitions.links import absolute_url, language_alternates
+from petitions.links import absolute_url, language_alternates, this_page_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
@@ -178,6 +178,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         plural_samples=plural_samples,
         tr=translations.text,
         language_alternates=language_alternates,
+        this_page_url=this_page_url,
         lang_attr=translations.lang_attr,
         in_lang=translations.in_lang,
     )

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
 
@@ -75,3 +76,9 @@ def share_links(url: str, text: str) -> list[tuple[str, str]]:
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}"),
         ("X", f"https://x.com/intent/post?text={quote(text)}&url={quote(url)}"),
     ]
+
+
+def this_page_url() -> str:
+    """The current page's own address in its language (no other query values): a preview's."""
+    values = dict(request.view_args or {})
+    return absolute_url(str(request.endpoint), **values, lang=str(get_locale() or "en"))

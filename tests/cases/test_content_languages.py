@@ -249,3 +249,22 @@ def test_the_thank_you_page_offers_sharing_that_loads_nothing_from_elsewhere(
     assert (
         one(thanks, '[data-testid="case-link"]').get_text(" ", strip=True).endswith("Алесь Бяляцкі")
     )
+
+
+def test_a_shared_link_previews_the_petition_in_the_readers_language(
+    client: FlaskClient, petition: Petition
+) -> None:
+    page = parse(client.get(f"/p/{petition.slug}?lang=be&ref=whatsapp"))
+
+    def meta(key: str) -> str:
+        found = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
+        assert found is not None, key
+        return str(found["content"])
+
+    assert meta("og:title") == BE_TITLE
+    assert meta("og:url") == f"http://localhost/p/{petition.slug}?lang=be"
+    assert meta("og:locale") == "be"
+    assert meta("description") == meta("og:description") == petition.summary
+    assert meta("twitter:card") == "summary"
+    case = parse(client.get(f"/cases/{petition.case.slug}?lang=be"))
+    assert one(case, 'meta[property="og:title"]')["content"] == "Алесь Бяляцкі"
