@@ -76,7 +76,12 @@ def login() -> ResponseReturnValue:
                 401,
             )
         next_page = _safe_next(request.args.get("next"))
-        session.clear()  # nothing from before the login survives into the organizer's session
+        # Nothing from before the login survives into the organizer's session but the
+        # language they chose: it is theirs, and names nobody.
+        language = session.get("lang")
+        session.clear()
+        if language:
+            session["lang"] = language
         login_user(organizer)
         mark_seen()
         response = redirect(next_page, code=303)

@@ -19,6 +19,7 @@ from petitions.accounts.models import Organizer
 from petitions.extensions import db
 from tests.conftest import FreshContextClient, OrganizerBrowser, SmtpServer, csrf_token
 from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
+from tests.helpers import one, parse
 
 WRONG = "That email address and password do not match an organizer account."
 
@@ -467,3 +468,23 @@ def test_a_refused_password_change_says_why_and_changes_nothing(
         _log_in(_browser(app), "hanna@example.org", ORGANIZER_PASSWORD, "192.0.2.1").status_code
         == 303
     )
+
+
+def test_the_chosen_language_survives_the_login(client: FlaskClient) -> None:
+    organizer("hanna@example.org")
+    page = client.get("/organizer/login?lang=be")
+    assert one(parse(page), "html")["lang"] == "be"
+
+    answer = client.post(
+        "/organizer/login",
+        data={
+            "email": "hanna@example.org",
+            "password": ORGANIZER_PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
+
+    assert answer.status_code == 303
+    dashboard = parse(client.get("/organizer/"))
+    assert one(dashboard, "html")["lang"] == "be"
+    assert one(dashboard, "main h1").get_text(strip=True) != "Your campaigns"
