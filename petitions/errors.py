@@ -70,6 +70,12 @@ def handle_http_error(
     return body, status, headers
 
 
+def too_many_requests() -> tuple[str, dict[str, str]]:
+    """What a refused (429) request is told, and its Retry-After header: for a page that shows
+    the refusal beside what was sent (the sign form keeps the signer's input)."""
+    return _messages()[429], {"Retry-After": _seconds_until_reset()}
+
+
 def _seconds_until_reset() -> str:
     # Asked of the storage only on a refusal: rate-limit headers on every answer would cost
     # two storage round trips per sign request and tell a browser nothing.

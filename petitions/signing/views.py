@@ -13,10 +13,11 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
-from petitions import public_pages, senders, tokens
+from petitions import errors, public_pages, senders, tokens
 from petitions.cases import services as cases
 from petitions.cases import translations
 from petitions.cases.models import Petition
@@ -189,6 +190,19 @@ def sign(slug: str) -> Response | tuple[str, int] | tuple[str, int, dict[str, st
         page, status = _petition_page(petition, form, status=503, notice=try_again())
         return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("signing.check_inbox", slug=slug), code=303)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _refused(error: RateLimitExceeded) -> Any:
+    """A sign POST over the hard ceiling shows the form again with what was typed, and why
+    (nothing was recorded); any other refusal gets the site's error page."""
+    slug = str((request.view_args or {}).get("slug", ""))
+    petition = cases.petition_to_sign(slug) if request.endpoint == "signing.sign" else None
+    if petition is None or request.method != "POST":
+        return errors.handle_http_error(error)
+    notice, headers = errors.too_many_requests()
+    page, _status = _petition_page(petition, SignForm(), status=429, notice=notice)
+    return page, 429, headers
 
 
 def _closed(petition: Petition) -> tuple[str, int]:
