@@ -35,6 +35,11 @@ class PetitionStatus(enum.Enum):
     CLOSED = "closed"
 
 
+#: How long an organizer may undo closing a petition by hand (a slip of the finger, a close
+#: before a delivery was postponed). Bundles printed meanwhile keep the count they printed.
+REOPEN_WITHIN = dt.timedelta(days=1)
+
+
 class IllegalTransition(Exception):
     """A petition was asked to move to a state it cannot reach from where it is."""
 
@@ -205,6 +210,10 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     opened_at: Mapped[dt.datetime | None]
     #: When it closed, or is planned to close.
     closes_at: Mapped[dt.datetime | None]
+    #: When an organizer closed it by hand (NULL otherwise): for REOPEN_WITHIN, an undo.
+    closed_by_hand_at: Mapped[dt.datetime | None]
+    #: The planned close it had then, which reopening gives back.
+    planned_closes_at: Mapped[dt.datetime | None]
     #: The part of the count kept on the petition row: the confirmed signatures counted before
     #: the count moved to petition_count_shards (migration 9d4b7e21c6a3), which no confirmation
     #: changes any more. Its column keeps the old name, so the migration rewrote no table.
@@ -254,7 +263,31 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
                 f"Only an open petition can be closed; this one is {self.status.value}."
             )
         self.status = PetitionStatus.CLOSED
+        self.planned_closes_at = self.closes_at
         self.closes_at = now
+        self.closed_by_hand_at = now
+
+    def reopen_until(self) -> dt.datetime | None:
+        """Until when a close by hand can be undone; None if this one cannot (any more)."""
+        if self.status is not PetitionStatus.CLOSED or self.closed_by_hand_at is None:
+            return None
+        until = self.closed_by_hand_at + REOPEN_WITHIN
+        if self.planned_closes_at is not None and self.planned_closes_at < until:
+            until = self.planned_closes_at  # past its planned end, it stays closed
+        return until
+
+    def reopen(self, now: dt.datetime) -> None:
+        """Undo a close by hand within REOPEN_WITHIN: open again, with the planned close back.
+
+        :raises IllegalTransition: if it was not closed by hand, or too long ago.
+        """
+        until = self.reopen_until()
+        if until is None or now >= until:
+            raise IllegalTransition("Only a petition closed by hand within a day can reopen.")
+        self.status = PetitionStatus.OPEN
+        self.closes_at = self.planned_closes_at
+        self.closed_by_hand_at = None
+        self.planned_closes_at = None
 
 
 class ContentTranslation(db.Model):  # type: ignore[name-defined,misc]

@@ -253,6 +253,15 @@ def open_petition(petition: Petition) -> None:
     db.session.commit()
 
 
+def reopen_petition(petition: Petition) -> None:
+    """Undo closing a petition by hand, within a day.
+
+    :raises IllegalTransition: if it was not closed by hand or the day is over.
+    """
+    petition.reopen(utcnow())
+    db.session.commit()
+
+
 def close_petition(petition: Petition) -> None:
     """Stop accepting signatures; page and count stay.
 

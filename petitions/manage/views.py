@@ -7,6 +7,7 @@ cases.access, which answers 404 for other organizers' cases.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 
@@ -247,20 +248,32 @@ def edit_petition(slug: str) -> ResponseReturnValue:
     return render_template("manage/petition_form.html", form=form, case=found.case, petition=found)
 
 
-@bp.post("/petitions/<slug>/<any(open, close):action>")
+@bp.post("/petitions/<slug>/<any(open, close, reopen):action>")
 def change_status(slug: str, action: str) -> ResponseReturnValue:
-    """Open a draft or close an open petition."""
+    """Open a draft, close an open petition (after a confirmation), or undo a close."""
     found = petition_or_404(slug)
     try:
         if action == "open":
             cases.open_petition(found)
             flash(_("The petition is open for signatures."))
+        elif action == "reopen":
+            cases.reopen_petition(found)
+            flash(_("The petition is open again."))
+        elif request.form.get("confirmed") != "yes":
+            return render_template("manage/confirm_close.html", petition=found)
         else:
             cases.close_petition(found)
-            flash(_("The petition is closed. Its page and count stay."))
+            flash(
+                _("The petition is closed. Its page and count stay. You can undo this for a day.")
+            )
     except IllegalTransition:
         flash(_("That change is not possible from the petition's current state."), "error")
     return redirect(url_for("manage.petition", slug=slug), code=303)
+
+
+def _reopen_until(petition: Petition) -> dt.datetime | None:
+    until = petition.reopen_until()
+    return until if until is not None and until > utcnow() else None
 
 
 def render_dashboard(petition: Petition, **forms: object) -> str:
@@ -291,6 +304,7 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         or BundleForm(formdata=None, recipient_name=petition.addressee),
         delivery_form=delivery_form,
         translation_status=translations.status_of([petition]),
+        reopen_until=_reopen_until(petition),
     )
 
 

@@ -87,9 +87,13 @@ def test_a_closed_petition_keeps_its_page_and_count_but_takes_no_signatures(
     assert form_page.status_code == 200
     token = csrf_token(form_page.get_data(as_text=True))
 
-    closed = hanna.post(
-        f"/organizer/petitions/{petition.slug}/close", page=f"/organizer/petitions/{petition.slug}"
-    )
+    dashboard = f"/organizer/petitions/{petition.slug}"
+    asked = hanna.post(f"{dashboard}/close", page=dashboard)
+    assert asked.status_code == 200, "closing asks first"
+    assert "Close the petition?" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert petition.status is PetitionStatus.OPEN
+    closed = hanna.post(f"{dashboard}/close", {"confirmed": "yes"}, page=dashboard)
 
     assert closed.status_code == 303
     soup = BeautifulSoup(client.get(f"/p/{petition.slug}").get_data(as_text=True), "html.parser")
@@ -303,3 +307,38 @@ def test_a_petition_field_with_a_line_break_is_refused_with_the_input_kept(
     )
     assert elements(page, '//*[@id="body"]')[0].text_content().strip() == PETITION_FORM["body"]
     assert db.session.execute(select(Petition)).first() is None
+
+
+def test_a_close_by_hand_can_be_undone_for_a_day_and_gives_the_planned_end_back(
+    organizer_browser: OrganizerBrowser, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    case = detained_case()
+    organizer("hanna@example.org", cases=(case,))
+    organizer_browser.log_in("hanna@example.org", ORGANIZER_PASSWORD)
+    planned = utcnow() + dt.timedelta(days=30)
+    petition = open_petition(case=case, closes_at=planned)
+    dashboard = f"/organizer/petitions/{petition.slug}"
+
+    organizer_browser.post(f"{dashboard}/close", {"confirmed": "yes"}, page=dashboard)
+    page = BeautifulSoup(client.get(dashboard).get_data(as_text=True), "html.parser")
+    undo = page.select_one('[data-testid="reopen"]')
+    assert undo is not None
+    assert undo.get_text(strip=True) == "Undo the close"
+
+    answer = organizer_browser.post(f"{dashboard}/reopen", page=dashboard)
+
+    assert answer.status_code == 303
+    db.session.expire_all()
+    assert petition.status is PetitionStatus.OPEN
+    assert petition.closes_at == planned, "the planned end is back"
+    organizer_browser.post(f"{dashboard}/close", {"confirmed": "yes"}, page=dashboard)
+    later = utcnow() + dt.timedelta(days=1, minutes=1)
+    monkeypatch.setattr("petitions.cases.services.utcnow", lambda: later)
+    monkeypatch.setattr("petitions.manage.views.utcnow", lambda: later)
+    page = BeautifulSoup(client.get(dashboard).get_data(as_text=True), "html.parser")
+    assert page.select_one('[data-testid="reopen"]') is None, "a day later it stays closed"
+    organizer_browser.post(f"{dashboard}/reopen", page=dashboard)
+    db.session.expire_all()
+    assert db.session.get(Petition, petition.id).status is PetitionStatus.CLOSED  # type: ignore[union-attr]
