@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import and_, or_, select
@@ -89,27 +89,41 @@ def _reader_language() -> str:
 
 _CACHE = "petitions.translations"
 
+Kept = dict[tuple[str, int, str], dict[str, str]]
 
-def _kept() -> dict[tuple[str, int, str], dict[str, str]]:
-    kept: dict[tuple[str, int, str], dict[str, str]] | None = g.get(_CACHE)
+
+def _kept() -> Kept:
+    """The translations read so far, kept for the request (a page reads each content once).
+
+    Outside a request nothing is kept: the mail worker runs in one application context for its
+    whole life, where a cache in ``g`` would hold every translation as it first read it.
+    """
+    if not has_request_context():
+        return {}
+    kept: Kept | None = g.get(_CACHE)
     if kept is None:
         kept = {}
         setattr(g, _CACHE, kept)
     return kept
 
 
-def preload(contents: Iterable[Content], language: str | None = None) -> None:
+def preload(contents: Iterable[Content], language: str | None = None) -> Kept:
     """Read the translations of many contents into a language in one query (kept for the
-    request), so a page listing them costs one query, not one per content."""
+    request), so a page listing them costs one query, not one per content.
+
+    :returns: what is kept, the contents' translations included.
+    """
     language = language or _reader_language()
     kept = _kept()
     wanted = [
-        subject_of(content)
-        for content in contents
-        if original_language(content) != language and (*subject_of(content), language) not in kept
+        subject
+        for subject in (
+            subject_of(content) for content in contents if original_language(content) != language
+        )
+        if (*subject, language) not in kept
     ]
     if not wanted:
-        return
+        return kept
     for subject, subject_id in wanted:
         kept[(subject, subject_id, language)] = {}
     rows = db.session.execute(
@@ -133,6 +147,7 @@ def preload(contents: Iterable[Content], language: str | None = None) -> None:
     )
     for subject, subject_id, field, text in rows:
         kept[(subject, subject_id, language)][field] = text
+    return kept
 
 
 def text(content: Content | Any, field: str, language: str | None = None) -> Text:
@@ -146,8 +161,7 @@ def text(content: Content | Any, field: str, language: str | None = None) -> Tex
     original = original_language(content)
     if language != original:
         subject, subject_id = subject_of(content)
-        preload([content], language)
-        translated = _kept()[(subject, subject_id, language)].get(field)
+        translated = preload([content], language)[(subject, subject_id, language)].get(field)
         if translated:
             return Text(translated, language)
     return Text(value, original)

@@ -268,3 +268,20 @@ def test_a_shared_link_previews_the_petition_in_the_readers_language(
     assert meta("twitter:card") == "summary"
     case = parse(client.get(f"/cases/{petition.case.slug}?lang=be"))
     assert one(case, 'meta[property="og:title"]')["content"] == "Алесь Бяляцкі"
+
+
+def test_the_mail_worker_reads_a_translation_changed_after_its_last_mail(
+    petition: Petition,
+) -> None:
+    # The worker runs in one application context for its whole life, outside any request.
+    assert translations.text(petition, "title", "be") == BE_TITLE
+
+    # Saved by an organizer in the web process, not in this one.
+    db.session.execute(
+        db.update(ContentTranslation)
+        .where(ContentTranslation.field == "title", ContentTranslation.language == "be")
+        .values(text="Свабоду Алесю Бяляцкаму")
+    )
+    db.session.commit()
+
+    assert translations.text(petition, "title", "be") == "Свабоду Алесю Бяляцкаму"
