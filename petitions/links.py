@@ -53,14 +53,14 @@ def language_alternates() -> list[tuple[str, str]]:
     """
     if not has_request_context() or request.endpoint is None:
         return []
-    values = dict(request.view_args or {})
-    alternates = [
-        (code, absolute_url(request.endpoint, **values, lang=code))
-        for code in current_app.config["LANGUAGES"]
-    ]
-    default = {**values, "lang": None}
-    alternates.append(("x-default", absolute_url(request.endpoint, **default)))
+    alternates = [(code, _this_page(code)) for code in current_app.config["LANGUAGES"]]
+    alternates.append(("x-default", _this_page(None)))
     return alternates
+
+
+def _this_page(language: str | None) -> str:
+    """The current page's absolute address with only ``lang`` in its query (None: none)."""
+    return absolute_url(str(request.endpoint), **(request.view_args or {}), lang=language)
 
 
 def share_links(url: str, text: str) -> list[tuple[str, str]]:
@@ -80,5 +80,4 @@ def share_links(url: str, text: str) -> list[tuple[str, str]]:
 
 def this_page_url() -> str:
     """The current page's own address in its language (no other query values): a preview's."""
-    values = dict(request.view_args or {})
-    return absolute_url(str(request.endpoint), **values, lang=str(get_locale() or "en"))
+    return _this_page(str(get_locale() or "en"))

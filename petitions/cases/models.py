@@ -267,22 +267,21 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
         self.closes_at = now
         self.closed_by_hand_at = now
 
-    def reopen_until(self) -> dt.datetime | None:
+    def reopen_until(self, now: dt.datetime) -> dt.datetime | None:
         """Until when a close by hand can be undone; None if this one cannot (any more)."""
         if self.status is not PetitionStatus.CLOSED or self.closed_by_hand_at is None:
             return None
         until = self.closed_by_hand_at + REOPEN_WITHIN
         if self.planned_closes_at is not None and self.planned_closes_at < until:
             until = self.planned_closes_at  # past its planned end, it stays closed
-        return until
+        return until if now < until else None
 
     def reopen(self, now: dt.datetime) -> None:
         """Undo a close by hand within REOPEN_WITHIN: open again, with the planned close back.
 
         :raises IllegalTransition: if it was not closed by hand, or too long ago.
         """
-        until = self.reopen_until()
-        if until is None or now >= until:
+        if self.reopen_until(now) is None:
             raise IllegalTransition("Only a petition closed by hand within a day can reopen.")
         self.status = PetitionStatus.OPEN
         self.closes_at = self.planned_closes_at

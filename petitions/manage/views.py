@@ -7,7 +7,6 @@ cases.access, which answers 404 for other organizers' cases.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Callable
 
@@ -271,11 +270,6 @@ def change_status(slug: str, action: str) -> ResponseReturnValue:
     return redirect(url_for("manage.petition", slug=slug), code=303)
 
 
-def _reopen_until(petition: Petition) -> dt.datetime | None:
-    until = petition.reopen_until()
-    return until if until is not None and until > utcnow() else None
-
-
 def render_dashboard(petition: Petition, **forms: object) -> str:
     """Render a petition's dashboard, with a form's errors where a POST failed."""
     stats = petition_stats(petition.id)
@@ -304,7 +298,7 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         or BundleForm(formdata=None, recipient_name=petition.addressee),
         delivery_form=delivery_form,
         translation_status=translations.status_of([petition]),
-        reopen_until=_reopen_until(petition),
+        reopen_until=petition.reopen_until(utcnow()),
     )
 
 
