@@ -38,6 +38,7 @@ from petitions.health import bp as health_bp
 from petitions.i18n import (
     country_name,
     digit_grouping,
+    language_name,
     plural_samples,
     select_locale,
     template_globals,
@@ -172,6 +173,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
         country_name=country_name,
+        language_name=language_name,
         digit_grouping=digit_grouping,
         format_date=format_date,
         format_number=format_number,

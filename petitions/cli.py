@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup
 
 from petitions.accounts import services as accounts
 from petitions.bundles import services as bundles
+from petitions.bundles.delivery_language import LanguageRefused, checked_language, default_language
 from petitions.bundles.pdf import FontsMissing
 from petitions.cases import access
 from petitions.cases import services as cases
@@ -122,9 +123,19 @@ def organizer_assign_command(email: str, case_slug: str) -> None:
 )
 @click.option("--recipient", help="Who receives it (default: the petition's addressee).")
 @click.option("--address", default="", help="The recipient's postal address (use \\n for lines).")
+@click.option(
+    "--language",
+    help="The language it is printed in, a code of LANGUAGES "
+    "(default: the addressee's country's, else the petition's).",
+)
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True))
 def bundle_command(
-    slug: str, countries: tuple[str, ...], recipient: str | None, address: str, out_path: str
+    slug: str,
+    countries: tuple[str, ...],
+    recipient: str | None,
+    address: str,
+    language: str | None,
+    out_path: str,
 ) -> None:
     """Print a petition's confirmed signatures as a PDF bundle."""
     petition = cases.petition_by_slug(slug)
@@ -135,11 +146,17 @@ def bundle_command(
         raise click.ClickException(
             f"Unknown country codes: {', '.join(unknown)} (use ISO codes like NL)."
         )
+    try:
+        printed_in = checked_language(language or default_language(petition))
+    except LanguageRefused as refused:
+        raise click.ClickException(str(refused)) from None
     request = bundles.BundleRequest(
         petition=petition,
+        # The addressee is printed in the bundle's language (delivery_language.printed_texts).
         recipient_name=recipient or petition.addressee,
         recipient_address=address.replace("\\n", "\n"),
         countries=tuple(sorted({code.upper() for code in countries})),
+        language=printed_in,
     )
     _fingerprint, total = bundles.fingerprint(petition.id, request.countries, utcnow())
     try:
@@ -155,7 +172,8 @@ def bundle_command(
     except FontsMissing as missing:
         raise click.ClickException(str(missing)) from None
     click.echo(
-        f"Wrote {out_path}: {bundle.signature_count} signatures, fingerprint {bundle.fingerprint}."
+        f"Wrote {out_path} in {bundle.language}: {bundle.signature_count} signatures, "
+        f"fingerprint {bundle.fingerprint}."
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import get_group_symbol
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -62,6 +62,20 @@ def country_choices() -> list[tuple[str, str]]:
 def country_name(code: str) -> str:
     """Return a country's name in the current language."""
     return dict(_country_choices(str(get_locale() or "en"))).get(code, code)
+
+
+def language_name(code: str) -> str:
+    """Return a language's name in the current language ("Dutch" for "nl" on an English page)."""
+    return _language_name(code, str(get_locale() or "en"))
+
+
+@functools.cache
+def _language_name(code: str, locale_name: str) -> str:
+    try:
+        name = Locale.parse(code).get_display_name(locale_name) or code
+    except (ValueError, UnknownLocaleError):  # a code Babel does not know is shown as it is
+        return code
+    return name[:1].upper() + name[1:]
 
 
 def template_globals() -> dict[str, object]:

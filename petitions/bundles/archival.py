@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -82,11 +83,23 @@ def _xmp_date(moment: datetime) -> str:
 
 
 def xmp_packet(
-    *, title: str, author: str, subject: str, producer: str, creator: str, created: datetime
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    producer: str,
+    creator: str,
+    created: datetime,
+    languages: Sequence[str] = (),
 ) -> bytes:
-    """The XMP metadata of a PDF/A-2b file, matching its Info dictionary entry for entry."""
+    """The XMP metadata of a PDF/A-2b file, matching its Info dictionary entry for entry.
+
+    ``languages`` (BCP 47 codes, the main one first) become dc:language, which Info lacks.
+    """
     when = _xmp_date(created)
     title, author, subject = escape(title), escape(author), escape(subject)
+    spoken = "".join(f"<rdf:li>{escape(code)}</rdf:li>" for code in languages)
+    dc_language = f"\n   <dc:language><rdf:Bag>{spoken}</rdf:Bag></dc:language>" if spoken else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -97,7 +110,7 @@ def xmp_packet(
     xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
    <pdfaid:part>2</pdfaid:part>
    <pdfaid:conformance>B</pdfaid:conformance>
-   <dc:format>application/pdf</dc:format>
+   <dc:format>application/pdf</dc:format>{dc_language}
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
    <dc:description><rdf:Alt>
@@ -115,11 +128,18 @@ def xmp_packet(
 
 
 def make_archival(
-    canvas: Canvas, *, title: str, author: str, subject: str, created: datetime
+    canvas: Canvas,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    created: datetime,
+    languages: Sequence[str] = (),
 ) -> None:
     """Give ``canvas`` (before ``save``) the metadata and output intent of PDF/A-2b.
 
     ``created`` is naive UTC; the Info dates and the XMP dates are both set from it.
+    ``languages`` are the document's, main one first (its /Lang is the canvas's ``lang``).
     """
     producer = "petitions (ReportLab)"
     creator = "petitions"
@@ -140,6 +160,7 @@ def make_archival(
             producer=producer,
             creator=creator,
             created=created,
+            languages=languages,
         ),
     )
     profile = PDFStream(PDFDictionary({"N": 3}), SRGB_PROFILE.read_bytes())

@@ -33,6 +33,9 @@ class Bundle(db.Model):  # type: ignore[name-defined,misc]
     #: published figures read then: JSON of signing.set_aside.SetAside.as_json(); "" before
     #: such figures were kept.
     set_aside: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The language it was printed in (a code of LANGUAGES): its words, dates, numbers and,
+    #: where translated, the petition; "" for bundles printed before it was recorded.
+    language: Mapped[str] = mapped_column(String(10), default="", server_default="")
     #: When it was generated.
     generated_at: Mapped[dt.datetime]
     #: The organizer who generated it.

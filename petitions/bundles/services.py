@@ -15,13 +15,13 @@ from flask import current_app
 from flask_babel import (
     force_locale,
     format_number,
-    get_locale,
     get_translations,
     gettext,
     ngettext,
 )
 from sqlalchemy import func, select
 
+from petitions.bundles.delivery_language import checked_language, default_language, printed_texts
 from petitions.bundles.models import Bundle, Delivery
 from petitions.bundles.pdf import (
     BundleHeader,
@@ -61,8 +61,9 @@ class BundleRequest:
     recipient_name: str
     recipient_address: str
     countries: tuple[str, ...]
-    #: The language the bundle is printed in (its words, dates, numbers and country names);
-    #: None: the current one, that is the organizer's (the service's first on the command line).
+    #: The language the bundle is printed in (its words, dates, numbers, country names and the
+    #: organizers' texts where translated); None: the default for the petition's addressee
+    #: (delivery_language.default_language).
     language: str | None = None
 
 
@@ -202,22 +203,25 @@ def build_bundle(
 ) -> Bundle:
     """Print a petition's confirmed signatures (optionally of some countries) as a PDF into out.
 
+    :raises LanguageRefused: for a language the service does not print in (nothing is built).
     :raises FontsMissing: if no font for the PDF is available.
     :raises BundleChanged: if signatures kept being withdrawn while printing.
     """
-    language = request.language or str(get_locale() or current_app.config["LANGUAGES"][0])
+    language = checked_language(request.language or default_language(request.petition))
     with force_locale(language):
-        return _build_bundle(request, out, organizer_id, progress)
+        return _build_bundle(request, language, out, organizer_id, progress)
 
 
 def _build_bundle(
     request: BundleRequest,
+    language: str,
     out: BinaryIO,
     organizer_id: int | None,
     progress: Callable[[int], None] | None,
 ) -> Bundle:
     fonts = configured_fonts()
     petition = request.petition
+    texts = printed_texts(petition, language, request.recipient_name)
     for _attempt in range(ATTEMPTS):
         # Signatures confirmed after this moment wait for the next bundle, so a busy petition
         # does not change under the printer.
@@ -225,10 +229,10 @@ def _build_bundle(
         print_fingerprint, count = fingerprint(petition.id, request.countries, cutoff)
         aside = set_aside_of(petition.id)
         header = BundleHeader(
-            petition_title=petition.title,
-            petition_text=petition.body,
-            prisoner_name=petition.case.prisoner_name,
-            recipient_name=request.recipient_name,
+            petition_title=texts.title,
+            petition_text=texts.body,
+            prisoner_name=texts.prisoner_name,
+            recipient_name=texts.recipient_name,
             recipient_address=request.recipient_address,
             signature_count=count,
             generated_at=cutoff,
@@ -237,6 +241,8 @@ def _build_bundle(
             countries=tuple(country_name(code) for code in request.countries),
             author=organization_name(),
             set_aside=set_aside_sentence(aside),
+            language=language,
+            petition_language=texts.petition_language,
         )
         printout = _Printout(petition.id, request.countries, cutoff)
         out.seek(0)
@@ -253,9 +259,10 @@ def _build_bundle(
         bundle = Bundle(
             petition_id=petition.id,
             fingerprint=print_fingerprint,
-            recipient_name=request.recipient_name,
+            recipient_name=texts.recipient_name,
             recipient_address=request.recipient_address,
             countries=" ".join(request.countries),
+            language=language,
             signature_count=count,
             set_aside=json.dumps(aside.as_json(), sort_keys=True) if aside.total else "",
             generated_at=cutoff,

@@ -294,8 +294,7 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         bundles=bundle_list,
         unnamed=bundles.unnamed_count(petition.id),
         export_form=ExportFilterForm(formdata=None),
-        bundle_form=forms.get("bundle_form")
-        or BundleForm(formdata=None, recipient_name=petition.addressee),
+        bundle_form=forms.get("bundle_form") or BundleForm.for_petition(petition),
         delivery_form=delivery_form,
         translation_status=translations.status_of([petition]),
         reopen_until=petition.reopen_until(utcnow()),
@@ -363,6 +362,7 @@ def download_bundle(slug: str) -> ResponseReturnValue:
         recipient_name=str(form.recipient_name.data),
         recipient_address=str(form.recipient_address.data or ""),
         countries=tuple(sorted(form.countries.data or ())),
+        language=str(form.language.data),
     )
     # Spooled: small bundles stay in memory, large ones go to a temporary file, never both.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it

@@ -68,6 +68,7 @@ def download(browser: OrganizerBrowser, petition: Petition, **fields: object) ->
     data = {
         "recipient_name": "Embassy of the Republic of Belarus, The Hague",
         "recipient_address": "Anna Paulownastraat 34\n2518 BE Den Haag",
+        "language": "en",
         **fields,
     }
     answer = browser.post(
@@ -263,15 +264,16 @@ def test_the_cli_names_bad_input(
     assert "Unknown country codes: XX" in bad_country.output
 
 
-def test_the_bundle_is_printed_in_the_organizers_language(
+def test_the_bundle_is_printed_in_the_chosen_language_not_the_organizers(
     organizer_browser: OrganizerBrowser, petition: Petition
 ) -> None:
-    organizer_browser.client.get(f"/organizer/petitions/{petition.slug}?lang=ru")
+    organizer_browser.client.get(f"/organizer/petitions/{petition.slug}?lang=nl")
 
-    pages = pdf_text(download(organizer_browser, petition))
+    pages = pdf_text(download(organizer_browser, petition, language="ru"))
 
     # The date's month from Babel, the countries' names from CLDR, both in Russian.
     assert format_date(utcnow(), "d MMMM y", locale="ru") in pages[0]
     assert "Беларусь" in pages[1]
     assert "Нидерланды" in pages[1]
     assert "Netherlands" not in pages[1]
+    assert "Nederland" not in pages[1]

@@ -138,7 +138,7 @@ def test_the_bundle_prints_an_unnamed_supporter_and_the_dashboard_warns(
 
     answer = organizer_browser.post(
         f"/organizer/petitions/{petition.slug}/bundle",
-        {"recipient_name": EMBASSY, "recipient_address": ""},
+        {"recipient_name": EMBASSY, "recipient_address": "", "language": "en"},
         page=f"/organizer/petitions/{petition.slug}",
     )
     assert answer.status_code == 200

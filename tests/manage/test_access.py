@@ -116,7 +116,11 @@ PASSWORD_FORM = {
     "new_password": "quiet river under seven bridges",
     "repeat_password": "quiet river under seven bridges",
 }
-BUNDLE_FORM = {"recipient_name": "Embassy of the Republic of Belarus", "recipient_address": ""}
+BUNDLE_FORM = {
+    "recipient_name": "Embassy of the Republic of Belarus",
+    "recipient_address": "",
+    "language": "en",
+}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),

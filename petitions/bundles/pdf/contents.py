@@ -24,6 +24,12 @@ class BundleHeader:
     #: What the cover says of the signatures set aside (not in the bundle), already in the
     #: bundle's language; "" when none were.
     set_aside: str = ""
+    #: The language the bundle's words are printed in (a BCP 47 code; the PDF's /Lang); "":
+    #: the one in force.
+    language: str = ""
+    #: The language the petition's title and text are printed in, when not ``language`` (no
+    #: translation into it): the cover says so and the metadata lists both; "": ``language``.
+    petition_language: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from petitions.bundles.pdf.drawing import end_page
 from petitions.bundles.pdf.fonts import UNPRINTABLE_MARKER, FontSet
 from petitions.bundles.pdf.furniture import QrFlowable
 from petitions.bundles.pdf.geometry import BODY_BOTTOM, BODY_TOP, CONTENT_WIDTH, MARGIN_X, RULE
-from petitions.bundles.pdf.language import long_date, number
+from petitions.bundles.pdf.language import language_name, languages_of, long_date, number
 from petitions.bundles.pdf.lines import link, markup, sentence
 from petitions.bundles.pdf.markdown import markdown_flowables
 from petitions.bundles.pdf.styles import styles
@@ -128,8 +128,30 @@ class _Cover:
                 style.body,
             ),
             _rule(),
+            *self.untranslated(),
             *markdown_flowables(fonts, style, header.petition_text),
             _rule(),
+        ]
+
+    def untranslated(self) -> list[Flowable]:
+        """Say, before the petition's text, that it is printed as written, if not translated.
+
+        A cover in one language over a petition in another must not pass the text off as
+        written for this recipient; the sentence names the text's language (in the letter's)
+        so a clerk knows what they hold.
+        """
+        language, petition_language = languages_of(self.header)
+        if petition_language == language:
+            return []
+        said = gettext(
+            "Language of the petition below: %(language)s, as it was written. It has not been "
+            "translated into the language of this letter."
+        )
+        name = language_name(petition_language)
+        return [
+            Paragraph(
+                sentence(self.fonts, said, language=markup(self.fonts, name)), self.style.small
+            )
         ]
 
     def summary(self, total_pages: int, cover_pages: int) -> Table:
@@ -147,6 +169,7 @@ class _Cover:
             (gettext("Signers"), self.signers_fact()),
             (gettext("Prisoner"), self.prisoner),
             (gettext("Pages"), fonts.markup(pages)),
+            (gettext("Printed in"), markup(fonts, language_name(languages_of(header)[0]))),
             (gettext("Generated"), generated),
             (gettext("Fingerprint (SHA-256)"), header.fingerprint),
             (gettext("Verify online"), link(fonts, header.verify_url)),
@@ -172,7 +195,7 @@ class _Cover:
             "given (UTC). Characters that the installed fonts cannot print appear as "
             "%(marker)s. Signers' contact details are never printed."
         )
-        page = gettext("Page %(number)s of %(total)s", number="X", total=total_pages)
+        page = gettext("Page %(number)s of %(total)s", number="X", total=number(total_pages))
         explanation = Paragraph(
             f"<b>{heading}</b> "
             + sentence(

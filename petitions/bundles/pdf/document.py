@@ -28,6 +28,7 @@ from petitions.bundles.pdf.furniture import (
     draw_furniture,
     furniture_for,
 )
+from petitions.bundles.pdf.language import languages_of
 from petitions.bundles.pdf.shaping import clean
 from petitions.bundles.pdf.table import draw_table_page, paginate
 
@@ -61,7 +62,12 @@ def _lay_out(
 
 def _archival_canvas(out: BinaryIO, fonts: FontSet, header: BundleHeader) -> ArchivalCanvas:
     """A canvas for PDF/A-2b, with the bundle's metadata and its QR code defined."""
-    canvas = ArchivalCanvas(out, initial_font=fonts.regular.name, pagesize=A4, pageCompression=1)
+    language, petition_language = languages_of(header)
+    # /Lang is the language of the bundle's words; the petition's, when it was not translated
+    # into it, is the second in the XMP's dc:language (an untagged PDF marks no passage).
+    canvas = ArchivalCanvas(
+        out, initial_font=fonts.regular.name, pagesize=A4, pageCompression=1, lang=language
+    )
     make_archival(
         canvas,
         title=gettext("%(title)s: signatures", title=clean(header.petition_title)),
@@ -73,6 +79,7 @@ def _archival_canvas(out: BinaryIO, fonts: FontSet, header: BundleHeader) -> Arc
             fingerprint=header.fingerprint,
         ),
         created=header.generated_at,
+        languages=tuple(dict.fromkeys((language, petition_language))),
     )
     define_qr_form(canvas, header.verify_url, fonts.regular.name)
     return canvas

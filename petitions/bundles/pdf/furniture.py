@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable
 
-from petitions.bundles.pdf import shaping
+from petitions.bundles.pdf import language, shaping
 from petitions.bundles.pdf.contents import BundleHeader
 from petitions.bundles.pdf.drawing import draw_runs
 from petitions.bundles.pdf.fonts import FontSet
@@ -100,7 +100,11 @@ class Furniture:
 
     def page_label(self, number: int) -> str:
         """The "Page X of Y" label of page ``number``."""
-        label = gettext("Page %(number)s of %(total)s", number=number, total=self.total)
+        label = gettext(
+            "Page %(number)s of %(total)s",
+            number=language.number(number),
+            total=language.number(self.total),
+        )
         return self.fonts.printable(label)
 
 

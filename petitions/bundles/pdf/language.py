@@ -15,6 +15,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
+from petitions.bundles.pdf.contents import BundleHeader
+
 #: The day before the month, the month in words: unambiguous in every country. An explicit
 #: pattern rather than CLDR's "long" format, which puts the month first in English.
 _LONG_DATE = "d MMMM y"
@@ -38,3 +40,14 @@ def long_date(moment: date) -> str:
 def number(value: int) -> str:
     """A count with the bundle language's digit grouping: "1,000" in English."""
     return format_decimal(value, locale=bundle_locale())
+
+
+def languages_of(header: BundleHeader) -> tuple[str, str]:
+    """The language the bundle's words are in, and the one its petition is printed in."""
+    language = header.language or str(bundle_locale())
+    return language, header.petition_language or language
+
+
+def language_name(code: str) -> str:
+    """A language's name in the bundle's language: "Engels" for "en" in a Dutch bundle."""
+    return Locale.parse(code).get_display_name(bundle_locale()) or code
