@@ -17,9 +17,9 @@ from flask_babel import get_locale
 
 from petitions.bundles.pdf.contents import BundleHeader
 
-#: The day before the month, the month in words: unambiguous in every country. An explicit
-#: pattern rather than CLDR's "long" format, which puts the month first in English.
-_LONG_DATE = "d MMMM y"
+#: English dates with the day before the month, the month in words ("4 August 2026"), read
+#: the same way everywhere: CLDR's "long" English format puts the month first, as in the US.
+_ENGLISH_LONG_DATE = "d MMMM y"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name pybabel extracts by default
@@ -33,8 +33,11 @@ def bundle_locale() -> Locale:
 
 
 def long_date(moment: date) -> str:
-    """A date with the month in words, in the bundle's language: "4 August 2026"."""
-    return format_date(moment, _LONG_DATE, locale=bundle_locale())
+    """A date with the month in words, as the bundle's language writes it: "4 August 2026",
+    "4. August 2026", "4 августа 2026 г." (CLDR's long format; English day first)."""
+    locale = bundle_locale()
+    pattern = _ENGLISH_LONG_DATE if locale.language == "en" else "long"
+    return format_date(moment, pattern, locale=locale)
 
 
 def number(value: int) -> str:
