@@ -192,6 +192,7 @@ def signing() -> dict[str, Any]:
                 }
             ),
             generated_at=utcnow(),
+            language="nl",
         )
     )
     db.session.add(
@@ -259,7 +260,11 @@ def test_public_pages_pass_axe_core_and_the_nu_validator(
         next(tabs, None)  # closes the context
     assert len(pages) == 20
     # The judges saw the published set-aside figures, on the petition page and the verify page.
-    for name, marker in (("petition page", "set-aside"), ("verify page", "bundle-set-aside")):
+    for name, marker in (
+        ("petition page", "set-aside"),
+        ("verify page", "bundle-set-aside"),
+        ("verify page", "bundle-language"),
+    ):
         judged = [BeautifulSoup(p.html, "html.parser") for p in pages if p.name == name]
         assert all(soup.select_one(f'[data-testid="{marker}"]') for soup in judged), name
 
@@ -286,6 +291,18 @@ def defended() -> dict[str, Any]:
     invalidations.run_to_end(made.id)
     addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by="admin@example.org")
     organizer("admin@example.org", admin=True)
+    # A bundle printed, so the dashboard lists it with its language.
+    db.session.add(
+        Bundle(
+            petition_id=petition.id,
+            fingerprint=FINGERPRINT,
+            recipient_name=petition.addressee,
+            signature_count=20,
+            generated_at=utcnow(),
+            language="ru",
+        )
+    )
+    db.session.commit()
     return {"slug": petition.slug}
 
 
@@ -328,6 +345,9 @@ def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
     assert dashboard.select_one('[data-testid="trend"]'), "the judges saw a trend"
     invalidations_page = BeautifulSoup(judged[2].html, "html.parser")
     assert invalidations_page.select_one('[data-testid="invalidation"] progress')
+    petition_dashboard = BeautifulSoup(judged[6].html, "html.parser")
+    assert petition_dashboard.select_one("select#language"), "the judges saw the language list"
+    assert petition_dashboard.select_one('[data-testid="bundle-language"]')
 
     problems = [line for each in judged for line in describe_axe(each)]
     problems += run_nu(java, judged, tmp_path)
