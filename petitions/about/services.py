@@ -84,7 +84,7 @@ KEPT = (
         ("client_key_id", "client_hash", "client_group_hash"),
         _l(
             "Evidence of the connection you signed from: keyed hashes of it and of its "
-            "network, made with a key of that day. Your IP address itself is never stored."
+            "network, made with a key of that day. Your IP address itself is not stored with it."
         ),
         _l(
             "To tell a flood of forged signatures from a real campaign, and to set such a "

@@ -15,11 +15,12 @@ from flask_babel import gettext
 from petitions import limits
 from petitions.i18n import format_duration
 
-#: The rate limits whose counters are about signers (their connection or their mailbox); each
-#: counter lives in the rate-limit store under a keyed hash and expires with its window.
-SIGNER_LIMITS = (
-    limits.SIGN,
-    limits.SIGNATURE_LINKS,
+#: The rate limits about signers whose counters are keyed by the connection itself (its IPv4
+#: address or IPv6 /64, extensions.client_network): Flask-Limiter's request limits.
+BY_CONNECTION = (limits.SIGN, limits.SIGNATURE_LINKS)
+#: Those keyed by a keyed hash of the mailbox, or of the petition and the connection, domain or
+#: country (limits.py): no address is in their keys.
+BY_HASH = (
     limits.MAIL_TO_ADDRESS,
     limits.CLIENT_BURST,
     limits.CLIENT_SUSTAINED,
@@ -40,23 +41,23 @@ class RetentionLimit:
     sentence: str
 
 
-def longest_signer_window() -> int:
-    """Return the seconds after which every rate-limit counter about a signer has expired."""
-    return max(item.get_expiry() for limit in SIGNER_LIMITS for item in limit.windows())
+def longest_window(of: tuple[limits.Limit, ...]) -> int:
+    """Return the seconds after which every counter of these rate limits has expired."""
+    return max(item.get_expiry() for limit in of for item in limit.windows())
 
 
 def retention_limits() -> list[RetentionLimit]:
     """List every limit on how long signers' data is kept, in the current language.
 
     Read from the settings the code enforces them with: CONFIRM_TOKEN_MAX_AGE (tokens.py),
-    EVIDENCE_RETENTION_DAYS (defence/evidence.py, erased hourly by the worker) and the rate
-    limits' windows (limits.py). Signatures themselves, confirmed or not, have no end yet but
-    their owner's withdrawal, and the page says so.
+    EVIDENCE_RETENTION_DAYS (defence/evidence.py, erased hourly by the worker) and the windows
+    of the rate limits about signers (limits.py), whose counters expire with them. Signatures
+    themselves, confirmed or not, have no end yet but their owner's withdrawal, and the page
+    says so.
     """
     config = current_app.config
     link = int(config["CONFIRM_TOKEN_MAX_AGE"])
     evidence_days = int(config["EVIDENCE_RETENTION_DAYS"])
-    window = longest_signer_window()
     return [
         RetentionLimit(
             "confirm-link",
@@ -97,13 +98,25 @@ def retention_limits() -> list[RetentionLimit]:
             ),
         ),
         RetentionLimit(
-            "rate-limits",
-            window,
+            "rate-limits-connection",
+            longest_window(BY_CONNECTION),
             gettext(
-                "The counters that stop one connection or one mailbox from signing, or "
-                "receiving mail, too often hold only keyed hashes and expire after at most "
+                "To stop one connection from sending the sign form, or pressing the buttons "
+                "behind the mailed links, too often, requests are counted under the "
+                "connection's IP address (or its IPv6 network) in the rate-limit store. These "
+                "counters expire after at most %(duration)s.",
+                duration=format_duration(longest_window(BY_CONNECTION)),
+            ),
+        ),
+        RetentionLimit(
+            "rate-limits-hashed",
+            longest_window(BY_HASH),
+            gettext(
+                "The counters that stop one mailbox from receiving too many mails, and that "
+                "hold back for review a surge of signatures from one connection, mail domain "
+                "or country, are kept under keyed hashes and expire after at most "
                 "%(duration)s.",
-                duration=format_duration(window),
+                duration=format_duration(longest_window(BY_HASH)),
             ),
         ),
     ]

@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 
-from petitions import public_pages
+from petitions import limits, public_pages
 from petitions.about.services import ERASED, KEPT, NOT_ABOUT_THE_SIGNER
 from petitions.extensions import db
+from petitions.privacy import retention
 from petitions.signing import services as signing
 from petitions.signing.models import Signature
 from petitions.tokens import confirm_token
@@ -31,7 +32,8 @@ def test_the_page_states_the_configured_limits_and_follows_them(
     assert "works for 7 days" in limit_shown(client, "confirm-link")
     assert "kept until 3 days after the end of the day" in limit_shown(client, "evidence")
     assert "never lasts more than 4 days and an hour" in limit_shown(client, "evidence")
-    assert "expire after at most 1 day" in limit_shown(client, "rate-limits")
+    assert "expire after at most 1 day" in limit_shown(client, "rate-limits-connection")
+    assert "expire after at most 1 day" in limit_shown(client, "rate-limits-hashed")
     public = words(one(parse(client.get("/privacy")), '[data-testid="public"]'))
     assert "at least 10 have signed from it" in public
 
@@ -48,7 +50,8 @@ def test_the_page_states_the_configured_limits_and_follows_them(
     assert "works for 36 hours" in limit_shown(client, "confirm-link")
     assert "kept until 10 days after the end of the day" in limit_shown(client, "evidence")
     assert "never lasts more than 11 days and an hour" in limit_shown(client, "evidence")
-    assert "expire after at most 2 hours" in limit_shown(client, "rate-limits")
+    assert "expire after at most 2 hours" in limit_shown(client, "rate-limits-connection")
+    assert "expire after at most 1 hour" in limit_shown(client, "rate-limits-hashed")
     public = words(one(parse(client.get("/privacy")), '[data-testid="public"]'))
     assert "at least 25 have signed from it" in public
 
@@ -69,6 +72,16 @@ def test_the_confirmation_link_lives_as_long_as_the_page_says(
     assert expired.status_code == 410
     # "After that, opening it offers to send a new link."
     assert one(parse(expired), f'main form[action="/confirm/{eight_days_old}/resend"]')
+
+
+def test_every_rate_limit_about_signers_is_stated() -> None:
+    about_organizers = {limits.LOGIN, limits.LOGIN_FAILURES, limits.ACCOUNT_FAILURES}
+    every = {value for value in vars(limits).values() if isinstance(value, limits.Limit)}
+
+    assert set(retention.BY_CONNECTION) | set(retention.BY_HASH) == every - about_organizers
+    # Which limits count under the connection itself, as the page says, and which under a hash.
+    with_client = {limit for limit in every if limit.key is limits._per_client}
+    assert set(retention.BY_CONNECTION) == with_client - about_organizers
 
 
 def test_every_column_of_a_signature_is_described_once() -> None:
