@@ -12,6 +12,7 @@ from flask_babel import format_date, format_number
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petitions import cli, errors, inputs, public_pages, robots
+from petitions.about.views import bp as about_bp
 from petitions.accounts.access import load_session_organizer
 from petitions.accounts.views import bp as accounts_bp
 from petitions.api.views import bp as api_bp
@@ -165,6 +166,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(email_rules_bp)
     app.register_blueprint(translations_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(about_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

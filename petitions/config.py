@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,10 +16,12 @@ from urllib.parse import urlsplit
 from petitions.environment import (
     ConfigError,
     _env_bool,
+    _env_email,
     _env_int,
     _env_nameservers,
     _env_seconds,
     _env_str,
+    _env_url,
 )
 
 DEFAULT_PORT = 5000
@@ -104,6 +107,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
             f"({mail_timeout})."
         )
 
+    sender = _mail_from(production)
     evidence_days = _env_int("EVIDENCE_RETENTION_DAYS", 3)
     if not 0 <= evidence_days <= 30:
         # Evidence of where signers connected from is personal data: kept for a review, not for
@@ -122,12 +126,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: smtp://, smtp+starttls:// or smtps:// URL; empty means the development mailbox.
         "MAIL_URL": mail_url,
         #: The From: address of every mail; production refuses the default.
-        "MAIL_FROM": _mail_from(production),
+        "MAIL_FROM": sender,
         #: Absolute base for links in mails, bundles and the API (no trailing slash).
         "BASE_URL": _base_url(production, instance_path),
-        #: The organization running this service, named as the author of printed bundles (PDF
-        #: metadata, "Printed by" on the cover); empty: the host name of BASE_URL.
-        "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
+        **_organization_settings(production, sender),
         #: Flask-Limiter storage: memory://, redis://host:port, ...
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
         #: Rate limits on. Always set: Flask-Limiter's init_app keeps the previous app's value
@@ -336,6 +338,31 @@ def _base_url(production: bool, instance_path: Path) -> str:
     if remembered.exists():
         return remembered.read_text().strip()
     return f"http://127.0.0.1:{DEFAULT_PORT}"
+
+
+def _organization_settings(production: bool, sender: str) -> dict[str, Any]:
+    """Who runs the service and how to reach them: the about, privacy and contact pages."""
+    contact = _env_email("CONTACT_EMAIL", parseaddr(sender)[1], production)
+    return {
+        #: The organization running this service: named on the about and privacy pages and as
+        #: the author of printed bundles (PDF metadata, "Printed by"); empty: BASE_URL's host.
+        "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
+        #: Its postal address, shown on the about and contact pages (lines split by newlines or
+        #: a typed "\\n"); empty: none shown.
+        "ORGANIZATION_ADDRESS": _env_str("ORGANIZATION_ADDRESS", "").replace("\\n", "\n"),
+        #: Its website (absolute http(s) address), linked from the about page; empty: none.
+        "ORGANIZATION_URL": _env_url("ORGANIZATION_URL"),
+        #: Where people write about the service and their data (contact and privacy pages);
+        #: default: MAIL_FROM's address. Production refuses a placeholder (example.org, …).
+        "CONTACT_EMAIL": contact,
+        #: Where security problems are reported (contact page, /.well-known/security.txt);
+        #: default: CONTACT_EMAIL.
+        "SECURITY_EMAIL": _env_email("SECURITY_EMAIL", contact, production),
+        #: Where the source code of the running version can be had (AGPL-3.0: users of a
+        #: modified version over a network must be offered its source); empty: the about page
+        #: offers it at CONTACT_EMAIL.
+        "SOURCE_URL": _env_url("SOURCE_URL"),
+    }
 
 
 def _request_and_session_settings() -> dict[str, Any]:

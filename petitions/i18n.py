@@ -7,6 +7,7 @@ import functools
 import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_group_symbol
+from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -134,3 +135,21 @@ def digit_grouping() -> dict[str, object]:
     locale = get_locale() or Locale.parse("en")
     primary, secondary = locale.decimal_formats[None].grouping
     return {"group": get_group_symbol(locale), "sizes": [primary, secondary]}
+
+
+#: The units a duration is said in, largest first, with their seconds (CLDR unit names).
+_DURATION_UNITS = (("duration-day", 86400), ("duration-hour", 3600), ("duration-minute", 60))
+
+
+def format_duration(seconds: int) -> str:
+    """Say a duration exactly in the current language: "7 days", "36 hours", "90 seconds".
+
+    The largest unit that divides it without a remainder, so a page stating a setting never
+    rounds it (Babel's format_timedelta would say "1 week" for 10 days). Words and plural forms
+    come from CLDR through Babel's format_unit.
+    """
+    locale = get_locale() or Locale.parse("en")
+    for unit, size in _DURATION_UNITS:
+        if seconds and seconds % size == 0:
+            return format_unit(seconds // size, unit, length="long", locale=locale)
+    return format_unit(seconds, "duration-second", length="long", locale=locale)

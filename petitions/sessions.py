@@ -12,10 +12,15 @@ SHARED_BY_CACHES = frozenset({"api", "counting", "embeds"})
 #: The site's public pages (petitions/public_pages.py): the same for every visitor of a
 #: language, cached, and free of cookies. A language remembered in a session cookie still
 #: chooses their language, and such an answer is private (see petitions/i18n.py).
-PUBLIC_PAGES = frozenset({"cases.index", "cases.case", "signing.petition", "bundles.verify"})
+PUBLIC_PAGES = frozenset(
+    {"cases.index", "cases.case", "signing.petition", "bundles.verify"}
+    | {"about.about", "about.privacy", "about.contact"}
+)
 #: Single views elsewhere whose answers are the same for everybody, or need no session: the
 #: sign POST is defended by the ticket in the form (petitions/tokens.py), not by a session.
-_SHARED_ENDPOINTS = frozenset({"cases.portrait", "signing.sign", *PUBLIC_PAGES})
+_SHARED_ENDPOINTS = frozenset(
+    {"cases.portrait", "signing.sign", "about.security_txt", *PUBLIC_PAGES}
+)
 
 
 def shared_by_caches() -> bool:

@@ -22,6 +22,7 @@ HEIGHT: dict[str, float] = {
     "defence": 2.5,  # above cases (the petitions it guards), below signing (which asks it)
     "signing": 3,
     "counting": 4,
+    "about": 4,  # the pages about the service: read signing's erasure list, privacy's limits
     "api": 5,
     "embeds": 5,
     "bundles": 5,

@@ -57,6 +57,9 @@ def public_paths(petition: Petition) -> list[str]:
         f"/verify/{FINGERPRINT}",
         f"/embed/{petition.slug}?partner=amnesty-nl",
         f"/embed/{petition.slug}/counter?partner=amnesty-nl",
+        "/about",
+        "/privacy",
+        "/contact",
     ]
 
 

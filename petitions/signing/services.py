@@ -265,8 +265,9 @@ def _confirm_invalidated(signature: Signature, now: dt.datetime) -> ConfirmOutco
 
 
 #: What withdrawal erases. Country, source and the timestamps stay: they identify nobody and
-#: keep the petition's history honest (a count that went down can be explained).
-_ERASED = {
+#: keep the petition's history honest (a count that went down can be explained). The privacy
+#: page lists what this erases (petitions/about/services.py), so a change here shows there.
+ERASED_ON_WITHDRAWAL = {
     "full_name": "",
     "email": None,
     "email_normalized": None,
@@ -303,7 +304,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
         changed = db.session.execute(
             update(Signature)
             .where(Signature.id == signature_id, Signature.state == state)
-            .values(state=SignatureState.WITHDRAWN, withdrawn_at=now, **_ERASED)
+            .values(state=SignatureState.WITHDRAWN, withdrawn_at=now, **ERASED_ON_WITHDRAWAL)
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount != 1:  # type: ignore[attr-defined]
