@@ -126,7 +126,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Absolute base for links in mails, bundles and the API (no trailing slash).
         "BASE_URL": _base_url(production, instance_path),
         #: The organization running this service, named as the author of printed bundles (PDF
-        #: metadata, "Printed by" on the cover); empty: the host name of BASE_URL.
+        #: metadata, "Printed by" on the cover) and on link preview images; empty: the host
+        #: name of BASE_URL.
         "ORGANIZATION_NAME": _env_str("ORGANIZATION_NAME", ""),
         #: Flask-Limiter storage: memory://, redis://host:port, ...
         "RATELIMIT_STORAGE_URI": _env_str("RATELIMIT_STORAGE_URI", "memory://"),
@@ -266,8 +267,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Quicker than this after it was rendered, an embedded form is taken for a bot's (at
         #: most 3 s, so no person is turned away).
         "EMBED_MIN_FILL_SECONDS": _env_int("EMBED_MIN_FILL_SECONDS", 2),
-        #: TrueType fonts for PDF bundles, separated by ":" (the first is the main one); empty
-        #: means DejaVu Sans from Debian's fonts-dejavu-core plus any fallbacks found.
+        #: TrueType fonts for PDF bundles and link preview images, separated by ":" (the first
+        #: is the main one); empty means DejaVu Sans from Debian's fonts-dejavu-core plus any
+        #: fallbacks found (petitions/font_discovery.py).
         "PDF_FONTS": [path for path in _env_str("PDF_FONTS", "").split(os.pathsep) if path],
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),

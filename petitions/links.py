@@ -37,6 +37,13 @@ def site_host() -> str:
     return urlsplit(str(current_app.config["BASE_URL"])).hostname or "petitions"
 
 
+def organization_name() -> str:
+    """Who runs the service, as bundles and preview images name it: ORGANIZATION_NAME, else
+    the host name of BASE_URL."""
+    configured = str(current_app.config.get("ORGANIZATION_NAME") or "").strip()
+    return configured or site_host()
+
+
 def site_origin() -> str:
     """Return the origin (scheme, host, port) of BASE_URL: where our own pages post from."""
     base = urlsplit(str(current_app.config["BASE_URL"]))

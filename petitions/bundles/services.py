@@ -35,7 +35,7 @@ from petitions.cases.models import Petition, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.i18n import country_name
-from petitions.links import absolute_url, site_host
+from petitions.links import absolute_url, organization_name
 from petitions.signing.models import Signature
 from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
 from petitions.signing.set_aside import SetAside, set_aside_of
@@ -77,12 +77,6 @@ def configured_fonts() -> FontSet:
     :raises FontsMissing: with the package to install when no usable font is found.
     """
     return _fonts(tuple(current_app.config["PDF_FONTS"]))
-
-
-def organization_name() -> str:
-    """Who prints the bundles: ORGANIZATION_NAME, else the host name of BASE_URL."""
-    configured = str(current_app.config.get("ORGANIZATION_NAME") or "").strip()
-    return configured or site_host()
 
 
 def _printed_signatures(
