@@ -38,6 +38,7 @@ from petitions.health import bp as health_bp
 from petitions.i18n import (
     country_name,
     digit_grouping,
+    og_locale,
     plural_samples,
     select_locale,
     template_globals,
@@ -180,6 +181,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         language_alternates=language_alternates,
         this_page_url=this_page_url,
         lang_attr=translations.lang_attr,
+        og_locale=og_locale,
         in_lang=translations.in_lang,
     )
     app.context_processor(template_globals)

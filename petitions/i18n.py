@@ -6,6 +6,7 @@ import functools
 
 import pycountry
 from babel import Locale
+from babel.core import get_global
 from babel.numbers import get_group_symbol
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -62,6 +63,18 @@ def country_choices() -> list[tuple[str, str]]:
 def country_name(code: str) -> str:
     """Return a country's name in the current language."""
     return dict(_country_choices(str(get_locale() or "en"))).get(code, code)
+
+
+@functools.cache
+def og_locale(code: str) -> str:
+    """Return a language code as Open Graph writes a locale, with its likeliest country
+    (CLDR's likely subtags): ``be`` → ``be_BY``, ``en`` → ``en_US``, ``pt_BR`` stays."""
+    locale = Locale.parse(code)
+    if locale.territory is None:
+        likely = get_global("likely_subtags").get(locale.language)
+        if likely:
+            locale = Locale.parse(likely)
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 def template_globals() -> dict[str, object]:

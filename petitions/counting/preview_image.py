@@ -39,7 +39,8 @@ MARGIN = 60
 #: The portrait's strip at the right-hand side, full height.
 PORTRAIT_WIDTH = 450
 SITE_SIZE = 30
-COUNT_SIZE = 46
+#: Count sizes tried, largest first, until the count fits on one line.
+COUNT_SIZES = tuple(range(46, 29, -2))
 #: Title sizes tried, largest first, until the wrapped title fits its area.
 TITLE_SIZES = tuple(range(76, 31, -4))
 LINE_SPACING = 1.18
@@ -245,10 +246,16 @@ def layout(content: PreviewContent, fonts: PreviewFonts) -> Layout:
     site = _line(site_text, site_face, SITE_SIZE, area.left, area.top)
 
     count_face = fonts.face_for(content.count, bold=True)
-    count_font = count_face.font(COUNT_SIZE)
-    ascent, descent = count_font.getmetrics()
+    count_size = next(
+        (size for size in COUNT_SIZES if _width(content.count, count_face, size) <= width),
+        COUNT_SIZES[-1],
+    )
+    count_text = content.count
+    if _width(count_text, count_face, count_size) > width:
+        count_text = _cut([count_text], 1, count_face, count_size, width)[0]
+    ascent, descent = count_face.font(count_size).getmetrics()
     count_y = area.bottom - ascent - descent
-    count = _line(content.count, count_face, COUNT_SIZE, area.left, count_y)
+    count = _line(count_text, count_face, count_size, area.left, count_y)
 
     # The title's area: below the site name, above the count, with a gap of a line each side.
     top = site.box.bottom + 44
