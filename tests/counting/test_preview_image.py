@@ -278,3 +278,15 @@ def test_a_title_too_long_for_the_smallest_size_ends_in_an_ellipsis(app: Any) ->
     assert placed.cut
     assert placed.title_size == min(preview_image.TITLE_SIZES)
     assert placed.title[-1].text.endswith("…")
+
+
+def test_without_fonts_the_image_is_unavailable_and_the_log_says_what_to_install(
+    client: FlaskClient, app: Any, petition: Petition, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.config["PDF_FONTS"] = ["/nonexistent/NoSuchFont.ttf"]
+
+    answer = client.get(f"/p/{petition.slug}/preview/en.png")
+
+    assert answer.status_code == 503
+    assert "apt-get install fonts-dejavu-core" in caplog.text
+    assert client.get(f"/p/{petition.slug}?lang=en").status_code == 200
