@@ -40,6 +40,7 @@ from petitions.i18n import (
     country_name,
     digit_grouping,
     language_name,
+    og_locale,
     plural_samples,
     select_locale,
     template_globals,
@@ -184,6 +185,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         language_alternates=language_alternates,
         this_page_url=this_page_url,
         lang_attr=translations.lang_attr,
+        og_locale=og_locale,
         in_lang=translations.in_lang,
     )
     app.context_processor(template_globals)

@@ -237,6 +237,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: show it (petitions/public_pages.py) may be served from cache; a busy page then costs
         #: a cache hit, not a query. Also their max-age for browsers and shared caches.
         "COUNT_CACHE_SECONDS": _env_int("COUNT_CACHE_SECONDS", 5),
+        #: Seconds browsers, crawlers and shared caches may keep a petition's link preview image
+        #: (its max-age). It shows the count rounded (petitions/counting/previews.py), so an hour
+        #: behind costs little; a changed title or portrait shows once this has passed.
+        "PREVIEW_IMAGE_MAX_AGE": _env_int("PREVIEW_IMAGE_MAX_AGE", 3600),
         #: Seconds between a petition page's (or partner counter's) looks at the count JSON, spread
         #: ±50 % so a crowd that opened the page together does not poll together
         #: (static/js/live-count.js); each look is one request, mostly answered 304.
@@ -268,8 +272,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Quicker than this after it was rendered, an embedded form is taken for a bot's (at
         #: most 3 s, so no person is turned away).
         "EMBED_MIN_FILL_SECONDS": _env_int("EMBED_MIN_FILL_SECONDS", 2),
-        #: TrueType fonts for PDF bundles, separated by ":" (the first is the main one); empty
-        #: means DejaVu Sans from Debian's fonts-dejavu-core plus any fallbacks found.
+        #: TrueType fonts for PDF bundles and link preview images, separated by ":" (the first
+        #: is the main one); empty means DejaVu Sans from Debian's fonts-dejavu-core plus any
+        #: fallbacks found (petitions/font_discovery.py).
         "PDF_FONTS": [path for path in _env_str("PDF_FONTS", "").split(os.pathsep) if path],
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),

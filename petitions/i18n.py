@@ -6,6 +6,7 @@ import functools
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.numbers import get_group_symbol
 from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
@@ -77,6 +78,18 @@ def _language_name(code: str, locale_name: str) -> str:
     except (ValueError, UnknownLocaleError):  # a code Babel does not know is shown as it is
         return code
     return name[:1].upper() + name[1:]
+
+
+@functools.cache
+def og_locale(code: str) -> str:
+    """Return a language code as Open Graph writes a locale, with its likeliest country
+    (CLDR's likely subtags): ``be`` → ``be_BY``, ``en`` → ``en_US``, ``pt_BR`` stays."""
+    locale = Locale.parse(code)
+    if locale.territory is None:
+        likely = get_global("likely_subtags").get(locale.language)
+        if likely:
+            locale = Locale.parse(likely)
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 def template_globals() -> dict[str, object]:

@@ -1,16 +1,21 @@
-"""Counters anyone may show: the SVG badge."""
+"""Counters anyone may show: the SVG badge, and the link preview image with the count."""
 
 from __future__ import annotations
 
+import logging
+
 from cachetools import LRUCache
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import format_percent, get_locale
 
 from petitions.cases.models import percent_of_goal
-from petitions.counting import public
+from petitions.counting import previews, public
+from petitions.font_discovery import FontsMissing
 from petitions.memo import Memo
 
 bp = Blueprint("counting", __name__)
+
+log = logging.getLogger(__name__)
 
 #: Rendered badges kept per process, keyed by the numbers' ETag and the language: a badge on a
 #: busy page is drawn once per change, not once per view. The least recently drawn go first.
@@ -49,3 +54,25 @@ def badge(slug: str) -> Response:
         variant=str(get_locale()),
         vary=("Accept-Language",),
     )
+
+
+@bp.get("/p/<slug>/preview/<lang>.png")
+def preview(slug: str, lang: str) -> Response:
+    """Serve a petition's link preview image in a language (og:image), drawn when it changed."""
+    found = previews.preview_of(slug, lang) or abort(404)
+    etag = found.digest
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        try:
+            response = Response(previews.image_of(found), mimetype="image/png")
+        except FontsMissing as missing:
+            # A machine set up without fonts: the page's preview goes without its image, and
+            # the log says what to install.
+            log.error("Cannot draw a preview image: %s", missing)
+            abort(503)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = (
+        f"public, max-age={current_app.config['PREVIEW_IMAGE_MAX_AGE']}"
+    )
+    return response

@@ -442,12 +442,12 @@ def test_bogus_font_paths_raise_fonts_missing_naming_the_package() -> None:
 def test_without_dejavu_default_discovery_names_the_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles.pdf import font_files as fonts_module
+    from petitions import font_discovery
 
     monkeypatch.setattr(
-        fonts_module,
-        "_PRIMARY_FACES",
-        {role: ("DejaVu Sans", f"/nonexistent/{role}.ttf") for role in fonts_module._ROLES},
+        font_discovery,
+        "PRIMARY_FACES",
+        {role: ("DejaVu Sans", f"/nonexistent/{role}.ttf") for role in font_discovery.ROLES},
     )
     monkeypatch.setattr(shutil, "which", lambda _name: None)  # no fontconfig
     with pytest.raises(FontsMissing) as raised:
@@ -460,16 +460,18 @@ def test_without_dejavu_default_discovery_names_the_package(
 def test_fontconfig_finds_dejavu_elsewhere_but_never_offers_a_substitute(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from petitions.bundles.pdf import font_files as fonts_module
+    from petitions import font_discovery
 
-    faces = dict(fonts_module._PRIMARY_FACES)
+    faces = dict(font_discovery.PRIMARY_FACES)
     faces["regular"] = ("DejaVu Sans:style=Book", "/nonexistent/DejaVuSans.ttf")
-    monkeypatch.setattr(fonts_module, "_PRIMARY_FACES", faces)
+    monkeypatch.setattr(font_discovery, "PRIMARY_FACES", faces)
     assert load_fonts().regular.path.endswith("DejaVuSans.ttf")
-    assert fonts_module._locate("No Such Family", "/nonexistent/x.ttf", 0, "No Such Family") is None
+    assert (
+        font_discovery.locate("No Such Family", "/nonexistent/x.ttf", 0, "No Such Family") is None
+    )
     # A style the family lacks is not answered with another style of it.
     pattern = "DejaVu Sans:style=Ultra Condensed Black"
-    assert fonts_module._locate(pattern, "/nonexistent/x.ttf", 0, "DejaVu Sans") is None
+    assert font_discovery.locate(pattern, "/nonexistent/x.ttf", 0, "DejaVu Sans") is None
 
 
 def test_decomposed_letters_print_composed(fonts: FontSet) -> None:

@@ -263,9 +263,11 @@ def test_a_shared_link_previews_the_petition_in_the_readers_language(
 
     assert meta("og:title") == BE_TITLE
     assert meta("og:url") == f"http://localhost/p/{petition.slug}?lang=be"
-    assert meta("og:locale") == "be"
+    assert meta("og:locale") == "be_BY"
     assert meta("description") == meta("og:description") == petition.summary
-    assert meta("twitter:card") == "summary"
+    # The petition's own image, in the page's language (tests/counting/test_preview_image.py).
+    assert meta("og:image") == f"http://localhost/p/{petition.slug}/preview/be.png"
+    assert meta("twitter:card") == "summary_large_image"
     case = parse(client.get(f"/cases/{petition.case.slug}?lang=be"))
     assert one(case, 'meta[property="og:title"]')["content"] == "Алесь Бяляцкі"
 

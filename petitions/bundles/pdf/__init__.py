@@ -10,8 +10,8 @@ The modules, one job each:
 
 - ``contents``: what is printed (:class:`BundleHeader`, :class:`BundleRow`) and
   :class:`BundleMismatch`;
-- ``font_files``: finding and loading the TrueType files; ``fonts``: which face draws which
-  character;
+- ``font_files``: loading the TrueType files petitions/font_discovery.py finds; ``fonts``:
+  which face draws which character;
 - ``shaping``: text shaping and direction (Arabic joining, HarfBuzz, bidi, extractable text);
 - ``lines``: text made printable and broken into lines; ``drawing``: text runs on the canvas;
 - ``table``: the signature table and its pagination;

@@ -1,34 +1,14 @@
-"""Finding, loading and registering the TrueType files bundles are printed with.
+"""Loading and registering the TrueType files bundles are printed with.
 
-**Default discovery** (``load_fonts()`` without paths), in this order:
-
-1. the primary family, *DejaVu Sans* (Debian ``fonts-dejavu-core``): regular and bold are
-   required, oblique and bold oblique are used when present. Each face is looked for at its
-   Debian path under ``/usr/share/fonts/truetype/dejavu/`` and, failing that, asked of fontconfig
-   (``fc-match``), accepted only if fontconfig answers with DejaVu Sans itself rather than a
-   substitute;
-2. optional fallbacks, each used only when installed, found the same way (Debian path first,
-   then ``fc-match`` by exact family name): *FreeSans* and *FreeSerif* (``fonts-freefont-ttf``:
-   Devanagari, Bengali, Gurmukhi, Thai, Ethiopic, Tamil, Sinhala, Syriac, …) and *WenQuanYi Zen
-   Hei* (``fonts-wqy-zenhei``: Chinese, Japanese kana, Korean Hangul).
-
-The list is fixed rather than "whatever fonts the machine has" so that two machines with the same
-Debian packages print the same bundle.
-
-**Configured paths** (``load_fonts(paths)``; the app reads them from ``PDF_FONTS``, separated
-by ``os.pathsep``): each entry is a TrueType file, ``.ttf`` or ``.ttc`` (a collection:
-append ``#N`` to pick subfont N, default 0). The first untagged entry is the primary regular face,
-later untagged entries are fallbacks in the order given; ``bold=``, ``italic=`` and
-``bold-italic=`` prefixes give the primary's other faces (without them the regular face is used).
-Every configured entry must load: a typo should fail at start-up, not print a worse bundle.
+Which files those are is petitions/font_discovery.py's to say (DejaVu Sans and installed
+fallbacks, or the ``PDF_FONTS`` entries): the preview images draw with the same ones. This
+module loads each with reportlab, registers it, and puts the faces together as a FontSet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,110 +18,25 @@ from reportlab.pdfbase.ttfonts import TTFError
 
 from petitions.bundles.pdf.fonts import FontFace, FontSet
 from petitions.bundles.pdf.shaping import ExtractableTTFont
+from petitions.font_discovery import DEJAVU_DIR, FontsMissing, discover, missing_message
 
-DEJAVU_DIR = "/usr/share/fonts/truetype/dejavu"
-DEBIAN_PACKAGE = "fonts-dejavu-core"
-CONFIG_VARIABLE = "PDF_FONTS"
-
-_ROLES = ("regular", "bold", "italic", "bold-italic")
-
-# (family as fontconfig names it, Debian path, subfont index) in the order fallbacks are tried.
-_PRIMARY_FACES = {
-    "regular": ("DejaVu Sans:style=Book", f"{DEJAVU_DIR}/DejaVuSans.ttf"),
-    "bold": ("DejaVu Sans:style=Bold", f"{DEJAVU_DIR}/DejaVuSans-Bold.ttf"),
-    "italic": ("DejaVu Sans:style=Oblique", f"{DEJAVU_DIR}/DejaVuSans-Oblique.ttf"),
-    "bold-italic": ("DejaVu Sans:style=Bold Oblique", f"{DEJAVU_DIR}/DejaVuSans-BoldOblique.ttf"),
-}
-_FALLBACKS = (
-    ("FreeSans", "/usr/share/fonts/truetype/freefont/FreeSans.ttf", 0),
-    ("FreeSerif", "/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 0),
-    ("WenQuanYi Zen Hei", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-)
+__all__ = ["DEJAVU_DIR", "FontsMissing", "load_fonts"]
 
 # The page furniture (page numbers, fingerprint, dates) is ASCII: a primary face without it is
 # no primary face.
 _REQUIRED_CHARS = frozenset("0123456789abcdefABCDEFPageofSignatures:/.-")
 
 
-class FontsMissing(RuntimeError):
-    """No usable TrueType font was found; the message says what to install or configure."""
-
-
 def load_fonts(paths: Sequence[str] | None = None) -> FontSet:
-    """Find, load and register the fonts bundles are printed with; see the module docstring.
+    """Find, load and register the fonts bundles are printed with (see font_discovery).
 
-    ``paths`` is ``None`` for default discovery, or the configured entries. Raises
-    :class:`FontsMissing`, naming the Debian package and the configuration variable, when the
-    primary face cannot be found or loaded, or when a configured entry cannot be loaded.
+    ``paths`` is ``None`` for default discovery, or the configured entries.
+
+    :raises FontsMissing: naming the Debian package and the configuration variable, when the
+        primary face cannot be found or loaded, or when a configured entry cannot be loaded.
     """
-    if paths is None:
-        return _load_default()
-    return _load_configured(list(paths))
-
-
-def _load_default() -> FontSet:
-    faces: dict[str, FontFace] = {}
-    problems: list[str] = []
-    for role in _ROLES:
-        pattern, debian_path = _PRIMARY_FACES[role]
-        located = _locate(pattern, debian_path, 0, family="DejaVu Sans")
-        if located is None:
-            problems.append(f"{role}: not at {debian_path}, and fontconfig does not know it")
-            continue
-        try:
-            faces[role] = _load_face(*located)
-        except FontsMissing as error:
-            problems.append(f"{role}: {error}")
-    if "regular" not in faces or "bold" not in faces:
-        raise FontsMissing(_missing_message(problems))
-    fallbacks = []
-    for family, debian_path, index in _FALLBACKS:
-        located = _locate(family, debian_path, index, family=family)
-        if located is None:
-            continue
-        try:
-            fallbacks.append(_load_face(*located))
-        except FontsMissing:
-            continue  # an optional fallback that does not load is simply not used
-    return _assemble(faces, fallbacks)
-
-
-def _parse_entry(entry: str) -> tuple[str, str, int]:
-    """Split a configured entry into (role, path, subfont index); role "" for untagged.
-
-    :raises ValueError: with the problem to report, for an unknown prefix or a bad index.
-    """
-    role, _, spec = entry.partition("=") if "=" in entry else ("", "", entry)
-    role = role.strip().lower()
-    if role and role not in _ROLES[1:]:
-        raise ValueError(f"{entry!r}: unknown prefix {role!r} (use bold=, italic=, bold-italic=)")
-    path, _, index_text = spec.strip().partition("#")
-    try:
-        return role, path, int(index_text) if index_text else 0
-    except ValueError:
-        raise ValueError(f"{entry!r}: subfont index {index_text!r} is not a number") from None
-
-
-def _load_configured(entries: list[str]) -> FontSet:
-    faces: dict[str, FontFace] = {}
-    fallbacks: list[FontFace] = []
-    problems: list[str] = []
-    for entry in entries:
-        try:
-            role, path, index = _parse_entry(entry)
-            face = _load_face(path, index)
-        except (ValueError, FontsMissing) as error:
-            problems.append(str(error))
-            continue
-        if not role and "regular" in faces:
-            fallbacks.append(face)
-        else:
-            faces[role or "regular"] = face
-    if "regular" not in faces and not problems:
-        problems.append("no regular font among the configured entries")
-    if problems:
-        raise FontsMissing(_missing_message(problems, configured=entries))
-    return _assemble(faces, fallbacks)
+    found = discover(paths, _load_face)
+    return _assemble(found.faces, list(found.fallbacks))
 
 
 def _assemble(faces: dict[str, FontFace], fallbacks: list[FontFace]) -> FontSet:
@@ -149,7 +44,7 @@ def _assemble(faces: dict[str, FontFace], fallbacks: list[FontFace]) -> FontSet:
     missing = sorted(_REQUIRED_CHARS - regular.chars)
     if missing:
         raise FontsMissing(
-            _missing_message([f"{regular.path} lacks basic Latin characters: {''.join(missing)}"])
+            missing_message([f"{regular.path} lacks basic Latin characters: {''.join(missing)}"])
         )
     bold = faces.get("bold", regular)
     italic = faces.get("italic", regular)
@@ -176,35 +71,6 @@ def _assemble(faces: dict[str, FontFace], fallbacks: list[FontFace]) -> FontSet:
         fallbacks=tuple(fallbacks),
         _all_chars=everything,
     )
-
-
-def _locate(pattern: str, debian_path: str, index: int, family: str) -> tuple[str, int] | None:
-    """Return (path, subfont index) of a face: its Debian path, else fontconfig's exact match."""
-    if Path(debian_path).is_file():
-        return debian_path, index
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    try:
-        answer = subprocess.run(  # noqa: S603 - fixed program, pattern from this module
-            [fc_match, "--format=%{family}\n%{file}\n%{index}\n%{style}", pattern],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = answer.split("\n")
-    if len(lines) < 4 or family not in lines[0].split(","):
-        return None  # fontconfig offered a substitute, not the family asked for
-    _, _, style = pattern.partition(":style=")
-    if style and style not in lines[3].split(","):
-        return None  # e.g. the regular face offered for a missing bold one
-    try:
-        return lines[1], int(lines[2] or 0)
-    except ValueError:
-        return None
 
 
 _loaded: dict[tuple[str, int], FontFace] = {}
@@ -234,18 +100,3 @@ def _load_face(path: str, index: int) -> FontFace:
     face = FontFace(name=name, path=path, subfont_index=index, chars=chars, widths=widths)
     _loaded[key] = face
     return face
-
-
-def _missing_message(problems: list[str], configured: list[str] | None = None) -> str:
-    where = (
-        f"the configured {CONFIG_VARIABLE} entries {configured!r}"
-        if configured is not None
-        else "the default locations"
-    )
-    details = "; ".join(problems) if problems else "nothing found"
-    return (
-        f"No usable TrueType font for PDF bundles in {where}: {details}. "
-        f"Install the Debian package {DEBIAN_PACKAGE} (apt-get install {DEBIAN_PACKAGE}), or set "
-        f"{CONFIG_VARIABLE} to a {os.pathsep!r}-separated list of .ttf/.ttc files: the regular "
-        "face first, then bold=PATH, italic=PATH, bold-italic=PATH and fallback fonts."
-    )
