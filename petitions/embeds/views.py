@@ -85,6 +85,13 @@ def _petition_and_partner(slug: str) -> tuple[Petition, Partner]:
     return petition, partner
 
 
+def _chosen_language() -> str | None:
+    """Return the language the partner chose with ?lang=, for our links out of the frame (the
+    petition page then opens in it; without it, the browser's languages choose there too)."""
+    chosen = request.args.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
 def _accent() -> str | None:
     value = request.args.get("accent", "").lstrip("#")
     return value if _ACCENT.fullmatch(value) else None
@@ -146,6 +153,7 @@ def _not_registered(petition: Petition | Progress, parent_origin: str) -> Respon
         petition=petition,
         parent_origin=parent_origin,
         site=site_host(),
+        lang=_chosen_language(),
         accent=_accent(),
     )
     response = allow_framing_by_anyone(make_response(page, 403))
@@ -293,6 +301,7 @@ def counter(slug: str) -> ResponseReturnValue:
             "embeds/counter.html",
             petition=progress,
             parent_origin=parent if parent in origins else None,
+            lang=_chosen_language(),
             accent=_accent(),
         )
 

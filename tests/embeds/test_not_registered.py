@@ -46,7 +46,7 @@ def assert_notice(answer: Any, petition: Petition, parent: str) -> None:
     assert one(page, "main h1").get_text(strip=True) == "Free Ales Bialiatski"
     assert words(one(page, "main p")) == (f"{NOTICE} Sign it on localhost (opens in a new tab).")
     link = one(page, "main a")
-    assert link["href"] == f"http://localhost/p/{petition.slug}?lang=en"
+    assert link["href"] == f"http://localhost/p/{petition.slug}"
     assert (link["target"], link["rel"]) == ("_blank", ["noopener"])
     assert page.select("form, input, button, [data-testid=signature-count]") == []
     # Its height may go to the site framing it: a height is all it posts, and it says nothing.
@@ -136,6 +136,16 @@ def test_the_notice_is_never_an_answer_the_partner_could_get_from_a_cache(
     assert_notice(notice, petition, ELSEWHERE)
     assert "ETag" not in notice.headers
     assert again.status_code == 304
+
+
+def test_the_notice_links_to_the_petition_in_the_language_the_partner_chose(
+    client: FlaskClient, petition: Petition
+) -> None:
+    answer = client.get(f"/embed/{petition.slug}?partner=amnesty-nl&origin={ELSEWHERE}&lang=be")
+
+    page = parse(answer)
+    assert one(page, "html")["lang"] == "be"
+    assert one(page, "main a")["href"] == f"http://localhost/p/{petition.slug}?lang=be"
 
 
 def test_an_unknown_partner_outside_a_frame_is_still_404(

@@ -320,7 +320,7 @@ def test_a_site_that_is_not_the_partner_reads_where_to_sign_and_never_frames_the
         },
     )
     # Links name BASE_URL's host, whatever host the request came in by (petitions/links.py).
-    petition_url = f"{current_app.config['BASE_URL']}/p/{slug}?lang=en"
+    petition_url = f"{current_app.config['BASE_URL']}/p/{slug}"
 
     # The copycat page loads embed.js, which names the page's origin: a notice in both frames.
     with pieter.expect_response(re.compile(rf"/embed/{slug}\?")) as answer:
