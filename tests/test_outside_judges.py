@@ -2,10 +2,10 @@
 
 Headless Chromium opens every public page of one signing, in English and in Belarusian, on the
 live server: home, case, petition (fresh, and shown again after a bad sign), check-your-inbox,
-the confirm link and the confirmed page, the embedded form and counter, a bundle's verify page,
-and the about, privacy and contact pages. axe-core runs in each page as rendered (all its rules,
-best practices included); the HTML each page was served with goes to the Nu HTML validator, all
-files in one Java run.
+the confirm link and the confirmed page, the embedded form and counter, the notice a site that
+is not the partner's frames instead, a bundle's verify page, and the about, privacy and contact
+pages. axe-core runs in each page as rendered (all its rules, best practices included); the HTML
+each page was served with goes to the Nu HTML validator, all files in one Java run.
 
 The judges come from package.json (`make judges`, which `make test` runs: `npm ci`); the Nu
 validator needs Java. Missing tools fail the test; ``PETITIONS_SKIP_JUDGES=1`` skips it.
@@ -238,6 +238,8 @@ def visit_all(page: Page, base: str, language: str, signing: dict[str, Any]) -> 
     embed = f"?partner=amnesty-nl&origin={PARTNER_ORIGIN}"
     get("embed form", f"/embed/{slug}{embed}&page={PARTNER_PAGE}")
     get("embed counter", f"/embed/{slug}/counter{embed}")
+    # What a site that is not the partner's shows in the frame instead (a 403).
+    get("embed notice", f"/embed/{slug}?partner=amnesty-nl&origin=https://elsewhere.example", 403)
     get("verify page", f"/verify/{FINGERPRINT}")
     get("about page", "/about")
     get("privacy page", "/privacy")
@@ -262,7 +264,7 @@ def test_public_pages_pass_axe_core_and_the_nu_validator(
         tab.context.add_init_script(path=str(AXE))
         pages += visit_all(tab, live_server, language, signing)
         next(tabs, None)  # closes the context
-    assert len(pages) == 26
+    assert len(pages) == 28
     # The judges saw the published set-aside figures, on the petition page and the verify page.
     for name, marker in (
         ("petition page", "set-aside"),

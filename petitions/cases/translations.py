@@ -199,6 +199,20 @@ def _saved(subject: str, subject_id: int, language: str) -> dict[str, ContentTra
     }
 
 
+def every_translation(content: Content, field: str) -> dict[str, str]:
+    """The field's translations by language, in one query: for what is kept for every reader
+    at once (a petition's cached public numbers, which the partner's counter shows)."""
+    subject, subject_id = subject_of(content)
+    rows = db.session.execute(
+        select(ContentTranslation.language, ContentTranslation.text).where(
+            ContentTranslation.subject == subject,
+            ContentTranslation.subject_id == subject_id,
+            ContentTranslation.field == field,
+        )
+    )
+    return {language: text for language, text in rows if text}
+
+
 def translations_of(content: Content, language: str) -> list[FieldTranslation]:
     """Every translatable field of the content, with its translation into ``language``."""
     subject, subject_id = subject_of(content)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import TTLCache
 from flask import Response, current_app, request
 
 from petitions.cases import services as cases
+from petitions.cases import translations
 from petitions.cases.models import Petition, percent_of_goal
 from petitions.counting import shapes
 from petitions.counting.services import confirmed_by_country
@@ -54,27 +55,37 @@ class PublicCount:
     #: The petition's id (not in the JSON), for what a partner's counter looks up beside it;
     #: None for the list of open petitions.
     petition_id: int | None = None
+    #: The title's translations by language (not in the JSON, whose texts are the originals):
+    #: kept here so the counter shows its reader's language without a query of its own.
+    titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, data: dict[str, Any], petition_id: int | None = None) -> PublicCount:
+    def of(
+        cls,
+        data: dict[str, Any],
+        petition_id: int | None = None,
+        titles: dict[str, str] | None = None,
+    ) -> PublicCount:
         body = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
         return cls(
             etag=hashlib.sha256(body).hexdigest()[:32],
             data=data,
             body=body,
             petition_id=petition_id,
+            titles=dict(titles or {}),
         )
 
-    @property
-    def progress(self) -> Progress:
-        """Return the petition's count and goal as the embed counter shows them."""
+    def progress_in(self, language: str) -> Progress:
+        """Return the petition's count and goal as the embed counter shows them, with its title
+        in ``language`` where it is translated and in its original language otherwise."""
         data = self.data
+        translated = self.titles.get(language)
         return Progress(
             data["slug"],
-            data["title"],
+            translated or data["title"],
             data["goal"],
             data["signature_count"],
-            data.get("language", "en"),
+            language if translated else data.get("language", "en"),
         )
 
     def json_response(self) -> Response:
@@ -82,9 +93,9 @@ class PublicCount:
 
 
 def _key(slug: str) -> str:
-    # "v5": entries cached by an older release carry no set_aside; "v4": no petition id; "v3":
-    # they list unnamed signers and small countries.
-    return f"petition-public:v5:{slug}"
+    # "v6": entries cached by an older release carry no titles; "v5": no set_aside; "v4": no
+    # petition id; "v3": they list unnamed signers and small countries.
+    return f"petition-public:v6:{slug}"
 
 
 _OPEN_PETITIONS = "open-petitions:v3"
@@ -136,7 +147,8 @@ def petition_count(slug: str) -> PublicCount | None:
     petition = cases.public_petition(slug)
     if petition is None:
         return None
-    found = PublicCount.of(_details(petition), petition.id)
+    titles = translations.every_translation(petition, "title")
+    found = PublicCount.of(_details(petition), petition.id, titles)
     _remember(_key(slug), found)
     return found
 

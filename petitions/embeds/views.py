@@ -23,12 +23,19 @@ from petitions import public_pages, tokens
 from petitions.cases import services as cases
 from petitions.cases.models import Petition
 from petitions.counting import public as public_counts
+from petitions.counting.public import Progress
 from petitions.embeds import services
 from petitions.embeds.forms import EmbedSignForm
-from petitions.embeds.framing import allow_framing_by, refuse_framing
+from petitions.embeds.framing import (
+    allow_framing_by,
+    allow_framing_by_anyone,
+    refuse_framing,
+    unregistered_parent,
+)
 from petitions.embeds.models import Partner
 from petitions.extensions import csrf, talisman
 from petitions.limits import sign_per_ip
+from petitions.links import site_host, site_origin
 from petitions.signing import services as signing
 from petitions.signing.busy import RETRY_AFTER_SECONDS, try_again
 
@@ -78,6 +85,13 @@ def _petition_and_partner(slug: str) -> tuple[Petition, Partner]:
     return petition, partner
 
 
+def _chosen_language() -> str | None:
+    """Return the language the partner chose with ?lang=, for our links out of the frame (the
+    petition page then opens in it; without it, the browser's languages choose there too)."""
+    chosen = request.args.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
 def _accent() -> str | None:
     value = request.args.get("accent", "").lstrip("#")
     return value if _ACCENT.fullmatch(value) else None
@@ -116,11 +130,49 @@ def script() -> Response:
     return response
 
 
+def _outsider(origins: tuple[str, ...]) -> str | None:
+    """Return the site framing this request if it is known not to be one of these origins."""
+    return unregistered_parent(
+        origins,
+        {services.origin_of(site_origin()), services.origin_of(request.host_url)},
+        claimed=request.args.get("origin"),
+        fetch_dest=request.headers.get("Sec-Fetch-Dest"),
+        referer=request.headers.get("Referer"),
+    )
+
+
+def _not_registered(petition: Petition | Progress, parent_origin: str) -> Response:
+    """Tell a site that is not registered, in its frame, where the petition can be signed.
+
+    Any site may frame this answer (it holds no form, no count-changing action and no signer
+    data), and nobody may keep it: the same URL framed by the partner gets the form, and a
+    shared cache must never hand the partner this notice instead (framing.py).
+    """
+    page = render_template(
+        "embeds/not_registered.html",
+        petition=petition,
+        parent_origin=parent_origin,
+        site=site_host(),
+        lang=_chosen_language(),
+        accent=_accent(),
+    )
+    response = allow_framing_by_anyone(make_response(page, 403))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/embed/<slug>")
 @_own_framing
 def form(slug: str) -> ResponseReturnValue:
-    """Show the sign form inside a partner's page (kept for everybody, see public_pages)."""
-    petition, partner = _petition_and_partner(slug)
+    """Show the sign form inside a partner's page (kept for everybody, see public_pages); a site
+    that is not the partner's gets a notice instead."""
+    petition = cases.public_petition(slug) or abort(404)
+    partner = services.partner_for(petition.id, request.args.get("partner"))
+    outsider = _outsider(partner.origins if partner else ())
+    if outsider is not None:
+        return _not_registered(petition, outsider)
+    if partner is None:
+        abort(404)
     parent = services.origin_of(request.args.get("origin"))
     parent_origin = parent if parent in partner.origins else None
     page_url = request.args.get("page", "")[:500]
@@ -231,10 +283,15 @@ def _signed(petition: Petition, partner: Partner, ticket: tokens.Ticket) -> Resp
 @bp.get("/embed/<slug>/counter")
 @_own_framing
 def counter(slug: str) -> ResponseReturnValue:
-    """Show the live count in a partner's page, from the cached public numbers (no query)."""
+    """Show the live count in a partner's page, from the cached public numbers (no query); a
+    site that is not the partner's gets a notice instead."""
     found = public_counts.petition_count(slug) or abort(404)
     assert found.petition_id is not None
+    progress = found.progress_in(str(get_locale()))
     origins = services.partner_origins(found.petition_id, request.args.get("partner"))
+    outsider = _outsider(origins or ())
+    if outsider is not None:
+        return _not_registered(progress, outsider)
     if origins is None:
         abort(404)
     parent = services.origin_of(request.args.get("origin"))
@@ -242,8 +299,9 @@ def counter(slug: str) -> ResponseReturnValue:
     def render() -> str:
         return render_template(
             "embeds/counter.html",
-            petition=found.progress,
+            petition=progress,
             parent_origin=parent if parent in origins else None,
+            lang=_chosen_language(),
             accent=_accent(),
         )
 

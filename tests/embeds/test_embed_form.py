@@ -135,14 +135,16 @@ def test_only_the_partner_may_frame_the_form_and_no_cookie_is_needed(
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
-def test_a_parent_origin_not_on_the_list_gets_no_messages(
+def test_a_parent_origin_not_on_the_list_never_gets_the_form(
     client: FlaskClient, petition: Petition
 ) -> None:
+    # It gets the "not registered" notice (tests/embeds/test_not_registered.py): no form, no
+    # ticket, and only that notice's height is posted to it.
     html = client.get(
         f"/embed/{petition.slug}?partner=amnesty-nl&origin=https://evil.example"
     ).get_data(as_text=True)
 
-    assert 'data-parent-origin=""' in html
+    assert BeautifulSoup(html, "lxml").select("form, input[name=ticket]") == []
 
 
 def test_an_unknown_partner_or_petition_is_404(client: FlaskClient, petition: Petition) -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
 
 # Re-exported: the one Chromium of the session is the whole suite's (tests/conftest.py).
 from tests.conftest import CHROMIUM as CHROMIUM
 from tests.conftest import CHROMIUM_ARGS as CHROMIUM_ARGS
+from tests.journeys.partner_sites import PartnerSite, StartSite
 
 #: An iPhone 13/14-sized screen, in CSS pixels: the kind of phone most supporters sign from.
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
@@ -83,5 +84,56 @@ def page(browser: Browser, console: Console) -> Iterator[Page]:
         is_mobile=True,
         has_touch=True,
         locale="en-GB",
+        timezone_id="Europe/Amsterdam",
+    )
+
+
+# --- partner sites and a browser that blocks third-party cookies (tests/journeys/partner_sites.py)
+
+
+@pytest.fixture
+def partner_site() -> Iterator[StartSite]:
+    """Start partner sites on loopback addresses; every one is stopped after the test."""
+    started: list[PartnerSite] = []
+
+    def start(host: str, html: str, pages: dict[str, str] | None = None) -> PartnerSite:
+        site = PartnerSite(host, html, pages or {})
+        site.start()
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
+
+
+# --- a browser that blocks third-party cookies ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cookieless_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium with third-party cookies blocked, as Safari, Firefox and Chrome's phase-out do."""
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def pieter(cookieless_browser: Browser, console: Console) -> Iterator[Page]:
+    """Pieter at his laptop, in a fresh context: no cookies or storage from other tests.
+
+    His browser asks for English first (the service speaks Dutch too, since issue #14: this
+    journey pins the English wording; the Dutch one is tests/cases/test_content_languages.py's
+    and the catalog tests').
+    """
+    yield from open_tab(
+        cookieless_browser,
+        console,
+        viewport={"width": 1024, "height": 768},
+        locale="en-NL",
         timezone_id="Europe/Amsterdam",
     )

@@ -1,7 +1,7 @@
 """Pieter signs in the form Amnesty Netherlands embeds on its own site, in a browser that blocks
 third-party cookies, confirms from his mail and sees the count rise on the partner's page; the
-frame keeps the size of what it shows; a site that is not the partner cannot frame (or post)
-the form; a forged form is refused.
+frame keeps the size of what it shows; a site that is not the partner reads where to sign
+instead, and cannot frame (or post) the form; a forged form is refused.
 
 Two origins on loopback, as two sites would be in production: the petitions app on the live
 server (127.0.0.1) and the partner's page, served by a small HTTP server started here
@@ -12,18 +12,15 @@ launched with third-party cookies blocked, so nothing in the embed may lean on o
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
+from flask import current_app
 from itsdangerous.encoding import base64_decode, base64_encode, bytes_to_int, int_to_bytes
-from playwright.sync_api import Browser, Frame, Page, Playwright, Response, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from petitions.cases.models import Petition
 from petitions.embeds.services import add_partner
@@ -33,27 +30,24 @@ from petitions.mail.worker import drain_once
 from petitions.signing.models import Signature, SignatureState
 from tests.conftest import SmtpServer
 from tests.factories import ORGANIZER_PASSWORD, open_petition, organizer
-from tests.journeys.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    TIMEOUT_MS,
-    Console,
-    open_tab,
+from tests.journeys.conftest import TIMEOUT_MS, Console
+from tests.journeys.partner_sites import (
+    COUNTER_FRAME,
+    FIT_TOLERANCE,
+    FORM_FRAME,
+    INITIAL_FORM_HEIGHT,
+    MIN_FILL_SECONDS,
+    PARTNER_PATH,
+    StartSite,
+    fill_in_as_pieter,
+    frame_height,
+    frame_of,
+    heights_once_settled,
+    partner_html,
+    wait_out_min_fill,
 )
 
 pytestmark = pytest.mark.browser
-
-#: Shorter than the default 2 s so the journeys stay quick; the test still waits it out.
-MIN_FILL_SECONDS = 1
-
-#: Where the partner put the petition on its site (the query string is the partner's own).
-PARTNER_PATH = "/acties/ales-bialiatski?bron=nieuwsbrief"
-
-#: What embed.js gives the form's frame before the frame reports its own height.
-INITIAL_FORM_HEIGHT = 900
-
-#: Pixels a resized frame may differ from its content (rounding, the last element's margin).
-FIT_TOLERANCE = 24
 
 #: The app's default: how long the badge may be served from a cache, ours or the browser's.
 COUNT_CACHE_SECONDS = 5
@@ -63,135 +57,10 @@ COOKIE_PROBE = (
     "() => { document.cookie = 'probe=1; SameSite=None; Secure; Path=/'; return document.cookie; }"
 )
 
-FORM_FRAME = "iframe[title='Sign the petition']"
-COUNTER_FRAME = "iframe[title='Petition counter']"
-
-PARTNER_HTML = """<!doctype html>
-<html lang="nl">
-<head><meta charset="utf-8"><title>Amnesty Nederland: vrijheid voor Ales Bialiatski</title></head>
-<body>
-<h1>Vrijheid voor Ales Bialiatski</h1>
-<script src="{app}/embed.js" data-petition="{slug}" data-partner="amnesty-nl"
-  data-widget="counter" async></script>
-<p><img id="badge" src="{app}/badge/{slug}.svg" alt="Aantal handtekeningen"
-  width="320" height="64"></p>
-<p>Teken de petitie hieronder.</p>
-<script src="{app}/embed.js" data-petition="{slug}" data-partner="amnesty-nl" async></script>
-<p>Amnesty International Nederland</p>
-</body>
-</html>
-"""
-
 
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     return {"EMBED_MIN_FILL_SECONDS": MIN_FILL_SECONDS}
-
-
-# --- the partner's web site ---------------------------------------------------------------
-
-
-@dataclass
-class PartnerSite:
-    """A static page on its own loopback address, as a partner's CMS would serve it."""
-
-    host: str
-    html: str
-    #: Other pages by path (the query string ignored); every other path gets ``html``.
-    pages: dict[str, str] = field(default_factory=dict)
-    server: ThreadingHTTPServer | None = None
-    thread: threading.Thread | None = None
-
-    @property
-    def origin(self) -> str:
-        assert self.server is not None
-        return f"http://{self.host}:{self.server.server_address[1]}"
-
-    def start(self) -> None:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                body = site.pages.get(urlsplit(self.path).path, site.html).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.server = ThreadingHTTPServer((self.host, 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
-
-
-StartSite = Callable[..., PartnerSite]
-
-
-@pytest.fixture
-def partner_site() -> Iterator[StartSite]:
-    """Start partner sites on loopback addresses; every one is stopped after the test."""
-    started: list[PartnerSite] = []
-
-    def start(host: str, html: str, pages: dict[str, str] | None = None) -> PartnerSite:
-        site = PartnerSite(host, html, pages or {})
-        site.start()
-        started.append(site)
-        return site
-
-    yield start
-    for site in started:
-        site.stop()
-
-
-# --- a browser that blocks third-party cookies ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cookieless_browser(playwright: Playwright) -> Iterator[Browser]:
-    """Chromium with third-party cookies blocked, as Safari, Firefox and Chrome's phase-out do."""
-    chromium = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
-    )
-    yield chromium
-    chromium.close()
-
-
-@pytest.fixture
-def pieter(cookieless_browser: Browser, console: Console) -> Iterator[Page]:
-    """Pieter at his laptop, in a fresh context: no cookies or storage from other tests.
-
-    His browser asks for English first (the service speaks Dutch too, since issue #14: this
-    journey pins the English wording; the Dutch one is tests/cases/test_content_languages.py's
-    and the catalog tests').
-    """
-    yield from open_tab(
-        cookieless_browser,
-        console,
-        viewport={"width": 1024, "height": 768},
-        locale="en-NL",
-        timezone_id="Europe/Amsterdam",
-    )
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def partner_html(app: str, slug: str) -> str:
-    return PARTNER_HTML.format(app=app, slug=slug)
 
 
 def ticket_in(html: str) -> str:
@@ -229,48 +98,6 @@ def nothing_written(smtp: SmtpServer) -> None:
     assert smtp.untaken() == []
 
 
-def frame_of(page: Page, selector: str) -> Frame:
-    handle = page.locator(selector).element_handle()
-    frame = handle.content_frame()
-    assert frame is not None, selector
-    return frame
-
-
-def frame_height(page: Page, selector: str) -> float:
-    height = page.locator(selector).evaluate("frame => frame.getBoundingClientRect().height")
-    return float(height)
-
-
-def content_height(frame: Frame) -> float:
-    """How tall the framed document's content is, however tall its frame is now."""
-    height = frame.evaluate(
-        """() => {
-          const last = document.body.lastElementChild;
-          const margin = parseFloat(getComputedStyle(last).marginBottom) || 0;
-          return last.getBoundingClientRect().bottom + window.scrollY + margin;
-        }"""
-    )
-    return float(height)
-
-
-def heights_once_settled(page: Page, selector: str) -> tuple[float, float]:
-    """Return the frame's height and its content's, once the frame has caught up (or 2 s)."""
-    frame = frame_of(page, selector)
-    deadline = time.monotonic() + 2
-    while True:
-        outer, inner = frame_height(page, selector), content_height(frame)
-        if abs(outer - inner) <= FIT_TOLERANCE or time.monotonic() > deadline:
-            return outer, inner
-        page.wait_for_timeout(50)
-
-
-def wait_until(condition: Callable[[], bool], page: Page, seconds: float = 2) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        page.wait_for_timeout(50)
-
-
 def badge_count(svg: str) -> int:
     match = re.search(r'font-weight="bold"[^>]*>([\d,.\s]+)</text>', svg)
     assert match, svg
@@ -281,18 +108,6 @@ def fresh_badge(page: Page, url: str) -> str:
     """The badge as our server draws it now, past any copy in the browser's cache."""
     svg = page.evaluate("url => fetch(url, {cache: 'no-store'}).then(r => r.text())", url)
     return str(svg)
-
-
-def fill_in_as_pieter(frame: Any) -> None:
-    frame.get_by_label("Full name", exact=True).fill("Pieter Jansen")
-    frame.get_by_label("Email", exact=True).fill("pieter@example.org")
-    frame.get_by_label("Country", exact=True).select_option(label="Netherlands")
-    frame.get_by_label("City or town", exact=True).fill("Utrecht")
-
-
-def wait_out_min_fill(shown_at: float) -> None:
-    """A person takes longer than the minimum fill time; make sure the test does too."""
-    time.sleep(max(0.0, shown_at + MIN_FILL_SECONDS + 0.1 - time.monotonic()))
 
 
 # --- the journeys ---------------------------------------------------------------------------
@@ -440,7 +255,44 @@ def test_after_signing_the_frame_shrinks_to_the_short_check_your_inbox_page(
     )
 
 
-def test_a_site_that_is_not_the_partner_cannot_frame_the_form(
+NOTICE = "This site is not registered to show this petition."
+
+#: A copycat's own iframe that names the partner's origin and hides its own (no Referer): it is
+#: served the form, which only the browser's frame-ancestors check keeps out.
+DISGUISED_FRAME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign here</title></head>
+<body>
+<iframe title="Disguised" referrerpolicy="no-referrer"
+  src="{app}/embed/{slug}?partner=amnesty-nl&amp;origin={partner}"></iframe>
+</body>
+</html>
+"""
+
+#: The README's script-free snippet, pasted by a site that is not the partner.
+BARE_FRAME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Petition</title></head>
+<body>
+<iframe title="Sign the petition" src="{app}/embed/{slug}?partner=amnesty-nl"
+  style="width:100%;height:960px;border:0"></iframe>
+</body>
+</html>
+"""
+
+
+def notice_in(frame: Any, petition_url: str) -> None:
+    """The frame shows the notice: the title, why, and a link to sign on our site."""
+    site = urlsplit(petition_url).hostname
+    expect(frame.get_by_role("heading", name="Free Ales Bialiatski")).to_be_visible()
+    expect(frame.locator("main p")).to_have_text(
+        f"{NOTICE} Sign it on {site} (opens in a new tab)."
+    )
+    link = frame.get_by_role("link", name=f"Sign it on {site} (opens in a new tab).")
+    expect(link).to_have_attribute("href", petition_url)
+    expect(link).to_have_attribute("target", "_blank")
+    expect(frame.locator("form, input, button")).to_have_count(0)
+
+
+def test_a_site_that_is_not_the_partner_reads_where_to_sign_and_never_frames_the_form(
     live_server: str,
     pieter: Page,
     console: Console,
@@ -456,31 +308,69 @@ def test_a_site_that_is_not_the_partner_cannot_frame_the_form(
     with urlopen(f"{live_server}/embed/{slug}?partner=amnesty-nl", timeout=5) as embed:
         ticket = ticket_in(embed.read().decode())
     ticket_at = time.monotonic()
-    own_form = COPYCAT_FORM.format(app=live_server, slug=slug, ticket=ticket)
-    copycat = partner_site("127.0.0.3", html, {"/sign-here": own_form})
+    copycat = partner_site(
+        "127.0.0.3",
+        html,
+        {
+            "/sign-here": COPYCAT_FORM.format(app=live_server, slug=slug, ticket=ticket),
+            "/disguised": DISGUISED_FRAME.format(
+                app=live_server, slug=slug, partner=amnesty.origin
+            ),
+            "/bare": BARE_FRAME.format(app=live_server, slug=slug),
+        },
+    )
+    # Links name BASE_URL's host, whatever host the request came in by (petitions/links.py).
+    petition_url = f"{current_app.config['BASE_URL']}/p/{slug}"
 
-    # The copycat page loads embed.js and asks for the form; our answer forbids the framing.
+    # The copycat page loads embed.js, which names the page's origin: a notice in both frames.
+    with pieter.expect_response(re.compile(rf"/embed/{slug}\?")) as answer:
+        pieter.goto(f"{copycat.origin}{PARTNER_PATH}")
+    assert answer.value.status == 403
+    assert "frame-ancestors *" in (answer.value.header_value("content-security-policy") or "")
+    notice_in(pieter.frame_locator(FORM_FRAME), petition_url)
+    notice_in(pieter.frame_locator(COUNTER_FRAME), petition_url)
+    # Each frame fits its notice: no broken box, no 900-pixel gap.
+    for selector in (FORM_FRAME, COUNTER_FRAME):
+        outer, inner = heights_once_settled(pieter, selector)
+        assert outer == pytest.approx(inner, abs=FIT_TOLERANCE), selector
+    assert frame_height(pieter, FORM_FRAME) < INITIAL_FORM_HEIGHT / 2
+    # The badge is only a picture, free for any page to show.
+    assert pieter.locator("#badge").evaluate("img => img.naturalWidth") > 0
+    assert [e for e in console.errors if "frame-ancestors" in e] == []
+
+    # The link opens our petition page in a tab of its own (BASE_URL's host, served here by the
+    # live server).
+    base = str(current_app.config["BASE_URL"])
+    pieter.context.route(
+        f"{base}/**",
+        lambda route: route.continue_(url=route.request.url.replace(base, live_server)),
+    )
+    with pieter.context.expect_page() as opened:
+        pieter.frame_locator(FORM_FRAME).get_by_role("link").click()
+    opened.value.wait_for_load_state()
+    assert opened.value.url == petition_url
+    expect(opened.value.get_by_role("heading", name="Free Ales Bialiatski")).to_be_visible()
+    opened.value.close()
+
+    # The README's script-free snippet on the copycat: the browser's Referer names the copycat.
+    pieter.goto(f"{copycat.origin}/bare")
+    notice_in(pieter.frame_locator("iframe"), petition_url)
+
+    # An iframe that claims the partner's origin and hides its own gets the form, with the
+    # partner's frame-ancestors: Chromium refuses to show it, an error page instead.
     with (
         pieter.expect_console_message(lambda m: "frame-ancestors" in m.text) as refusal,
         pieter.expect_response(re.compile(rf"/embed/{slug}\?")) as answer,
     ):
-        pieter.goto(f"{copycat.origin}{PARTNER_PATH}")
+        pieter.goto(f"{copycat.origin}/disguised")
+    assert answer.value.status == 200
     policy = answer.value.header_value("content-security-policy") or ""
     assert f"frame-ancestors 'self' {amnesty.origin}" in policy
-
-    # Chromium refuses to show the form, and the counter: an error each, an error page instead.
     assert refusal.value.type == "error"
-    wait_until(lambda: len([e for e in console.errors if "frame-ancestors" in e]) == 2, pieter)
-    for selector in (FORM_FRAME, COUNTER_FRAME):
-        assert frame_of(pieter, selector).url.startswith("chrome-error://"), selector
-    form = pieter.frame_locator(FORM_FRAME)
-    expect(form.get_by_role("button", name="Sign", exact=True)).to_have_count(0)
-    expect(form.locator("input[name=ticket]")).to_have_count(0)
-    expect(pieter.frame_locator(COUNTER_FRAME).get_by_test_id("signature-count")).to_have_count(0)
-    # Nothing framed reported a height: the frame keeps the size embed.js gave it.
-    assert frame_height(pieter, FORM_FRAME) == INITIAL_FORM_HEIGHT
-    # The badge is only a picture, free for any page to show.
-    assert pieter.locator("#badge").evaluate("img => img.naturalWidth") > 0
+    assert frame_of(pieter, "iframe").url.startswith("chrome-error://")
+    disguised = pieter.frame_locator("iframe")
+    expect(disguised.get_by_role("button", name="Sign", exact=True)).to_have_count(0)
+    expect(disguised.locator("input[name=ticket]")).to_have_count(0)
 
     # Posting the copycat's own form, however genuine its ticket, is refused by its Origin.
     pieter.goto(f"{copycat.origin}/sign-here")
