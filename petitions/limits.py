@@ -19,8 +19,9 @@ limit                  setting                      scope            counted per
 ``FROM_COUNTRY``       QUARANTINE_COUNTRY_LIMIT     q-country        petition and country
 =====================  ===========================  ===============  ==========================
 
-A client is an IPv4 address or an IPv6 /64 (:func:`petitions.extensions.client_network`);
-accounts and addresses are keyed by a keyed hash, so the storage holds no address.
+A client is an IPv4 address or an IPv6 /64 (:func:`petitions.extensions.client_network`),
+counted under a keyed hash of it (:func:`client_key`); accounts and addresses are keyed by a
+keyed hash too, so the storage holds no IP address and no mail address.
 
 The first three guard requests (decorators: the view *hits* on POST). The others are counted
 by hand where the thing they count happens: a wrong password, a mail going out.
@@ -98,8 +99,19 @@ def _parsed(windows: str) -> tuple[RateLimitItem, ...]:
     return tuple(parse_many(windows))
 
 
+def client_key() -> str:
+    """Return what the request limits count a client under: a keyed hash of its network.
+
+    The rate-limit store (Redis in production) would otherwise hold every signer's IP address
+    for as long as the longest window; under the secret's HMAC it holds nothing that leads back
+    to one (an IPv4 address could be found from a plain hash by trying them all). The same
+    client still gets the same key, so the counting is unchanged.
+    """
+    return keyed_hash(client_network(), "request-limit")[:32]
+
+
 def _per_client(_: str = "") -> tuple[str, ...]:
-    return (client_network(),)
+    return (client_key(),)
 
 
 def _account(email: str) -> str:
@@ -107,7 +119,7 @@ def _account(email: str) -> str:
 
 
 def _per_account_and_client(email: str) -> tuple[str, ...]:
-    return (_account(email), client_network())
+    return (_account(email), client_key())
 
 
 def _per_account(email: str) -> tuple[str, ...]:
@@ -179,7 +191,7 @@ def past_quarantine_limits(subjects: Sequence[tuple[Limit, str]]) -> list[Limit]
 
 def _on_post(limit: Limit) -> RouteLimit:
     return limiter.shared_limit(
-        limit.limit_string, scope=limit.scope, key_func=client_network, methods=["POST"]
+        limit.limit_string, scope=limit.scope, key_func=client_key, methods=["POST"]
     )
 
 

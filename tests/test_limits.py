@@ -35,12 +35,13 @@ def test_every_limit_reads_a_setting_that_parses_and_keeps_its_storage_scope(app
         assert getattr(limits, name).windows(), f"{name} has no window"
 
 
-def test_accounts_and_addresses_are_counted_by_hash_and_clients_by_network(app: Flask) -> None:
+def test_accounts_addresses_and_clients_are_counted_by_hash(app: Flask) -> None:
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2::7"}):
         client = "2001:db8:1:2::/64"
-        assert limits.SIGN.key("") == (client,)
+        (hashed_client,) = limits.SIGN.key("")
         account, network = limits.LOGIN_FAILURES.key(" Hanna@Example.org ")
-        assert network == client
+        assert network == hashed_client
+        assert "2001" not in hashed_client
         assert limits.ACCOUNT_FAILURES.key("hanna@example.org") == (account,)
         (address,) = limits.MAIL_TO_ADDRESS.key("hanna@example.org")
 
@@ -52,6 +53,11 @@ def test_accounts_and_addresses_are_counted_by_hash_and_clients_by_network(app: 
     assert "2001" not in quarantine_key
     assert "example" not in domain_key
     assert account != address  # one key per purpose: a login count is not a mail count
+    # Another address of the same IPv6 /64 is the same client; the next /64 another.
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:2::8"}):
+        assert limits.SIGN.key("") == (hashed_client,)
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "2001:db8:1:3::7"}):
+        assert limits.SIGN.key("") != (hashed_client,)
 
 
 def test_no_other_module_defines_a_limit() -> None:

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from limits.storage import RedisStorage
 
+from petitions.extensions import limiter
 from tests.conftest import VALID_SIGNER, SmtpServer, csrf_token
 from tests.factories import open_petition
 from tests.helpers import PROJECT_ROOT
@@ -71,6 +74,29 @@ def test_neighbouring_ipv6_networks_are_different_clients(
     ]
 
     assert codes == [303, 303, 303, 303]
+
+
+def stored_limit_keys(app: Flask) -> list[str]:
+    """Every key the rate-limit store holds, whichever store the backend uses."""
+    storage = limiter.limiter.storage
+    if isinstance(storage, RedisStorage):
+        return [key.decode() for key in storage.storage.scan_iter("*")]
+    return [str(key) for key in storage.storage]  # MemoryStorage: a dict of counters
+
+
+def test_the_rate_limit_store_holds_no_ip_address(
+    app: Flask, client: FlaskClient, smtp: SmtpServer
+) -> None:
+    petition = open_petition()
+    addresses = ["192.0.2.7", "2001:db8:1:2::1"]
+
+    for n, address in enumerate(addresses):
+        assert sign_from(client, petition.slug, address, f"signer{n}@example.org") == 303
+
+    keys = stored_limit_keys(app)
+    assert len([key for key in keys if "/sign/" in key]) == 2, keys  # both were counted
+    for written in ("192.0.2.7", "2001:db8:1:2::/64", "2001:db8"):
+        assert not [key for key in keys if written in key], (written, keys)
 
 
 def test_production_gunicorn_refuses_per_worker_limits_with_several_workers(

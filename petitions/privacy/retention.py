@@ -15,8 +15,8 @@ from flask_babel import gettext
 from petitions import limits
 from petitions.i18n import format_duration
 
-#: The rate limits about signers whose counters are keyed by the connection itself (its IPv4
-#: address or IPv6 /64, extensions.client_network): Flask-Limiter's request limits.
+#: The rate limits about signers counted per connection (its IPv4 address or IPv6 /64, under a
+#: keyed hash of it: limits.client_key): Flask-Limiter's request limits.
 BY_CONNECTION = (limits.SIGN, limits.SIGNATURE_LINKS)
 #: Those keyed by a keyed hash of the mailbox, or of the petition and the connection, domain or
 #: country (limits.py): no address is in their keys.
@@ -102,9 +102,10 @@ def retention_limits() -> list[RetentionLimit]:
             longest_window(BY_CONNECTION),
             gettext(
                 "To stop one connection from sending the sign form, or pressing the buttons "
-                "behind the mailed links, too often, requests are counted under the "
-                "connection's IP address (or its IPv6 network) in the rate-limit store. These "
-                "counters expire after at most %(duration)s.",
+                "behind the mailed links, too often, requests are counted under a keyed hash "
+                "of the connection's IP address (or its IPv6 network) in the rate-limit store, "
+                "never under the address itself. These counters expire after at most "
+                "%(duration)s.",
                 duration=format_duration(longest_window(BY_CONNECTION)),
             ),
         ),
