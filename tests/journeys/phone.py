@@ -13,14 +13,12 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from petitions.cases.demo import DEMO_PETITION_SLUG
 from petitions.cases.models import Petition
 from petitions.extensions import db
 from petitions.signing.models import Signature, SignatureState
-from tests.factories import confirmed_signature
+from tests.factories import confirmed_signature, demo_campaign
 from tests.journeys.conftest import Console, csp_violations, open_tab
 from tests.judges import Judged, describe_axe, load_axe, require_judges, run_axe
 from tests.servers import ReceivedMail
@@ -53,20 +51,9 @@ def phone_tab(
         next(tabs, None)  # closes the context
 
 
-def load_demo(app: Flask, signers: int, counted_before: int = 0) -> int:
-    """Load the demo campaign (translated into be, ru, nl, fr) as `flask demo-data` does, with
-    ``signers`` confirmed signatures; return the demo petition's id.
-
-    :param counted_before: signatures counted before the count shards (``count_base``), as a
-        long campaign has them: a count in the thousands without building a thousand rows.
-    """
-    loaded = app.test_cli_runner().invoke(args=["demo-data"])
-    assert "Loaded the demo case" in loaded.output, loaded.output
-    petition: Petition = db.session.execute(
-        db.select(Petition).filter_by(slug=DEMO_PETITION_SLUG)
-    ).scalar_one()
-    petition.count_base = counted_before
-    db.session.commit()
+def load_demo(signers: int, counted_before: int = 0) -> int:
+    """Load the demo campaign with ``signers`` confirmed signatures; return its petition's id."""
+    petition = demo_campaign(counted_before)
     for _ in range(signers):
         confirmed_signature(petition)
     return petition.id

@@ -10,7 +10,6 @@ page she meets, as her phone shows it.
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, expect
 
 from petitions.cases.demo import DEMO_PETITION_SLUG
@@ -46,9 +45,9 @@ TITLE = BE["title"]
 
 
 def test_aliaksandra_signs_on_her_phone_in_belarusian_and_confirms_on_a_polish_browser(
-    app: Flask, live_server: str, browser: Browser, smtp: SmtpServer
+    live_server: str, browser: Browser, smtp: SmtpServer
 ) -> None:
-    petition_id = load_demo(app, signers=3)
+    petition_id = load_demo(signers=3)
     axe = AxeOnEachPage()
     console = Console()
     with phone_tab(browser, console, SMALL_ANDROID, locale="be-BY") as page:

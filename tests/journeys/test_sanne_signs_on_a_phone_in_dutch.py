@@ -10,7 +10,6 @@ page she meets, as the phone shows it.
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Playwright, expect
 
 from petitions.cases.demo import DEMO_PETITION_SLUG
@@ -45,10 +44,10 @@ SIGN_URL = f"/p/{DEMO_PETITION_SLUG}/sign"
 
 
 def test_sanne_signs_on_her_phone_in_dutch_and_confirms_on_a_polish_browser(
-    app: Flask, live_server: str, browser: Browser, playwright: Playwright, smtp: SmtpServer
+    live_server: str, browser: Browser, playwright: Playwright, smtp: SmtpServer
 ) -> None:
     pixel_5 = playwright.devices["Pixel 5"]
-    petition_id = load_demo(app, signers=3, counted_before=1231)
+    petition_id = load_demo(signers=3, counted_before=1231)
     axe = AxeOnEachPage()
     console = Console()
     with phone_tab(browser, console, pixel_5, locale="nl-NL") as page:
