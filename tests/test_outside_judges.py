@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -194,9 +195,9 @@ def world() -> World:
 _PARAMETER = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
 
-def fill(rule: Rule, world: World, language: str) -> dict[str, str | int]:
+def fill(rule: Rule, world: World, language: str) -> dict[str, Any]:
     """Return the values of a rule's parameters, or fail naming the one no filler knows."""
-    values: dict[str, str | int] = {}
+    values: dict[str, Any] = {}
     segments = rule.rule.split("/")
     for before, segment in zip(["", *segments], segments, strict=False):
         for name in _PARAMETER.findall(segment):
