@@ -6,7 +6,8 @@ page added later cannot escape the judges. A route whose parameters no filler kn
 does not answer 200 when filled, fails the test until FILLERS (or EXCLUDED, with a reason)
 says how. Public pages are judged in English and in Belarusian, as a visitor opens them;
 organizer pages in English, as a logged-in admin opens them; a few states reached by a form
-(the sign form's errors, the confirmed and withdrawn pages) and by a query (VARIANTS) too.
+(the sign form's errors, the confirmed and withdrawn pages), by a query (VARIANTS) and the
+not-found page too.
 
 axe-core runs in each page as rendered in headless Chromium (all its rules, best practices
 included); the HTML each page was served with goes to the Nu HTML validator, every page in one
@@ -99,6 +100,9 @@ EXCLUDED = {
 
 #: Public routes an organizer's browser does not open: the organizer area's own public door.
 OPENED_LOGGED_OUT = {"accounts.login"}
+
+#: Public pages no route names: (name, path, expected status).
+PUBLIC_VARIANTS = (("not found page", "/p/no-such-petition", 404),)
 
 #: More states of organizer pages, reached by a query: (name, path, expected status).
 VARIANTS = (
@@ -319,6 +323,8 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
         load_axe(tab.context)
         visits.append(visit := Visit(tab, live_server, language))
         visit_routes(visit, app, world, organizers=False)
+        for name, path, status in PUBLIC_VARIANTS:
+            visit.open(name, path, status)
         next(tabs, None)  # closes the context
     tabs = open_tab(browser, Console(), bypass_csp=True, locale="en-GB")
     tab = next(tabs)
@@ -338,7 +344,7 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
 
     # The enumeration found the pages it must (a broken one would judge nothing and pass).
     names = {page.name for page in pages}
-    for expected in ("cases.index", "signing.petition", "confirmed page", "manage.dashboard"):
+    for expected in ("cases.index", "signing.petition", "confirmed page", "not found page"):
         assert expected in names, sorted(names)
     not_pages = {name: kind for each in visits for name, kind in each.not_pages.items()}
     assert not_pages["counting.badge"].startswith("image/svg+xml"), not_pages
