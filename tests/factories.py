@@ -90,6 +90,24 @@ def _signature(petition: Petition, state: SignatureState, **overrides: object) -
     return signature
 
 
+def demo_campaign(counted_before: int = 0) -> Petition:
+    """The demo case and its open petition, translated into be, ru, nl and fr, as
+    `flask demo-data` loads them (petitions/cases/demo.py).
+
+    :param counted_before: signatures counted before the count shards (``count_base``), as a
+        long campaign has them: a count in the thousands without building a thousand rows.
+    """
+    from petitions.cases.demo import DEMO_PETITION_SLUG, load_demo_data
+
+    assert load_demo_data(), "demo_campaign() needs a database without cases"
+    petition: Petition = db.session.execute(
+        db.select(Petition).filter_by(slug=DEMO_PETITION_SLUG)
+    ).scalar_one()
+    petition.count_base = counted_before
+    db.session.commit()
+    return petition
+
+
 def pending_signature(petition: Petition, **overrides: object) -> Signature:
     return _signature(petition, SignatureState.PENDING, **overrides)
 

@@ -179,6 +179,8 @@ class ReceivedMail:
     message: EmailMessage
     #: The client's address and port: one per SMTP connection.
     peer: tuple[str, int] = ("", 0)
+    #: The message's bytes as the server received them (for a stricter parser, say).
+    raw: bytes = b""
 
     @property
     def text(self) -> str:
@@ -219,7 +221,11 @@ class SmtpHandler:
         with self.server.lock:
             self.server.received.append(
                 ReceivedMail(
-                    envelope.mail_from, list(envelope.rcpt_tos), message, tuple(session.peer)
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message,
+                    tuple(session.peer),
+                    bytes(envelope.original_content),
                 )
             )
         return "250 Message accepted for delivery"

@@ -1,182 +1,182 @@
-"""Outside judges on the pages a supporter sees: axe-core (accessibility) and the Nu validator.
+"""Outside judges on every page of the site: axe-core (accessibility) and the Nu validator.
 
-Headless Chromium opens every public page of one signing, in English and in Belarusian, on the
-live server: home, case, petition (fresh, and shown again after a bad sign), check-your-inbox,
-the confirm link and the confirmed page, the embedded form and counter, the notice a site that
-is not the partner's frames instead, a bundle's verify page, and the about, privacy and contact
-pages. axe-core runs in each page as rendered (all its rules, best practices included); the HTML
-each page was served with goes to the Nu HTML validator, all files in one Java run.
+The pages are not listed by hand: every GET route of the app (``app.url_map``) is filled from
+the data made below (FILLERS) and asked for, and every one that answers HTML is judged, so a
+page added later cannot escape the judges. A route whose parameters no filler knows, or that
+does not answer 200 when filled, fails the test until FILLERS (or EXCLUDED, with a reason)
+says how. Public pages are judged in English and in Belarusian, as a visitor opens them;
+organizer pages in English, as a logged-in admin opens them; a few states reached by a form
+(the sign form's errors, the confirmed and withdrawn pages), by a query (VARIANTS) and the
+not-found page too.
 
-The judges come from package.json (`make judges`, which `make test` runs: `npm ci`); the Nu
-validator needs Java. Missing tools fail the test; ``PETITIONS_SKIP_JUDGES=1`` skips it.
+axe-core runs in each page as rendered in headless Chromium (all its rules, best practices
+included); the HTML each page was served with goes to the Nu HTML validator, every page in one
+Java run. The judges come from package.json (tests/judges.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-import os
-import shutil
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, Page, Response
+from flask import Flask, url_for
+from PIL import Image
+from playwright.sync_api import Browser, Page
+from werkzeug.routing import Rule
 
 from petitions.bundles.models import Bundle, Delivery
-from petitions.cases.models import Petition
+from petitions.cases import portraits
+from petitions.cases.models import Petition, Portrait
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
-from petitions.tokens import confirm_token
+from petitions.tokens import confirm_token, withdraw_token
 from tests.factories import (
+    ORGANIZER_PASSWORD,
     confirmed_signature,
-    open_petition,
+    demo_campaign,
+    organizer,
     pending_signature,
     quarantined_signature,
 )
-from tests.helpers import PROJECT_ROOT
 from tests.journeys.conftest import Console, open_tab
+from tests.judges import Judged, describe_axe, load_axe, require_judges, run_axe, run_nu
 
 pytestmark = pytest.mark.browser
-
-NODE_MODULES = PROJECT_ROOT / "node_modules"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-#: A short run's JVM: compile little (C1 only; its deeper frames need a larger stack) and
-#: collect garbage on one thread, so the one validation starts fast on a busy machine.
-JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-Xss8m", "-XX:+UseSerialGC")
 
 PARTNER_ORIGIN = "https://amnesty.example"
 PARTNER_PAGE = "https://amnesty.example/campaigns/ales"
 FINGERPRINT = "2adee5a93b2a9c5d0c909961345ad8dfe03a48d717cc9dec2cb4b10dde8de3d8"
+ADMIN = "admin@example.org"
+PUBLIC_LANGUAGES = (("en", "en-GB"), ("be", "be-BY"))
+
+
+@dataclass
+class World:
+    """What the pages show: the demo campaign under attack, signed, embedded and delivered."""
+
+    case: str
+    petition: str
+    portrait: str
+    invalidation: int
+    #: Per language, a pending signature's id (its confirm link) and a confirmed one's
+    #: (its withdraw link): each language's pass presses both buttons.
+    pending: dict[str, int] = field(default_factory=dict)
+    confirmed: dict[str, int] = field(default_factory=dict)
+
+
+#: How to fill each URL parameter of a GET route, from the World and the page's language: by
+#: (the path segment before the parameter, its name), else by its name alone. A new route with
+#: a new parameter needs a line here.
+FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
+    ("cases", "slug"): lambda world, _: world.case,
+    "slug": lambda world, _: world.petition,
+    "digest": lambda world, _: world.portrait,
+    ("confirm", "token"): lambda world, lang: confirm_token(world.pending[lang]),
+    ("withdraw", "token"): lambda world, lang: withdraw_token(world.confirmed[lang]),
+    "fingerprint": lambda world, _: FINGERPRINT,
+    "language": lambda world, _: "be",
+    ("preview", "lang"): lambda world, lang: lang,
+    "invalidation_id": lambda world, _: world.invalidation,
+}
+
+#: The query a route needs to show its page (beyond ?lang=), by endpoint.
+QUERIES = {
+    "embeds.form": f"partner=amnesty-nl&origin={PARTNER_ORIGIN}&page={PARTNER_PAGE}",
+    "embeds.counter": f"partner=amnesty-nl&origin={PARTNER_ORIGIN}",
+}
+
+#: GET routes not asked for at all, each with the reason.
+EXCLUDED = {
+    "static": "the files of static/, never HTML",
+}
+
+#: Public routes an organizer's browser does not open: the organizer area's own public door.
+OPENED_LOGGED_OUT = {"accounts.login"}
+
+#: Public pages no route names: (name, path, expected status).
+PUBLIC_VARIANTS = (
+    ("not found page", "/p/no-such-petition", 404),
+    # What a site that is not the partner's shows in the frame instead of the form (a 403).
+    (
+        "embed notice",
+        "/embed/{petition}?partner=amnesty-nl&origin=https://elsewhere.example",
+        403,
+    ),
+)
+
+#: More states of organizer pages, reached by a query: (name, path, expected status).
+VARIANTS = (
+    ("review of a domain", "/organizer/petitions/{petition}/review/?domain=flood.example", 200),
+    (
+        "invalidation preview",
+        "/organizer/petitions/{petition}/invalidations/?preview=1&domain=flood.example",
+        200,
+    ),
+    ("bad rule", "/organizer/petitions/{petition}/invalidations/?preview=1&country=XX", 422),
+)
+
+#: Pages reached by pressing a form's button on a judged page: (its name, status), by endpoint.
+PRESSED = {
+    "signing.petition": ("petition page with errors", 422),  # sent empty (novalidate)
+    "signing.confirm": ("confirmed page", 200),
+    "signing.withdraw": ("withdrawn page", 200),
+}
 
 #: Rules switched off on one page only, each with the reason it does not apply there.
 EXCLUDED_RULES: dict[str, dict[str, str]] = {
     # The counter is a few words and a number shown in an iframe inside a partner's campaign
     # page, whose own <h1> heads it: a first-level heading in the frame would give the
     # partner's page a second one, read out by screen readers in the middle of their text.
-    "embed counter": {"page-has-heading-one": "a widget framed inside a partner's page"},
+    "embeds.counter": {"page-has-heading-one": "a widget framed inside a partner's page"},
 }
 
 
-@dataclass
-class Judged:
-    """One page as a supporter saw it: where, in which language, and what it was served as."""
-
-    name: str
-    language: str
-    url: str
-    html: str
-    violations: list[dict[str, Any]]
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} [{self.language}] {self.url}"
+def png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), (138, 21, 56)).save(output, "PNG")
+    return output.getvalue()
 
 
 @pytest.fixture
-def java() -> str:
-    """Return the java that runs the Nu validator, once both judges are found; else fail
-    saying what is missing (or skip, when PETITIONS_SKIP_JUDGES=1 asks for it)."""
-    java = shutil.which("java")
-    missing = [str(path) for path in (AXE, VNU) if not path.is_file()]
-    if java is None:
-        missing.append("java (Debian: default-jre-headless; `make system-deps`)")
-    if missing:
-        reason = "outside judges missing: " + ", ".join(missing)
-        if os.environ.get("PETITIONS_SKIP_JUDGES") == "1":
-            pytest.skip(f"{reason} (PETITIONS_SKIP_JUDGES=1)")
-        pytest.fail(
-            f"{reason}. Install them with `make judges` (npm ci from package-lock.json), "
-            "or set PETITIONS_SKIP_JUDGES=1 to skip this test on purpose.",
-            pytrace=False,
-        )
-    assert java is not None
-    return java
+def world() -> World:
+    """The demo campaign (with its translations and timeline) and a portrait; named signers
+    with comments, a partner, pending signers, signatures set aside, a bundle and its delivery;
+    a flood from one domain, an invalidation done, an admin-edited mail rule, and its admin."""
+    from petitions.defence import addresses
+    from petitions.signing import invalidations
 
-
-def run_axe(page: Page, name: str) -> list[dict[str, Any]]:
-    """Run every axe-core rule (best practices too) but the page's documented exclusions."""
-    assert page.evaluate("typeof axe") == "object", f"axe-core did not load in {name}"
-    rules = {rule: {"enabled": False} for rule in EXCLUDED_RULES.get(name, {})}
-    found = page.evaluate(
-        "(rules) => axe.run(document, {rules, resultTypes: ['violations']})", rules
+    petition: Petition = demo_campaign()
+    prepared = portraits.prepare(png())
+    petition.case.portrait = Portrait(
+        digest=prepared.digest, content_type=prepared.content_type, data=prepared.data
     )
-    violations: list[dict[str, Any]] = found["violations"]
-    return violations
-
-
-def served(response: Response | None, expected: int) -> str:
-    assert response is not None
-    assert response.status == expected, (response.url, response.status)
-    return response.text()
-
-
-def describe_axe(page: Judged) -> list[str]:
-    lines = []
-    for violation in page.violations:
-        for node in violation["nodes"]:
-            lines.append(
-                f"axe {page.label}: {violation['id']} ({violation['impact']}): "
-                f"{violation['help']} at {' '.join(map(str, node['target']))}: {node['html']}"
-                f" [{violation['helpUrl']}]"
-            )
-    return lines
-
-
-def run_nu(java: str, pages: list[Judged], folder: Path) -> list[str]:
-    """Validate every page's served HTML in one Java run; describe each error."""
-    files: dict[str, Judged] = {}
-    for number, page in enumerate(pages):
-        path = folder / f"{number:02d}-{page.name.replace(' ', '-')}-{page.language}.html"
-        path.write_text(page.html, encoding="utf-8")
-        files[str(path.resolve())] = page
-    done = subprocess.run(
-        [java, *JVM_OPTIONS, "-jar", str(VNU), "--format", "json", "--verbose"]
-        + ["--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    # --verbose names each file checked on stdout: a file it could not read is left out
-    # silently, and would pass as a page without errors.
-    assert done.stdout.split() == list(files), done.stdout + done.stderr
-    problems = []
-    for message in json.loads(done.stderr)["messages"]:
-        if message["type"] == "info":
-            continue  # warnings and notes: advice, not errors
-        url = message.get("url", "?")  # file:/tmp/…/00-home-en.html
-        judged = files.get(url.removeprefix("file:"))
-        where = judged.label if judged else url
-        problems.append(
-            f"Nu {where}: line {message.get('lastLine', '?')}: {message['message']}"
-            f" in {message.get('extract', '').strip()!r}"
-        )
-    return problems
-
-
-@pytest.fixture
-def signing() -> dict[str, Any]:
-    """A petition with named signers and comments, a partner, pending signers, signatures set
-    aside and a bundle."""
-    petition: Petition = open_petition()
+    db.session.commit()
     for name, comment in (("Natallia Pinchuk", "Stay strong!"), ("Jan de Vries", "")):
         confirmed_signature(petition, full_name=name, show_name_publicly=True, comment=comment)
+    for n in range(20):
+        confirmed_signature(petition, email=f"bot{n}@flood.example")
     add_partner(petition, "Amnesty Netherlands", "amnesty-nl", [PARTNER_ORIGIN])
     # Signatures set aside: the petition page and the verify page then publish their figures.
-    for reason in ("client-burst", "client-burst", "disposable"):
-        quarantined_signature(petition, reason)
-    pending = {
-        language: pending_signature(petition, locale=language).id for language in ("en", "be")
-    }
+    for n, reason in enumerate(("client-burst", "client-burst", "disposable")):
+        quarantined_signature(petition, reason, email=f"q{n}@flood.example")
+    pending_signature(petition, full_name="Test Bot", email="test@bots.example")
+    made = invalidations.start(petition, invalidations.Rule(name_pattern="test*"), by=ADMIN)
+    invalidations.run_to_end(made.id)
+    addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by=ADMIN)
+    organizer(ADMIN, admin=True)
+    made_world = World(petition.case.slug, petition.slug, prepared.digest, made.id)
+    for language, _ in PUBLIC_LANGUAGES:
+        made_world.pending[language] = pending_signature(petition, locale=language).id
+        made_world.confirmed[language] = confirmed_signature(petition, locale=language).id
     db.session.add(
         Bundle(
             petition_id=petition.id,
@@ -184,16 +184,12 @@ def signing() -> dict[str, Any]:
             recipient_name=petition.addressee,
             recipient_address="Anna Paulownastraat 34\n2518 BE Den Haag",
             countries="NL",
+            language="nl",
             signature_count=2,
             set_aside=json.dumps(
-                {
-                    "quarantined": 3,
-                    "invalidated": 0,
-                    "by_reason": {"client-burst": 2, "disposable": 1},
-                }
+                {"quarantined": 3, "invalidated": 1, "by_reason": {"client-burst": 2}}
             ),
             generated_at=utcnow(),
-            language="nl",
         )
     )
     db.session.add(
@@ -207,154 +203,176 @@ def signing() -> dict[str, Any]:
         )
     )
     db.session.commit()
-    return {"slug": petition.slug, "case": petition.case.slug, "pending": pending}
+    return made_world
 
 
-def visit_all(page: Page, base: str, language: str, signing: dict[str, Any]) -> list[Judged]:
-    """Open every public page in one language, the way a supporter reaches it."""
-    slug = signing["slug"]
-    judged: list[Judged] = []
-
-    def judge(name: str, html: str) -> None:
-        assert f'<html lang="{language}"' in html, f"{name} is not in {language}"
-        judged.append(Judged(name, language, page.url, html, run_axe(page, name)))
-
-    def get(name: str, path: str, status: int = 200) -> None:
-        join = "&" if "?" in path else "?"
-        judge(name, served(page.goto(f"{base}{path}{join}lang={language}"), status))
-
-    get("home", "/")
-    get("case page", f"/cases/{signing['case']}")
-    get("petition page", f"/p/{slug}")
-    # Sent empty: the form comes back with its errors (the form has novalidate).
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.locator("form[action*='/sign'] button[type=submit]").click()
-    judge("petition page with errors", served(answer.value, 422))
-    get("check-your-inbox page", f"/p/{slug}/check-your-inbox")
-    get("confirm page", f"/confirm/{confirm_token(signing['pending'][language])}")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.locator("main form button[type=submit]").click()
-    judge("confirmed page", served(answer.value, 200))
-    embed = f"?partner=amnesty-nl&origin={PARTNER_ORIGIN}"
-    get("embed form", f"/embed/{slug}{embed}&page={PARTNER_PAGE}")
-    get("embed counter", f"/embed/{slug}/counter{embed}")
-    # What a site that is not the partner's shows in the frame instead (a 403).
-    get("embed notice", f"/embed/{slug}?partner=amnesty-nl&origin=https://elsewhere.example", 403)
-    get("verify page", f"/verify/{FINGERPRINT}")
-    get("about page", "/about")
-    get("privacy page", "/privacy")
-    get("contact page", "/contact")
-    return judged
+_PARAMETER = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
 
-def test_public_pages_pass_axe_core_and_the_nu_validator(
-    java: str,
-    live_server: str,
-    browser: Browser,
-    signing: dict[str, Any],
-    tmp_path: Path,
-) -> None:
-    pages: list[Judged] = []
-    for language, locale in (("en", "en-GB"), ("be", "be-BY")):
-        # The pages' CSP allows no inline script, and axe-core comes in as one.
-        tabs: Iterator[Page] = open_tab(browser, Console(), bypass_csp=True, locale=locale)
-        tab = next(tabs)
-        # Added once to the context, axe-core loads with each page: twice as fast here as
-        # page.add_script_tag(), which sends its 650 kB to the browser again for every page.
-        tab.context.add_init_script(path=str(AXE))
-        pages += visit_all(tab, live_server, language, signing)
-        next(tabs, None)  # closes the context
-    assert len(pages) == 28
-    # The judges saw the published set-aside figures, on the petition page and the verify page.
-    for name, marker in (
-        ("petition page", "set-aside"),
-        ("verify page", "bundle-set-aside"),
-        ("verify page", "bundle-language"),
-    ):
-        judged = [BeautifulSoup(p.html, "html.parser") for p in pages if p.name == name]
-        assert all(soup.select_one(f'[data-testid="{marker}"]') for soup in judged), name
-
-    problems = [line for page in pages for line in describe_axe(page)]
-    problems += run_nu(java, pages, tmp_path)
-    assert not problems, f"{len(problems)} findings of the outside judges:\n" + "\n".join(problems)
+def fill(rule: Rule, world: World, language: str) -> dict[str, Any]:
+    """Return the values of a rule's parameters, or fail naming the one no filler knows."""
+    values: dict[str, Any] = {}
+    segments = rule.rule.split("/")
+    for before, segment in zip(["", *segments], segments, strict=False):
+        for name in _PARAMETER.findall(segment):
+            filler = FILLERS.get((before, name)) or FILLERS.get(name)
+            if filler is None:
+                pytest.fail(
+                    f"No filler for <{name}> in {rule.rule} ({rule.endpoint}): add one to "
+                    "FILLERS in tests/test_outside_judges.py, so the judges see the page.",
+                    pytrace=False,
+                )
+            values[name] = filler(world, language)
+    return values
 
 
-@pytest.fixture
-def defended() -> dict[str, Any]:
-    """A petition under attack as its organizer sees it: a trending domain, signatures in
-    quarantine, an invalidation done, an admin-edited mail rule; and an admin who runs it."""
-    from petitions.defence import addresses
-    from petitions.signing import invalidations
-    from tests.factories import organizer
-
-    petition: Petition = open_petition()
-    for n in range(20):
-        confirmed_signature(petition, email=f"bot{n}@flood.example")
-    for n in range(3):
-        quarantined_signature(petition, "client-burst", email=f"q{n}@flood.example")
-    pending_signature(petition, full_name="Test Bot", email="test@bots.example")
-    made = invalidations.start(petition, invalidations.Rule(name_pattern="test*"), by="t@x.org")
-    invalidations.run_to_end(made.id)
-    addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by="admin@example.org")
-    organizer("admin@example.org", admin=True)
-    # A bundle printed, so the dashboard lists it with its language.
-    db.session.add(
-        Bundle(
-            petition_id=petition.id,
-            fingerprint=FINGERPRINT,
-            recipient_name=petition.addressee,
-            signature_count=20,
-            generated_at=utcnow(),
-            language="ru",
-        )
+def get_routes(app: Flask) -> list[Rule]:
+    """Every GET route of the app but the EXCLUDED ones, in a stable order."""
+    return sorted(
+        (
+            rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in (rule.methods or ()) and rule.endpoint not in EXCLUDED
+        ),
+        key=lambda rule: rule.rule,
     )
-    db.session.commit()
-    return {"slug": petition.slug}
 
 
-def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
-    java: str,
-    live_server: str,
-    browser: Browser,
-    defended: dict[str, Any],
-    tmp_path: Path,
-) -> None:
-    from tests.factories import ORGANIZER_PASSWORD
+def is_organizers(rule: Rule) -> bool:
+    return rule.rule.startswith("/organizer/") and rule.endpoint not in OPENED_LOGGED_OUT
 
-    tabs: Iterator[Page] = open_tab(browser, Console(), bypass_csp=True, locale="en-GB")
-    page = next(tabs)
-    page.context.add_init_script(path=str(AXE))
-    page.goto(f"{live_server}/organizer/login")
-    page.fill("input[name=email]", "admin@example.org")
+
+@dataclass
+class Visit:
+    """One pass of the judges through the site in one browser context."""
+
+    page: Page
+    base: str
+    language: str
+    judged: list[Judged] = field(default_factory=list)
+    #: Routes that answered something other than HTML, and what.
+    not_pages: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def judge(self, name: str, html: str, rules: str = "") -> None:
+        root = BeautifulSoup(html, "html.parser").html
+        said = root.get("lang") if root is not None else None
+        if said != self.language:
+            self.problems.append(f"{name} at {self.page.url} is in {said!r}, not {self.language}")
+        violations = run_axe(self.page, name, EXCLUDED_RULES.get(rules))
+        self.judged.append(Judged(name, self.language, self.page.url, html, violations))
+
+    def open(self, name: str, path: str, status: int = 200, rules: str = "") -> None:
+        """Ask for a page first without a browser (it may be a file), then judge it."""
+        url = f"{self.base}{path}{'&' if '?' in path else '?'}lang={self.language}"
+        probe = self.page.context.request.get(url, max_redirects=0)
+        kind = probe.headers.get("content-type", "")
+        if probe.status != status:
+            self.problems.append(
+                f"GET {url} ({name}) answered {probe.status}, not {status}: fix its filler"
+                " (FILLERS, QUERIES) or exclude it (EXCLUDED) with a reason."
+            )
+            return
+        if not kind.startswith("text/html"):
+            self.not_pages[name] = kind
+            return
+        served = self.page.goto(url)
+        assert served is not None
+        assert served.status == status, (url, served.status)
+        self.judge(name, served.text(), rules or name)
+
+    def press(self, name: str, status: int) -> None:
+        """Press the main form's button on the page shown and judge the page it answers."""
+        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
+            self.page.locator("main form button[type=submit]").first.click()
+        assert answer.value.status == status, (name, answer.value.status)
+        self.judge(name, answer.value.text())
+
+
+def visit_routes(visit: Visit, app: Flask, world: World, organizers: bool) -> None:
+    """Open every GET route of one audience (the organizers' or the public's)."""
+    with app.test_request_context():
+        paths = [
+            (rule, url_for(rule.endpoint, **fill(rule, world, visit.language)))
+            for rule in get_routes(app)
+            if is_organizers(rule) == organizers
+        ]
+    for rule, path in paths:
+        query = QUERIES.get(rule.endpoint)
+        visit.open(rule.endpoint, f"{path}?{query}" if query else path)
+        pressed = PRESSED.get(rule.endpoint)
+        if pressed and visit.judged and visit.judged[-1].name == rule.endpoint:
+            visit.press(*pressed)
+
+
+def log_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/organizer/login")
+    page.fill("input[name=email]", ADMIN)
     page.fill("input[name=password]", ORGANIZER_PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    slug = defended["slug"]
-    judged = []
-    for name, path in (
-        ("dashboard", "/organizer/"),
-        ("review page", f"/organizer/petitions/{slug}/review/?domain=flood.example"),
-        ("invalidations", f"/organizer/petitions/{slug}/invalidations/"),
-        (
-            "invalidation preview",
-            f"/organizer/petitions/{slug}/invalidations/?preview=1&domain=flood.example",
-        ),
-        ("bad rule", f"/organizer/petitions/{slug}/invalidations/?preview=1&country=XX"),
-        ("email rules", "/organizer/email-rules/"),
-        ("petition dashboard", f"/organizer/petitions/{slug}"),
-        ("translation", f"/organizer/petitions/{slug}/translations/be"),
-    ):
-        html = served(page.goto(f"{live_server}{path}"), 422 if name == "bad rule" else 200)
-        judged.append(Judged(name, "en", page.url, html, run_axe(page, name)))
-    next(tabs, None)
-    dashboard = BeautifulSoup(judged[0].html, "html.parser")
-    assert dashboard.select_one('[data-testid="trend"]'), "the judges saw a trend"
-    invalidations_page = BeautifulSoup(judged[2].html, "html.parser")
-    assert invalidations_page.select_one('[data-testid="invalidation"] progress')
-    petition_dashboard = BeautifulSoup(judged[6].html, "html.parser")
-    assert petition_dashboard.select_one("select#language"), "the judges saw the language list"
-    assert petition_dashboard.select_one('[data-testid="bundle-language"]')
+    assert page.url == f"{base}/organizer/", page.url
 
-    problems = [line for each in judged for line in describe_axe(each)]
-    problems += run_nu(java, judged, tmp_path)
+
+def test_every_get_route_can_be_filled(app: Flask) -> None:
+    """Cheap and first: each GET route's parameters have a filler (no browser needed)."""
+    world = World("a-case", "a-petition", "0" * 64, 1, {"en": 1, "be": 2}, {"en": 3, "be": 4})
+    with app.test_request_context():
+        for rule in get_routes(app):
+            assert url_for(rule.endpoint, **fill(rule, world, "en")).startswith("/")
+
+
+def test_every_page_passes_axe_core_and_the_nu_validator(
+    app: Flask, live_server: str, browser: Browser, world: World, tmp_path: Path
+) -> None:
+    require_judges()
+    visits: list[Visit] = []
+    for language, locale in PUBLIC_LANGUAGES:
+        tabs = open_tab(browser, Console(), bypass_csp=True, locale=locale)
+        tab = next(tabs)
+        load_axe(tab.context)
+        visits.append(visit := Visit(tab, live_server, language))
+        visit_routes(visit, app, world, organizers=False)
+        for name, path, status in PUBLIC_VARIANTS:
+            visit.open(name, path.format(petition=world.petition), status)
+        next(tabs, None)  # closes the context
+    tabs = open_tab(browser, Console(), bypass_csp=True, locale="en-GB")
+    tab = next(tabs)
+    load_axe(tab.context)
+    log_in(tab, live_server)
+    visits.append(visit := Visit(tab, live_server, "en"))
+    visit_routes(visit, app, world, organizers=True)
+    for name, path, status in VARIANTS:
+        visit.open(name, path.format(petition=world.petition), status)
+    next(tabs, None)
+
+    pages = [page for each in visits for page in each.judged]
+    problems = [problem for each in visits for problem in each.problems]
+    problems += [line for page in pages for line in describe_axe(page)]
+    problems += run_nu(pages, tmp_path)
     assert not problems, f"{len(problems)} findings of the outside judges:\n" + "\n".join(problems)
+
+    # The enumeration found the pages it must (a broken one would judge nothing and pass).
+    names = {page.name for page in pages}
+    for expected in (
+        "cases.index",
+        "signing.petition",
+        "confirmed page",
+        "not found page",
+        "embed notice",
+        "about.privacy",
+    ):
+        assert expected in names, sorted(names)
+    not_pages = {name: kind for each in visits for name, kind in each.not_pages.items()}
+    assert not_pages["counting.badge"].startswith("image/svg+xml"), not_pages
+    # The judges saw the published set-aside figures, the trend and an invalidation's progress.
+    for name, marker in (
+        ("signing.petition", "set-aside"),
+        ("bundles.verify", "bundle-set-aside"),
+        ("bundles.verify", "bundle-language"),
+        ("manage.dashboard", "trend"),
+        ("invalidations.index", "invalidation"),
+    ):
+        found = [BeautifulSoup(p.html, "html.parser") for p in pages if p.name == name]
+        assert found, name
+        assert all(soup.select_one(f'[data-testid="{marker}"]') for soup in found), name

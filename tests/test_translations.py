@@ -9,6 +9,7 @@ with the .po files, and messages.pot in step with the source.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypedDict
 
@@ -17,7 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, ngettext
@@ -368,28 +369,29 @@ def test_every_catalog_language_is_offered(app: Flask) -> None:
     assert set(app.config["LANGUAGES"]) == {"en", *on_disk}
 
 
-@pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
-def test_catalog_is_complete(lang: str) -> None:
-    catalog = read_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", locale=lang)
-
-    assert catalog.num_plurals == PLURAL_FORMS[lang]
-    assert not catalog.fuzzy, "the catalog header is marked fuzzy"
-    assert not catalog.obsolete, f"obsolete entries left in: {list(catalog.obsolete)}"
-    untranslated, fuzzy = [], []
+def catalog_problems(path: Path, lang: str) -> list[str]:
+    """Return what keeps a catalog from being complete: a message untranslated (a msgstr or a
+    plural form empty), fuzzy, missing or left over against messages.pot, a placeholder
+    dropped, or a header that babel's checks refuse."""
+    catalog = read_catalog(path, locale=lang)
+    problems = []
+    if catalog.num_plurals != PLURAL_FORMS[lang]:
+        problems.append(f"{lang}: {catalog.num_plurals} plural forms, not {PLURAL_FORMS[lang]}")
+    if catalog.fuzzy:
+        problems.append(f"{lang}: the catalog header is marked fuzzy")
+    if catalog.obsolete:
+        problems.append(f"{lang}: obsolete entries left in: {list(catalog.obsolete)}")
     for message in catalog:
         if not message.id:
             continue
         strings = strings_of(message.string)
         if not all(strings):
-            untranslated.append(message.id)
+            problems.append(f"{lang}: untranslated: {message.id!r}")
         if message.fuzzy:
-            fuzzy.append(message.id)
-        if isinstance(message.id, tuple):
-            assert len(strings) == catalog.num_plurals, message.id
-    assert not untranslated, f"{lang}: untranslated: {untranslated}"
-    assert not fuzzy, f"{lang}: fuzzy: {fuzzy}"
-    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
-    assert not problems, f"{lang}: {problems}"
+            problems.append(f"{lang}: fuzzy: {message.id!r}")
+        if isinstance(message.id, tuple) and len(strings) != catalog.num_plurals:
+            problems.append(f"{lang}: {len(strings)} plural forms in {message.id!r}")
+    problems += [f"{lang}: {message.id!r}: {errors}" for message, errors in catalog.check()]
     # babel's check accepts a translation that drops a placeholder; a petition title or an
     # addressee silently missing from a mail is worse than English, so demand every one.
     for message in catalog:
@@ -397,13 +399,67 @@ def test_catalog_is_complete(lang: str) -> None:
             continue
         ids = strings_of(message.id)
         wanted = set().union(*(PLACEHOLDER.findall(msgid) for msgid in ids))
-        strings = strings_of(message.string)
-        for string in strings:
-            assert set(PLACEHOLDER.findall(string)) == wanted, (lang, message.id, string)
-            string % dict.fromkeys(wanted, "x")  # raises on a broken % sequence
-    assert msgids(catalog) == msgids(read_catalog(POT)), (
-        f"{lang} is out of step with messages.pot: run pybabel update"
-    )
+        for string in strings_of(message.string):
+            if string and set(PLACEHOLDER.findall(string)) != wanted:
+                problems.append(f"{lang}: placeholders of {message.id!r} in {string!r}")
+            else:
+                try:
+                    string % dict.fromkeys(wanted, "x")
+                except (KeyError, ValueError, TypeError) as error:
+                    problems.append(f"{lang}: {message.id!r}: {string!r}: {error}")
+    in_pot = msgids(read_catalog(POT))
+    for msgid in sorted(map(str, in_pot - msgids(catalog))):
+        problems.append(f"{lang}: missing (run pybabel update): {msgid}")
+    for msgid in sorted(map(str, msgids(catalog) - in_pot)):
+        problems.append(f"{lang}: not in messages.pot (run pybabel update): {msgid}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
+def test_catalog_is_complete(lang: str) -> None:
+    problems = catalog_problems(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", lang)
+
+    assert not problems, "\n".join(problems)
+
+
+def changed_copy(lang: str, folder: Path, change: Callable[[Catalog], None]) -> Path:
+    """Write a copy of a catalog with ``change`` made to it; return its path."""
+    catalog = read_catalog(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    change(catalog)
+    copy = folder / f"{lang}.po"
+    with copy.open("wb") as handle:
+        write_po(handle, catalog)
+    return copy
+
+
+@pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
+def test_a_catalog_with_one_string_missing_is_refused(lang: str, tmp_path: Path) -> None:
+    """The check above cannot pass a catalog short of one string, in any language."""
+    singular = "Please confirm your signature: %(title)s"
+    plural = ("%(num)s signature", "%(num)s signatures")
+    assert catalog_problems(changed_copy(lang, tmp_path, lambda catalog: None), lang) == []
+
+    def empty_one(catalog: Catalog) -> None:
+        catalog[singular].string = ""
+
+    def empty_one_plural_form(catalog: Catalog) -> None:
+        message = catalog[plural[0]]
+        message.string = (*strings_of(message.string)[:-1], "")
+
+    def remove_one(catalog: Catalog) -> None:
+        catalog.delete(singular)
+
+    def drop_a_placeholder(catalog: Catalog) -> None:
+        catalog[singular].string = str(catalog[singular].string).replace("%(title)s", "")
+
+    for change, expected in (
+        (empty_one, f"{lang}: untranslated: {singular!r}"),
+        (empty_one_plural_form, f"{lang}: untranslated: {plural!r}"),
+        (remove_one, f"{lang}: missing (run pybabel update): {singular}"),
+        (drop_a_placeholder, f"{lang}: placeholders of {singular!r}"),
+    ):
+        problems = catalog_problems(changed_copy(lang, tmp_path, change), lang)
+        assert any(problem.startswith(expected) for problem in problems), (change, problems)
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGUAGES)

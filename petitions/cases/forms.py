@@ -90,7 +90,10 @@ class CaseForm(Form):
         ],
     )
     remove_portrait = BooleanField(_l("Remove the portrait"))
-    detention_country = SelectField(_l("Country of detention"), validators=[DataRequired()])
+    detention_country = SelectField(
+        _l("Country of detention"),
+        validators=[DataRequired(_l("Please choose the country of detention."))],
+    )
     detention_place = required(
         LineField, _l("Place of detention"), _l("Please say where the prisoner is held."), 300
     )
@@ -105,7 +108,12 @@ class CaseForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.detention_country.choices = country_choices()
+        # A required <select> starts with an empty choice (HTML's rule): no country is picked
+        # for the organizer by being first in the alphabet.
+        self.detention_country.choices = [
+            ("", _l("Choose the country of detention")),
+            *country_choices(),
+        ]
         self.status.choices = [
             (CaseStatus.DETAINED.value, _l("Detained")),
             (CaseStatus.RELEASED.value, _l("Released")),
