@@ -336,7 +336,7 @@ def test_a_close_by_hand_can_be_undone_for_a_day_and_gives_the_planned_end_back(
     organizer_browser.post(f"{dashboard}/close", {"confirmed": "yes"}, page=dashboard)
     later = utcnow() + dt.timedelta(days=1, minutes=1)
     monkeypatch.setattr("petitions.cases.services.utcnow", lambda: later)
-    monkeypatch.setattr("petitions.manage.views.utcnow", lambda: later)
+    monkeypatch.setattr("petitions.manage.dashboard.utcnow", lambda: later)
     page = BeautifulSoup(client.get(dashboard).get_data(as_text=True), "html.parser")
     assert page.select_one('[data-testid="reopen"]') is None, "a day later it stays closed"
     organizer_browser.post(f"{dashboard}/reopen", page=dashboard)
