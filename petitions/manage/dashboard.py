@@ -1,5 +1,7 @@
-"""The petition dashboard: its page and chart, opening and closing, comment moderation, and the
-bundles printed from it and their deliveries.
+"""A petition's dashboard, in sections a phone loads one at a time: the overview (status, counts,
+trends, translations, a summary of each other section), signatures (chart, breakdowns, latest,
+exports, review and invalidations), comments (moderation) and bundles (printing, deliveries).
+The partners section is manage/partners.py; what the sections' forms do is dashboard_actions.py.
 
 The routes are in views.py's table; every petition is looked up through cases.access, which
 answers 404 for other organizers' cases.
@@ -7,55 +9,85 @@ answers 404 for other organizers' cases.
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
-from petitions.accounts.access import current_organizer
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
-from petitions.bundles.pdf import FontsMissing
-from petitions.cases import services as cases
 from petitions.cases import translations
 from petitions.cases.access import petition_or_404
-from petitions.cases.models import IllegalTransition, Petition
+from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
+from petitions.embeds import services as embeds
 from petitions.exports.forms import ExportFilterForm
-from petitions.signing import moderation
+from petitions.signing import moderation, review, trending
 
 
-def change_status(slug: str, action: str) -> ResponseReturnValue:
-    """Open a draft, close an open petition (after a confirmation), or undo a close."""
+def _waiting_for_review(petition: Petition) -> int:
+    return review.matching(petition.id, review.Filter())
+
+
+def petition(slug: str) -> ResponseReturnValue:
+    """Show a petition's overview: status, counts, trends, translations and each section's gist."""
     found = petition_or_404(slug)
-    try:
-        if action == "open":
-            cases.open_petition(found)
-            flash(_("The petition is open for signatures."))
-        elif action == "reopen":
-            cases.reopen_petition(found)
-            flash(_("The petition is open again."))
-        elif request.form.get("confirmed") != "yes":
-            return render_template("manage/confirm_close.html", petition=found)
-        else:
-            cases.close_petition(found)
-            flash(
-                _("The petition is closed. Its page and count stay. You can undo this for a day.")
-            )
-    except IllegalTransition:
-        flash(_("That change is not possible from the petition's current state."), "error")
-    return redirect(url_for("manage.petition", slug=slug), code=303)
+    trends = (
+        trending.trending([found.id]).get(found.id, [])
+        if found.status is PetitionStatus.OPEN
+        else []
+    )
+    return render_template(
+        "manage/petition.html",
+        section="overview",
+        petition=found,
+        stats=petition_stats(found.id),
+        trends=trends,
+        waiting=_waiting_for_review(found),
+        comments=moderation.comment_counts(found.id),
+        bundle_count=len(bundles.bundles_of(found.id)),
+        delivery_count=len(bundles.deliveries_of(found.id)),
+        partner_count=len(embeds.partners_of(found.id)),
+        translation_status=translations.status_of([found]),
+        reopen_until=found.reopen_until(utcnow()),
+    )
 
 
-def render_dashboard(petition: Petition, **forms: object) -> str:
-    """Render a petition's dashboard, with a form's errors where a POST failed."""
-    stats = petition_stats(petition.id)
-    bundle_list = bundles.bundles_of(petition.id)
-    delivery_form = forms.get("delivery_form") or DeliveryForm(formdata=None)
-    assert isinstance(delivery_form, DeliveryForm)
+def signatures(slug: str) -> ResponseReturnValue:
+    """Show a petition's signatures: chart, countries, sources, latest, exports, review."""
+    found = petition_or_404(slug)
+    stats = petition_stats(found.id)
+    return render_template(
+        "manage/petition_signatures.html",
+        section="signatures",
+        petition=found,
+        stats=stats,
+        chart=daily_chart(stats.per_day),
+        latest=moderation.latest_signatures(found.id),
+        waiting=_waiting_for_review(found),
+        export_form=ExportFilterForm(formdata=None),
+    )
+
+
+def comments(slug: str) -> ResponseReturnValue:
+    """Show a petition's comments to hide or show again."""
+    found = petition_or_404(slug)
+    return render_template(
+        "manage/petition_comments.html",
+        section="comments",
+        petition=found,
+        comments=moderation.comments_for_moderation(found.id),
+    )
+
+
+def render_bundles(
+    found: Petition,
+    bundle_form: BundleForm | None = None,
+    delivery_form: DeliveryForm | None = None,
+) -> str:
+    """Render a petition's bundles section, with a form's errors where a POST failed."""
+    bundle_list = bundles.bundles_of(found.id)
+    delivery_form = delivery_form or DeliveryForm(formdata=None)
     delivery_form.bundle_id.choices = [
         (
             bundle.id,
@@ -65,26 +97,20 @@ def render_dashboard(petition: Petition, **forms: object) -> str:
         for bundle in bundle_list
     ]
     return render_template(
-        "manage/petition.html",
-        petition=petition,
-        stats=stats,
-        chart=daily_chart(stats.per_day),
-        latest=moderation.latest_signatures(petition.id),
-        comments=moderation.comments_for_moderation(petition.id),
+        "manage/petition_bundles.html",
+        section="bundles",
+        petition=found,
         bundles=bundle_list,
-        unnamed=bundles.unnamed_count(petition.id),
-        export_form=ExportFilterForm(formdata=None),
-        bundle_form=forms.get("bundle_form")
-        or BundleForm(formdata=None, recipient_name=petition.addressee),
+        deliveries=bundles.deliveries_of(found.id),
+        unnamed=bundles.unnamed_count(found.id),
+        bundle_form=bundle_form or BundleForm(formdata=None, recipient_name=found.addressee),
         delivery_form=delivery_form,
-        translation_status=translations.status_of([petition]),
-        reopen_until=petition.reopen_until(utcnow()),
     )
 
 
-def petition(slug: str) -> ResponseReturnValue:
-    """Show a petition's dashboard: totals, chart, countries, sources, latest signatures."""
-    return render_dashboard(petition_or_404(slug))
+def bundles_section(slug: str) -> ResponseReturnValue:
+    """Show a petition's bundles: print one, those printed so far, and their deliveries."""
+    return render_bundles(petition_or_404(slug))
 
 
 def chart(slug: str) -> ResponseReturnValue:
@@ -92,66 +118,3 @@ def chart(slug: str) -> ResponseReturnValue:
     found = petition_or_404(slug)
     svg = render_template("manage/chart.svg", chart=daily_chart(petition_stats(found.id).per_day))
     return Response(svg, mimetype="image/svg+xml")
-
-
-def moderate_comment(slug: str, signature_id: int, action: str) -> ResponseReturnValue:
-    """Hide a comment from public pages and bundles, or show it again."""
-    found = petition_or_404(slug)
-    if not moderation.set_comment_hidden(
-        found.id, signature_id, action == "hide", current_organizer().id
-    ):
-        abort(404)
-    flash(_("The comment is hidden.") if action == "hide" else _("The comment is shown again."))
-    return redirect(url_for("manage.petition", slug=slug, _anchor="comments"), code=303)
-
-
-def record_delivery(slug: str) -> ResponseReturnValue:
-    """Record a handover of a bundle; it appears on the case's timeline and verify page."""
-    found = petition_or_404(slug)
-    form = DeliveryForm()
-    form.bundle_id.choices = [(bundle.id, "") for bundle in bundles.bundles_of(found.id)]
-    if not form.validate():
-        return render_dashboard(found, delivery_form=form), 422
-    bundle = bundles.bundle_of(found.id, int(form.bundle_id.data))
-    if bundle is None:
-        abort(404)
-    bundles.record_delivery(
-        found,
-        bundle,
-        str(form.recipient.data),
-        form.delivered_on.data or utcnow().date(),
-        str(form.note.data or ""),
-        current_organizer().id,
-    )
-    flash(_("The delivery is recorded and shown on the case's timeline."))
-    return redirect(url_for("manage.petition", slug=slug), code=303)
-
-
-def download_bundle(slug: str) -> ResponseReturnValue:
-    """Print the petition's confirmed signatures as a PDF bundle and send it."""
-    petition = petition_or_404(slug)
-    form = BundleForm()
-    if not form.validate():
-        return render_dashboard(petition, bundle_form=form), 422
-    bundle_request = bundles.BundleRequest(
-        petition=petition,
-        recipient_name=str(form.recipient_name.data),
-        recipient_address=str(form.recipient_address.data or ""),
-        countries=tuple(sorted(form.countries.data or ())),
-    )
-    # Spooled: small bundles stay in memory, large ones go to a temporary file, never both.
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
-    try:
-        bundles.build_bundle(bundle_request, out, current_organizer().id)  # type: ignore[arg-type]
-    except FontsMissing as missing:
-        out.close()
-        heading = _("The PDF cannot be printed on this server")
-        return render_template("errors/error.html", heading=heading, message=str(missing)), 503
-    out.seek(0)
-    return send_file(
-        out,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{petition.slug}-bundle-{utcnow():%Y%m%d}.pdf",
-        max_age=0,
-    )

@@ -2,10 +2,11 @@
 
 Every view is behind login_required (organizers_only), and every case or petition is looked up
 through cases.access, which answers 404 for other organizers' cases. The views live in modules
-named for their job (editing.py: cases and petitions; dashboard.py: a petition's dashboard);
-this table gives each its address. A table rather than ``@bp.route`` in each module (Flask's
-"centralized URL map" pattern): those modules would otherwise have to be imported for their side
-effect before the blueprint is registered. The endpoint is the view's name (``manage.case``).
+named for their job (editing.py: cases and petitions; dashboard.py: a petition's dashboard, a
+page per section; dashboard_actions.py: what its forms do); this table gives each its address.
+A table rather than ``@bp.route`` in each module (Flask's "centralized URL map" pattern): those
+modules would otherwise have to be imported for their side effect before the blueprint is
+registered. The endpoint is the view's name (``manage.case``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from petitions.cases import access
 from petitions.cases import services as cases
 from petitions.cases.models import PetitionStatus
 from petitions.manage import dashboard as petition_dashboard
-from petitions.manage import editing
+from petitions.manage import dashboard_actions, editing
 from petitions.signing import trending
 
 bp = organizers_only(Blueprint("manage", __name__, url_prefix="/organizer"))
@@ -54,17 +55,21 @@ ROUTES: tuple[tuple[str, Callable[..., ResponseReturnValue], tuple[str, ...]], .
     # petitions
     ("/cases/<slug>/petitions/new", editing.new_petition, FORM),
     ("/petitions/<slug>/edit", editing.edit_petition, FORM),
-    ("/petitions/<slug>/<any(open, close, reopen):action>", petition_dashboard.change_status, POST),
-    # a petition's dashboard
+    # a petition's dashboard, a page per section (the partners section is partners.py)
     ("/petitions/<slug>", petition_dashboard.petition, GET),
+    ("/petitions/<slug>/signatures", petition_dashboard.signatures, GET),
     ("/petitions/<slug>/chart.svg", petition_dashboard.chart, GET),
+    ("/petitions/<slug>/comments", petition_dashboard.comments, GET),
+    ("/petitions/<slug>/bundles", petition_dashboard.bundles_section, GET),
+    # what the dashboard's forms do
+    ("/petitions/<slug>/<any(open, close, reopen):action>", dashboard_actions.change_status, POST),
     (
         "/petitions/<slug>/comments/<int:signature_id>/<any(hide, show):action>",
-        petition_dashboard.moderate_comment,
+        dashboard_actions.moderate_comment,
         POST,
     ),
-    ("/petitions/<slug>/deliveries", petition_dashboard.record_delivery, POST),
-    ("/petitions/<slug>/bundle", petition_dashboard.download_bundle, POST),
+    ("/petitions/<slug>/deliveries", dashboard_actions.record_delivery, POST),
+    ("/petitions/<slug>/bundle", dashboard_actions.download_bundle, POST),
 )
 
 for _rule, _view, _methods in ROUTES:
