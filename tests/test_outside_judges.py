@@ -13,6 +13,7 @@ validator needs Java. Missing tools fail the test; ``PETITIONS_SKIP_JUDGES=1`` s
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, Response
 
+from petitions.bundles import services as bundles
 from petitions.bundles.models import Bundle, Delivery
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
@@ -285,7 +287,17 @@ def defended() -> dict[str, Any]:
     made = invalidations.start(petition, invalidations.Rule(name_pattern="test*"), by="t@x.org")
     invalidations.run_to_end(made.id)
     addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by="admin@example.org")
-    organizer("admin@example.org", admin=True)
+    admin = organizer("admin@example.org", admin=True)
+    # The dashboard's sections with something in each: comments, a bundle and its delivery.
+    confirmed_signature(petition, country="BY", comment="Stay strong!")
+    hidden = confirmed_signature(petition, country="NL", comment="Hidden words")
+    hidden.comment_hidden_at = utcnow()
+    db.session.commit()
+    add_partner(petition, "Amnesty Netherlands", "amnesty-nl", ["https://amnesty.nl"])
+    bundle = bundles.build_bundle(
+        bundles.BundleRequest(petition, "Embassy", "", countries=()), io.BytesIO(), admin.id
+    )
+    bundles.record_delivery(petition, bundle, "The clerk", utcnow().date(), "", admin.id)
     return {"slug": petition.slug}
 
 
@@ -319,9 +331,18 @@ def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
         ("bad rule", f"/organizer/petitions/{slug}/invalidations/?preview=1&country=XX"),
         ("email rules", "/organizer/email-rules/"),
         ("petition dashboard", f"/organizer/petitions/{slug}"),
+        ("signatures section", f"/organizer/petitions/{slug}/signatures"),
+        ("comments section", f"/organizer/petitions/{slug}/comments"),
+        ("bundles section", f"/organizer/petitions/{slug}/bundles"),
+        ("partners section", f"/organizer/petitions/{slug}/partners/"),
         ("translation", f"/organizer/petitions/{slug}/translations/be"),
     ):
         html = served(page.goto(f"{live_server}{path}"), 422 if name == "bad rule" else 200)
+        if name == "bundles section":
+            # The country filter as its script draws it, with a country chosen as a chip.
+            page.get_by_label("Find a country").fill("bel")
+            page.get_by_label("Find a country").press("Enter")
+            assert page.locator("button.chip").count() == 1
         judged.append(Judged(name, "en", page.url, html, run_axe(page, name)))
     next(tabs, None)
     dashboard = BeautifulSoup(judged[0].html, "html.parser")

@@ -34,6 +34,22 @@
       return items.filter(function (option) { return !option.item.hidden; });
     }
 
+    // What Enter ticks: the code typed ("nl"), else a name that starts with the text, else one
+    // with a word that does, else the first shown ("nether" is the Netherlands, not the
+    // Caribbean Netherlands, which comes first in the list).
+    function best() {
+      var typed = fold(search.value);
+      var visible = shown();
+      var rank = function (option) {
+        if (option.code.toLowerCase() === typed) return 0;
+        if (option.folded.indexOf(typed) === 0) return 1;
+        return (" " + option.folded).indexOf(" " + typed) !== -1 ? 2 : 3;
+      };
+      return visible.reduce(function (found, option) {
+        return found === null || rank(option) < rank(found) ? option : found;
+      }, null);
+    }
+
     function filter() {
       var typed = fold(search.value);
       items.forEach(function (option) {
@@ -88,10 +104,11 @@
     search.addEventListener("keydown", function (event) {
       var first = shown()[0];
       if (event.key === "Enter") {
-        // Enter in a text box would send the form: here it ticks the first option shown.
+        // Enter in a text box would send the form: here it ticks the best match.
         event.preventDefault();
-        if (first && search.value.trim() !== "") {
-          first.input.checked = true;
+        var match = search.value.trim() !== "" ? best() : null;
+        if (match) {
+          match.input.checked = true;
           search.value = "";
           filter();
           drawChips();
