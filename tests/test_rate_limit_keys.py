@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from limits.storage import RedisStorage
+from limits.storage import MemoryStorage, RedisStorage
 
 from petitions.extensions import limiter
 from tests.conftest import VALID_SIGNER, SmtpServer, csrf_token
@@ -81,7 +81,8 @@ def stored_limit_keys(app: Flask) -> list[str]:
     storage = limiter.limiter.storage
     if isinstance(storage, RedisStorage):
         return [key.decode() for key in storage.storage.scan_iter("*")]
-    return [str(key) for key in storage.storage]  # MemoryStorage: a dict of counters
+    assert isinstance(storage, MemoryStorage)
+    return [str(key) for key in storage.storage]  # a dict of counters
 
 
 def test_the_rate_limit_store_holds_no_ip_address(

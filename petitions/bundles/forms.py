@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from petitions.bundles.delivery_language import addressee_in, default_language, offered_languages
 from petitions.cases.models import Petition
@@ -19,7 +20,13 @@ class BundleForm(Form):
         StringField, _l("Recipient"), _l("Please say who receives the bundle."), 300
     )
     recipient_address = optional(TextAreaField, _l("Recipient's address"), 1000)
-    countries = SelectMultipleField(_l("Only signers from (leave empty for all)"))
+    countries = SelectMultipleField(
+        _l("Only signers from (leave empty for all)"),
+        # Checkboxes, not a <select multiple>: usable without a script (and by touch), and
+        # static/js/choose-many.js makes them searchable. The same name and values either way.
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     # validate_choice off: the language's own validator says what to do, not "Not a valid choice".
     language = SelectField(_l("Printed in"), validate_choice=False)
 

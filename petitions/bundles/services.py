@@ -280,6 +280,19 @@ def bundles_of(petition_id: int) -> Sequence[Bundle]:
     )
 
 
+def deliveries_of(petition_id: int) -> Sequence[Delivery]:
+    """Return the deliveries recorded for a petition's bundles, latest handover first."""
+    return (
+        db.session.execute(
+            select(Delivery)
+            .where(Delivery.petition_id == petition_id)
+            .order_by(Delivery.delivered_on.desc(), Delivery.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+
+
 def verification(fingerprint_hex: str) -> tuple[Sequence[Bundle], Sequence[Delivery]]:
     """Return the bundles generated with this fingerprint and the deliveries recorded for it."""
     bundles = (

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectMultipleField
 from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from petitions.forms import Form
 from petitions.i18n import country_choices
@@ -16,7 +17,12 @@ class ExportFilterForm(Form):
     class Meta:
         csrf = False
 
-    country = SelectMultipleField(_l("Signer countries (none: all)"))
+    country = SelectMultipleField(
+        _l("Signer countries (none: all)"),
+        # Checkboxes made searchable by static/js/choose-many.js, as in bundles/forms.py.
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     since = DateField(_l("Confirmed from"), validators=[Optional()])
     until = DateField(_l("Confirmed until"), validators=[Optional()])
 

@@ -1,4 +1,5 @@
-"""The organizer's partner page: register partners, copy their snippets, preview the embed."""
+"""The partners section of a petition's dashboard: register partners, copy their snippets, preview
+the embed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ bp = organizers_only(
 def _page(petition: Petition, form: PartnerForm) -> str:
     return render_template(
         "manage/partners.html",
+        section="partners",
         petition=petition,
         partners=embeds.partners_of(petition.id),
         form=form,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, case, null, select
+from sqlalchemy import ColumnElement, case, func, null, select
 
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -62,6 +62,22 @@ def comments_for_moderation(petition_id: int, limit: int = 100) -> Sequence[Sign
         Signature.state == SignatureState.CONFIRMED,
         Signature.comment.is_not(None),
     )
+
+
+def comment_counts(petition_id: int) -> tuple[int, int]:
+    """Return how many confirmed signatures of a petition carry a comment, and how many of those
+    comments are hidden."""
+    total, hidden = db.session.execute(
+        select(
+            func.count(),
+            func.count(Signature.comment_hidden_at),
+        ).where(
+            Signature.petition_id == petition_id,
+            Signature.state == SignatureState.CONFIRMED,
+            Signature.comment.is_not(None),
+        )
+    ).one()
+    return int(total), int(hidden)
 
 
 def public_comments(petition_id: int, limit: int = 10) -> Sequence[Signature]:

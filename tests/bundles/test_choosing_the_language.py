@@ -72,7 +72,8 @@ def petition(organizer_browser: OrganizerBrowser) -> Petition:
 
 
 def dashboard(browser: OrganizerBrowser, petition: Petition) -> BeautifulSoup:
-    page = browser.client.get(f"/organizer/petitions/{petition.slug}")
+    """The bundles section of the petition's dashboard, where bundles are asked for."""
+    page = browser.client.get(f"/organizer/petitions/{petition.slug}/bundles")
     assert page.status_code == 200
     return BeautifulSoup(page.get_data(as_text=True), "html.parser")
 

@@ -126,7 +126,7 @@ def test_the_bundle_prints_an_unnamed_supporter_and_the_dashboard_warns(
     )
 
     dashboard = BeautifulSoup(
-        organizer_browser.client.get(f"/organizer/petitions/{petition.slug}").get_data(
+        organizer_browser.client.get(f"/organizer/petitions/{petition.slug}/bundles").get_data(
             as_text=True
         ),
         "html.parser",

@@ -74,7 +74,7 @@ def test_an_organizer_previews_runs_watches_and_undoes_an_invalidation(
     tatsiana: OrganizerBrowser, client: FlaskClient, attacked: Petition
 ) -> None:
     base = f"/organizer/petitions/{attacked.slug}/invalidations/"
-    petition_page = parse(client.get(f"/organizer/petitions/{attacked.slug}"))
+    petition_page = parse(client.get(f"/organizer/petitions/{attacked.slug}/signatures"))
     assert one(petition_page, '[data-testid="invalidations-link"]')["href"] == base
 
     preview = client.get(base, query_string={"preview": "1", "ip_range": FLOOD_NET})

@@ -137,7 +137,7 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(
 def test_an_organizer_releases_a_group_from_the_review_page(
     reviewer: OrganizerBrowser, client: FlaskClient, flooded: Petition
 ) -> None:
-    dashboard = parse(client.get(f"/organizer/petitions/{flooded.slug}"))
+    dashboard = parse(client.get(f"/organizer/petitions/{flooded.slug}/signatures"))
     review_path = str(one(dashboard, '[data-testid="review-link"]')["href"])
 
     page = parse(client.get(review_path))

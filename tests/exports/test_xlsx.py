@@ -101,7 +101,8 @@ def test_the_contacts_spreadsheet_lists_only_who_agreed(
 
 def test_the_dashboard_offers_both_formats(petition: Petition, client: FlaskClient) -> None:
     page = BeautifulSoup(
-        client.get(f"/organizer/petitions/{petition.slug}").get_data(as_text=True), "html.parser"
+        client.get(f"/organizer/petitions/{petition.slug}/signatures").get_data(as_text=True),
+        "html.parser",
     )
     form = page.find("form", action=f"/organizer/petitions/{petition.slug}/signatures.csv")
     assert form is not None

@@ -49,11 +49,18 @@ def test_hanna_logs_in_reads_her_dashboard_and_downloads_a_bundle_for_the_hague(
     laptop.get_by_role("link", name="Free Ales Bialiatski").click()
 
     expect(laptop.get_by_test_id("confirmed")).to_have_text("3")
+    sections = laptop.get_by_role("navigation", name="Sections of the petition dashboard")
+    sections.get_by_role("link", name="Signatures").click()
     chart = laptop.get_by_role("img", name=re.compile("Bar chart of confirmed signatures"))
     expect(chart).to_be_visible()
     assert laptop.evaluate("img => img.naturalWidth", chart.element_handle()) > 0
 
-    laptop.get_by_label("Only signers from").select_option("NL")
+    sections.get_by_role("link", name="Bundles").click()
+    # The country filter: typed, the first match ticked with Enter, shown as a chip.
+    laptop.get_by_label("Find a country").fill("nether")
+    laptop.get_by_label("Find a country").press("Enter")
+    expect(laptop.get_by_role("button", name="Remove Netherlands")).to_be_visible()
+    expect(laptop.get_by_role("checkbox", name="Netherlands", exact=True)).to_be_checked()
     with laptop.expect_download() as download_info:
         laptop.get_by_role("button", name="Download the PDF bundle").click()
     download = download_info.value

@@ -212,7 +212,7 @@ def test_pieter_signs_in_amnesty_netherlands_embedded_form_with_third_party_cook
     hanna.get_by_label("Password").fill(ORGANIZER_PASSWORD)
     hanna.get_by_role("button", name="Log in").click()
     expect(hanna.get_by_role("heading", name="Your campaigns")).to_be_visible()
-    hanna.goto(f"{live_server}/organizer/petitions/{slug}")
+    hanna.goto(f"{live_server}/organizer/petitions/{slug}/signatures")
     by_source = hanna.locator("section", has=hanna.get_by_role("heading", name="By source"))
     expect(by_source.locator("tbody tr")).to_have_count(1)
     expect(by_source.locator("tbody tr td")).to_have_text(["amnesty-nl", "1"])
