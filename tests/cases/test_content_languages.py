@@ -208,7 +208,7 @@ def test_a_case_is_translated_with_its_timeline(
 
     assert answer.status_code == 303
     case = parse(client.get(f"/cases/{petition.case.slug}?lang=fr"))
-    heading = one(case, ".timeline h3")
+    heading = one(case, ".timeline h4")
     assert heading.get_text(strip=True) == "Citoyen d’honneur"
     assert not heading.has_attr("lang")
     name = one(case, "main h1")
