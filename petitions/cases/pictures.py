@@ -32,8 +32,11 @@ def fill(picture: StoredImage, prepared: portraits.PreparedPortrait) -> None:
     picture.width = prepared.width or None
     picture.height = prepared.height or None
     for variant in prepared.variants:
-        # The same picture uploaded twice (for two cases) shares its copies.
-        if db.session.get(ImageVariant, (prepared.digest, variant.width)) is None:
+        # The same picture uploaded twice (for two cases) shares its copies. Not flushed yet:
+        # the picture's owner may be half-made (a new entry still being filled in).
+        with db.session.no_autoflush:
+            known = db.session.get(ImageVariant, (prepared.digest, variant.width))
+        if known is None:
             db.session.add(
                 ImageVariant(
                     digest=prepared.digest,
