@@ -34,10 +34,12 @@ def detained_case(**overrides: object) -> Case:
         # As a case created on the form (or migrated) has: one period from its arrest, open
         # while it is detained.
         held = values.get("status", CaseStatus.DETAINED) is CaseStatus.DETAINED
+        arrested = values["arrested_on"]
+        assert isinstance(arrested, dt.date)
         case.detentions = [
             DetentionPeriod(
-                started_on=values["arrested_on"],
-                ended_on=None if held else values["arrested_on"] + dt.timedelta(days=1000),
+                started_on=arrested,
+                ended_on=None if held else arrested + dt.timedelta(days=1000),
                 place=str(values["detention_place"]),
                 note="",
             )

@@ -27,7 +27,15 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page, Response
 
 from petitions.bundles.models import Bundle, Delivery
-from petitions.cases.models import Petition
+from petitions.cases.models import (
+    Case,
+    DetentionPeriod,
+    EntryKind,
+    Petition,
+    Portrait,
+    TimelineEntry,
+    TimelinePhoto,
+)
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
@@ -204,8 +212,30 @@ def signing() -> dict[str, Any]:
             created_at=utcnow(),
         )
     )
+    _tell_the_story(petition.case)
     db.session.commit()
     return {"slug": petition.slug, "case": petition.case.slug, "pending": pending}
+
+
+def _tell_the_story(case: Case) -> None:
+    """Give the case what its page shows at most: a portrait, periods, entries with photos."""
+    from petitions.cases import pictures, portraits
+    from tests.manage.test_portraits import photo
+
+    case.portrait = Portrait()
+    pictures.fill(case.portrait, portraits.prepare(photo("JPEG", size=(900, 1200))))
+    case.portrait_alt = "Ales Bialiatski in front of the Viasna office"
+    case.detentions[0].ended_on = dt.date(2014, 6, 21)
+    case.detentions.append(DetentionPeriod(started_on=dt.date(2021, 7, 14), place="Gorki"))
+    visit = TimelineEntry(
+        happened_on=dt.date(2013, 9, 25), kind=EntryKind.VISIT, title="Birthday visit"
+    )
+    visit.photo = TimelinePhoto()
+    pictures.fill(visit.photo, portraits.prepare(photo("PNG", size=(800, 600))))
+    case.timeline = [
+        visit,
+        TimelineEntry(happened_on=dt.date(2022, 10, 7), kind=EntryKind.AWARD, title="Nobel"),
+    ]
 
 
 def visit_all(page: Page, base: str, language: str, signing: dict[str, Any]) -> list[Judged]:
@@ -286,7 +316,14 @@ def defended() -> dict[str, Any]:
     invalidations.run_to_end(made.id)
     addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by="admin@example.org")
     organizer("admin@example.org", admin=True)
-    return {"slug": petition.slug}
+    _tell_the_story(petition.case)
+    db.session.commit()
+    return {
+        "slug": petition.slug,
+        "case": petition.case.slug,
+        "entry": petition.case.timeline[0].id,
+        "period": petition.case.detentions[0].id,
+    }
 
 
 def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
@@ -320,6 +357,11 @@ def test_the_organizers_defence_pages_pass_axe_core_and_the_nu_validator(
         ("email rules", "/organizer/email-rules/"),
         ("petition dashboard", f"/organizer/petitions/{slug}"),
         ("translation", f"/organizer/petitions/{slug}/translations/be"),
+        ("organizer case page", f"/organizer/cases/{defended['case']}"),
+        ("case translation", f"/organizer/cases/{defended['case']}/translations/be"),
+        ("case edit page", f"/organizer/cases/{defended['case']}/edit"),
+        ("timeline entry", f"/organizer/cases/{defended['case']}/timeline/{defended['entry']}"),
+        ("detention", f"/organizer/cases/{defended['case']}/detentions/{defended['period']}"),
     ):
         html = served(page.goto(f"{live_server}{path}"), 422 if name == "bad rule" else 200)
         judged.append(Judged(name, "en", page.url, html, run_axe(page, name)))

@@ -9,7 +9,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import Tag
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
@@ -47,7 +47,7 @@ def held_for(days: int, **overrides: object) -> Case:
     )
 
 
-def status_of(client: FlaskClient, case: Case, language: str = "en") -> BeautifulSoup:
+def status_of(client: FlaskClient, case: Case, language: str = "en") -> Tag:
     page = parse(client.get(f"/cases/{case.slug}?lang={language}"))
     return one(page, '[data-testid="status"]')
 

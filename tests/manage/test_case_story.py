@@ -132,7 +132,7 @@ def test_the_first_arrest_follows_the_periods(hanna: OrganizerBrowser, case: Cas
     hanna.post(f"/organizer/cases/ales/detentions/{first.id}/delete", page="/organizer/cases/ales")
 
     db.session.expire_all()
-    assert db.session.get(Case, case.id).arrested_on == dt.date(2021, 7, 14)
+    assert db.session.get_one(Case, case.id).arrested_on == dt.date(2021, 7, 14)
 
 
 def test_the_organizer_is_told_when_status_and_periods_disagree(
@@ -185,7 +185,7 @@ def test_an_entry_is_added_with_its_kind_and_photo_and_shown_with_them(
     )  # fmt: skip
     assert removed.status_code == 303
     db.session.expire_all()
-    assert db.session.get(TimelineEntry, entry.id).photo is None
+    assert db.session.get_one(TimelineEntry, entry.id).photo is None
     assert db.session.execute(select(func.count()).select_from(ImageVariant)).scalar_one() == 0
 
 
