@@ -203,7 +203,8 @@ def test_a_case_is_translated_with_its_timeline(
     path = f"/organizer/cases/{petition.case.slug}/translations/fr"
 
     form = parse(client.get(path))
-    assert len(form.select('[data-testid="translated-content"]')) == 2
+    # The case, its period of detention and its timeline entry.
+    assert len(form.select('[data-testid="translated-content"]')) == 3
     answer = tatsiana.post(path, {f"timeline-{entry.id}-title": "Citoyen d’honneur"}, page=path)
 
     assert answer.status_code == 303
