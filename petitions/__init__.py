@@ -47,6 +47,7 @@ from petitions.i18n import (
 )
 from petitions.links import absolute_url, language_alternates, this_page_url
 from petitions.mail.views import bp as mailbox_bp
+from petitions.manage.case_story import bp as case_story_bp
 from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
 from petitions.manage.partners import bp as partners_bp
@@ -166,6 +167,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(invalidations_bp)
     app.register_blueprint(email_rules_bp)
     app.register_blueprint(translations_bp)
+    app.register_blueprint(case_story_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(about_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:

@@ -44,8 +44,9 @@ from petitions.sessions import PUBLIC_PAGES
 #: Tables whose rows public pages show: a committed write to one drops every kept page.
 #: Named, not imported: this shared module knows no area.
 PAGE_TABLES = frozenset(
-    {"cases", "case_portraits", "timeline_entries", "petitions", "signatures", "bundles",
-     "deliveries", "partners", "content_translations"}
+    {"cases", "case_portraits", "timeline_entries", "timeline_photos", "image_variants",
+     "detention_periods", "petitions", "signatures", "bundles", "deliveries", "partners",
+     "content_translations"}
 )  # fmt: skip
 
 _GENERATION = "public-pages:generation"

@@ -7,7 +7,7 @@ import itertools
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import create_organizer, grant
-from petitions.cases.models import Case, Petition, PetitionStatus
+from petitions.cases.models import Case, CaseStatus, DetentionPeriod, Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.signing.counts import count_change
@@ -30,6 +30,20 @@ def detained_case(**overrides: object) -> Case:
     }
     values.update(overrides)
     case = Case(**values)
+    if "detentions" not in overrides:
+        # As a case created on the form (or migrated) has: one period from its arrest, open
+        # while it is detained.
+        held = values.get("status", CaseStatus.DETAINED) is CaseStatus.DETAINED
+        arrested = values["arrested_on"]
+        assert isinstance(arrested, dt.date)
+        case.detentions = [
+            DetentionPeriod(
+                started_on=arrested,
+                ended_on=None if held else arrested + dt.timedelta(days=1000),
+                place=str(values["detention_place"]),
+                note="",
+            )
+        ]
     db.session.add(case)
     db.session.commit()
     return case

@@ -206,7 +206,7 @@ def test_a_case_page_shows_its_timeline_and_public_petitions(
     html = text(answer)
     page = main_text(html)
     assert "Ales Bialiatski" in page
-    assert "Detained" in page
+    assert "In prison for" in page
     assert "Penal colony No. 2, Babruisk, Belarus" in page
     assert "August 4, 2011" in page
     assert "Honorary Citizen of Paris" in page

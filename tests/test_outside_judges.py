@@ -17,7 +17,6 @@ Java run. The judges come from package.json (tests/judges.py).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable
@@ -28,13 +27,12 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
-from PIL import Image
 from playwright.sync_api import Browser, Page
 from werkzeug.routing import Rule
 
 from petitions.bundles.models import Bundle, Delivery
-from petitions.cases import portraits
-from petitions.cases.models import Petition, Portrait
+from petitions.cases import pictures, portraits
+from petitions.cases.models import EntryKind, Petition, Portrait, TimelineEntry, TimelinePhoto
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
@@ -49,6 +47,7 @@ from tests.factories import (
 )
 from tests.journeys.conftest import Console, open_tab
 from tests.judges import Judged, describe_axe, load_axe, require_judges, run_axe, run_nu
+from tests.manage.test_portraits import photo
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +66,10 @@ class World:
     petition: str
     portrait: str
     invalidation: int
+    #: A detention period and a timeline entry (with a photo) of the case; a portrait copy's width.
+    period: int
+    entry: int
+    width: int
     #: Per language, a pending signature's id (its confirm link) and a confirmed one's
     #: (its withdraw link): each language's pass presses both buttons.
     pending: dict[str, int] = field(default_factory=dict)
@@ -86,6 +89,9 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
     "language": lambda world, _: "be",
     ("preview", "lang"): lambda world, lang: lang,
     "invalidation_id": lambda world, _: world.invalidation,
+    "period_id": lambda world, _: world.period,
+    "entry_id": lambda world, _: world.entry,
+    "width": lambda world, _: world.width,
 }
 
 #: The query a route needs to show its page (beyond ?lang=), by endpoint.
@@ -140,12 +146,6 @@ EXCLUDED_RULES: dict[str, dict[str, str]] = {
 }
 
 
-def png() -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", (64, 48), (138, 21, 56)).save(output, "PNG")
-    return output.getvalue()
-
-
 @pytest.fixture
 def world() -> World:
     """The demo campaign (with its translations and timeline) and a portrait; named signers
@@ -155,10 +155,19 @@ def world() -> World:
     from petitions.signing import invalidations
 
     petition: Petition = demo_campaign()
-    prepared = portraits.prepare(png())
-    petition.case.portrait = Portrait(
-        digest=prepared.digest, content_type=prepared.content_type, data=prepared.data
+    case = petition.case
+    # A portrait large enough for its phone-sized copies (srcset), with its alt text; a
+    # timeline entry with a photo of its own.
+    prepared = portraits.prepare(photo("JPEG", size=(900, 1200)))
+    case.portrait = Portrait()
+    pictures.fill(case.portrait, prepared)
+    case.portrait_alt = "Ales Bialiatski in front of the Viasna office"
+    visit = TimelineEntry(
+        happened_on=dt.date(2013, 9, 25), kind=EntryKind.VISIT, title="Birthday visit"
     )
+    visit.photo = TimelinePhoto()
+    pictures.fill(visit.photo, portraits.prepare(photo("PNG", size=(800, 600))))
+    case.timeline.append(visit)
     db.session.commit()
     for name, comment in (("Natallia Pinchuk", "Stay strong!"), ("Jan de Vries", "")):
         confirmed_signature(petition, full_name=name, show_name_publicly=True, comment=comment)
@@ -173,7 +182,15 @@ def world() -> World:
     invalidations.run_to_end(made.id)
     addresses.set_rule("ya.ru", alias_of="yandex.ru", note="Yandex", by=ADMIN)
     organizer(ADMIN, admin=True)
-    made_world = World(petition.case.slug, petition.slug, prepared.digest, made.id)
+    made_world = World(
+        case.slug,
+        petition.slug,
+        prepared.digest,
+        made.id,
+        period=case.detentions[0].id,
+        entry=visit.id,
+        width=prepared.variants[0].width,
+    )
     for language, _ in PUBLIC_LANGUAGES:
         made_world.pending[language] = pending_signature(petition, locale=language).id
         made_world.confirmed[language] = confirmed_signature(petition, locale=language).id
@@ -316,7 +333,7 @@ def log_in(page: Page, base: str) -> None:
 
 def test_every_get_route_can_be_filled(app: Flask) -> None:
     """Cheap and first: each GET route's parameters have a filler (no browser needed)."""
-    world = World("a-case", "a-petition", "0" * 64, 1, {"en": 1, "be": 2}, {"en": 3, "be": 4})
+    world = World("a-case", "a-petition", "0" * 64, 1, 1, 1, 320, {"en": 1, "be": 2}, {"en": 3})
     with app.test_request_context():
         for rule in get_routes(app):
             assert url_for(rule.endpoint, **fill(rule, world, "en")).startswith("/")

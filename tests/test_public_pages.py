@@ -17,7 +17,7 @@ from wtforms.widgets import Select
 
 from petitions import public_pages, tokens
 from petitions.bundles.models import Bundle
-from petitions.cases.models import Petition
+from petitions.cases.models import DetentionPeriod, Petition
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
@@ -226,6 +226,21 @@ def test_a_committed_edit_of_a_petition_drops_its_kept_page(
     db.session.commit()
 
     assert "Freedom for Ales Bialiatski" in main_text(client.get(f"/p/{petition.slug}"))
+
+
+def test_a_committed_detention_period_drops_the_kept_case_page(
+    client: FlaskClient, petition: Petition
+) -> None:
+    case = petition.case
+    case.detentions[0].ended_on = dt.date(2014, 6, 21)
+    case.detentions.append(DetentionPeriod(started_on=dt.date(2021, 7, 14), place="Minsk"))
+    db.session.commit()
+    assert "Gorki" not in main_text(client.get(f"/cases/{case.slug}"))
+
+    case.detentions[1].place = "Gorki"  # only the period's row changes
+    db.session.commit()
+
+    assert "Gorki" in main_text(client.get(f"/cases/{case.slug}"))
 
 
 def test_the_country_list_is_rendered_once_per_language(

@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 
 from petitions.cases import translations
 from petitions.cases.demo_translations import TRANSLATIONS
-from petitions.cases.models import Case, CaseStatus, Petition, PetitionStatus, TimelineEntry
+from petitions.cases.models import (
+    Case,
+    CaseStatus,
+    DetentionPeriod,
+    EntryKind,
+    Petition,
+    PetitionStatus,
+    TimelineEntry,
+)
 from petitions.clock import utcnow
 from petitions.extensions import db
 
@@ -119,6 +127,67 @@ He is released with 122 other prisoners in a deal between Belarus and the United
 """
 
 
+#: The kind of each entry of _TIMELINE, in its order.
+_KINDS = (
+    EntryKind.OTHER,  # arrested
+    EntryKind.HONORARY_CITIZENSHIP,  # Paris, October 2012
+    EntryKind.VISIT,  # Amnesty Netherlands at the embassy
+    EntryKind.LETTER,  # birthday wishes to the colony
+    EntryKind.AWARD,  # Václav Havel Prize
+    EntryKind.OTHER,  # Sakharov shortlist: a nomination, not an award
+    EntryKind.OTHER,  # Nabeel Rajab's words, by telephone from prison
+    EntryKind.HONORARY_CITIZENSHIP,  # presented to his son
+    EntryKind.OTHER,  # amnesty
+    EntryKind.OTHER,  # arrested again
+    EntryKind.AWARD,  # Nobel Peace Prize
+    EntryKind.COURT_DECISION,  # ten years
+    EntryKind.OTHER,  # released
+)
+
+#: His two periods in prison: (arrest, release, place, note), then each place and note in the
+#: demo's other languages.
+_PERIODS = (
+    (
+        dt.date(2011, 8, 4),
+        dt.date(2014, 6, 21),
+        "Minsk detention centre, then penal colony No. 2, Babruisk",
+        "Freed early under an amnesty.",
+    ),
+    (
+        dt.date(2021, 7, 14),
+        dt.date(2025, 12, 13),
+        "Penal colony No. 9, Gorki",
+        "Released with 122 other prisoners and taken to Lithuania.",
+    ),
+)
+_PERIOD_TRANSLATIONS = {
+    "be": (
+        ("Мінскі следчы ізалятар, потым папраўчая калонія № 2, Бабруйск",
+         "Вызвалены датэрмінова паводле амністыі."),
+        ("Папраўчая калонія № 9, Горкі",
+         "Вызвалены разам са 122 іншымі зняволенымі і вывезены ў Літву."),
+    ),
+    "ru": (
+        ("Минский СИЗО, затем исправительная колония № 2, Бобруйск",
+         "Освобождён досрочно по амнистии."),
+        ("Исправительная колония № 9, Горки",
+         "Освобождён вместе со 122 другими заключёнными и вывезен в Литву."),
+    ),
+    "nl": (
+        ("Huis van bewaring in Minsk, daarna strafkolonie nr. 2, Babroejsk",
+         "Vervroegd vrijgekomen dankzij een amnestie."),
+        ("Strafkolonie nr. 9, Horki",
+         "Vrijgelaten met 122 andere gevangenen en naar Litouwen gebracht."),
+    ),
+    "fr": (
+        ("Centre de détention de Minsk, puis colonie pénitentiaire n° 2, Babrouïsk",
+         "Libéré par anticipation grâce à une amnistie."),
+        ("Colonie pénitentiaire n° 9, Gorki",
+         "Libéré avec 122 autres prisonniers et conduit en Lituanie."),
+    ),
+}  # fmt: skip
+
+
 def _entries(text: str) -> list[tuple[dt.date, str, str]]:
     """Read a timeline written as text: each entry a line of its day and title, then lines of
     its text (joined by spaces); blank lines between entries are optional."""
@@ -134,8 +203,15 @@ def _entries(text: str) -> list[tuple[dt.date, str, str]]:
 
 def _timeline() -> list[TimelineEntry]:
     return [
-        TimelineEntry(happened_on=day, title=title, text=text, link=None)
-        for day, title, text in _entries(_TIMELINE)
+        TimelineEntry(happened_on=day, kind=kind, title=title, text=text, link=None)
+        for (day, title, text), kind in zip(_entries(_TIMELINE), _KINDS, strict=True)
+    ]
+
+
+def _periods() -> list[DetentionPeriod]:
+    return [
+        DetentionPeriod(started_on=start, ended_on=end, place=place, note=note)
+        for start, end, place, note in _PERIODS
     ]
 
 
@@ -149,9 +225,16 @@ def _typeset(text: str, language: str) -> str:
 
 def _translate(case: Case, petition: Petition, entries: list[TimelineEntry], language: str) -> None:
     """Store the demo's translations into one language (in the caller's transaction)."""
+    for period, (place, note) in zip(case.detentions, _PERIOD_TRANSLATIONS[language], strict=True):
+        translations.save(
+            period,
+            language,
+            {"place": _typeset(place, language), "note": _typeset(note, language)},
+            by="demo data",
+        )
     given = {field: _typeset(value, language) for field, value in TRANSLATIONS[language].items()}
     for content, subject in ((case, "case"), (petition, "petition")):
-        values = {field: given[field] for field in translations.FIELDS[subject]}
+        values = {field: given[field] for field in translations.FIELDS[subject] if field in given}
         if subject == "case":
             values["bio"] = " ".join(values["bio"].split())
         translations.save(content, language, values, by="demo data")
@@ -175,7 +258,7 @@ def load_demo_data() -> bool:
         prisoner_name="Ales Bialiatski",
         detention_country="BY",
         detention_place="Penal colony No. 9, Gorki (until 13 December 2025)",
-        arrested_on=dt.date(2021, 7, 14),
+        arrested_on=_PERIODS[0][0],
         sentence="10 years (3 March 2023); released on 13 December 2025",
         status=CaseStatus.RELEASED,
         bio=_BIO,
@@ -183,6 +266,7 @@ def load_demo_data() -> bool:
     )
     entries = _timeline()
     case.timeline = list(entries)
+    case.detentions = _periods()
     petition = Petition(
         slug=DEMO_PETITION_SLUG,
         case=case,

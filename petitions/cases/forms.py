@@ -27,7 +27,8 @@ from wtforms.validators import (
 )
 
 from petitions.cases import portraits
-from petitions.cases.models import CaseStatus
+from petitions.cases.models import CaseStatus, EntryKind
+from petitions.clock import utcnow
 from petitions.forms import Form, optional, required, strip_whitespace
 from petitions.i18n import COUNTRY_CODES, country_choices, language_choices
 
@@ -69,15 +70,19 @@ def _written_in() -> SelectField:
     )
 
 
-class CaseForm(Form):
-    slug = required(
-        LineField, _l("Address (slug)"), _l("Please give the case an address."), 80, _SLUG
-    )
-    prisoner_name = required(
-        LineField, _l("Prisoner's name"), _l("Please enter the prisoner's name."), 200
-    )
-    portrait = FileField(
-        _l("Portrait (optional): a JPEG, PNG or WebP photo of at most 5 MB"),
+def _not_in_future(message: Any) -> Any:
+    """A validator refusing a day after tomorrow in UTC (at UTC+14 it is tomorrow already)."""
+
+    def check(form: Any, field: Any) -> None:
+        if field.data and (field.data - utcnow().date()).days > 1:
+            raise ValidationError(message)
+
+    return check
+
+
+def _image_field(label: Any) -> FileField:
+    return FileField(
+        label,
         validators=[
             # A first look at the name and size; the service then reads the bytes themselves.
             FileAllowed(
@@ -89,6 +94,41 @@ class CaseForm(Form):
             ),
         ],
     )
+
+
+#: Each status as the organizer's form names it.
+STATUS_LABELS = {
+    CaseStatus.DETAINED: _l("Detained"),
+    CaseStatus.RELEASED: _l("Released"),
+    CaseStatus.IN_EXILE: _l("In exile"),
+    CaseStatus.DECEASED: _l("Deceased"),
+    CaseStatus.UNKNOWN: _l("Unknown"),
+}
+#: Each kind of timeline entry as the organizer's form names it.
+KIND_LABELS = {
+    EntryKind.AWARD: _l("Award"),
+    EntryKind.HONORARY_CITIZENSHIP: _l("Honorary citizenship"),
+    EntryKind.LETTER: _l("Letter"),
+    EntryKind.VISIT: _l("Visit"),
+    EntryKind.DELIVERY: _l("Delivery"),
+    EntryKind.COURT_DECISION: _l("Court decision"),
+    EntryKind.OTHER: _l("Other event"),
+}
+
+
+def _kinds() -> list[tuple[str, Any]]:
+    return [(kind.value, label) for kind, label in KIND_LABELS.items()]
+
+
+class CaseForm(Form):
+    slug = required(
+        LineField, _l("Address (slug)"), _l("Please give the case an address."), 80, _SLUG
+    )
+    prisoner_name = required(
+        LineField, _l("Prisoner's name"), _l("Please enter the prisoner's name."), 200
+    )
+    portrait = _image_field(_l("Portrait (optional): a JPEG, PNG or WebP photo of at most 5 MB"))
+    portrait_alt = optional(LineField, _l("What the portrait shows (for blind readers)"), 300)
     remove_portrait = BooleanField(_l("Remove the portrait"))
     detention_country = SelectField(
         _l("Country of detention"),
@@ -99,10 +139,20 @@ class CaseForm(Form):
     )
     arrested_on = DateField(
         _l("Date of arrest"),
-        validators=[DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD."))],
+        validators=[
+            DataRequired(_l("Please enter the date of arrest as YYYY-MM-DD.")),
+            _not_in_future(_l("The day of arrest cannot be in the future.")),
+        ],
     )
     sentence = optional(LineField, _l("Sentence"), 300)
     status = SelectField(_l("Status"))
+    status_since = DateField(
+        _l("Since (optional): the day of death, or since when in exile"),
+        validators=[
+            Optional(),
+            _not_in_future(_l("This day cannot be in the future.")),
+        ],
+    )
     language = _written_in()
     bio = optional(TextAreaField, _l("Short biography"), 5000)
 
@@ -114,15 +164,38 @@ class CaseForm(Form):
             ("", _l("Choose the country of detention")),
             *country_choices(),
         ]
-        self.status.choices = [
-            (CaseStatus.DETAINED.value, _l("Detained")),
-            (CaseStatus.RELEASED.value, _l("Released")),
-        ]
+        self.status.choices = [(status.value, label) for status, label in STATUS_LABELS.items()]
+
+
+class CaseEditForm(CaseForm):
+    """The case form for an existing case: its arrests are its periods, edited on its page."""
+
+    arrested_on = None  # type: ignore[assignment]
+
+
+class DetentionPeriodForm(Form):
+    started_on = DateField(
+        _l("Day of arrest"),
+        validators=[DataRequired(_l("Please enter the day of arrest as YYYY-MM-DD."))],
+    )
+    ended_on = DateField(
+        _l("Day of release (empty while still held)"),
+        validators=[Optional()],
+    )
+    place = optional(LineField, _l("Where held"), 300)
+    note = optional(LineField, _l("Note (optional, shown on the case page)"), 500)
 
 
 class TimelineEntryForm(Form):
     happened_on = DateField(
         _l("Date"), validators=[DataRequired(_l("Please enter the date as YYYY-MM-DD."))]
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=_kinds,
+        default=EntryKind.OTHER.value,
+        # Filled from an entry, the field gets its EntryKind; the choices are their values.
+        coerce=lambda kind: kind.value if isinstance(kind, EntryKind) else str(kind),
     )
     title = required(
         LineField, _l("What happened"), _l("Please say in one line what happened."), 200
@@ -137,6 +210,9 @@ class TimelineEntryForm(Form):
             Length(max=500),
         ],
     )
+    photo = _image_field(_l("Photo (optional): a JPEG, PNG or WebP image of at most 5 MB"))
+    photo_alt = optional(LineField, _l("What the photo shows (for blind readers)"), 300)
+    remove_photo = BooleanField(_l("Remove the photo"))
 
 
 def _addressee_countries() -> list[tuple[str, Any]]:

@@ -1,4 +1,5 @@
-"""Portraits of prisoners: uploaded by organizers, checked, re-encoded, served by us.
+"""Portraits of prisoners and photos of their timeline: uploaded by organizers, checked,
+re-encoded, made smaller for phones, served by us.
 
 A portrait on another host would tell that host the IP address of every visitor of the case
 page; served from our origin, the CSP can say ``img-src 'self' data:``.
@@ -25,6 +26,9 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 #: Longest side of the stored portrait; a case page shows it a few hundred pixels wide.
 MAX_SIDE = 1200
+#: Widths of the smaller copies made for ``srcset`` (each only if the picture is wider): a
+#: phone loads the 320 or 640 one, a wide screen with dense pixels the full one.
+WIDTHS = (320, 640)
 
 
 class PortraitRefused(Exception):
@@ -32,10 +36,24 @@ class PortraitRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A smaller copy of a prepared picture."""
+
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass(frozen=True)
 class PreparedPortrait:
+    """A picture as stored: its full size (at most MAX_SIDE a side) and its smaller copies."""
+
     data: bytes
     content_type: str
     digest: str
+    width: int = 0
+    height: int = 0
+    variants: tuple[Variant, ...] = ()
 
 
 def prepare(raw: bytes) -> PreparedPortrait:
@@ -64,17 +82,34 @@ def prepare(raw: bytes) -> PreparedPortrait:
                 cleaned = _without_metadata(image, kind)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise PortraitRefused(_not_an_image()) from None
+    data = _encoded(cleaned, kind)
+    variants = []
+    for width in WIDTHS:
+        if cleaned.width > width:
+            smaller = cleaned.resize(
+                (width, max(1, round(cleaned.height * width / cleaned.width))),
+                Image.Resampling.LANCZOS,
+            )
+            variants.append(Variant(width, smaller.height, _encoded(smaller, kind)))
+    return PreparedPortrait(
+        data=data,
+        content_type=CONTENT_TYPES[kind],
+        digest=hashlib.sha256(data).hexdigest(),
+        width=cleaned.width,
+        height=cleaned.height,
+        variants=tuple(variants),
+    )
+
+
+def _encoded(image: Image.Image, kind: str) -> bytes:
     output = io.BytesIO()
     if kind == "JPEG":
-        cleaned.save(output, "JPEG", quality=85, optimize=True)
+        image.save(output, "JPEG", quality=85, optimize=True)
     elif kind == "PNG":
-        cleaned.save(output, "PNG", optimize=True)
+        image.save(output, "PNG", optimize=True)
     else:
-        cleaned.save(output, "WEBP", quality=85)
-    data = output.getvalue()
-    return PreparedPortrait(
-        data=data, content_type=CONTENT_TYPES[kind], digest=hashlib.sha256(data).hexdigest()
-    )
+        image.save(output, "WEBP", quality=85)
+    return output.getvalue()
 
 
 def _too_large() -> str:

@@ -11,14 +11,17 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import grant
-from petitions.cases import portraits
+from petitions.cases import pictures, portraits
 from petitions.cases.models import (
     Case,
     CaseStatus,
+    DetentionPeriod,
+    EntryKind,
     Petition,
     PetitionStatus,
     Portrait,
     TimelineEntry,
+    TimelinePhoto,
 )
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -47,7 +50,11 @@ def public_case(slug: str) -> Case | None:
     return db.session.execute(
         select(Case)
         .where(Case.slug == slug)
-        .options(selectinload(Case.timeline), selectinload(Case.portrait))
+        .options(
+            selectinload(Case.timeline).selectinload(TimelineEntry.photo),
+            selectinload(Case.portrait),
+            selectinload(Case.detentions),
+        )
     ).scalar_one_or_none()
 
 
@@ -104,14 +111,16 @@ class SlugTaken(Exception):
 
 
 #: Fields an organizer edits on a case and on a petition (the forms carry the same names).
+#: A case's arrested_on is given once, on creation: later the periods say it (periods.py).
 CASE_FIELDS = (
     "slug",
     "prisoner_name",
     "detention_country",
     "detention_place",
-    "arrested_on",
     "sentence",
+    "status_since",
     "bio",
+    "portrait_alt",
     "language",
 )
 PETITION_FIELDS = (
@@ -138,13 +147,8 @@ def free_slug(model: type[Case] | type[Petition], slug: str) -> str:
 
 def _set_portrait(case: Case, prepared: portraits.PreparedPortrait) -> None:
     if case.portrait is None:
-        case.portrait = Portrait(
-            digest=prepared.digest, content_type=prepared.content_type, data=prepared.data
-        )
-        return
-    case.portrait.digest = prepared.digest
-    case.portrait.content_type = prepared.content_type
-    case.portrait.data = prepared.data
+        case.portrait = Portrait()
+    pictures.fill(case.portrait, prepared)
 
 
 def create_case(
@@ -153,14 +157,27 @@ def create_case(
     creator: Organizer,
     portrait: bytes | None = None,
 ) -> Case:
-    """Create a case and let its creator run it.
+    """Create a case and let its creator run it; its date of arrest opens its first period
+    of detention (its organizer page then asks for its end if the case is not detained).
 
     :param portrait: an uploaded image file's bytes, or None.
     :raises SlugTaken: if the slug is in use.
     :raises PortraitRefused: if the upload is not a usable image (nothing is written).
     """
     prepared = portraits.prepare(portrait) if portrait else None
-    case = Case(**{name: values[name] for name in CASE_FIELDS}, status=status)
+    case = Case(
+        **{name: values.get(name) for name in CASE_FIELDS},
+        arrested_on=values["arrested_on"],
+        status=status,
+    )
+    case.detentions = [
+        DetentionPeriod(
+            started_on=values["arrested_on"],
+            ended_on=None,
+            place=values["detention_place"],
+            note="",
+        )
+    ]
     if prepared is not None:
         _set_portrait(case, prepared)
     db.session.add(case)
@@ -188,35 +205,91 @@ def update_case(
     """
     prepared = portraits.prepare(portrait) if portrait else None
     for name in CASE_FIELDS:
-        setattr(case, name, values[name])
+        if name in values:
+            setattr(case, name, values[name] if values[name] is not None else _EMPTY.get(name))
     case.status = status
     if prepared is not None:
         _set_portrait(case, prepared)
-    elif remove_portrait:
+    elif remove_portrait and case.portrait is not None:
+        digest = case.portrait.digest
         case.portrait = None
+        pictures.forget(digest)
     commit_or_raise(SlugTaken())
 
 
-def add_timeline_entry(case: Case, values: Mapping[str, Any]) -> TimelineEntry:
-    """Add a solidarity action to a case's timeline."""
-    entry = TimelineEntry(
-        case=case,
-        happened_on=values["happened_on"],
-        title=values["title"],
-        text=values.get("text") or "",
-        link=values.get("link") or None,
-    )
+#: What a field left empty on a form is stored as (None for a nullable column).
+_EMPTY = {"sentence": "", "bio": "", "portrait_alt": "", "text": "", "photo_alt": ""}
+
+
+def _entry_values(entry: TimelineEntry, values: Mapping[str, Any]) -> None:
+    entry.happened_on = values["happened_on"]
+    entry.kind = EntryKind(values.get("kind") or EntryKind.OTHER.value)
+    entry.title = values["title"]
+    entry.text = values.get("text") or ""
+    entry.link = values.get("link") or None
+    entry.photo_alt = values.get("photo_alt") or ""
+
+
+def _set_photo(entry: TimelineEntry, prepared: portraits.PreparedPortrait | None) -> None:
+    if prepared is None:
+        return
+    if entry.photo is None:
+        entry.photo = TimelinePhoto()
+    pictures.fill(entry.photo, prepared)
+
+
+def add_timeline_entry(
+    case: Case, values: Mapping[str, Any], photo: bytes | None = None
+) -> TimelineEntry:
+    """Add a dated event to a case's timeline, with a photo if one was uploaded.
+
+    :raises PortraitRefused: if the upload is not a usable image (nothing is written).
+    """
+    prepared = portraits.prepare(photo) if photo else None
+    entry = TimelineEntry(case=case)
+    _entry_values(entry, values)
+    _set_photo(entry, prepared)
     db.session.add(entry)
     db.session.commit()
     return entry
 
 
-def delete_timeline_entry(case: Case, entry_id: int) -> bool:
-    """Remove a timeline entry of this case; return whether there was one."""
+def update_timeline_entry(
+    entry: TimelineEntry,
+    values: Mapping[str, Any],
+    photo: bytes | None = None,
+    remove_photo: bool = False,
+) -> None:
+    """Change a timeline entry, and its photo if one was uploaded or removed.
+
+    :raises PortraitRefused: if the upload is not a usable image (nothing is written).
+    """
+    prepared = portraits.prepare(photo) if photo else None
+    _entry_values(entry, values)
+    if prepared is not None:
+        _set_photo(entry, prepared)
+    elif remove_photo and entry.photo is not None:
+        digest = entry.photo.digest
+        entry.photo = None
+        pictures.forget(digest)
+    db.session.commit()
+
+
+def timeline_entry_of(case: Case, entry_id: int) -> TimelineEntry | None:
+    """Return a timeline entry of this case, or None."""
     entry = db.session.get(TimelineEntry, entry_id)
-    if entry is None or entry.case_id != case.id:
+    return entry if entry is not None and entry.case_id == case.id else None
+
+
+def delete_timeline_entry(case: Case, entry_id: int) -> bool:
+    """Remove a timeline entry of this case (and its photo); return whether there was one."""
+    entry = timeline_entry_of(case, entry_id)
+    if entry is None:
         return False
+    digest = entry.photo.digest if entry.photo else None
     db.session.delete(entry)
+    if digest:
+        pictures.forget(digest)
     db.session.commit()
     return True
 

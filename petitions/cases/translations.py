@@ -1,11 +1,11 @@
 """Content in several languages: what organizers wrote, in the reader's language where it exists.
 
-A case, a petition and a timeline entry are written in one language (``language`` on the case
-and the petition; an entry takes its case's). Organizers may add translations of each field
-(``content_translations``). A reader gets the field in their language where a translation
-exists, and the original otherwise; either way the text knows its language (:class:`Text`), so
-a page marks a text in another language than the page's own with ``lang`` and a screen reader
-reads it with the right rules.
+A case, a petition, a timeline entry and a detention period are written in one language
+(``language`` on the case and the petition; an entry and a period take their case's).
+Organizers may add translations of each field (``content_translations``). A reader gets the
+field in their language where a translation exists, and the original otherwise; either way the
+text knows its language (:class:`Text`), so a page marks a text in another language than the
+page's own with ``lang`` and a screen reader reads it with the right rules.
 
 Each translation keeps a digest of the original it was made from: when the original changes,
 the organizer sees the translation as out of date (:func:`status_of`); readers still get it
@@ -28,15 +28,22 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 from sqlalchemy import and_, or_, select
 
-from petitions.cases.models import Case, ContentTranslation, Petition, TimelineEntry
+from petitions.cases.models import (
+    Case,
+    ContentTranslation,
+    DetentionPeriod,
+    Petition,
+    TimelineEntry,
+)
 from petitions.clock import utcnow
 from petitions.extensions import db
 
 #: The fields of each kind of content that may be translated.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "case": ("prisoner_name", "detention_place", "sentence", "bio"),
+    "case": ("prisoner_name", "detention_place", "sentence", "bio", "portrait_alt"),
     "petition": ("title", "summary", "body", "addressee"),
-    "timeline": ("title", "text"),
+    "timeline": ("title", "text", "photo_alt"),
+    "detention": ("place", "note"),
 }
 #: The longest text each field takes (its column's length; None: Text).
 MAX_LENGTH: dict[str, int | None] = {
@@ -49,9 +56,13 @@ MAX_LENGTH: dict[str, int | None] = {
     "body": None,
     "addressee": 300,
     "text": None,
+    "portrait_alt": 300,
+    "photo_alt": 300,
+    "place": 300,
+    "note": 500,
 }
 
-Content = Case | Petition | TimelineEntry
+Content = Case | Petition | TimelineEntry | DetentionPeriod
 
 
 class Text(str):
@@ -70,11 +81,13 @@ def subject_of(content: Content) -> tuple[str, int]:
         return "case", content.id
     if isinstance(content, Petition):
         return "petition", content.id
+    if isinstance(content, DetentionPeriod):
+        return "detention", content.id
     return "timeline", content.id
 
 
 def original_language(content: Content) -> str:
-    if isinstance(content, TimelineEntry):
+    if isinstance(content, TimelineEntry | DetentionPeriod):
         return content.case.language
     return content.language
 
@@ -155,7 +168,7 @@ def text(content: Content | Any, field: str, language: str | None = None) -> Tex
     original otherwise. Either way marked with the language it is in."""
     language = language or _reader_language()
     value = str(getattr(content, field) or "")
-    if not isinstance(content, Case | Petition | TimelineEntry):
+    if not isinstance(content, Case | Petition | TimelineEntry | DetentionPeriod):
         # A petition as a cached count holds it (counting.public.Progress): its original only.
         return Text(value, str(getattr(content, "language", None) or language))
     original = original_language(content)

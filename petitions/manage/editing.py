@@ -20,7 +20,14 @@ from petitions.accounts.access import current_organizer
 from petitions.cases import access, translations
 from petitions.cases import services as cases
 from petitions.cases.access import case_or_404, petition_or_404
-from petitions.cases.forms import AssignOrganizerForm, CaseForm, PetitionForm, TimelineEntryForm
+from petitions.cases.forms import (
+    AssignOrganizerForm,
+    CaseEditForm,
+    CaseForm,
+    DetentionPeriodForm,
+    PetitionForm,
+    TimelineEntryForm,
+)
 from petitions.cases.models import Case, CaseStatus, Petition
 from petitions.cases.portraits import PortraitRefused
 
@@ -96,9 +103,10 @@ def _case_page(slug: str, **forms: object) -> str:
         case=case,
         petitions=cases.petitions_of(case),
         entry_form=forms.get("entry_form") or TimelineEntryForm(formdata=None),
+        period_form=forms.get("period_form") or DetentionPeriodForm(formdata=None),
         assign_form=forms.get("assign_form") or AssignOrganizerForm(formdata=None),
         organizer=current_organizer(),
-        translation_status=translations.status_of([case, *case.timeline]),
+        translation_status=translations.status_of([case, *case.detentions, *case.timeline]),
     )
 
 
@@ -110,7 +118,7 @@ def case(slug: str) -> ResponseReturnValue:
 def edit_case(slug: str) -> ResponseReturnValue:
     """Change a case's details."""
     found = case_or_404(slug)
-    form = CaseForm(obj=found, status=found.status.value)
+    form = CaseEditForm(obj=found, status=found.status.value)
 
     def save() -> Case:
         cases.update_case(

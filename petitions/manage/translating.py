@@ -37,6 +37,10 @@ LABELS = {
     "sentence": _l("Sentence"),
     "bio": _l("Story"),
     "text": _l("Text"),
+    "portrait_alt": _l("Description of the portrait (alt text)"),
+    "photo_alt": _l("Description of the photo (alt text)"),
+    "place": _l("Place of detention"),
+    "note": _l("Note"),
 }
 _LONG = {"body", "bio", "text"}
 
@@ -120,8 +124,8 @@ def petition(slug: str, language: str) -> ResponseReturnValue:
 
 @bp.route("/cases/<slug>/translations/<language>", methods=["GET", "POST"])
 def case(slug: str, language: str) -> ResponseReturnValue:
-    """Translate a case (name as spelled in that language, place, sentence, story) and its
-    timeline into one language."""
+    """Translate a case (name as spelled in that language, place, sentence, story, portrait's
+    description), its periods of detention and its timeline into one language."""
     found = case_or_404(slug)
     back = url_for("manage.case", slug=slug)
-    return _page("case", found, [found, *found.timeline], language, back)
+    return _page("case", found, [found, *found.detentions, *found.timeline], language, back)

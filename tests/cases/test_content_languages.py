@@ -203,12 +203,13 @@ def test_a_case_is_translated_with_its_timeline(
     path = f"/organizer/cases/{petition.case.slug}/translations/fr"
 
     form = parse(client.get(path))
-    assert len(form.select('[data-testid="translated-content"]')) == 2
+    # The case, its period of detention and its timeline entry.
+    assert len(form.select('[data-testid="translated-content"]')) == 3
     answer = tatsiana.post(path, {f"timeline-{entry.id}-title": "Citoyen d’honneur"}, page=path)
 
     assert answer.status_code == 303
     case = parse(client.get(f"/cases/{petition.case.slug}?lang=fr"))
-    heading = one(case, ".timeline h3")
+    heading = one(case, ".timeline h4")
     assert heading.get_text(strip=True) == "Citoyen d’honneur"
     assert not heading.has_attr("lang")
     name = one(case, "main h1")

@@ -79,22 +79,28 @@ def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
     petition = db.session.execute(
         select(Petition).where(Petition.slug == DEMO_PETITION_SLUG)
     ).scalar_one()
-    contents: list[translations.Content] = [demo, petition, *demo.timeline]
+    contents: list[translations.Content] = [demo, petition, *demo.detentions, *demo.timeline]
     rows = db.session.execute(select(ContentTranslation)).scalars().all()
     saved = {(row.subject, row.subject_id, row.language, row.field): row.text for row in rows}
 
+    # Every field the demo fills (it has no portrait or photos, so no alt texts).
     wanted = [
         (subject, subject_id, language, field)
-        for subject, subject_id in map(translations.subject_of, contents)
+        for content in contents
+        for subject, subject_id in [translations.subject_of(content)]
         for language in DEMO_LANGUAGES
         for field in translations.FIELDS[subject]
+        if getattr(content, field)
     ]
 
     assert len(demo.timeline) == 13
     assert [each for each in wanted if not saved.get(each, "").strip()] == []
     assert {row.language for row in rows} == set(DEMO_LANGUAGES)
     # ... each made from the original as it is (none out of date).
-    groups: list[list[translations.Content]] = [[demo, *demo.timeline], [petition]]
+    groups: list[list[translations.Content]] = [
+        [demo, *demo.detentions, *demo.timeline],
+        [petition],
+    ]
     for group in groups:  # a case is translated with its timeline
         states = translations.status_of(group)
         assert {states[language] for language in DEMO_LANGUAGES} == {
@@ -103,3 +109,45 @@ def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
     assert demo.status is CaseStatus.RELEASED
     assert (demo.language, petition.language) == ("en", "en")
     assert (petition.addressee_country, petition.is_open) == ("BY", True)
+
+
+def test_the_demo_tells_the_seed_campaigns_events_with_their_kinds(
+    client: FlaskClient, demo: Case
+) -> None:
+    import datetime as dt
+
+    from petitions.cases.models import EntryKind
+
+    kinds = {(entry.happened_on, entry.title): entry.kind for entry in demo.timeline}
+    # The events of the campaign page the project started from (shared/seed).
+    assert kinds[(dt.date(2012, 10, 1), "Honorary Citizen of Paris")] is (
+        EntryKind.HONORARY_CITIZENSHIP
+    )
+    assert kinds[(dt.date(2013, 12, 10), "Paris honours him on Human Rights Day")] is (
+        EntryKind.HONORARY_CITIZENSHIP
+    )
+    assert kinds[(dt.date(2013, 9, 30), "Václav Havel Human Rights Prize")] is EntryKind.AWARD
+    assert kinds[(dt.date(2013, 9, 25), "Birthday visit to the Belarus embassy in The Hague")] is (
+        EntryKind.VISIT
+    )
+    assert kinds[(dt.date(2013, 9, 25), "Birthday wishes from around the world")] is (
+        EntryKind.LETTER
+    )
+    assert kinds[(dt.date(2022, 10, 7), "Nobel Peace Prize")] is EntryKind.AWARD
+    assert kinds[(dt.date(2023, 3, 3), "Sentenced to ten years")] is EntryKind.COURT_DECISION
+    # Jailed 4 August 2011 – 21 June 2014, again from 14 July 2021, freed 13 December 2025.
+    assert [(each.started_on, each.ended_on) for each in demo.detentions] == [
+        (dt.date(2011, 8, 4), dt.date(2014, 6, 21)),
+        (dt.date(2021, 7, 14), dt.date(2025, 12, 13)),
+    ]
+    assert demo.arrested_on == dt.date(2011, 8, 4)
+    status = one(parse(client.get(f"/cases/{DEMO_CASE_SLUG}")), '[data-testid="status"]')
+    assert status.get_text(" ", strip=True) == (
+        "Released on December 13, 2025 after 1,613 days in prison"
+    )
+    be = parse(client.get(f"/cases/{DEMO_CASE_SLUG}?lang=be"))
+    places = [each.get_text() for each in be.select('[data-testid="detentions"] .place')]
+    assert places == [
+        "Папраўчая калонія № 9, Горкі",
+        "Мінскі следчы ізалятар, потым папраўчая калонія № 2, Бабруйск",
+    ]

@@ -96,6 +96,8 @@ CASE_FORM = {
 }
 NEW_CASE_FORM = {**CASE_FORM, "slug": "a-new-case", "prisoner_name": "Someone New"}
 TIMELINE_FORM = {"happened_on": "2024-05-01", "title": "Vigil in The Hague", "text": "", "link": ""}
+PERIOD_FORM = {"started_on": "2001-01-01", "ended_on": "2001-02-01", "place": "", "note": ""}
+OPEN_PERIOD_FORM = {"started_on": "2020-08-09", "ended_on": "", "place": "", "note": ""}
 PETITION_FORM = {
     "slug": "{petition}",
     "title": "Free Maria Kalesnikava now",
@@ -134,6 +136,13 @@ ROUTES = [
     Route("POST", "/organizer/cases/{case}/edit", CASE_FORM, changes=True),
     Route("POST", "/organizer/cases/{case}/timeline", TIMELINE_FORM, changes=True),
     Route("POST", "/organizer/cases/{case}/timeline/{entry}/delete", changes=True),
+    Route("POST", "/organizer/cases/{case}/timeline/new", TIMELINE_FORM, changes=True),
+    Route("GET", "/organizer/cases/{case}/timeline/{entry}"),
+    Route("POST", "/organizer/cases/{case}/timeline/{entry}", TIMELINE_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/detentions", PERIOD_FORM, changes=True),
+    Route("GET", "/organizer/cases/{case}/detentions/{period}"),
+    Route("POST", "/organizer/cases/{case}/detentions/{period}", OPEN_PERIOD_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/detentions/{period}/delete", changes=True),
     Route("POST", "/organizer/cases/{case}/organizers", {"email": HELPER}, Access.ADMIN, True),
     Route("GET", "/organizer/cases/{case}/petitions/new"),
     Route("POST", "/organizer/cases/{case}/petitions/new", NEW_PETITION_FORM, changes=True),
@@ -217,6 +226,7 @@ SAMPLE = {
     "petition": "p",
     "draft": "d",
     "entry": "1",
+    "period": "8",
     "shown": "2",
     "hidden": "3",
     "bundle": "4",
@@ -372,6 +382,7 @@ def _build_world() -> World:
             "petition": petition.slug,
             "draft": draft.slug,
             "entry": str(entry.id),
+            "period": str(ours.detentions[0].id),
             "shown": str(shown.id),
             "hidden": str(hidden.id),
             "bundle": str(bundle.id),
@@ -606,6 +617,7 @@ ORGANIZER_BLUEPRINTS = {
     "invalidations",
     "email_rules",
     "translations",
+    "case_story",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
@@ -750,12 +762,23 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
     ("path", "data", "status"),
     [
         ("/organizer/cases/{their_case}/timeline/{entry}/delete", {}, 404),
+        ("/organizer/cases/{their_case}/timeline/{entry}", TIMELINE_FORM, 404),
+        ("/organizer/cases/{their_case}/detentions/{period}/delete", {}, 404),
+        ("/organizer/cases/{their_case}/detentions/{period}", OPEN_PERIOD_FORM, 404),
         ("/organizer/petitions/{their_petition}/comments/{shown}/hide", {}, 404),
         ("/organizer/petitions/{their_petition}/comments/{hidden}/show", {}, 404),
         # The bundle is not among the choices of their own petition's form.
         ("/organizer/petitions/{their_petition}/deliveries", DELIVERY_FORM, 422),
     ],
-    ids=["delete-entry", "hide-comment", "show-comment", "record-delivery"],
+    ids=[
+        "delete-entry",
+        "edit-entry",
+        "delete-period",
+        "edit-period",
+        "hide-comment",
+        "show-comment",
+        "record-delivery",
+    ],
 )
 def test_an_organizer_cannot_reach_another_cases_objects_through_their_own_case(
     path: str,

@@ -1,21 +1,12 @@
-"""A prisoner's case, its timeline of solidarity actions, and the petitions tied to it."""
+"""A petition for a case: its states, and its count spread over shards."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-    func,
-    select,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.sql.expression import ScalarSelect
 
@@ -23,10 +14,8 @@ from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.models import enum_column
 
-
-class CaseStatus(enum.Enum):
-    DETAINED = "detained"
-    RELEASED = "released"
+if TYPE_CHECKING:
+    from petitions.cases.models.case import Case
 
 
 class PetitionStatus(enum.Enum):
@@ -42,89 +31,6 @@ REOPEN_WITHIN = dt.timedelta(days=1)
 
 class IllegalTransition(Exception):
     """A petition was asked to move to a state it cannot reach from where it is."""
-
-
-class Case(db.Model):  # type: ignore[name-defined,misc]
-    __tablename__ = "cases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Used in URLs: /cases/<slug>.
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    #: The prisoner's name as the campaign writes it.
-    prisoner_name: Mapped[str] = mapped_column(String(200))
-    #: ISO 3166 alpha-2 code of the country holding the prisoner.
-    detention_country: Mapped[str] = mapped_column(String(2))
-    #: Prison, colony or detention centre.
-    detention_place: Mapped[str] = mapped_column(String(300))
-    #: Day of the arrest.
-    arrested_on: Mapped[dt.date]
-    #: The sentence as handed down, in words.
-    sentence: Mapped[str] = mapped_column(String(300), default="")
-    #: Detained or released.
-    status: Mapped[CaseStatus] = mapped_column(
-        enum_column(CaseStatus, "case_status"), default=CaseStatus.DETAINED
-    )
-    #: A short biography (plain text).
-    bio: Mapped[str] = mapped_column(Text, default="")
-    #: The language the organizers wrote the case in (its original; translations are in
-    #: content_translations), a code of LANGUAGES.
-    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
-    #: When the case was created here.
-    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
-
-    timeline: Mapped[list[TimelineEntry]] = relationship(
-        back_populates="case",
-        order_by="TimelineEntry.happened_on.desc()",
-        cascade="all, delete-orphan",
-    )
-    petitions: Mapped[list[Petition]] = relationship(back_populates="case")
-    portrait: Mapped[Portrait | None] = relationship(
-        back_populates="case", cascade="all, delete-orphan", uselist=False
-    )
-
-
-class Portrait(db.Model):  # type: ignore[name-defined,misc]
-    """A case's portrait, uploaded by an organizer and served from our own origin.
-
-    Kept in the database, not on a disk, so that every instance behind the load balancer
-    serves it; re-encoded on upload, so it holds no EXIF (camera, time, GPS position).
-    """
-
-    __tablename__ = "case_portraits"
-
-    #: The case pictured; one portrait per case.
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    #: SHA-256 of ``data`` in hex: part of the portrait's URL, so a new portrait has a new
-    #: address and the old one may be cached for ever.
-    digest: Mapped[str] = mapped_column(String(64))
-    #: image/jpeg, image/png or image/webp, as re-encoded.
-    content_type: Mapped[str] = mapped_column(String(20))
-    #: The re-encoded image; loaded only when the image itself is served.
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    #: When it was uploaded.
-    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
-
-    case: Mapped[Case] = relationship(back_populates="portrait")
-
-
-class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]
-    __tablename__ = "timeline_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: The case this action was for.
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    #: Day of the action (an award, a visit to an embassy, a letter).
-    happened_on: Mapped[dt.date]
-    #: One line saying what happened.
-    title: Mapped[str] = mapped_column(String(200))
-    #: A paragraph of plain text.
-    text: Mapped[str] = mapped_column(Text, default="")
-    #: Where to read more; optional.
-    link: Mapped[str | None] = mapped_column(String(500))
-
-    case: Mapped[Case] = relationship(back_populates="timeline")
 
 
 def percent_of_goal(signature_count: int, goal: int, *, capped: bool) -> int:
@@ -287,33 +193,3 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
         self.closes_at = self.planned_closes_at
         self.closed_by_hand_at = None
         self.planned_closes_at = None
-
-
-class ContentTranslation(db.Model):  # type: ignore[name-defined,misc]
-    """One field of a case, petition or timeline entry in another language than its original.
-
-    ``source_digest`` is a digest of the original's text when the translation was saved: when
-    the original changes, the translation is out of date and the organizer is told
-    (cases/translations.py). Readers get it still, marked with its language, until it is redone.
-    """
-
-    __tablename__ = "content_translations"
-    __table_args__ = (
-        UniqueConstraint("subject", "subject_id", "language", "field", name="uq_translation"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: "case", "petition" or "timeline".
-    subject: Mapped[str] = mapped_column(String(10))
-    subject_id: Mapped[int]
-    #: A code of LANGUAGES.
-    language: Mapped[str] = mapped_column(String(10))
-    #: The translated column: a petition's title, summary, body or addressee; a case's
-    #: prisoner_name, detention_place, sentence or bio; a timeline entry's title or text.
-    field: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    #: SHA-256 (hex, first 16) of the original field's text it was translated from.
-    source_digest: Mapped[str] = mapped_column(String(16))
-    #: Who saved it last.
-    by: Mapped[str] = mapped_column(String(320))
-    updated_at: Mapped[dt.datetime]
