@@ -46,7 +46,12 @@ def test_the_api_describes_a_petition_with_its_exact_count(
     assert body["goal"] == 5000
     assert body["signature_count"] == 3, "pending signatures do not count"
     assert body["addressee"] == "Embassy of the Republic of Belarus, The Hague"
-    assert body["case"] == {"slug": "ales-bialiatski", "prisoner_name": "Ales Bialiatski"}
+    assert body["case"] == {
+        "slug": "ales-bialiatski",
+        "prisoner_name": "Ales Bialiatski",
+        "status": "detained",
+        "detained_since": "2011-08-04",
+    }
     raw = text(answer)
     assert "@" not in raw, "no signer's address leaks into the API"
 

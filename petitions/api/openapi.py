@@ -6,12 +6,22 @@ from typing import Any
 
 from flask import current_app
 
+from petitions.cases.models import CaseStatus
 from petitions.links import absolute_url
 
 _CASE = {
     "type": "object",
-    "required": ["slug", "prisoner_name"],
-    "properties": {"slug": {"type": "string"}, "prisoner_name": {"type": "string"}},
+    "required": ["slug", "prisoner_name", "status", "detained_since"],
+    "properties": {
+        "slug": {"type": "string"},
+        "prisoner_name": {"type": "string"},
+        "status": {"type": "string", "enum": [status.value for status in CaseStatus]},
+        "detained_since": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "The day of arrest of the detention not ended yet; null if none.",
+        },
+    },
     "additionalProperties": False,
 }
 

@@ -93,9 +93,9 @@ class PublicCount:
 
 
 def _key(slug: str) -> str:
-    # "v6": entries cached by an older release carry no titles; "v5": no set_aside; "v4": no
-    # petition id; "v3": they list unnamed signers and small countries.
-    return f"petition-public:v6:{slug}"
+    # "v7": entries cached by an older release carry no case status; "v6": no titles; "v5":
+    # no set_aside; "v4": no petition id; "v3": they list unnamed signers and small countries.
+    return f"petition-public:v7:{slug}"
 
 
 _OPEN_PETITIONS = "open-petitions:v3"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from petitions.cases.models import Petition
+from petitions.cases.models import Case, Petition
 from petitions.signing.models import Signature
 
 
@@ -26,7 +26,18 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
         "signature_count": petition.signature_count,
         # What the progress bars show, so a page's script updating one reckons it as the page did.
         "progress_percent": petition.progress_percent,
-        "case": {"slug": petition.case.slug, "prisoner_name": petition.case.prisoner_name},
+        "case": case_summary(petition.case),
+    }
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """Return the public JSON form of a petition's case (Case): who, and where they stand."""
+    held = case.open_detention
+    return {
+        "slug": case.slug,
+        "prisoner_name": case.prisoner_name,
+        "status": case.status.value,
+        "detained_since": held.started_on.isoformat() if held else None,
     }
 
 

@@ -199,7 +199,12 @@ def test_the_list_matches_petition_list(
     assert [p["slug"] for p in body["petitions"]] == [published.open], "open petitions only"
     (summary,) = body["petitions"]
     assert summary["signature_count"] == 4
-    assert summary["case"] == {"slug": "ales-bialiatski", "prisoner_name": "Ales Bialiatski"}
+    assert summary["case"] == {
+        "slug": "ales-bialiatski",
+        "prisoner_name": "Ales Bialiatski",
+        "status": "detained",
+        "detained_since": "2011-08-04",
+    }
 
 
 def test_the_detail_matches_petition_details(
