@@ -145,7 +145,11 @@ class CaseForm(Form):
         ],
     )
     sentence = optional(LineField, _l("Sentence"), 300)
-    status = SelectField(_l("Status"))
+    status = SelectField(
+        _l("Status"),
+        # Filled from a case, the field gets its CaseStatus; the choices are their values.
+        coerce=lambda status: status.value if isinstance(status, CaseStatus) else str(status),
+    )
     status_since = DateField(
         _l("Since (optional): the day of death, or since when in exile"),
         validators=[

@@ -112,7 +112,7 @@ def edit_entry(slug: str, entry_id: int) -> ResponseReturnValue:
     """Change a timeline entry: its day, kind, words and photo."""
     found = case_or_404(slug)
     entry = cases.timeline_entry_of(found, entry_id) or abort(404)
-    form = TimelineEntryForm(obj=entry, kind=entry.kind.value)
+    form = TimelineEntryForm(obj=entry)
     if form.is_submitted():
         if form.validate():
             try:

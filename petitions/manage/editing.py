@@ -118,7 +118,7 @@ def case(slug: str) -> ResponseReturnValue:
 def edit_case(slug: str) -> ResponseReturnValue:
     """Change a case's details."""
     found = case_or_404(slug)
-    form = CaseEditForm(obj=found, status=found.status.value)
+    form = CaseEditForm(obj=found)
 
     def save() -> Case:
         cases.update_case(

@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import grant
-from petitions.cases.models import Case, DetentionPeriod, EntryKind, ImageVariant, TimelineEntry
+from petitions.cases.models import (
+    Case,
+    CaseStatus,
+    DetentionPeriod,
+    EntryKind,
+    ImageVariant,
+    TimelineEntry,
+)
 from petitions.clock import utcnow
 from petitions.extensions import db
 from tests.conftest import OrganizerBrowser
@@ -206,3 +213,20 @@ def test_an_entry_photo_that_is_not_an_image_is_refused(
     assert answer.status_code == 422
     assert "not a JPEG, PNG or WebP image" in words(one(parse(answer), "#photo-error"))
     assert db.session.execute(select(func.count()).select_from(TimelineEntry)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("status", [CaseStatus.RELEASED, CaseStatus.IN_EXILE, CaseStatus.DECEASED])
+def test_the_edit_forms_show_the_status_and_kind_they_have(
+    hanna: OrganizerBrowser, case: Case, status: CaseStatus
+) -> None:
+    """Saving the edit form unchanged must not turn a released prisoner back into a detained one."""
+    case.status = status
+    entry = TimelineEntry(happened_on=dt.date(2022, 10, 7), kind=EntryKind.AWARD, title="Nobel")
+    case.timeline.append(entry)
+    db.session.commit()
+
+    edit_case = parse(hanna.client.get("/organizer/cases/ales/edit"))
+    edit_entry = parse(hanna.client.get(f"/organizer/cases/ales/timeline/{entry.id}"))
+
+    assert one(edit_case, "#status option[selected]")["value"] == status.value
+    assert one(edit_entry, "#kind option[selected]")["value"] == "award"
