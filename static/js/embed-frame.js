@@ -11,7 +11,12 @@
     if (height === last) return;
     last = height;
     // The exact origin, never "*": the height goes only to the page that was allowed to frame us.
-    window.parent.postMessage({ type: "petitions:resize", height: height }, parentOrigin);
+    // The title too: the frame's <title> is in the frame's language, so the partner's page can
+    // name the iframe in it for screen readers (embed.js starts with an English one).
+    window.parent.postMessage(
+      { type: "petitions:resize", height: height, title: document.title },
+      parentOrigin
+    );
   }
   if (window.ResizeObserver) new ResizeObserver(report).observe(document.documentElement);
   window.addEventListener("load", report);

@@ -34,5 +34,6 @@
     var data = event.data;
     if (!data || data.type !== "petitions:resize" || typeof data.height !== "number") return;
     frame.style.height = Math.max(60, Math.min(data.height, 5000)) + "px";
+    if (typeof data.title === "string" && data.title) frame.title = data.title.slice(0, 300);
   });
 })();

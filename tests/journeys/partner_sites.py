@@ -26,8 +26,9 @@ INITIAL_FORM_HEIGHT = 900
 #: Pixels a resized frame may differ from its content (rounding, the last element's margin).
 FIT_TOLERANCE = 24
 
-FORM_FRAME = "iframe[title='Sign the petition']"
-COUNTER_FRAME = "iframe[title='Petition counter']"
+#: The frames embed.js inserts, by what they show (their titles follow the frame's language).
+FORM_FRAME = "iframe[src*='/embed/']:not([src*='/counter'])"
+COUNTER_FRAME = "iframe[src*='/embed/'][src*='/counter']"
 
 PARTNER_HTML = """<!doctype html>
 <html lang="nl">

@@ -346,7 +346,7 @@ def test_a_site_that_is_not_the_partner_reads_where_to_sign_and_never_frames_the
         lambda route: route.continue_(url=route.request.url.replace(base, live_server)),
     )
     with pieter.context.expect_page() as opened:
-        pieter.frame_locator(FORM_FRAME).get_by_role("link").click()
+        pieter.frame_locator(FORM_FRAME).locator("main").get_by_role("link").click()
     opened.value.wait_for_load_state()
     assert opened.value.url == petition_url
     expect(opened.value.get_by_role("heading", name="Free Ales Bialiatski")).to_be_visible()

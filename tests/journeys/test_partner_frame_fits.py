@@ -183,6 +183,8 @@ def test_olga_reads_the_counter_in_the_partners_language(
         title_lang
     )
     expect(counter.get_by_test_id("signature-count")).to_have_text("0")
+    # The iframe is named for screen readers in the frame's language, not embed.js's English.
+    expect(pieter.locator(COUNTER_FRAME)).to_have_attribute("title", title)
 
 
 def snippet_of(organizer_browser: OrganizerBrowser, slug: str) -> str:
