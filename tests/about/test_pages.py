@@ -151,7 +151,8 @@ def petition() -> Petition:
 
 
 def footer_links(page: Any) -> dict[str, str]:
-    nav = one(page, 'footer nav[aria-label="About this service"]')
+    nav = one(page, "footer nav.about-links")
+    assert nav["aria-label"], "the footer's navigation is named for screen readers"
     return {words(link): str(link["href"]) for link in nav.select("a")}
 
 
