@@ -2,7 +2,8 @@
 
 The 2011–2013 entries follow the campaign page this project started from (shared/seed); the
 later ones bring the case up to his release in December 2025. All told in our own words, in
-English (the originals), with translations into be, ru, nl and fr (demo_translations.py).
+English (the originals), with translations into be, ru, nl and fr (demo_translations.py,
+one module a language in demo_languages/).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from petitions.cases import translations
-from petitions.cases.demo_translations import TRANSLATIONS
+from petitions.cases.demo_translations import PERIOD_TRANSLATIONS, TRANSLATIONS
 from petitions.cases.models import (
     Case,
     CaseStatus,
@@ -144,8 +145,8 @@ _KINDS = (
     EntryKind.OTHER,  # released
 )
 
-#: His two periods in prison: (arrest, release, place, note), then each place and note in the
-#: demo's other languages.
+#: His two periods in prison: (arrest, release, place, note); their translations are in
+#: demo_translations.py.
 _PERIODS = (
     (
         dt.date(2011, 8, 4),
@@ -160,32 +161,6 @@ _PERIODS = (
         "Released with 122 other prisoners and taken to Lithuania.",
     ),
 )
-_PERIOD_TRANSLATIONS = {
-    "be": (
-        ("Мінскі следчы ізалятар, потым папраўчая калонія № 2, Бабруйск",
-         "Вызвалены датэрмінова паводле амністыі."),
-        ("Папраўчая калонія № 9, Горкі",
-         "Вызвалены разам са 122 іншымі зняволенымі і вывезены ў Літву."),
-    ),
-    "ru": (
-        ("Минский СИЗО, затем исправительная колония № 2, Бобруйск",
-         "Освобождён досрочно по амнистии."),
-        ("Исправительная колония № 9, Горки",
-         "Освобождён вместе со 122 другими заключёнными и вывезен в Литву."),
-    ),
-    "nl": (
-        ("Huis van bewaring in Minsk, daarna strafkolonie nr. 2, Babroejsk",
-         "Vervroegd vrijgekomen dankzij een amnestie."),
-        ("Strafkolonie nr. 9, Horki",
-         "Vrijgelaten met 122 andere gevangenen en naar Litouwen gebracht."),
-    ),
-    "fr": (
-        ("Centre de détention de Minsk, puis colonie pénitentiaire n° 2, Babrouïsk",
-         "Libéré par anticipation grâce à une amnistie."),
-        ("Colonie pénitentiaire n° 9, Gorki",
-         "Libéré avec 122 autres prisonniers et conduit en Lituanie."),
-    ),
-}  # fmt: skip
 
 
 def _entries(text: str) -> list[tuple[dt.date, str, str]]:
@@ -225,7 +200,7 @@ def _typeset(text: str, language: str) -> str:
 
 def _translate(case: Case, petition: Petition, entries: list[TimelineEntry], language: str) -> None:
     """Store the demo's translations into one language (in the caller's transaction)."""
-    for period, (place, note) in zip(case.detentions, _PERIOD_TRANSLATIONS[language], strict=True):
+    for period, (place, note) in zip(case.detentions, PERIOD_TRANSLATIONS[language], strict=True):
         translations.save(
             period,
             language,
