@@ -72,8 +72,10 @@ Ales Bialiatski has said he will continue Viasna's work. Let his colleagues go h
 """
 
 #: The case's timeline, one action a paragraph: its day and title on the first line, then its
-#: text (lines joined by spaces). Written as text rather than as tuples: thirteen entries of one
-#: shape would repeat the same code thirteen times. The translations keep the same order.
+#: text (lines joined by spaces). Written as text rather than as tuples: a dozen entries of one
+#: shape would repeat the same code a dozen times. The translations keep the same order.
+#: The Mayor of Paris's letter is dated only "September 2013": it stands on 25 September, his
+#: birthday (as the seed gives it), for which FIDH and Viasna published it.
 _TIMELINE = """\
 2011-08-04 Arrested in Minsk
 Ales Bialiatski is detained. On 24 November 2011 he is sentenced to four and a half years in
@@ -90,6 +92,11 @@ fruit and vegetables, and thousands of signatures demanding his freedom to the e
 2013-09-25 Birthday wishes from around the world
 Supporters send cards and letters to the penal colony in Babruisk for his third birthday
 behind bars.
+
+2013-09-25 A letter from the Mayor of Paris
+For his birthday, FIDH and Viasna publish the letter that the Mayor of Paris, Bertrand
+Delanoë, wrote to him in September on the anniversary of his imprisonment. The mayor assures
+him of his support and admires his courage and tenacity in the harsh conditions of his sentence.
 
 2013-09-30 Václav Havel Human Rights Prize
 The Parliamentary Assembly of the Council of Europe awards him the 2013 Václav Havel Human
@@ -134,9 +141,13 @@ _KINDS = (
     EntryKind.HONORARY_CITIZENSHIP,  # Paris, October 2012
     EntryKind.VISIT,  # Amnesty Netherlands at the embassy
     EntryKind.LETTER,  # birthday wishes to the colony
+    EntryKind.LETTER,  # Bertrand Delanoë's letter, published for his birthday
     EntryKind.AWARD,  # Václav Havel Prize
     EntryKind.OTHER,  # Sakharov shortlist: a nomination, not an award
-    EntryKind.OTHER,  # Nabeel Rajab's words, by telephone from prison
+    # Nabeel Rajab's words, by telephone from prison. The early release refused that day (the
+    # seed's "his request", "three-quarters of the term") was Rajab's own, by a court in Bahrain
+    # (FIDH, "Solidarité des prisonniers : Bahreïn – Bélarus"), so it is no entry of this case.
+    EntryKind.OTHER,
     EntryKind.HONORARY_CITIZENSHIP,  # presented to his son
     EntryKind.OTHER,  # amnesty
     EntryKind.OTHER,  # arrested again

@@ -57,6 +57,10 @@ fruits et légumes frais et des milliers de signatures réclamant sa libération
 2013-09-25 Des vœux d’anniversaire du monde entier
 Pour son troisième anniversaire derrière les barreaux, ses soutiens envoient cartes et lettres à la
 colonie pénitentiaire de Babrouïsk.
+2013-09-25 Une lettre du maire de Paris
+Pour ses 51 ans, la FIDH et Viasna publient la lettre que le maire de Paris, Bertrand Delanoë, lui
+a adressée en septembre, deux ans après son arrestation. Le maire l’assure de son soutien et dit
+son admiration pour son courage et sa ténacité dans les dures conditions où il purge sa peine.
 2013-09-30 Prix des droits de l’homme Václav Havel
 L’Assemblée parlementaire du Conseil de l’Europe lui décerne le prix des droits de l’homme Václav
 Havel 2013.

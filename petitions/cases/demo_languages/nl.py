@@ -57,6 +57,11 @@ groente en duizenden handtekeningen voor zijn vrijlating naar de ambassade.
 2013-09-25 Verjaardagswensen uit de hele wereld
 Voor zijn derde verjaardag achter de tralies sturen supporters kaarten en brieven naar de
 strafkolonie in Babroejsk.
+2013-09-25 Een brief van de burgemeester van Parijs
+Voor zijn verjaardag publiceren de FIDH en Viasna de brief die de burgemeester van Parijs, Bertrand
+Delanoë, hem in september schreef, twee jaar na zijn arrestatie. De burgemeester betuigt hem zijn
+steun en bewondert zijn moed en volharding onder de zware omstandigheden waarin hij zijn straf
+uitzit.
 2013-09-30 Václav Havel-mensenrechtenprijs
 De Parlementaire Vergadering van de Raad van Europa kent hem de Václav Havel-mensenrechtenprijs
 2013 toe.
