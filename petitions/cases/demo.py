@@ -2,7 +2,8 @@
 
 The 2011–2013 entries follow the campaign page this project started from (shared/seed); the
 later ones bring the case up to his release in December 2025. All told in our own words, in
-English (the originals), with translations into be, ru, nl and fr (demo_translations.py).
+English (the originals), with translations into be, ru, nl and fr (demo_translations.py,
+one module a language in demo_languages/).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from petitions.cases import translations
-from petitions.cases.demo_translations import TRANSLATIONS
+from petitions.cases.demo_translations import PERIOD_TRANSLATIONS, TRANSLATIONS
 from petitions.cases.models import (
     Case,
     CaseStatus,
@@ -71,8 +72,10 @@ Ales Bialiatski has said he will continue Viasna's work. Let his colleagues go h
 """
 
 #: The case's timeline, one action a paragraph: its day and title on the first line, then its
-#: text (lines joined by spaces). Written as text rather than as tuples: thirteen entries of one
-#: shape would repeat the same code thirteen times. The translations keep the same order.
+#: text (lines joined by spaces). Written as text rather than as tuples: a dozen entries of one
+#: shape would repeat the same code a dozen times. The translations keep the same order.
+#: The Mayor of Paris's letter is dated only "September 2013": it stands on 25 September, his
+#: birthday (as the seed gives it), for which FIDH and Viasna published it.
 _TIMELINE = """\
 2011-08-04 Arrested in Minsk
 Ales Bialiatski is detained. On 24 November 2011 he is sentenced to four and a half years in
@@ -89,6 +92,11 @@ fruit and vegetables, and thousands of signatures demanding his freedom to the e
 2013-09-25 Birthday wishes from around the world
 Supporters send cards and letters to the penal colony in Babruisk for his third birthday
 behind bars.
+
+2013-09-25 A letter from the Mayor of Paris
+For his birthday, FIDH and Viasna publish the letter that the Mayor of Paris, Bertrand
+Delanoë, wrote to him in September on the anniversary of his imprisonment. The mayor assures
+him of his support and admires his courage and tenacity in the harsh conditions of his sentence.
 
 2013-09-30 Václav Havel Human Rights Prize
 The Parliamentary Assembly of the Council of Europe awards him the 2013 Václav Havel Human
@@ -133,9 +141,13 @@ _KINDS = (
     EntryKind.HONORARY_CITIZENSHIP,  # Paris, October 2012
     EntryKind.VISIT,  # Amnesty Netherlands at the embassy
     EntryKind.LETTER,  # birthday wishes to the colony
+    EntryKind.LETTER,  # Bertrand Delanoë's letter, published for his birthday
     EntryKind.AWARD,  # Václav Havel Prize
     EntryKind.OTHER,  # Sakharov shortlist: a nomination, not an award
-    EntryKind.OTHER,  # Nabeel Rajab's words, by telephone from prison
+    # Nabeel Rajab's words, by telephone from prison. The early release refused that day (the
+    # seed's "his request", "three-quarters of the term") was Rajab's own, by a court in Bahrain
+    # (FIDH, "Solidarité des prisonniers : Bahreïn – Bélarus"), so it is no entry of this case.
+    EntryKind.OTHER,
     EntryKind.HONORARY_CITIZENSHIP,  # presented to his son
     EntryKind.OTHER,  # amnesty
     EntryKind.OTHER,  # arrested again
@@ -144,8 +156,8 @@ _KINDS = (
     EntryKind.OTHER,  # released
 )
 
-#: His two periods in prison: (arrest, release, place, note), then each place and note in the
-#: demo's other languages.
+#: His two periods in prison: (arrest, release, place, note); their translations are in
+#: demo_translations.py.
 _PERIODS = (
     (
         dt.date(2011, 8, 4),
@@ -160,32 +172,6 @@ _PERIODS = (
         "Released with 122 other prisoners and taken to Lithuania.",
     ),
 )
-_PERIOD_TRANSLATIONS = {
-    "be": (
-        ("Мінскі следчы ізалятар, потым папраўчая калонія № 2, Бабруйск",
-         "Вызвалены датэрмінова паводле амністыі."),
-        ("Папраўчая калонія № 9, Горкі",
-         "Вызвалены разам са 122 іншымі зняволенымі і вывезены ў Літву."),
-    ),
-    "ru": (
-        ("Минский СИЗО, затем исправительная колония № 2, Бобруйск",
-         "Освобождён досрочно по амнистии."),
-        ("Исправительная колония № 9, Горки",
-         "Освобождён вместе со 122 другими заключёнными и вывезен в Литву."),
-    ),
-    "nl": (
-        ("Huis van bewaring in Minsk, daarna strafkolonie nr. 2, Babroejsk",
-         "Vervroegd vrijgekomen dankzij een amnestie."),
-        ("Strafkolonie nr. 9, Horki",
-         "Vrijgelaten met 122 andere gevangenen en naar Litouwen gebracht."),
-    ),
-    "fr": (
-        ("Centre de détention de Minsk, puis colonie pénitentiaire n° 2, Babrouïsk",
-         "Libéré par anticipation grâce à une amnistie."),
-        ("Colonie pénitentiaire n° 9, Gorki",
-         "Libéré avec 122 autres prisonniers et conduit en Lituanie."),
-    ),
-}  # fmt: skip
 
 
 def _entries(text: str) -> list[tuple[dt.date, str, str]]:
@@ -225,7 +211,7 @@ def _typeset(text: str, language: str) -> str:
 
 def _translate(case: Case, petition: Petition, entries: list[TimelineEntry], language: str) -> None:
     """Store the demo's translations into one language (in the caller's transaction)."""
-    for period, (place, note) in zip(case.detentions, _PERIOD_TRANSLATIONS[language], strict=True):
+    for period, (place, note) in zip(case.detentions, PERIOD_TRANSLATIONS[language], strict=True):
         translations.save(
             period,
             language,

@@ -38,6 +38,16 @@ HEADINGS = {
     ),
 }
 
+#: The Mayor of Paris's letter (the seed's "Paris, September 2013", published for his birthday):
+#: per language, its title on the case page and the mayor's name as its text spells it.
+DELANOE_LETTER = {
+    "en": ("A letter from the Mayor of Paris", "Bertrand Delanoë"),
+    "be": ("Ліст мэра Парыжа", "Бертран Дэланоэ"),
+    "ru": ("Письмо мэра Парижа", "Бертран Деланоэ"),
+    "nl": ("Een brief van de burgemeester van Parijs", "Bertrand Delanoë"),
+    "fr": ("Une lettre du maire de Paris", "Bertrand Delanoë"),
+}
+
 
 @pytest.fixture
 def demo(app: Flask) -> Case:
@@ -75,6 +85,45 @@ def test_the_demo_pages_read_in_each_language(client: FlaskClient, demo: Case, l
     assert petition_heading == (title, None)
 
 
+def timeline(client: FlaskClient, lang: str) -> list[tuple[str, str, str, str | None, str]]:
+    """The case page's timeline in a language, as a reader sees it: per entry its day, its kind,
+    its title and the title's own lang attribute (None: the page's), and its text."""
+    soup = parse(client.get(f"/cases/{DEMO_CASE_SLUG}?lang={lang}"))
+    assert one(soup, "html").get("lang") == lang, "the page is not in the language asked for"
+    entries = []
+    for item in soup.select("ol.timeline > li"):
+        title = one(item, "h4")
+        own_lang = title.get("lang")
+        (text,) = item.select("p:not(.entry-head)")
+        day = one(item, ".entry-head time").get("datetime")
+        entries.append(
+            (
+                str(day),
+                str(item.get("data-kind")),
+                title.get_text(),
+                None if own_lang is None else str(own_lang),
+                text.get_text(),
+            )
+        )
+    return entries
+
+
+@pytest.mark.parametrize("lang", ["en", *DEMO_LANGUAGES])
+def test_the_mayor_of_paris_letter_is_on_the_timeline_in_each_language(
+    client: FlaskClient, demo: Case, lang: str
+) -> None:
+    title, mayor = DELANOE_LETTER[lang]
+
+    entries = timeline(client, lang)
+
+    letters = [entry for entry in entries if entry[2] == title]
+    assert [(day, kind, own_lang) for day, kind, _, own_lang, _ in letters] == [
+        ("2013-09-25", "letter", None)
+    ]
+    assert mayor in letters[0][4]
+    assert len(entries) == 14
+
+
 def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
     petition = db.session.execute(
         select(Petition).where(Petition.slug == DEMO_PETITION_SLUG)
@@ -93,7 +142,7 @@ def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
         if getattr(content, field)
     ]
 
-    assert len(demo.timeline) == 13
+    assert len(demo.timeline) == 14
     assert [each for each in wanted if not saved.get(each, "").strip()] == []
     assert {row.language for row in rows} == set(DEMO_LANGUAGES)
     # ... each made from the original as it is (none out of date).
@@ -133,6 +182,13 @@ def test_the_demo_tells_the_seed_campaigns_events_with_their_kinds(
     assert kinds[(dt.date(2013, 9, 25), "Birthday wishes from around the world")] is (
         EntryKind.LETTER
     )
+    assert kinds[(dt.date(2013, 9, 25), "A letter from the Mayor of Paris")] is EntryKind.LETTER
+    # The early release a court refused on 2 December 2013 was Nabeel Rajab's, in Bahrain: that
+    # day's one entry is his solidarity, and no court decision of this case.
+    assert [(day, title) for day, title in kinds if day == dt.date(2013, 12, 2)] == [
+        (dt.date(2013, 12, 2), "Solidarity from a prison in Bahrain")
+    ]
+    assert kinds[(dt.date(2013, 12, 2), "Solidarity from a prison in Bahrain")] is EntryKind.OTHER
     assert kinds[(dt.date(2022, 10, 7), "Nobel Peace Prize")] is EntryKind.AWARD
     assert kinds[(dt.date(2023, 3, 3), "Sentenced to ten years")] is EntryKind.COURT_DECISION
     # Jailed 4 August 2011 – 21 June 2014, again from 14 July 2021, freed 13 December 2025.

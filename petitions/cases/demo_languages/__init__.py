@@ -1,0 +1,1 @@
+"""The demo campaign (petitions/cases/demo.py) in each of its other languages, one module each."""
