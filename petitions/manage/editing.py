@@ -133,17 +133,6 @@ def edit_case(slug: str) -> ResponseReturnValue:
     return _case_form(form, found, save, _("The case is saved."))
 
 
-def add_timeline_entry(slug: str) -> ResponseReturnValue:
-    """Add a solidarity action to the case's timeline."""
-    found = case_or_404(slug)
-    form = TimelineEntryForm()
-    if not form.validate():
-        return _case_page(slug, entry_form=form), 422
-    cases.add_timeline_entry(found, form.data)
-    flash(_("The timeline entry is added."))
-    return redirect(url_for("manage.case", slug=slug), code=303)
-
-
 def delete_timeline_entry(slug: str, entry_id: int) -> ResponseReturnValue:
     """Remove a timeline entry."""
     found = case_or_404(slug)

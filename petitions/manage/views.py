@@ -49,7 +49,6 @@ ROUTES: tuple[tuple[str, Callable[..., ResponseReturnValue], tuple[str, ...]], .
     ("/cases/new", editing.new_case, FORM),
     ("/cases/<slug>", editing.case, GET),
     ("/cases/<slug>/edit", editing.edit_case, FORM),
-    ("/cases/<slug>/timeline", editing.add_timeline_entry, POST),
     ("/cases/<slug>/timeline/<int:entry_id>/delete", editing.delete_timeline_entry, POST),
     ("/cases/<slug>/organizers", editing.assign_organizer, POST),
     # petitions

@@ -134,7 +134,6 @@ ROUTES = [
     Route("GET", "/organizer/cases/{case}"),
     Route("GET", "/organizer/cases/{case}/edit"),
     Route("POST", "/organizer/cases/{case}/edit", CASE_FORM, changes=True),
-    Route("POST", "/organizer/cases/{case}/timeline", TIMELINE_FORM, changes=True),
     Route("POST", "/organizer/cases/{case}/timeline/{entry}/delete", changes=True),
     Route("POST", "/organizer/cases/{case}/timeline/new", TIMELINE_FORM, changes=True),
     Route("GET", "/organizer/cases/{case}/timeline/{entry}"),

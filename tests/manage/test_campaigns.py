@@ -167,19 +167,23 @@ def test_timeline_entries_are_added_and_removed(
     path = "/organizer/cases/maria-kalesnikava"
 
     added = hanna.post(
-        f"{path}/timeline",
-        {"happened_on": "2021-09-06", "title": "Sentenced to 11 years", "text": "", "link": ""},
+        f"{path}/timeline/new",
+        {
+            "happened_on": "2021-09-06",
+            "kind": "court_decision",
+            "title": "Sentenced to 11 years",
+            "text": "",
+            "link": "",
+        },
         page=path,
     )
     assert added.status_code == 303
-    assert "Sentenced to 11 years" in client.get("/cases/maria-kalesnikava").get_data(as_text=True)
+    assert "Sentenced to 11 years" in main_text(client.get("/cases/maria-kalesnikava"))
 
     entry = db.session.execute(select(TimelineEntry)).scalar_one()
     removed = hanna.post(f"{path}/timeline/{entry.id}/delete", page=path)
     assert removed.status_code == 303
-    assert "Sentenced to 11 years" not in client.get("/cases/maria-kalesnikava").get_data(
-        as_text=True
-    )
+    assert "Sentenced to 11 years" not in main_text(client.get("/cases/maria-kalesnikava"))
 
 
 STATES = ("confirmed", "pending", "withdrawn")
