@@ -38,6 +38,11 @@ def days_of(period: DetentionPeriod, on: dt.date) -> int:
     return max(0, ((period.ended_on or on) - period.started_on).days)
 
 
+def days_in_all(case: Case, on: dt.date) -> int:
+    """Days of every period of detention together, the open one counted until ``on``."""
+    return sum(days_of(period, on) for period in case.detentions)
+
+
 def standing_of(case: Case, on: dt.date | None = None) -> Standing:
     """Say where the case stands on ``on`` (today in UTC by default)."""
     on = on or today()

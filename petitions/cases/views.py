@@ -43,6 +43,7 @@ def case(slug: str) -> Response:
             standing=status.standing_of(found, today),
             today=today,
             days_of=status.days_of,
+            days_in_all=status.days_in_all(found, today),
             variants=pictures.widths_of([each.digest for each in shown if each is not None]),
         )
 

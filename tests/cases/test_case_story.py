@@ -140,6 +140,8 @@ def test_a_released_prisoner_is_told_with_the_day_and_the_days_in_prison(
         "From July 14, 2021 to December 13, 2025: 1,613 days",
         "From August 4, 2011 to June 21, 2014: 1,052 days",
     ]
+    in_all = one(parse(client.get(f"/cases/{case.slug}")), '[data-testid="days-in-all"]')
+    assert words(in_all) == "2,665 days in prison in all"
 
 
 @pytest.mark.parametrize(

@@ -86,8 +86,10 @@ def test_a_page_with_only_unnamed_signers_does_not_invite_the_first_signature(
     signers = section(page(client, f"/p/{petition.slug}"), "signers")
 
     assert signers is not None
-    (item,) = signers.find_all("li")
-    assert "Be the first" not in item.get_text()
+    assert signers.find_all("li") == [], "no list of names without a name in it"
+    said = signers.find("p")
+    assert said is not None
+    assert said.get_text(strip=True) == "No signer has chosen to be named here yet."
     assert "Hrodna" not in signers.get_text()
 
 
