@@ -45,6 +45,7 @@ from petitions.i18n import (
     select_locale,
     template_globals,
 )
+from petitions.letters.views import bp as letters_bp
 from petitions.links import absolute_url, language_alternates, this_page_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.case_story import bp as case_story_bp
@@ -170,6 +171,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(case_story_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(about_bp)
+    app.register_blueprint(letters_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 
