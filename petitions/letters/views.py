@@ -141,7 +141,7 @@ def _invalid_link() -> tuple[str, int]:
     return render_template("letters/invalid_link.html"), 400
 
 
-@bp.route("/letters/confirm/<token>", methods=["GET", "POST"])
+@bp.route("/confirm-letter/<token>", methods=["GET", "POST"])
 @csrf.exempt
 @links_per_ip
 def confirm(token: str) -> ResponseReturnValue:
@@ -175,7 +175,7 @@ def _confirm_page(letter: Letter, form: ButtonForm, code: int) -> tuple[str, int
     return render_template("letters/confirm.html", letter=letter, case=letter.case, form=form), code
 
 
-@bp.route("/letters/withdraw/<token>", methods=["GET", "POST"])
+@bp.route("/withdraw-letter/<token>", methods=["GET", "POST"])
 @csrf.exempt
 @links_per_ip
 def withdraw(token: str) -> ResponseReturnValue:

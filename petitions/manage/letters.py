@@ -43,8 +43,8 @@ def _settings_page(
             saved=found is not None,
             ready_texts=ready,
             holidays=settings.holidays_of(case.id),
-            ready_form=ready_form or ReadyTextForm(formdata=None),
-            holiday_form=holiday_form or HolidayForm(formdata=None),
+            ready_form=ready_form or ReadyTextForm(formdata=None, prefix="ready"),
+            holiday_form=holiday_form or HolidayForm(formdata=None, prefix="holiday"),
             button=Form(formdata=None),
             languages=[code for code in current_app.config["LANGUAGES"] if code != case.language],
         ),
@@ -78,7 +78,7 @@ def edit_settings(slug: str) -> ResponseReturnValue:
 def add_ready_text(slug: str) -> ResponseReturnValue:
     """Add a ready text in one of the languages the case takes."""
     case = case_or_404(slug)
-    form = ReadyTextForm()
+    form = ReadyTextForm(prefix="ready")
     current = settings.settings_of(case) or settings.new_settings(case)
     if form.validate() and form.language.data not in current.language_codes:
         form.language.errors = [_("Choose one of the languages the case takes letters in.")]
@@ -104,7 +104,7 @@ def delete_ready_text(slug: str, text_id: int) -> ResponseReturnValue:
 def add_holiday(slug: str) -> ResponseReturnValue:
     """Add a yearly holiday the case takes wishes for."""
     case = case_or_404(slug)
-    form = HolidayForm()
+    form = HolidayForm(prefix="holiday")
     if form.validate() and form.day.data is not None:
         settings.add_holiday(case, str(form.name.data), form.day.data)
         flash(_("The holiday was added."))

@@ -82,7 +82,7 @@ def test_a_letter_is_mailed_confirmed_and_queued_once(
     mail = smtp.take_one()
     assert mail.recipients == ["christie@example.org"]
     assert "Ales Bialiatski" in mail.message["Subject"]
-    confirm = mail.link("letters/confirm")
+    confirm = mail.link("confirm-letter")
     shown = client.get(confirm)
     assert shown.status_code == 200
     assert letters()[0].state is LetterState.PENDING  # a GET (a scanner) confirms nothing
@@ -103,7 +103,7 @@ def test_the_withdraw_link_erases_the_letter(
 
     write(client, case.slug)
     drain_once()
-    withdraw = smtp.take_one().link("letters/withdraw")
+    withdraw = smtp.take_one().link("withdraw-letter")
     page = client.get(withdraw)
     assert letters()[0].state is LetterState.PENDING
     done = client.post(withdraw, data={"csrf_token": csrf_token(page.get_data(as_text=True))})

@@ -134,8 +134,12 @@ LETTER_SETTINGS_FORM = {
     "max_length": "1200",
     "rules": "Пішыце пра кнігі.",
 }
-READY_TEXT_FORM = {"language": "be", "occasion": "", "text": "Дарагая Марыя, мы з табой!"}
-HOLIDAY_FORM = {"name": "Kupalle", "day": "2024-07-07"}
+READY_TEXT_FORM = {
+    "ready-language": "be",
+    "ready-occasion": "",
+    "ready-text": "Дарагая Марыя, мы з табой!",
+}
+HOLIDAY_FORM = {"holiday-name": "Kupalle", "holiday-day": "2024-07-07"}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
