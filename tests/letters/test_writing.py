@@ -226,3 +226,35 @@ def test_settings_default_to_belarusian_and_russian_for_a_case_in_belarus() -> N
         "en"
     ]
     assert isinstance(settings.new_settings(detained_case()), LetterSettings)
+
+
+def test_writing_and_confirming_log_no_writer_data(
+    client: FlaskClient, case: Case, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from petitions.mail.worker import drain_once
+
+    caplog.set_level("DEBUG")
+    write(client, case.slug)
+    drain_once()
+    confirm = smtp.take_one().link("confirm-letter")
+    page = client.get(confirm)
+    client.post(confirm, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    ours = [record for record in caplog.records if record.name.startswith("petitions")]
+    logged = "\n".join(record.getMessage() for record in ours)
+    assert f"case {case.slug}: letter 1 written" in logged
+    for secret in ("christie@example.org", "Christie", "Den Haag", BELARUSIAN_WISH[:20]):
+        assert secret not in logged
+
+
+def test_the_rules_are_shown_in_the_writers_language(client: FlaskClient, case: Case) -> None:
+    from petitions.cases import translations
+    from petitions.letters import settings
+
+    found = settings.settings_of(case)
+    assert found is not None
+    translations.save(found, "be", {"rules": "Пішыце пра штодзённае жыццё."}, "o")
+    db.session.commit()
+    rules = one(parse(client.get(f"/cases/{case.slug}/write?lang=be")), "[data-testid=rules]")
+    assert words(rules) == "Пішыце пра штодзённае жыццё."
+    english = one(parse(client.get(f"/cases/{case.slug}/write?lang=en")), "[data-testid=rules]")
+    assert words(english) == "Write about everyday life."
