@@ -80,9 +80,11 @@ def add_ready_text(slug: str) -> ResponseReturnValue:
     case = case_or_404(slug)
     form = ReadyTextForm(prefix="ready")
     current = settings.settings_of(case) or settings.new_settings(case)
-    if form.validate() and form.language.data not in current.language_codes:
+    valid = form.validate()
+    if form.language.data not in current.language_codes:
+        valid = False
         form.language.errors = [_("Choose one of the languages the case takes letters in.")]
-    elif form.validate():
+    if valid:
         occasion = Occasion(form.occasion.data) if form.occasion.data else None
         settings.add_ready_text(case, str(form.language.data), str(form.text.data), occasion)
         flash(_("The ready text was added."))

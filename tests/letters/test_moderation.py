@@ -199,3 +199,68 @@ def test_settings_are_saved_by_the_cases_organizer(owner: OrganizerBrowser) -> N
     )
     bad = owner.post(path, {"channel": "post", "languages": "be", "max_length": "5"}, page=path)
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        (
+            "settings",
+            {"channel": "post", "languages": "be", "max_length": "5"},
+            "from 100 to 10000",
+        ),
+        ("settings", {"channel": "pigeon", "languages": "be", "max_length": "900"}, "Not a valid"),
+        ("settings", {"channel": "post", "max_length": "900"}, "at least one language"),
+        (
+            "settings",
+            {"channel": "post", "languages": "xx", "max_length": "900"},
+            "not a valid choice",
+        ),
+        ("settings", {"channel": "post", "languages": "be", "max_length": "x"}, "Not a valid"),
+        (
+            "settings",
+            {"channel": "post", "languages": "be", "max_length": "900", "birthday": "25.9"},
+            "Not a valid date",
+        ),
+        ("ready-texts", {"ready-language": "be", "ready-text": ""}, "Please write the ready text."),
+        (
+            "ready-texts",
+            {"ready-language": "de", "ready-occasion": "", "ready-text": "Hallo"},
+            "Choose one of the languages",
+        ),
+        ("holidays", {"holiday-name": "", "holiday-day": "2024-07-07"}, "Please name the holiday."),
+        ("holidays", {"holiday-name": "Kupalle", "holiday-day": "soon"}, "Not a valid date"),
+        ("approve", {"letter_ids": "abc"}, "Invalid choice"),
+        ("approve", {}, "Tick the letters"),
+        ("reject", {"letter_ids": "1", "reason": "r" * 301}, "300 characters"),
+    ],
+)
+def test_bad_organizer_input_gets_a_clear_error_and_changes_nothing(
+    owner: OrganizerBrowser, case: Case, path: str, data: dict[str, str], message: str
+) -> None:
+    from sqlalchemy import func
+
+    from petitions.letters.models import Holiday, LetterSettings, ReadyText
+
+    waiting = letter(case)
+
+    def rows() -> tuple[object, ...]:
+        db.session.expire_all()
+        settings = db.session.get(LetterSettings, case.id)
+        return (
+            settings.max_length if settings else None,
+            settings.languages if settings else None,
+            db.session.execute(select(func.count()).select_from(ReadyText)).scalar_one(),
+            db.session.execute(select(func.count()).select_from(Holiday)).scalar_one(),
+            state_of(waiting.id).state,
+        )
+
+    before = rows()
+    answer = owner.post(
+        f"/organizer/cases/{case.slug}/letters/{path}",
+        data,
+        page=f"/organizer/cases/{case.slug}/letters/settings",
+    )
+    assert answer.status_code == 422
+    assert message in words(one(parse(answer), "main"))
+    assert rows() == before
