@@ -32,6 +32,7 @@ from petitions.letters.settings import holidays_of, ready_texts_of
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
+from petitions.signing.busy import retryable
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def open_settings(slug: str) -> LetterSettings | None:
     ).scalar_one_or_none()
 
 
+@retryable
 def write(slug: str, details: WriterDetails, today: dt.date) -> Letter:
     """Take a letter: a pending letter with the next number of its case, and its confirmation
     mail in the outbox, in one transaction.
@@ -152,6 +154,7 @@ def write(slug: str, details: WriterDetails, today: dt.date) -> Letter:
     :raises LettersClosed: if the case takes no letters now.
     :raises LetterRefused: if the letter fails the checks (the form checks them first) or names
         an occasion the case does not take.
+    :raises DatabaseBusy: if the database could not take the write; nothing was recorded.
     """
     settings = open_settings(slug)
     if settings is None:
@@ -216,6 +219,7 @@ def find(letter_id: int) -> Letter | None:
     return db.session.get(Letter, letter_id)
 
 
+@retryable
 def confirm(letter_id: int) -> bool:
     """Confirm a pending letter (quarantined if it was over a limit); True if this call did.
 
@@ -253,6 +257,7 @@ ERASED_ON_WITHDRAWAL: dict[str, object] = {
 }
 
 
+@retryable
 def withdraw(letter_id: int) -> bool:
     """Withdraw a letter in any state: erase what its writer gave and its unsent mail.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from petitions import tokens
 from petitions.cases import services as cases
@@ -23,10 +24,20 @@ from petitions.letters.forms import WriteForm
 from petitions.letters.models import CONFIRMED_STATES, Letter, LetterSettings, LetterState
 from petitions.letters.settings import ready_texts_of, settings_of
 from petitions.limits import links_per_ip, sign_per_ip
-from petitions.signing.busy import DatabaseBusy
+from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy
 from petitions.signing.forms import ButtonForm
 
 bp = Blueprint("letters", __name__)
+
+#: What a form shown again after the database could not take it says (nothing was recorded).
+_BUSY_LETTER = _l(
+    "The service is busy and your letter was not recorded. It is kept here: please wait a few "
+    "seconds and send it again."
+)
+_BUSY_BUTTON = _l(
+    "The service is busy and nothing was recorded. "
+    "Please wait a few seconds and press the button again."
+)
 # The outbox worker builds the writers' mails with what letters registers here.
 bp.record_once(mailing.register_mails)
 
@@ -64,7 +75,12 @@ def _open_case(slug: str) -> tuple[Case, LetterSettings]:
 
 
 def _write_page(
-    case: Case, settings: LetterSettings, form: WriteForm, today: dt.date, status_code: int = 200
+    case: Case,
+    settings: LetterSettings,
+    form: WriteForm,
+    today: dt.date,
+    status_code: int = 200,
+    busy: str | None = None,
 ) -> tuple[str, int]:
     return (
         render_template(
@@ -78,6 +94,7 @@ def _write_page(
             ],
             today=today,
             locale=str(get_locale()),
+            busy=busy,
         ),
         status_code,
     )
@@ -104,7 +121,8 @@ def write(slug: str) -> ResponseReturnValue:
         form.body.errors = list(refused.problems)
         return _write_page(case, settings, form, today, 422)
     except DatabaseBusy:
-        return _write_page(case, settings, form, today, 503)
+        page, code = _write_page(case, settings, form, today, 503, busy=str(_BUSY_LETTER))
+        return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("letters.check_inbox", slug=slug), code=303)
 
 
@@ -164,15 +182,20 @@ def confirm(token: str) -> ResponseReturnValue:
         try:
             services.confirm(letter_id)
         except DatabaseBusy:
-            return _confirm_page(letter, form, 503)
+            return _confirm_page(letter, form, 503, busy=str(_BUSY_BUTTON))
         letter = services.find(letter_id) or abort(404)
     if letter.state in CONFIRMED_STATES:
         return render_template("letters/confirmed.html", case=letter.case, letter=letter)
     return _confirm_page(letter, form, 200)
 
 
-def _confirm_page(letter: Letter, form: ButtonForm, code: int) -> tuple[str, int]:
-    return render_template("letters/confirm.html", letter=letter, case=letter.case, form=form), code
+def _confirm_page(
+    letter: Letter, form: ButtonForm, code: int, busy: str | None = None
+) -> tuple[str, int]:
+    page = render_template(
+        "letters/confirm.html", letter=letter, case=letter.case, form=form, busy=busy
+    )
+    return page, code
 
 
 @bp.route("/withdraw-letter/<token>", methods=["GET", "POST"])
@@ -194,7 +217,13 @@ def withdraw(token: str) -> ResponseReturnValue:
     if request.method == "POST":
         # RFC 8058 one-click, as for signatures (signing/views.py): the token authorises it.
         if request.form.get("List-Unsubscribe") == "One-Click" or form.validate():
-            services.withdraw(letter_id)
+            try:
+                services.withdraw(letter_id)
+            except DatabaseBusy:
+                page = render_template(
+                    "letters/withdraw.html", case=case, form=form, busy=str(_BUSY_BUTTON)
+                )
+                return page, 503
             return render_template("letters/withdrawn.html", case=case)
         return render_template("letters/withdraw.html", case=case, form=form), 400
     return render_template("letters/withdraw.html", case=case, form=form)

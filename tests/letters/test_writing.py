@@ -258,3 +258,23 @@ def test_the_rules_are_shown_in_the_writers_language(client: FlaskClient, case: 
     assert words(rules) == "Пішыце пра штодзённае жыццё."
     english = one(parse(client.get(f"/cases/{case.slug}/write?lang=en")), "[data-testid=rules]")
     assert words(english) == "Write about everyday life."
+
+
+def test_a_busy_database_keeps_the_letter_in_the_form_and_records_nothing(
+    client: FlaskClient, case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from petitions.letters import services
+
+    def locked(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(services.defence, "assess", locked)
+    answer = write(client, case.slug)
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"]
+    page = parse(answer)
+    assert "your letter was not recorded" in words(one(page, ".error-summary"))
+    assert one(page, "textarea#body").get_text().strip() == BELARUSIAN_WISH
+    assert letters() == []
