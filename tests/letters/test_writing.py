@@ -265,12 +265,12 @@ def test_a_busy_database_keeps_the_letter_in_the_form_and_records_nothing(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from petitions.letters import services
+    from petitions.defence import services as defence
 
     def locked(*args: object) -> None:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(services.defence, "assess", locked)
+    monkeypatch.setattr(defence, "assess", locked)
     answer = write(client, case.slug)
     assert answer.status_code == 503
     assert answer.headers["Retry-After"]
