@@ -278,3 +278,18 @@ def test_a_busy_database_keeps_the_letter_in_the_form_and_records_nothing(
     assert "your letter was not recorded" in words(one(page, ".error-summary"))
     assert one(page, "textarea#body").get_text().strip() == BELARUSIAN_WISH
     assert letters() == []
+
+
+def test_the_petitions_thank_you_page_links_to_the_write_page(
+    client: FlaskClient, case: Case
+) -> None:
+    from petitions.tokens import confirm_token
+    from tests.factories import open_petition, pending_signature
+
+    signature = pending_signature(open_petition(case=case))
+    path = f"/confirm/{confirm_token(signature.id)}"
+    page = client.get(path)
+    thanked = parse(client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))}))
+    link = one(thanked, "[data-testid=write-link] a")
+    assert link["href"] == f"/cases/{case.slug}/write"
+    assert words(link) == "Write to Ales Bialiatski"
