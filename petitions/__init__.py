@@ -45,11 +45,13 @@ from petitions.i18n import (
     select_locale,
     template_globals,
 )
+from petitions.letters.views import bp as letters_bp
 from petitions.links import absolute_url, language_alternates, this_page_url
 from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.case_story import bp as case_story_bp
 from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
+from petitions.manage.letters import bp as manage_letters_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.review import bp as review_bp
 from petitions.manage.translating import bp as translations_bp
@@ -170,6 +172,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(case_story_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(about_bp)
+    app.register_blueprint(letters_bp)
+    app.register_blueprint(manage_letters_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

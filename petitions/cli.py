@@ -22,7 +22,7 @@ from petitions.clock import utcnow
 from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
-from petitions.manage import commands, email_rules, invalidate_commands
+from petitions.manage import commands, email_rules, invalidate_commands, letters_commands
 from petitions.signing import evidence, invalidations
 
 
@@ -210,6 +210,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(partner_group)
     app.cli.add_command(commands.quarantine_group)
     app.cli.add_command(email_rules.email_rules_group)
+    app.cli.add_command(letters_commands.letters_group)
     app.cli.add_command(commands.counts_group)
     app.cli.add_command(invalidate_commands.invalidate_command)
     app.cli.add_command(invalidate_commands.invalidations_group)

@@ -195,7 +195,8 @@ def _on_post(limit: Limit) -> RouteLimit:
     )
 
 
-#: Decorators of the views the request limits guard.
+#: Decorators of the views the request limits guard (letters are written and confirmed under
+#: the same two as signatures: one ceiling per client for both forms and all mailed links).
 sign_per_ip = _on_post(SIGN)
 links_per_ip = _on_post(SIGNATURE_LINKS)
 login_per_ip = _on_post(LOGIN)

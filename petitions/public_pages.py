@@ -46,7 +46,8 @@ from petitions.sessions import PUBLIC_PAGES
 PAGE_TABLES = frozenset(
     {"cases", "case_portraits", "timeline_entries", "timeline_photos", "image_variants",
      "detention_periods", "petitions", "signatures", "bundles", "deliveries", "partners",
-     "content_translations"}
+     "content_translations", "letters", "letter_settings", "letter_holidays",
+     "letter_ready_texts"}
 )  # fmt: skip
 
 _GENERATION = "public-pages:generation"

@@ -30,6 +30,10 @@ class Purpose(StrEnum):
     EMBED_TICKET = "petitions.embeds.sign"
     #: The cookie marking a browser that has logged into an account before.
     KNOWN_BROWSER = "login-known-browser"
+    #: The link in a letter writer's confirmation mail (expires after ``CONFIRM_TOKEN_MAX_AGE``).
+    LETTER_CONFIRM = "petitions.letters.confirm"
+    #: The link that withdraws (erases) a letter (never expires).
+    LETTER_WITHDRAW = "petitions.letters.withdraw"
 
 
 #: How long a browser stays known (a year): an owner who logs in less often waits out an attack.
@@ -64,8 +68,9 @@ class ExpiredLink(Exception):
         self.signature_id = signature_id
 
 
-def _signature_id(payload: object) -> int:
-    signature_id = payload.get("s") if isinstance(payload, dict) else None
+def _signature_id(payload: object, key: str = "s") -> int:
+    # "s" names a signature, "l" a letter: the salts keep the two apart already, the key too.
+    signature_id = payload.get(key) if isinstance(payload, dict) else None
     if not isinstance(signature_id, int):
         raise InvalidLink()
     return signature_id
@@ -107,6 +112,47 @@ def read_withdraw_token(token: str) -> int:
     """
     try:
         return _signature_id(_serializer(Purpose.WITHDRAW).loads(token))
+    except BadSignature:
+        raise InvalidLink() from None
+
+
+# --- a letter's confirm and withdraw links ----------------------------------------------------
+
+
+def letter_confirm_token(letter_id: int) -> str:
+    """Return the token of the link that confirms a letter."""
+    return _serializer(Purpose.LETTER_CONFIRM).dumps({"l": letter_id})
+
+
+def letter_withdraw_token(letter_id: int) -> str:
+    """Return the token of the link that withdraws a letter."""
+    return _serializer(Purpose.LETTER_WITHDRAW).dumps({"l": letter_id})
+
+
+def read_letter_confirm_token(token: str) -> int:
+    """Return the letter id a letter's confirm token names.
+
+    :raises ExpiredLink: if it is older than ``CONFIRM_TOKEN_MAX_AGE`` (it names the letter).
+    :raises InvalidLink: if it is not a genuine letter confirm token.
+    """
+    serializer = _serializer(Purpose.LETTER_CONFIRM)
+    try:
+        return _signature_id(
+            serializer.loads(token, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"]), "l"
+        )
+    except SignatureExpired as expired:
+        raise ExpiredLink(_signature_id(_stale_payload(serializer, expired), "l")) from None
+    except BadSignature:
+        raise InvalidLink() from None
+
+
+def read_letter_withdraw_token(token: str) -> int:
+    """Return the letter id a letter's withdraw token names (they never expire).
+
+    :raises InvalidLink: if it is not a genuine letter withdraw token.
+    """
+    try:
+        return _signature_id(_serializer(Purpose.LETTER_WITHDRAW).loads(token), "l")
     except BadSignature:
         raise InvalidLink() from None
 

@@ -10,6 +10,7 @@ from petitions.accounts.services import create_organizer, grant
 from petitions.cases.models import Case, CaseStatus, DetentionPeriod, Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
+from petitions.letters.models import Channel, Letter, LetterSettings, LetterState, Occasion
 from petitions.signing.counts import count_change
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.services import normalize_email
@@ -155,3 +156,56 @@ def organizer(
         grant(account, case.id)
     db.session.commit()
     return account
+
+
+def open_letters(case: Case, **overrides: object) -> LetterSettings:
+    """Letter settings that take letters now: Belarusian and Russian, a birthday, a wall."""
+    values: dict[str, object] = {
+        "case_id": case.id,
+        "is_open": True,
+        "channel": Channel.POST,
+        "languages": "be,ru",
+        "max_length": 1500,
+        "rules": "Write about everyday life.",
+        "words_to_avoid": "",
+        "birthday": dt.date(1962, 9, 25),
+        "wall": True,
+        "updated_at": utcnow(),
+    }
+    values.update(overrides)
+    settings = LetterSettings(**values)
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
+def letter(case: Case, state: LetterState = LetterState.CONFIRMED, **overrides: object) -> Letter:
+    """A letter in the given state, with the next number of its case."""
+    now = utcnow()
+    number = next(_sequence)
+    values: dict[str, object] = {
+        "case_id": case.id,
+        "number": number,
+        "state": state,
+        "occasion": Occasion.ANY_DAY,
+        "language": "be",
+        "body": "Дарагі Алесь, мы з табой!",
+        "writer_name": f"Writer {number}",
+        "show_name": True,
+        "city": "",
+        "country": "NL",
+        "email": None if state is LetterState.WITHDRAWN else f"writer{number}@example.org",
+        "locale": "en",
+        "created_at": now,
+        "confirmed_at": None if state in (LetterState.PENDING, LetterState.WITHDRAWN) else now,
+        "withdrawn_at": now if state is LetterState.WITHDRAWN else None,
+    }
+    if state is LetterState.REJECTED:
+        values.update(decided_at=now, decided_by="someone", decision_reason="Politics.")
+    if state is LetterState.APPROVED:
+        values.update(decided_at=now, decided_by="someone")
+    values.update(overrides)
+    made = Letter(**values)
+    db.session.add(made)
+    db.session.commit()
+    return made

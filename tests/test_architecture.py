@@ -21,6 +21,7 @@ HEIGHT: dict[str, float] = {
     "cases": 2,
     "defence": 2.5,  # above cases (the petitions it guards), below signing (which asks it)
     "signing": 3,
+    "letters": 3.5,  # above signing (its form checks and busy answers), below about (privacy)
     "counting": 4,
     "about": 4,  # the pages about the service: read signing's erasure list, privacy's limits
     "api": 5,

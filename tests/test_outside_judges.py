@@ -31,16 +31,25 @@ from playwright.sync_api import Browser, Page
 from werkzeug.routing import Rule
 
 from petitions.bundles.models import Bundle, Delivery
-from petitions.cases import pictures, portraits
+from petitions.cases import pictures, portraits, translations
 from petitions.cases.models import EntryKind, Petition, Portrait, TimelineEntry, TimelinePhoto
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
-from petitions.tokens import confirm_token, withdraw_token
+from petitions.letters import settings as letter_settings
+from petitions.letters.models import LetterState, Occasion
+from petitions.tokens import (
+    confirm_token,
+    letter_confirm_token,
+    letter_withdraw_token,
+    withdraw_token,
+)
 from tests.factories import (
     ORGANIZER_PASSWORD,
     confirmed_signature,
     demo_campaign,
+    letter,
+    open_letters,
     organizer,
     pending_signature,
     quarantined_signature,
@@ -74,6 +83,9 @@ class World:
     #: (its withdraw link): each language's pass presses both buttons.
     pending: dict[str, int] = field(default_factory=dict)
     confirmed: dict[str, int] = field(default_factory=dict)
+    #: Per language, a pending letter's id (its confirm link) and a confirmed one's (withdraw).
+    letter_pending: dict[str, int] = field(default_factory=dict)
+    letter_confirmed: dict[str, int] = field(default_factory=dict)
 
 
 #: How to fill each URL parameter of a GET route, from the World and the page's language: by
@@ -85,6 +97,12 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
     "digest": lambda world, _: world.portrait,
     ("confirm", "token"): lambda world, lang: confirm_token(world.pending[lang]),
     ("withdraw", "token"): lambda world, lang: withdraw_token(world.confirmed[lang]),
+    ("confirm-letter", "token"): lambda world, lang: letter_confirm_token(
+        world.letter_pending.get(lang, 0)
+    ),
+    ("withdraw-letter", "token"): lambda world, lang: letter_withdraw_token(
+        world.letter_confirmed.get(lang, 0)
+    ),
     "fingerprint": lambda world, _: FINGERPRINT,
     "language": lambda world, _: "be",
     ("preview", "lang"): lambda world, lang: lang,
@@ -135,6 +153,9 @@ PRESSED = {
     "signing.petition": ("petition page with errors", 422),  # sent empty (novalidate)
     "signing.confirm": ("confirmed page", 200),
     "signing.withdraw": ("withdrawn page", 200),
+    "letters.write": ("write page with errors", 422),  # the letter sent empty (novalidate)
+    "letters.confirm": ("letter confirmed page", 200),
+    "letters.withdraw": ("letter withdrawn page", 200),
 }
 
 #: Rules switched off on one page only, each with the reason it does not apply there.
@@ -194,6 +215,22 @@ def world() -> World:
     for language, _ in PUBLIC_LANGUAGES:
         made_world.pending[language] = pending_signature(petition, locale=language).id
         made_world.confirmed[language] = confirmed_signature(petition, locale=language).id
+    # Letters: open, with a wall, a ready text translated, a holiday, and letters in each state
+    # the organizers' queue and the wall show.
+    open_letters(case, rules="Пішыце пра кнігі, музыку і надвор'е.")
+    ready = letter_settings.add_ready_text(
+        case, "be", "Дарагі Алесь, з днём нараджэння!", Occasion.BIRTHDAY
+    )
+    translations.save(ready, "en", {"text": "Dear Ales, happy birthday!"}, ADMIN)
+    db.session.commit()
+    letter_settings.add_holiday(case, "Kupalle", dt.date(2024, 7, 7))
+    letter(case, LetterState.CONFIRMED, writer_name="Lena", city="Gent", country="BE")
+    letter(case, LetterState.QUARANTINED, set_aside_reason="client-burst")
+    letter(case, LetterState.APPROVED, show_name=False)
+    letter(case, LetterState.REJECTED)
+    for language, _ in PUBLIC_LANGUAGES:
+        made_world.letter_pending[language] = letter(case, LetterState.PENDING, locale=language).id
+        made_world.letter_confirmed[language] = letter(case, locale=language).id
     db.session.add(
         Bundle(
             petition_id=petition.id,
@@ -378,6 +415,11 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
         "not found page",
         "embed notice",
         "about.privacy",
+        "letters.write",
+        "write page with errors",
+        "letter confirmed page",
+        "letters.wall",
+        "manage_letters.index",
     ):
         assert expected in names, sorted(names)
     not_pages = {name: kind for each in visits for name, kind in each.not_pages.items()}

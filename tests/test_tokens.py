@@ -48,12 +48,14 @@ def at_issue_time(bare_app: Flask) -> Iterator[None]:
 
 def test_every_purpose_has_its_own_salt() -> None:
     salts = [purpose.value for purpose in tokens.Purpose]
-    assert len(set(salts)) == len(salts) == 4
+    assert len(set(salts)) == len(salts) == 6
     assert {purpose.name: purpose.value for purpose in tokens.Purpose} == {
         "CONFIRM": "petitions.signing.confirm",
         "WITHDRAW": "petitions.signing.withdraw",
         "EMBED_TICKET": "petitions.embeds.sign",
         "KNOWN_BROWSER": "login-known-browser",
+        "LETTER_CONFIRM": "petitions.letters.confirm",
+        "LETTER_WITHDRAW": "petitions.letters.withdraw",
     }
 
 
@@ -133,3 +135,15 @@ def test_another_secret_verifies_nothing(bare_app: Flask) -> None:
     with pytest.raises(tokens.InvalidLink):
         tokens.read_withdraw_token(OLD_WITHDRAW)
     assert tokens.read_known_browser_mark(OLD_BROWSER_MARK) == []
+
+
+@pytest.mark.usefixtures("bare_app")
+def test_a_letter_link_never_passes_for_a_signature_link() -> None:
+    letter = tokens.letter_confirm_token(7)
+    assert tokens.read_letter_confirm_token(letter) == 7
+    with pytest.raises(tokens.InvalidLink):
+        tokens.read_confirm_token(letter)
+    with pytest.raises(tokens.InvalidLink):
+        tokens.read_letter_confirm_token(tokens.confirm_token(7))
+    with pytest.raises(tokens.InvalidLink):
+        tokens.read_letter_withdraw_token(letter)

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from petitions.letters.services import ERASED_ON_WITHDRAWAL as LETTER_ERASED_ON_WITHDRAWAL
 from petitions.organization import organization_address, organization_name
 from petitions.privacy.retention import RetentionLimit, retention_limits
 from petitions.signing.services import ERASED_ON_WITHDRAWAL
@@ -123,6 +124,66 @@ ERASED: tuple[tuple[tuple[str, ...], LazyString], ...] = (
 )
 
 
+#: Everything a letter row holds (letters/models.py), said as a writer would ask about it.
+LETTER_KEPT = (
+    Kept(
+        ("body", "language", "occasion", "holiday_id", "occasion_year", "ready_text_id"),
+        _l("Your letter, its language and its occasion, and the ready text it started from."),
+        _l(
+            "The organizers read it, and once they approve it it goes on to the prisoner; it "
+            "is shown on the case's public wall if the case has one."
+        ),
+    ),
+    Kept(
+        ("writer_name", "show_name"),
+        _l("The name or pseudonym you sign with, and whether it may be shown on the wall."),
+        _l("It goes with your letter; on the wall only if you agree."),
+    ),
+    Kept(
+        ("city", "country"),
+        _l("Your city and country, if you give them."),
+        _l("They go with your letter; the wall shows the country when it does not name you."),
+    ),
+    Kept(
+        ("email", "email_normalized"),
+        _l("Your email address, as you typed it and in one form per mailbox."),
+        _l(
+            "To send you the confirmation link and to limit how many mails one mailbox gets. "
+            "It is never shown, printed or passed on."
+        ),
+    ),
+    Kept(
+        ("locale",),
+        _l("The language of the page you wrote on."),
+        _l("So that the mail about your letter speaks it."),
+    ),
+    Kept(
+        ("set_aside_reason",),
+        _l("Whether the letter came in a flood from one connection, mail domain or country."),
+        _l("So that the organizers read such letters with extra care."),
+    ),
+    Kept(
+        ("created_at", "confirmed_at", "withdrawn_at"),
+        _l("When you wrote, confirmed and withdrew it."),
+        _l("So that the organizers' queue and the case's history are in order."),
+    ),
+)
+#: A letter's columns that say nothing about its writer: the case, its number, its state and
+#: the organizers' decision on it.
+NOT_ABOUT_THE_WRITER = frozenset(
+    {"id", "case_id", "number", "state", "decided_at", "decided_by", "decided_by_id",
+     "decision_reason"}
+)  # fmt: skip
+
+#: What withdrawing a letter erases (letters/services.py::ERASED_ON_WITHDRAWAL).
+LETTER_ERASED: tuple[tuple[tuple[str, ...], LazyString], ...] = (
+    (("body", "ready_text_id"), _l("your letter")),
+    (("writer_name", "show_name"), _l("your name and your consent to show it")),
+    (("city", "country"), _l("your city and country")),
+    (("email", "email_normalized"), _l("your email address")),
+)
+
+
 @dataclass(frozen=True)
 class PrivacyFacts:
     """What the privacy page states, each read from where the code decides it."""
@@ -136,6 +197,9 @@ class PrivacyFacts:
     #: Fewest signers of one country before its count is public (PUBLIC_COUNTRY_MIN).
     public_country_min: int
     session_cookie: str
+    #: What a letter keeps about its writer, and what withdrawing it erases.
+    letter_kept: tuple[Kept, ...] = LETTER_KEPT
+    letter_erased: tuple[LazyString, ...] = ()
 
 
 def erased_on_withdrawal() -> list[LazyString]:
@@ -154,6 +218,11 @@ def privacy_facts() -> PrivacyFacts:
         erased=erased_on_withdrawal(),
         public_country_min=int(config["PUBLIC_COUNTRY_MIN"]),
         session_cookie=str(config["SESSION_COOKIE_NAME"]),
+        letter_erased=tuple(
+            label
+            for columns, label in LETTER_ERASED
+            if set(columns) <= set(LETTER_ERASED_ON_WITHDRAWAL)
+        ),
     )
 
 

@@ -21,7 +21,7 @@ import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from flask import current_app, g, has_request_context
 from flask_babel import get_locale
@@ -44,6 +44,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "petition": ("title", "summary", "body", "addressee"),
     "timeline": ("title", "text", "photo_alt"),
     "detention": ("place", "note"),
+    # Areas above cases (they declare ``translation_subject``, see Translatable):
+    "letters": ("rules",),
+    "ready": ("text",),
 }
 #: The longest text each field takes (its column's length; None: Text).
 MAX_LENGTH: dict[str, int | None] = {
@@ -60,9 +63,21 @@ MAX_LENGTH: dict[str, int | None] = {
     "photo_alt": 300,
     "place": 300,
     "note": 500,
+    "rules": None,
 }
 
-Content = Case | Petition | TimelineEntry | DetentionPeriod
+
+@runtime_checkable
+class Translatable(Protocol):
+    """Content of an area above cases (letters): it names its subject itself, since cases
+    imports nothing from the areas above it. Its ``language`` is its original's."""
+
+    translation_subject: ClassVar[str]
+    id: int
+    language: str
+
+
+Content = Case | Petition | TimelineEntry | DetentionPeriod | Translatable
 
 
 class Text(str):
@@ -77,6 +92,9 @@ class Text(str):
 
 
 def subject_of(content: Content) -> tuple[str, int]:
+    named = getattr(type(content), "translation_subject", None)
+    if isinstance(named, str):
+        return named, content.id
     if isinstance(content, Case):
         return "case", content.id
     if isinstance(content, Petition):
@@ -168,7 +186,9 @@ def text(content: Content | Any, field: str, language: str | None = None) -> Tex
     original otherwise. Either way marked with the language it is in."""
     language = language or _reader_language()
     value = str(getattr(content, field) or "")
-    if not isinstance(content, Case | Petition | TimelineEntry | DetentionPeriod):
+    if not isinstance(content, Case | Petition | TimelineEntry | DetentionPeriod) and not (
+        isinstance(getattr(type(content), "translation_subject", None), str)
+    ):
         # A petition as a cached count holds it (counting.public.Progress): its original only.
         return Text(value, str(getattr(content, "language", None) or language))
     original = original_language(content)

@@ -53,7 +53,12 @@ def ready(chunk: list[Claimed]) -> list[EmailMessage | Exception]:
         again when it is sent.
     """
     sender = current_app.config["MAIL_FROM"]
-    composers = messages.prepare_many([(row.kind, row.signature_id) for row in chunk])
+    composers = messages.prepare_many(
+        [
+            (row.kind, row.letter_id if row.letter_id is not None else row.signature_id)
+            for row in chunk
+        ]
+    )
     ready: list[EmailMessage | Exception] = []
     counted: list[tuple[int, str]] = []
     for position, (row, compose) in enumerate(zip(chunk, composers, strict=True)):

@@ -172,10 +172,17 @@ def pending(kind: str) -> dict[str, Any]:
     }
 
 
-def queue(kind: str, signature_id: int, connection: Connection | None = None) -> None:
+def queue(
+    kind: str,
+    signature_id: int | None,
+    connection: Connection | None = None,
+    letter_id: int | None = None,
+) -> None:
     """Add a mail to the outbox in the current transaction; the caller commits.
 
+    :param signature_id: the signature it names (signers' mails), or None.
     :param connection: the transaction to join; the session's when not given.
+    :param letter_id: the letter it names (letters' mails): its builder then reads that id.
     """
     now = utcnow()
     (connection or db.session.connection()).execute(
@@ -183,6 +190,7 @@ def queue(kind: str, signature_id: int, connection: Connection | None = None) ->
         {
             **pending(kind),
             "signature_id": signature_id,
+            "letter_id": letter_id,
             "next_attempt_at": now,
             "created_at": now,
         },

@@ -33,6 +33,11 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     signature_id: Mapped[int | None] = mapped_column(
         ForeignKey("signatures.id", ondelete="SET NULL"), index=True
     )
+    #: The letter that caused it (petitions/letters/), for the kinds letters register; its
+    #: withdrawal erases its unsent mail. NULL for signers' mails.
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="SET NULL"), index=True
+    )
     #: Fixed when queued, so a retry after an unclear failure carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(

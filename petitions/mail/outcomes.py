@@ -51,6 +51,8 @@ class Claimed:
     signature_id: int | None
     message_id: str
     attempts: int
+    #: The letter it names, for the letters' kinds (then the builder reads it, not signature_id).
+    letter_id: int | None = None
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

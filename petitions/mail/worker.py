@@ -207,6 +207,7 @@ def _still_ours(message_ids: list[int], ours: dt.datetime) -> list[Claimed]:
             OutboxMessage.signature_id,
             OutboxMessage.message_id,
             OutboxMessage.attempts,
+            OutboxMessage.letter_id,
         )
         .where(
             OutboxMessage.id.in_(message_ids),

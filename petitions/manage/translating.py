@@ -41,6 +41,7 @@ LABELS = {
     "photo_alt": _l("Description of the photo (alt text)"),
     "place": _l("Place of detention"),
     "note": _l("Note"),
+    "rules": _l("Rules every writer reads"),
 }
 _LONG = {"body", "bio", "text"}
 
@@ -68,9 +69,10 @@ def _form_for(contents: list[Content], language: str) -> tuple[Form, list[Any]]:
     return form_class(), listed
 
 
-def _page(
+def page(
     kind: str, owner: Content, contents: list[Content], language: str, back: str
 ) -> ResponseReturnValue:
+    """Show and save the translation of ``contents`` (``owner``'s first) into ``language``."""
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
     if language == translations.original_language(owner):
@@ -119,7 +121,7 @@ def petition(slug: str, language: str) -> ResponseReturnValue:
     """Translate a petition's title, summary, text and addressee into one language."""
     found = petition_or_404(slug)
     back = url_for("manage.petition", slug=slug)
-    return _page("petition", found, [found], language, back)
+    return page("petition", found, [found], language, back)
 
 
 @bp.route("/cases/<slug>/translations/<language>", methods=["GET", "POST"])
@@ -128,4 +130,4 @@ def case(slug: str, language: str) -> ResponseReturnValue:
     description), its periods of detention and its timeline into one language."""
     found = case_or_404(slug)
     back = url_for("manage.case", slug=slug)
-    return _page("case", found, [found, *found.detentions, *found.timeline], language, back)
+    return page("case", found, [found, *found.detentions, *found.timeline], language, back)

@@ -86,6 +86,16 @@ def retention_limits() -> list[RetentionLimit]:
             ),
         ),
         RetentionLimit(
+            "letters",
+            None,
+            gettext(
+                "A letter you write is kept until you withdraw it with the link in its "
+                "confirmation mail, which erases it with your name, city, country and email "
+                "address. A letter never confirmed is never read, shown or sent on; it is not "
+                "yet erased by itself."
+            ),
+        ),
+        RetentionLimit(
             "evidence",
             (evidence_days + 1) * 86400,
             gettext(

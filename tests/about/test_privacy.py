@@ -11,7 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect
 
 from petitions import limits, public_pages
-from petitions.about.services import ERASED, KEPT, NOT_ABOUT_THE_SIGNER
+from petitions.about.services import (
+    ERASED,
+    KEPT,
+    LETTER_ERASED,
+    LETTER_KEPT,
+    NOT_ABOUT_THE_SIGNER,
+    NOT_ABOUT_THE_WRITER,
+)
 from petitions.extensions import db
 from petitions.privacy import retention
 from petitions.signing import services as signing
@@ -164,3 +171,33 @@ def test_the_rights_name_where_to_write(client: FlaskClient) -> None:
     rights = one(parse(client.get("/privacy")), '[data-testid="rights"]')
 
     assert one(rights, "a")["href"] == "mailto:privacy@lphr.org"
+
+
+def test_every_column_of_a_letter_is_described_once() -> None:
+    from petitions.letters.models import Letter
+
+    described = [column for kept in LETTER_KEPT for column in kept.columns]
+    columns = {column.key for column in inspect(Letter).columns}
+
+    assert len(described) == len(set(described))
+    assert set(described) | NOT_ABOUT_THE_WRITER == columns
+    assert not set(described) & NOT_ABOUT_THE_WRITER
+
+
+def test_what_the_page_says_withdrawing_a_letter_erases_is_what_it_erases(
+    client: FlaskClient,
+) -> None:
+    from petitions.letters.services import ERASED_ON_WITHDRAWAL
+
+    named = {column for columns, _label in LETTER_ERASED for column in columns}
+    assert named == set(ERASED_ON_WITHDRAWAL)
+    page = parse(client.get("/privacy"))
+    shown = one(page, '[data-testid="letter-erased"]')
+    assert [words(item) for item in shown.select("li")] == [
+        str(label) for _c, label in LETTER_ERASED
+    ]
+    kept = one(page, '[data-testid="letter-kept"]')
+    assert [words(dt) for dt in kept.select("dt")] == [str(each.what) for each in LETTER_KEPT]
+    assert words(one(page, '[data-testid="limit-letters"]')).startswith(
+        "A letter you write is kept"
+    )

@@ -31,6 +31,7 @@ from petitions.cases.models import TimelineEntry
 from petitions.clock import utcnow
 from petitions.defence.models import AllowedClient, EmailDomainRule
 from petitions.extensions import db
+from petitions.letters.models import Holiday, ReadyText
 from petitions.signing.models import Invalidation, InvalidationStatus
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
@@ -38,6 +39,8 @@ from tests.factories import (
     confirmed_signature,
     detained_case,
     draft_petition,
+    letter,
+    open_letters,
     open_petition,
     organizer,
 )
@@ -123,6 +126,20 @@ BUNDLE_FORM = {
     "recipient_address": "",
     "language": "en",
 }
+
+LETTER_SETTINGS_FORM = {
+    "is_open": "y",
+    "channel": "post",
+    "languages": "be",
+    "max_length": "1200",
+    "rules": "Пішыце пра кнігі.",
+}
+READY_TEXT_FORM = {
+    "ready-language": "be",
+    "ready-occasion": "",
+    "ready-text": "Дарагая Марыя, мы з табой!",
+}
+HOLIDAY_FORM = {"holiday-name": "Kupalle", "holiday-day": "2024-07-07"}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
@@ -216,6 +233,24 @@ ROUTES = [
         changes=True,
     ),
     Route("POST", "/organizer/email-rules/{rule}/remove", access=Access.SITE_ADMIN, changes=True),
+    Route("GET", "/organizer/cases/{case}/letters/"),
+    Route("GET", "/organizer/cases/{case}/letters/settings"),
+    Route("POST", "/organizer/cases/{case}/letters/settings", LETTER_SETTINGS_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/letters/ready-texts", READY_TEXT_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/letters/ready-texts/{ready}/delete", changes=True),
+    Route("POST", "/organizer/cases/{case}/letters/holidays", HOLIDAY_FORM, changes=True),
+    Route("POST", "/organizer/cases/{case}/letters/holidays/{holiday}/delete", changes=True),
+    Route("GET", "/organizer/cases/{case}/letters/translations/ru"),
+    Route("POST", "/organizer/cases/{case}/letters/translations/ru"),
+    Route(
+        "POST", "/organizer/cases/{case}/letters/approve", {"letter_ids": "{letter}"}, changes=True
+    ),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/reject",
+        {"letter_ids": "{letter}", "reason": "Names the trial."},
+        changes=True,
+    ),
 ]
 POSTS = [route for route in ROUTES if route.method == "POST"]
 
@@ -233,6 +268,9 @@ SAMPLE = {
     "queued": "6",
     "finished": "7",
     "rule": "ya.example",
+    "ready": "9",
+    "holiday": "10",
+    "letter": "11",
 }
 
 
@@ -371,6 +409,18 @@ def _build_world() -> World:
     their_petition = open_petition(slug="free-losik", title="Free Ihar Losik", case=theirs)
     confirmed_signature(their_petition, full_name="Ona Other-Signer")
 
+    open_letters(ours, rules="Пішыце пра кнігі.")
+    ready = ReadyText(case_id=ours.id, language="be", text="Мы з табой!", created_at=utcnow())
+    holiday = Holiday(case_id=ours.id, name="Kupalle", day=dt.date(2024, 7, 7))
+    db.session.add_all([ready, holiday])
+    waiting = letter(ours, writer_name="Lena Letter-Writer", email="lena@example.org")
+    open_letters(theirs)
+    their_ready = ReadyText(case_id=theirs.id, language="be", text="Ihar!", created_at=utcnow())
+    their_holiday = Holiday(case_id=theirs.id, name="Dziady", day=dt.date(2024, 11, 2))
+    db.session.add_all([their_ready, their_holiday])
+    their_letter = letter(theirs, writer_name="Olga Other-Writer")
+    db.session.flush()
+
     organizer(OWNER, cases=(ours,))
     organizer(STRANGER, cases=(theirs,))
     organizer(ADMIN, admin=True)
@@ -389,6 +439,12 @@ def _build_world() -> World:
             "queued": str(queued.id),
             "finished": str(finished.id),
             "rule": rule.domain,
+            "ready": str(ready.id),
+            "holiday": str(holiday.id),
+            "letter": str(waiting.id),
+            "their_ready": str(their_ready.id),
+            "their_holiday": str(their_holiday.id),
+            "their_letter": str(their_letter.id),
         },
         secrets=(
             "Maria Kalesnikava",
@@ -397,6 +453,8 @@ def _build_world() -> World:
             "volha@example.org",
             "Pavel Hidden-Commenter",
             "pavel@example.org",
+            "Lena Letter-Writer",
+            "lena@example.org",
         ),
         signer_names=("Volha Visible-Commenter", "Pavel Hidden-Commenter"),
         other_values={"case": theirs.slug, "petition": their_petition.slug},
@@ -609,6 +667,7 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
 #: (bundles has none since printing moved to manage: only its public verify page is left)
 ORGANIZER_BLUEPRINTS = {
     "manage",
+    "manage_letters",
     "exports",
     "accounts",
     "partners",
@@ -768,6 +827,15 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         ("/organizer/petitions/{their_petition}/comments/{hidden}/show", {}, 404),
         # The bundle is not among the choices of their own petition's form.
         ("/organizer/petitions/{their_petition}/deliveries", DELIVERY_FORM, 422),
+        # Our letters, ready texts and holidays through their own case: none is theirs.
+        ("/organizer/cases/{their_case}/letters/approve", {"letter_ids": "{letter}"}, 404),
+        (
+            "/organizer/cases/{their_case}/letters/reject",
+            {"letter_ids": "{letter}", "reason": "No."},
+            404,
+        ),
+        ("/organizer/cases/{their_case}/letters/ready-texts/{ready}/delete", {}, 404),
+        ("/organizer/cases/{their_case}/letters/holidays/{holiday}/delete", {}, 404),
     ],
     ids=[
         "delete-entry",
@@ -777,6 +845,10 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         "hide-comment",
         "show-comment",
         "record-delivery",
+        "approve-letter",
+        "reject-letter",
+        "delete-ready-text",
+        "delete-holiday",
     ],
 )
 def test_an_organizer_cannot_reach_another_cases_objects_through_their_own_case(

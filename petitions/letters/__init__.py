@@ -1,0 +1,1 @@
+"""Letters and birthday wishes to a prisoner: written online, confirmed by mail, moderated."""

@@ -1,0 +1,247 @@
+"""The write form for supporters, and the organizers' forms for a case's letters."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from petitions.forms import Form, optional, required
+from petitions.i18n import COUNTRY_CODES, country_choices, language_choices
+from petitions.letters import checks
+from petitions.letters.models import Channel, LetterSettings, Occasion
+from petitions.letters.services import OccasionChoice, WriterDetails
+from petitions.signing.forms import DeliverableEmail, MultiLine, NoLink, SingleLine, Visible
+
+
+def _tidy(value: Any) -> Any:
+    # As the sign form: one spelling of each letter (NFC), no surrounding whitespace.
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+class WriteForm(Form):
+    """A letter to a prisoner; the choices and the checks come from the case's settings."""
+
+    occasion = RadioField(
+        _l("Occasion"), validators=[InputRequired(_l("Please choose the occasion."))]
+    )
+    language = RadioField(
+        _l("Language of your letter"),
+        validators=[InputRequired(_l("Please choose the language you write in."))],
+    )
+    #: The ready text the letter started from, if any (its id).
+    ready_text = HiddenField()
+    body = TextAreaField(
+        _l("Your letter"),
+        filters=[_tidy],
+        validators=[DataRequired(_l("Please write your letter.")), MultiLine()],
+    )
+    writer_name = required(
+        StringField,
+        _l("Your name or a pseudonym"),
+        _l("Please enter a name or a pseudonym to sign your letter with."),
+        120,
+        SingleLine(),
+        Visible(no_letter=_l("Please write your name in letters.")),
+        NoLink(),
+        too_long=_l("Please shorten your name to 120 characters."),
+        filters=[_tidy],
+    )
+    show_name = BooleanField(_l("Show my name with my wish on the public wall"))
+    city = optional(
+        StringField,
+        _l("City or town (optional)"),
+        120,
+        Optional(),
+        SingleLine(),
+        NoLink(),
+        too_long=_l("Please shorten the city to 120 characters."),
+        filters=[_tidy],
+    )
+    country = SelectField(_l("Country (optional)"), validate_choice=False)
+    email = required(
+        EmailField,
+        _l("Email"),
+        _l("Please enter your email address: we send the confirmation link there."),
+        254,
+        DeliverableEmail(),
+        too_long=_l("This email address is too long."),
+        filters=[_tidy],
+    )
+
+    def __init__(
+        self, settings: LetterSettings, occasions: list[OccasionChoice], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.occasion.choices = [(each.key, each.key) for each in occasions]
+        names = dict(language_choices())
+        self.language.choices = [(code, names.get(code, code)) for code in settings.language_codes]
+        self.country.choices = [("", _l("Choose your country")), *country_choices()]
+
+    def validate_country(self, field: Any) -> None:
+        if field.data and field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose your country from the list."))
+
+    def validate_body(self, field: Any) -> None:
+        if not field.data:
+            return
+        language = self.language.data if self.language.data in self.settings.language_codes else ""
+        found = checks.problems(
+            field.data,
+            language or (self.settings.language_codes or [""])[0],
+            self.settings.language_codes,
+            self.settings.max_length,
+            self.settings.avoided_words,
+        )
+        if found:
+            field.errors = list(found)
+            raise ValidationError(found[0])
+
+    def ready_text_id(self) -> int | None:
+        value = str(self.ready_text.data or "")
+        return int(value) if value.isdigit() else None
+
+    def details(self, locale: str) -> WriterDetails:
+        """Return what the writer gave, for services.write()."""
+        return WriterDetails(
+            occasion_key=str(self.occasion.data),
+            language=str(self.language.data),
+            body=str(self.body.data),
+            ready_text_id=self.ready_text_id(),
+            writer_name=str(self.writer_name.data),
+            show_name=bool(self.show_name.data),
+            city=str(self.city.data or ""),
+            country=str(self.country.data or ""),
+            email=str(self.email.data),
+            locale=locale,
+        )
+
+
+# --- organizers ----------------------------------------------------------------------------
+
+
+def _channel_choices() -> list[tuple[str, Any]]:
+    return [
+        (Channel.POST.value, _l("By post to the place of detention")),
+        (Channel.FAMILY.value, _l("Through the family")),
+        (Channel.LAWYER.value, _l("Through the lawyer")),
+        (Channel.HELD.value, _l("Kept until release")),
+    ]
+
+
+class SettingsForm(Form):
+    is_open = BooleanField(_l("Letters are open: supporters may write"))
+    channel = RadioField(_l("How letters reach the prisoner"), choices=_channel_choices)
+    addressee_name = optional(
+        StringField,
+        _l("Full name for the envelope, with patronymic, in the language of the post"),
+        200,
+        SingleLine(),
+    )
+    birth_year = IntegerField(
+        _l("Year of birth (the post asks for it)"),
+        validators=[Optional(), NumberRange(1900, 2100, _l("Please enter a year such as 1962."))],
+    )
+    postal_address = optional(
+        TextAreaField, _l("Postal address of the place of detention, as the post needs it"), 1000
+    )
+    languages = SelectMultipleField(
+        _l("Languages letters may be written in"),
+        choices=language_choices,
+        validators=[DataRequired(_l("Please choose at least one language."))],
+    )
+    max_length = IntegerField(
+        _l("Longest letter, in characters"),
+        validators=[
+            InputRequired(_l("Please enter the longest letter, in characters.")),
+            NumberRange(100, 10000, _l("Please enter a length from 100 to 10000 characters.")),
+        ],
+    )
+    rules = optional(TextAreaField, _l("Rules every writer reads"), 5000)
+    words_to_avoid = optional(TextAreaField, _l("Words to avoid (one a line)"), 5000)
+    birthday = DateField(_l("Birthday (the wishes' occasion, every year)"), validators=[Optional()])
+    wall = BooleanField(_l("Show approved wishes on a public wall"))
+
+    def values(self) -> dict[str, object]:
+        return {
+            "is_open": bool(self.is_open.data),
+            "channel": Channel(self.channel.data),
+            "postal_address": self.postal_address.data or "",
+            "addressee_name": self.addressee_name.data or "",
+            "birth_year": self.birth_year.data,
+            "languages": ",".join(self.languages.data or []),
+            "max_length": int(self.max_length.data or 1500),
+            "rules": self.rules.data or "",
+            "words_to_avoid": self.words_to_avoid.data or "",
+            "birthday": self.birthday.data,
+            "wall": bool(self.wall.data),
+        }
+
+
+def _occasion_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _l("Any occasion")),
+        (Occasion.BIRTHDAY.value, _l("Birthday")),
+        (Occasion.HOLIDAY.value, _l("Holidays")),
+        (Occasion.ANY_DAY.value, _l("Any day")),
+    ]
+
+
+class ReadyTextForm(Form):
+    language = SelectField(_l("Language"), choices=language_choices)
+    occasion = SelectField(_l("Occasion"), choices=_occasion_choices)
+    text = required(
+        TextAreaField,
+        _l("Text"),
+        _l("Please write the ready text."),
+        5000,
+        too_long=_l("Please shorten the text to 5000 characters."),
+    )
+
+
+class HolidayForm(Form):
+    name = required(
+        StringField,
+        _l("Holiday"),
+        _l("Please name the holiday."),
+        120,
+        SingleLine(),
+        too_long=_l("Please shorten the name to 120 characters."),
+    )
+    day = DateField(
+        _l("Day (it comes back every year)"),
+        validators=[InputRequired(_l("Please enter the day."))],
+    )
+
+
+class DecisionForm(Form):
+    """One letter or many: approve, or reject with a reason."""
+
+    letter_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    reason = optional(
+        StringField,
+        _l("Reason (kept with the decision; needed to reject)"),
+        300,
+        too_long=_l("Please shorten the reason to 300 characters."),
+    )
