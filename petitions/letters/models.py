@@ -238,6 +238,10 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
     )
     decision_reason: Mapped[str | None] = mapped_column(String(300))
     withdrawn_at: Mapped[dt.datetime | None]
+    #: The batch it was printed in (states printed, delivered); NULL: not printed yet.
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter_batches.id", ondelete="SET NULL"), index=True
+    )
 
     case: Mapped[Case] = relationship()
     holiday: Mapped[Holiday | None] = relationship()
@@ -246,3 +250,29 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
     def public_name(self) -> str | None:
         """The writer's name if they agreed to show it, else None."""
         return self.writer_name if self.show_name else None
+
+
+class PaperSize(enum.Enum):
+    A4 = "A4"
+    A5 = "A5"
+
+
+class LetterBatch(db.Model):  # type: ignore[name-defined,misc]
+    """Approved letters of a case printed together as one PDF (letters/batches.py)."""
+
+    __tablename__ = "letter_batches"
+    __table_args__ = (CheckConstraint("letter_count > 0", name="letter_count_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: SHA-256 over the case and the printed letters (numbers, languages, texts), hex.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[PaperSize] = mapped_column(enum_column(PaperSize, "paper_size"))
+    letter_count: Mapped[int]
+    #: The channel the letters were printed for (the address sheet and labels say it).
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "letter_channel"))
+    created_at: Mapped[dt.datetime]
+    #: Who printed it (an organizer's address, or "command line"); never printed or shown.
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    case: Mapped[Case] = relationship()
