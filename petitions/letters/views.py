@@ -248,7 +248,7 @@ def wall(slug: str) -> str:
     )
 
 
-@bp.get("/letters/verify/<fingerprint>")
+@bp.get("/letter-batches/<fingerprint>")
 def verify_batch(fingerprint: str) -> ResponseReturnValue:
     """Say what a printed batch of letters holds: anyone holding a page can check it here."""
     if not _FINGERPRINT.fullmatch(fingerprint):

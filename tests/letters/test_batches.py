@@ -69,7 +69,7 @@ def test_one_letter_per_page_with_its_number_and_the_fingerprint_on_every_page(
     assert BODY not in flat(pages[1])
     for page in pages:
         assert batch.fingerprint in flat(page).replace(" ", "") or batch.fingerprint in page
-        assert f"/letters/verify/{batch.fingerprint}" in flat(page).replace(" ", "")
+        assert f"/letter-batches/{batch.fingerprint}" in flat(page).replace(" ", "")
     assert batch.letter_count == 2
     assert batch.size is PaperSize.A4
 
@@ -184,7 +184,7 @@ def test_the_verify_page_shows_the_batch_and_names_only_consenting_writers(
     letter(case, LetterState.APPROVED, writer_name="Shown Writer", show_name=True)
     letter(case, LetterState.APPROVED, writer_name="Hidden Writer", show_name=False, language="ru")
     batch, _data = print_now(case)
-    page = parse(client.get(f"/letters/verify/{batch.fingerprint}"))
+    page = parse(client.get(f"/letter-batches/{batch.fingerprint}"))
     assert words(one(page, "[data-testid=batch-count]")) == "2"
     rows = [
         [words(cell) for cell in row.select("td")]
@@ -196,7 +196,7 @@ def test_the_verify_page_shows_the_batch_and_names_only_consenting_writers(
 
 
 def test_an_unknown_or_malformed_fingerprint(client: FlaskClient) -> None:
-    unknown = client.get("/letters/verify/" + "a" * 64)
+    unknown = client.get("/letter-batches/" + "a" * 64)
     assert unknown.status_code == 404
     assert one(parse(unknown), "[data-testid=batch-unknown]")
-    assert client.get("/letters/verify/not-a-fingerprint").status_code == 404
+    assert client.get("/letter-batches/not-a-fingerprint").status_code == 404
