@@ -47,7 +47,8 @@ class BatchChanged(Exception):
     """Letters changed while the batch was printed (nothing was recorded); print it again."""
 
 
-def _to_print(case_id: int) -> Sequence[Letter]:
+def approved_not_printed(case_id: int) -> Sequence[Letter]:
+    """The case's approved letters not printed yet, in number order: the next batch."""
     return (
         db.session.execute(
             select(Letter)
@@ -121,7 +122,7 @@ def print_batch(case: Case, size: PaperSize, out: BinaryIO, by: str) -> LetterBa
     :raises FontsMissing: if no font for the PDF is available.
     """
     settings = settings_of(case)
-    letters = _to_print(case.id)
+    letters = approved_not_printed(case.id)
     if settings is None or not letters:
         raise NothingToPrint()
     batch_fingerprint = fingerprint(case.id, letters)

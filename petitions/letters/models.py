@@ -276,3 +276,63 @@ class LetterBatch(db.Model):  # type: ignore[name-defined,misc]
     created_by: Mapped[str] = mapped_column(String(320))
 
     case: Mapped[Case] = relationship()
+
+
+class Outcome(enum.Enum):
+    """What became of a batch handed over for delivery."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    REFUSED = "refused"
+    RETURNED = "returned"
+    REPLY_RECEIVED = "reply-received"
+
+
+class LetterDelivery(db.Model):  # type: ignore[name-defined,misc]
+    """An outcome recorded for a batch by an organizer; "delivered" goes on the case timeline."""
+
+    __tablename__ = "letter_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_batches.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "letter_channel"))
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "delivery_outcome"))
+    happened_on: Mapped[dt.date]
+    #: The timeline entry it made (outcome delivered); NULL: none.
+    timeline_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("timeline_entries.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    batch: Mapped[LetterBatch] = relationship()
+
+
+class Consent(enum.Enum):
+    """Who agreed that a reply may be published; NONE: nobody yet (it stays unpublished)."""
+
+    NONE = "none"
+    PRISONER = "prisoner"
+    FAMILY = "family"
+
+
+class LetterReply(db.Model):  # type: ignore[name-defined,misc]
+    """A reply from the prisoner, shown on the case page only with a recorded consent."""
+
+    __tablename__ = "letter_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[dt.date]
+    consent: Mapped[Consent] = mapped_column(
+        enum_column(Consent, "reply_consent"), default=Consent.NONE
+    )
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    @property
+    def published(self) -> bool:
+        return self.consent is not Consent.NONE

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -20,9 +21,15 @@ from petitions.cases import services as cases
 from petitions.cases import status
 from petitions.cases.models import Case
 from petitions.extensions import csrf
-from petitions.letters import batches, mailing, services
+from petitions.letters import batches, deliveries, mailing, services
 from petitions.letters.forms import WriteForm
-from petitions.letters.models import CONFIRMED_STATES, Letter, LetterSettings, LetterState
+from petitions.letters.models import (
+    CONFIRMED_STATES,
+    Letter,
+    LetterReply,
+    LetterSettings,
+    LetterState,
+)
 from petitions.letters.settings import ready_texts_of, settings_of
 from petitions.limits import links_per_ip, sign_per_ip
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy
@@ -52,6 +59,8 @@ class CaseLetters:
     is_open: bool
     approved: int
     wall: bool
+    #: The prisoner's replies published with a recorded consent, newest first.
+    replies: Sequence[LetterReply] = ()
 
 
 def letters_of(case: Case) -> CaseLetters | None:
@@ -59,7 +68,12 @@ def letters_of(case: Case) -> CaseLetters | None:
     settings = settings_of(case)
     if settings is None:
         return None
-    return CaseLetters(settings.is_open, services.approved_count(case.id), settings.wall)
+    return CaseLetters(
+        settings.is_open,
+        services.approved_count(case.id),
+        settings.wall,
+        deliveries.replies_of(case.id, published_only=True),
+    )
 
 
 @bp.record_once
