@@ -38,8 +38,9 @@ from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
 from petitions.letters import batches as letter_batches
+from petitions.letters import deliveries as letter_deliveries
 from petitions.letters import settings as letter_settings
-from petitions.letters.models import LetterState, Occasion, PaperSize
+from petitions.letters.models import Consent, LetterState, Occasion, PaperSize
 from petitions.tokens import (
     confirm_token,
     letter_confirm_token,
@@ -237,6 +238,12 @@ def world() -> World:
     made_world.letter_batch = letter_batches.print_batch(
         case, PaperSize.A5, io.BytesIO(), ADMIN
     ).fingerprint
+    letter_deliveries.record_reply(
+        case, "Дзякуй за лісты!", dt.date(2024, 6, 2), Consent.FAMILY, ADMIN
+    )
+    letter_deliveries.record_reply(
+        case, "Not yet public.", dt.date(2024, 6, 3), Consent.NONE, ADMIN
+    )
     for language, _ in PUBLIC_LANGUAGES:
         made_world.letter_pending[language] = letter(case, LetterState.PENDING, locale=language).id
         made_world.letter_confirmed[language] = letter(case, locale=language).id
