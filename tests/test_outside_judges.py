@@ -40,7 +40,7 @@ from petitions.extensions import db
 from petitions.letters import batches as letter_batches
 from petitions.letters import deliveries as letter_deliveries
 from petitions.letters import settings as letter_settings
-from petitions.letters.models import Consent, LetterState, Occasion, PaperSize
+from petitions.letters.models import Channel, Consent, LetterState, Occasion, Outcome, PaperSize
 from petitions.tokens import (
     confirm_token,
     letter_confirm_token,
@@ -235,9 +235,11 @@ def world() -> World:
     letter(case, LetterState.APPROVED, show_name=False)
     letter(case, LetterState.REJECTED)
     letter(case, LetterState.APPROVED, writer_name="Printed Writer", show_name=True)
-    made_world.letter_batch = letter_batches.print_batch(
-        case, PaperSize.A5, io.BytesIO(), ADMIN
-    ).fingerprint
+    printed = letter_batches.print_batch(case, PaperSize.A5, io.BytesIO(), ADMIN)
+    made_world.letter_batch = printed.fingerprint
+    letter_deliveries.record_delivery(
+        printed, Channel.POST, Outcome.DELIVERED, dt.date(2024, 6, 20), ADMIN
+    )
     letter_deliveries.record_reply(
         case, "Дзякуй за лісты!", dt.date(2024, 6, 2), Consent.FAMILY, ADMIN
     )

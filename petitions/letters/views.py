@@ -276,4 +276,5 @@ def verify_batch(fingerprint: str) -> ResponseReturnValue:
         batch=batch,
         letters=batches.letters_of(batch),
         channel=batches.channel_label(batch.channel),
+        deliveries=deliveries.deliveries_of([batch.id])[batch.id],
     )

@@ -124,6 +124,9 @@ def test_a_delivered_batch_goes_on_the_case_timeline_with_its_count(
     assert after.state is LetterState.DELIVERED
     shown = words(one(parse(owner.client.get(page_of(case))), "[data-testid=batches]"))
     assert "2024-06-01: sent; 2024-06-20: delivered" in shown
+    verify = parse(client.get(f"/letter-batches/{batch.fingerprint}"))
+    outcomes = [words(each) for each in one(verify, "[data-testid=batch-deliveries]").select("li")]
+    assert outcomes == ["June 1, 2024: sent", "June 20, 2024: delivered"]
 
 
 def test_one_letter_delivered_is_singular(
