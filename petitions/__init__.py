@@ -51,6 +51,7 @@ from petitions.mail.views import bp as mailbox_bp
 from petitions.manage.case_story import bp as case_story_bp
 from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
+from petitions.manage.letter_batches import bp as manage_letter_batches_bp
 from petitions.manage.letters import bp as manage_letters_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.review import bp as review_bp
@@ -174,6 +175,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(about_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(manage_letters_bp)
+    app.register_blueprint(manage_letter_batches_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

@@ -47,7 +47,7 @@ PAGE_TABLES = frozenset(
     {"cases", "case_portraits", "timeline_entries", "timeline_photos", "image_variants",
      "detention_periods", "petitions", "signatures", "bundles", "deliveries", "partners",
      "content_translations", "letters", "letter_settings", "letter_holidays",
-     "letter_ready_texts"}
+     "letter_ready_texts", "letter_batches", "letter_deliveries", "letter_replies"}
 )  # fmt: skip
 
 _GENERATION = "public-pages:generation"

@@ -26,7 +26,7 @@ HEIGHT: dict[str, float] = {
     "about": 4,  # the pages about the service: read signing's erasure list, privacy's limits
     "api": 5,
     "embeds": 5,
-    "bundles": 5,
+    "bundles": 3.25,  # above signing (what it prints), below letters (which print with it)
     "exports": 5,
     "manage": 6,
 }

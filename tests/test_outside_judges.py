@@ -17,6 +17,7 @@ Java run. The judges come from package.json (tests/judges.py).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Callable
@@ -36,8 +37,10 @@ from petitions.cases.models import EntryKind, Petition, Portrait, TimelineEntry,
 from petitions.clock import utcnow
 from petitions.embeds.services import add_partner
 from petitions.extensions import db
+from petitions.letters import batches as letter_batches
+from petitions.letters import deliveries as letter_deliveries
 from petitions.letters import settings as letter_settings
-from petitions.letters.models import LetterState, Occasion
+from petitions.letters.models import Channel, Consent, LetterState, Occasion, Outcome, PaperSize
 from petitions.tokens import (
     confirm_token,
     letter_confirm_token,
@@ -86,6 +89,8 @@ class World:
     #: Per language, a pending letter's id (its confirm link) and a confirmed one's (withdraw).
     letter_pending: dict[str, int] = field(default_factory=dict)
     letter_confirmed: dict[str, int] = field(default_factory=dict)
+    #: A printed batch of letters' fingerprint (its verify page).
+    letter_batch: str = ""
 
 
 #: How to fill each URL parameter of a GET route, from the World and the page's language: by
@@ -104,6 +109,7 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
         world.letter_confirmed.get(lang, 0)
     ),
     "fingerprint": lambda world, _: FINGERPRINT,
+    ("letter-batches", "fingerprint"): lambda world, _: world.letter_batch,
     "language": lambda world, _: "be",
     ("preview", "lang"): lambda world, lang: lang,
     "invalidation_id": lambda world, _: world.invalidation,
@@ -228,6 +234,18 @@ def world() -> World:
     letter(case, LetterState.QUARANTINED, set_aside_reason="client-burst")
     letter(case, LetterState.APPROVED, show_name=False)
     letter(case, LetterState.REJECTED)
+    letter(case, LetterState.APPROVED, writer_name="Printed Writer", show_name=True)
+    printed = letter_batches.print_batch(case, PaperSize.A5, io.BytesIO(), ADMIN)
+    made_world.letter_batch = printed.fingerprint
+    letter_deliveries.record_delivery(
+        printed, Channel.POST, Outcome.DELIVERED, dt.date(2024, 6, 20), ADMIN
+    )
+    letter_deliveries.record_reply(
+        case, "Дзякуй за лісты!", dt.date(2024, 6, 2), Consent.FAMILY, ADMIN
+    )
+    letter_deliveries.record_reply(
+        case, "Not yet public.", dt.date(2024, 6, 3), Consent.NONE, ADMIN
+    )
     for language, _ in PUBLIC_LANGUAGES:
         made_world.letter_pending[language] = letter(case, LetterState.PENDING, locale=language).id
         made_world.letter_confirmed[language] = letter(case, locale=language).id

@@ -238,6 +238,10 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
     )
     decision_reason: Mapped[str | None] = mapped_column(String(300))
     withdrawn_at: Mapped[dt.datetime | None]
+    #: The batch it was printed in (states printed, delivered); NULL: not printed yet.
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter_batches.id", ondelete="SET NULL"), index=True
+    )
 
     case: Mapped[Case] = relationship()
     holiday: Mapped[Holiday | None] = relationship()
@@ -246,3 +250,89 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
     def public_name(self) -> str | None:
         """The writer's name if they agreed to show it, else None."""
         return self.writer_name if self.show_name else None
+
+
+class PaperSize(enum.Enum):
+    A4 = "A4"
+    A5 = "A5"
+
+
+class LetterBatch(db.Model):  # type: ignore[name-defined,misc]
+    """Approved letters of a case printed together as one PDF (letters/batches.py)."""
+
+    __tablename__ = "letter_batches"
+    __table_args__ = (CheckConstraint("letter_count > 0", name="letter_count_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: SHA-256 over the case and the printed letters (numbers, languages, texts), hex.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[PaperSize] = mapped_column(enum_column(PaperSize, "paper_size"))
+    letter_count: Mapped[int]
+    #: The channel the letters were printed for (the address sheet and labels say it).
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "letter_channel"))
+    created_at: Mapped[dt.datetime]
+    #: Who printed it (an organizer's address, or "command line"); never printed or shown.
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    case: Mapped[Case] = relationship()
+
+
+class Outcome(enum.Enum):
+    """What became of a batch handed over for delivery."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    REFUSED = "refused"
+    RETURNED = "returned"
+    REPLY_RECEIVED = "reply-received"
+
+
+class LetterDelivery(db.Model):  # type: ignore[name-defined,misc]
+    """An outcome recorded for a batch by an organizer; "delivered" goes on the case timeline."""
+
+    __tablename__ = "letter_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_batches.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "letter_channel"))
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "delivery_outcome"))
+    happened_on: Mapped[dt.date]
+    #: The timeline entry it made (outcome delivered); NULL: none.
+    timeline_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("timeline_entries.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    batch: Mapped[LetterBatch] = relationship()
+
+
+class Consent(enum.Enum):
+    """Who agreed that a reply may be published; NONE: nobody yet (it stays unpublished)."""
+
+    NONE = "none"
+    PRISONER = "prisoner"
+    FAMILY = "family"
+
+
+class LetterReply(db.Model):  # type: ignore[name-defined,misc]
+    """A reply from the prisoner, shown on the case page only with a recorded consent."""
+
+    __tablename__ = "letter_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[dt.date]
+    consent: Mapped[Consent] = mapped_column(
+        enum_column(Consent, "reply_consent"), default=Consent.NONE
+    )
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+    @property
+    def published(self) -> bool:
+        return self.consent is not Consent.NONE

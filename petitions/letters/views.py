@@ -7,6 +7,8 @@ The write form keeps what was typed whenever it is refused, so no letter is lost
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -19,15 +21,23 @@ from petitions.cases import services as cases
 from petitions.cases import status
 from petitions.cases.models import Case
 from petitions.extensions import csrf
-from petitions.letters import mailing, services
+from petitions.letters import batches, deliveries, mailing, services
 from petitions.letters.forms import WriteForm
-from petitions.letters.models import CONFIRMED_STATES, Letter, LetterSettings, LetterState
+from petitions.letters.models import (
+    CONFIRMED_STATES,
+    Letter,
+    LetterReply,
+    LetterSettings,
+    LetterState,
+)
 from petitions.letters.settings import ready_texts_of, settings_of
 from petitions.limits import links_per_ip, sign_per_ip
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy
 from petitions.signing.forms import ButtonForm
 
 bp = Blueprint("letters", __name__)
+
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 
 #: What a form shown again after the database could not take it says (nothing was recorded).
 _BUSY_LETTER = _l(
@@ -49,6 +59,8 @@ class CaseLetters:
     is_open: bool
     approved: int
     wall: bool
+    #: The prisoner's replies published with a recorded consent, newest first.
+    replies: Sequence[LetterReply] = ()
 
 
 def letters_of(case: Case) -> CaseLetters | None:
@@ -56,7 +68,12 @@ def letters_of(case: Case) -> CaseLetters | None:
     settings = settings_of(case)
     if settings is None:
         return None
-    return CaseLetters(settings.is_open, services.approved_count(case.id), settings.wall)
+    return CaseLetters(
+        settings.is_open,
+        services.approved_count(case.id),
+        settings.wall,
+        deliveries.replies_of(case.id, published_only=True),
+    )
 
 
 @bp.record_once
@@ -242,4 +259,22 @@ def wall(slug: str) -> str:
         settings=settings,
         letters=services.wall_of(case.id),
         approved=services.approved_count(case.id),
+    )
+
+
+@bp.get("/letter-batches/<fingerprint>")
+def verify_batch(fingerprint: str) -> ResponseReturnValue:
+    """Say what a printed batch of letters holds: anyone holding a page can check it here."""
+    if not _FINGERPRINT.fullmatch(fingerprint):
+        abort(404)
+    batch = batches.batch_by_fingerprint(fingerprint)
+    if batch is None:
+        return render_template("letters/verify.html", fingerprint=fingerprint, batch=None), 404
+    return render_template(
+        "letters/verify.html",
+        fingerprint=fingerprint,
+        batch=batch,
+        letters=batches.letters_of(batch),
+        channel=batches.channel_label(batch.channel),
+        deliveries=deliveries.deliveries_of([batch.id])[batch.id],
     )

@@ -1,12 +1,18 @@
 """`flask --app wsgi letters approve CASE_SLUG [--all | --id N …]`: the moderation queue's
-approval from the command line (the same service as petitions/manage/letters.py)."""
+approval from the command line (the same service as petitions/manage/letters.py), and
+`letters batch CASE_SLUG --out FILE [--size A4|A5]`: the approved letters not printed yet."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import click
 
+from petitions.bundles.pdf import FontsMissing
 from petitions.cases import services as cases
-from petitions.letters import moderation
+from petitions.letters import batches, moderation
+from petitions.letters.models import PaperSize
 
 
 @click.group("letters")
@@ -34,3 +40,33 @@ def letters_approve_command(
         raise click.ClickException(
             f"{len(set(ids)) - changed} of the ids named no waiting letter of {case_slug!r}."
         )
+
+
+@letters_group.command("batch")
+@click.argument("case_slug")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--size", type=click.Choice(["A4", "A5"], case_sensitive=False), default="A4", show_default=True
+)
+@click.option("--by", default="command line", show_default=True, help="Recorded as who.")
+def letters_batch_command(case_slug: str, out_path: str, size: str, by: str) -> None:
+    """Print a case's approved letters not printed yet as one PDF, and mark them printed."""
+    case = cases.public_case(case_slug)
+    if case is None:
+        raise click.ClickException(f"There is no case {case_slug!r}.")
+    buffer = io.BytesIO()
+    try:
+        batch = batches.print_batch(case, PaperSize(size.upper()), buffer, by)
+    except batches.NothingToPrint:
+        raise click.ClickException(
+            f"No approved letter of {case_slug!r} is waiting to be printed; no file was written."
+        ) from None
+    except batches.BatchChanged:
+        raise click.ClickException(
+            "Letters changed while printing; run the command again."
+        ) from None
+    except FontsMissing as missing:
+        raise click.ClickException(str(missing)) from None
+    # Written only once the batch is recorded: a failure leaves no file behind.
+    Path(out_path).write_bytes(buffer.getvalue())
+    click.echo(f"printed {batch.letter_count} letters, fingerprint {batch.fingerprint}")

@@ -31,7 +31,15 @@ from petitions.cases.models import TimelineEntry
 from petitions.clock import utcnow
 from petitions.defence.models import AllowedClient, EmailDomainRule
 from petitions.extensions import db
-from petitions.letters.models import Holiday, ReadyText
+from petitions.letters.models import (
+    Channel,
+    Holiday,
+    LetterBatch,
+    LetterReply,
+    LetterState,
+    PaperSize,
+    ReadyText,
+)
 from petitions.signing.models import Invalidation, InvalidationStatus
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
@@ -133,6 +141,17 @@ LETTER_SETTINGS_FORM = {
     "languages": "be",
     "max_length": "1200",
     "rules": "Пішыце пра кнігі.",
+}
+LETTER_DELIVERY_FORM = {
+    "delivery-batch": "{letter_batch}",
+    "delivery-channel": "post",
+    "delivery-outcome": "delivered",
+    "delivery-happened_on": "2024-06-01",
+}
+REPLY_FORM = {
+    "reply-text": "Дзякуй за лісты!",
+    "reply-received_on": "2024-06-02",
+    "reply-consent": "family",
 }
 READY_TEXT_FORM = {
     "ready-language": "be",
@@ -251,6 +270,27 @@ ROUTES = [
         {"letter_ids": "{letter}", "reason": "Names the trial."},
         changes=True,
     ),
+    Route("GET", "/organizer/cases/{case}/letters/batches/"),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/batches/",
+        {"size": "A5"},
+        changes=True,
+        download="application/pdf",
+    ),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/batches/deliveries",
+        LETTER_DELIVERY_FORM,
+        changes=True,
+    ),
+    Route("POST", "/organizer/cases/{case}/letters/batches/replies", REPLY_FORM, changes=True),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/batches/replies/{reply}/consent",
+        {"consent-consent": "prisoner"},
+        changes=True,
+    ),
 ]
 POSTS = [route for route in ROUTES if route.method == "POST"]
 
@@ -271,6 +311,7 @@ SAMPLE = {
     "ready": "9",
     "holiday": "10",
     "letter": "11",
+    "reply": "12",
 }
 
 
@@ -414,6 +455,24 @@ def _build_world() -> World:
     holiday = Holiday(case_id=ours.id, name="Kupalle", day=dt.date(2024, 7, 7))
     db.session.add_all([ready, holiday])
     waiting = letter(ours, writer_name="Lena Letter-Writer", email="lena@example.org")
+    letter(ours, LetterState.APPROVED, writer_name="Anna Approved", email="anna@example.org")
+    letter_batch = LetterBatch(
+        case_id=ours.id,
+        fingerprint="b" * 64,
+        size=PaperSize.A4,
+        letter_count=1,
+        channel=Channel.POST,
+        created_at=utcnow(),
+        created_by=OWNER,
+    )
+    reply = LetterReply(
+        case_id=ours.id,
+        text="Дзякуй!",
+        received_on=dt.date(2024, 6, 2),
+        created_at=utcnow(),
+        created_by=OWNER,
+    )
+    db.session.add_all([letter_batch, reply])
     open_letters(theirs)
     their_ready = ReadyText(case_id=theirs.id, language="be", text="Ihar!", created_at=utcnow())
     their_holiday = Holiday(case_id=theirs.id, name="Dziady", day=dt.date(2024, 11, 2))
@@ -445,6 +504,8 @@ def _build_world() -> World:
             "their_ready": str(their_ready.id),
             "their_holiday": str(their_holiday.id),
             "their_letter": str(their_letter.id),
+            "letter_batch": str(letter_batch.id),
+            "reply": str(reply.id),
         },
         secrets=(
             "Maria Kalesnikava",
@@ -668,6 +729,7 @@ def test_every_organizer_route_is_in_the_table(app: Flask) -> None:
 ORGANIZER_BLUEPRINTS = {
     "manage",
     "manage_letters",
+    "manage_letter_batches",
     "exports",
     "accounts",
     "partners",
@@ -836,6 +898,13 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         ),
         ("/organizer/cases/{their_case}/letters/ready-texts/{ready}/delete", {}, 404),
         ("/organizer/cases/{their_case}/letters/holidays/{holiday}/delete", {}, 404),
+        # Our batch and our reply through their own case.
+        ("/organizer/cases/{their_case}/letters/batches/deliveries", LETTER_DELIVERY_FORM, 404),
+        (
+            "/organizer/cases/{their_case}/letters/batches/replies/{reply}/consent",
+            {"consent-consent": "prisoner"},
+            404,
+        ),
     ],
     ids=[
         "delete-entry",
@@ -849,6 +918,8 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         "reject-letter",
         "delete-ready-text",
         "delete-holiday",
+        "deliver-batch",
+        "consent-to-reply",
     ],
 )
 def test_an_organizer_cannot_reach_another_cases_objects_through_their_own_case(

@@ -56,7 +56,9 @@ def define_qr_form(canvas: Canvas, url: str, font_name: str) -> None:
     canvas.endForm()
 
 
-def _place_qr(canvas: Canvas, x: float, y: float, size: float) -> None:
+def place_qr(canvas: Canvas, x: float, y: float, size: float) -> None:
+    """Draw the QR code defined by :func:`define_qr_form` at (x, y), ``size`` wide (also used
+    by the letter batches, letters/printing.py)."""
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(size / _QR_UNITS, size / _QR_UNITS)
@@ -75,7 +77,7 @@ class QrFlowable(Flowable):
         return self.size, self.size
 
     def draw(self) -> None:
-        _place_qr(self.canv, 0, 0, self.size)
+        place_qr(self.canv, 0, 0, self.size)
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def draw_furniture(canvas: Canvas, page: Furniture, number: int) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_X, HEADER_RULE_Y, _RIGHT, HEADER_RULE_Y)
     canvas.line(MARGIN_X, FOOTER_RULE_Y, _RIGHT, FOOTER_RULE_Y)
-    _place_qr(canvas, MARGIN_X - 2, FOOTER_BOTTOM - 2, QR_SIZE)
+    place_qr(canvas, MARGIN_X - 2, FOOTER_BOTTOM - 2, QR_SIZE)
     text = canvas.beginText()
     _draw_header(text, page)
     _draw_footer(canvas, text, page, number)
