@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
@@ -34,9 +35,16 @@ from petitions.letters.settings import settings_of
 from petitions.links import absolute_url
 from petitions.organization import organization_name
 
-#: The language a batch's own words (headings, labels, the manifest) are printed in; the
-#: letters keep theirs. The organizers who print it read English, as the organizer pages.
-_BATCH_LANGUAGE = "en"
+
+def batch_language(settings: LetterSettings) -> str:
+    """The language a batch's own words (headings, labels, the manifest) are printed in.
+
+    The first language the case accepts letters in: the one the prison's censor and the post
+    read (Belarusian or Russian for a prison in Belarus), as a bundle is printed in its
+    addressee's; the letters keep their own. English when none of ours is accepted.
+    """
+    offered = current_app.config["LANGUAGES"]
+    return next((code for code in settings.language_codes if code in offered), "en")
 
 
 class NothingToPrint(Exception):
@@ -127,7 +135,7 @@ def print_batch(case: Case, size: PaperSize, out: BinaryIO, by: str) -> LetterBa
         raise NothingToPrint()
     batch_fingerprint = fingerprint(case.id, letters)
     now = utcnow()
-    with force_locale(_BATCH_LANGUAGE):
+    with force_locale(batch_language(settings)):
         sheet = BatchSheet(
             prisoner_name=case.prisoner_name,
             fingerprint=batch_fingerprint,

@@ -4,7 +4,7 @@ approval from the command line (the same service as petitions/manage/letters.py)
 
 from __future__ import annotations
 
-import io
+import tempfile
 from pathlib import Path
 
 import click
@@ -54,19 +54,34 @@ def letters_batch_command(case_slug: str, out_path: str, size: str, by: str) -> 
     case = cases.public_case(case_slug)
     if case is None:
         raise click.ClickException(f"There is no case {case_slug!r}.")
-    buffer = io.BytesIO()
+    target = Path(out_path)
+    # Printed into a file beside the target first, so that a folder that cannot be written
+    # fails before any letter is marked printed; moved into place once the batch is recorded
+    # (a rename in one folder), and removed if printing fails: never a half-written PDF.
     try:
-        batch = batches.print_batch(case, PaperSize(size.upper()), buffer, by)
+        spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, on every path
+            dir=target.parent or Path("."), prefix=f".{target.name}.", delete=False
+        )
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {out_path}: {error.strerror}.") from None
+    try:
+        with spool:
+            batch = batches.print_batch(case, PaperSize(size.upper()), spool, by)  # type: ignore[arg-type]
     except batches.NothingToPrint:
+        Path(spool.name).unlink(missing_ok=True)
         raise click.ClickException(
             f"No approved letter of {case_slug!r} is waiting to be printed; no file was written."
         ) from None
     except batches.BatchChanged:
+        Path(spool.name).unlink(missing_ok=True)
         raise click.ClickException(
             "Letters changed while printing; run the command again."
         ) from None
     except FontsMissing as missing:
+        Path(spool.name).unlink(missing_ok=True)
         raise click.ClickException(str(missing)) from None
-    # Written only once the batch is recorded: a failure leaves no file behind.
-    Path(out_path).write_bytes(buffer.getvalue())
+    except BaseException:
+        Path(spool.name).unlink(missing_ok=True)
+        raise
+    Path(spool.name).replace(target)
     click.echo(f"printed {batch.letter_count} letters, fingerprint {batch.fingerprint}")

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from petitions.cases.models import Case
 from petitions.extensions import db
+from petitions.i18n import language_name
 from petitions.letters import batches
 from petitions.letters.models import Letter, LetterBatch, LetterState, PaperSize
 from tests.factories import detained_case, letter, open_letters
@@ -61,10 +63,10 @@ def test_one_letter_per_page_with_its_number_and_the_fingerprint_on_every_page(
     pages = pages_of(data)
     # Two letters, then the address sheet, the labels and the manifest.
     assert len(pages) == 5
-    assert f"Letter No. {first.number}" in pages[0]
+    assert printed("Letter No. %(number)s", number=first.number) in pages[0]
     assert BODY in flat(pages[0])
     assert "Марыя" in pages[0]
-    assert f"Letter No. {second.number}" in pages[1]
+    assert printed("Letter No. %(number)s", number=second.number) in pages[1]
     assert "Wir denken an dich." in pages[1]
     assert BODY not in flat(pages[1])
     for page in pages:
@@ -74,16 +76,29 @@ def test_one_letter_per_page_with_its_number_and_the_fingerprint_on_every_page(
     assert batch.size is PaperSize.A4
 
 
+def printed(source: str, **values: object) -> str:
+    """A word of the batch as it prints it: in Belarusian, the case's first letter language."""
+    with force_locale("be"):
+        return str(gettext(source, **values))
+
+
 def test_the_address_sheet_labels_and_manifest(case: Case) -> None:
     written = letter(case, LetterState.APPROVED, writer_name="Ян", show_name=False)
     _batch, data = print_now(case, PaperSize.A5)
     address, labels, manifest = (flat(page) for page in pages_of(data)[1:])
-    assert "Address sheet" in address
-    assert "Бяляцкі Алесь Віктаравіч, born 1962" in address
+    # The batch's own words are in the language the prison's post and censor read: the first
+    # the case accepts letters in (Belarusian here), as a bundle is in its addressee's.
+    assert printed("Address sheet") in address
+    addressee = printed("%(name)s, born %(year)s", name="Бяляцкі Алесь Віктаравіч", year=1962)
+    assert addressee in address
     assert "231300 Горкі, Беларусь" in address
-    assert labels.count("Бяляцкі Алесь Віктаравіч, born 1962") >= 4
-    assert "Manifest" in manifest
-    assert re.search(rf"\b{written.number}\b Belarusian Any day Ян", manifest)
+    assert labels.count(addressee) >= 4
+    assert printed("Manifest") in manifest
+    with force_locale("be"):
+        row = f"{written.number} {language_name('be')} {gettext('Any day')} Ян"
+    assert row in manifest, manifest
+    for english in ("Address sheet", "Manifest", "Any day", "born 1962"):
+        assert english not in address + labels + manifest
     width, height = PdfReader(io.BytesIO(data)).pages[0].mediabox[2:]
     assert (round(float(width)), round(float(height))) == (420, 595)  # A5 in points
 
@@ -200,3 +215,22 @@ def test_an_unknown_or_malformed_fingerprint(client: FlaskClient) -> None:
     assert unknown.status_code == 404
     assert one(parse(unknown), "[data-testid=batch-unknown]")
     assert client.get("/letter-batches/not-a-fingerprint").status_code == 404
+
+
+def test_a_folder_the_command_cannot_write_marks_nothing_printed(
+    case: Case, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    waiting = letter(case, LetterState.APPROVED, body=BODY)
+    out = tmp_path / "no-such-folder" / "letters.pdf"
+
+    refused = runner.invoke(args=["letters", "batch", case.slug, "--out", str(out)])
+
+    assert refused.exit_code == 1
+    assert "Cannot write" in refused.output
+    db.session.expire_all()
+    kept = db.session.get(Letter, waiting.id)
+    assert kept is not None
+    assert kept.state is LetterState.APPROVED
+    assert db.session.execute(select(LetterBatch)).first() is None
+    assert not out.parent.exists()
+    assert not list(tmp_path.rglob("*letters.pdf*"))
