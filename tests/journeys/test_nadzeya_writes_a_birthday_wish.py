@@ -4,14 +4,16 @@ approves it.
 On her phone she opens the case, follows "Write to Ales Bialiatski", reads the ready text with
 its English translation, picks it, adds a line of her own and sends it. The confirmation mail
 goes through the outbox to a real SMTP server; she opens its link and presses the button. An
-organizer logs in, reads the letter in the queue and approves it: it is on the wall, and the
-count of wishes on the case page has moved by exactly one.
+organizer logs in, reads the letter in the queue, approves it and prints the batch: her letter is
+a page of the PDF (read back with pypdf), it is on the wall, and the count of wishes on the case
+page has moved by exactly one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -19,11 +21,12 @@ from playwright.sync_api import Browser, Page, expect
 from petitions.cases import status, translations
 from petitions.extensions import db
 from petitions.letters import services, settings
-from petitions.letters.models import Letter, LetterState, Occasion
+from petitions.letters.models import Letter, LetterBatch, LetterState, Occasion
 from petitions.mail.worker import drain_once
 from tests.conftest import SmtpServer
 from tests.factories import ORGANIZER_PASSWORD, detained_case, letter, open_letters, organizer
 from tests.journeys.conftest import Console, csp_violations, open_tab
+from tests.letters.test_batches import flat, pages_of
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +100,7 @@ def test_nadzeya_writes_a_birthday_wish_from_a_ready_text_and_it_reaches_the_wal
     assert wishes_shown(page) == "1 letter or wish written to Ales Bialiatski."
 
     # The organizer reads it in the queue and approves it.
-    for organizer_page in open_tab(browser, console):
+    for organizer_page in open_tab(browser, console, accept_downloads=True):
         organizer_page.goto(f"{live_server}/organizer/login")
         organizer_page.get_by_label("Email").fill("organizer@example.org")
         organizer_page.get_by_label("Password").fill(ORGANIZER_PASSWORD)
@@ -109,9 +112,24 @@ def test_nadzeya_writes_a_birthday_wish_from_a_ready_text_and_it_reaches_the_wal
         queued.get_by_role("checkbox").check()
         organizer_page.get_by_role("button", name="Approve the ticked letters").click()
         expect(organizer_page.get_by_role("status")).to_have_text("1 letter was approved.")
+
+        # The organizer prints the approved letters: hers is a page of the batch, read back
+        # as a clerk's PDF reader would, with its number and the batch's fingerprint.
+        organizer_page.goto(f"{live_server}/organizer/cases/{slug}/letters/batches/")
+        with organizer_page.expect_download() as download:
+            organizer_page.get_by_role("button", name="Print the approved letters as a PDF").click()
+        pdf = Path(download.value.path()).read_bytes()
     approved = [each for each in stored() if each.writer_name == "Nadzeya"][0]
-    assert approved.state is LetterState.APPROVED
+    assert approved.state is LetterState.PRINTED
     assert approved.decided_by == "organizer@example.org"
+    batch = db.session.execute(db.select(LetterBatch)).scalar_one()
+    pages = [flat(page) for page in pages_of(pdf)]
+    hers = [page for page in pages if flat(HER_LINE) in page]
+    assert len(hers) == 1, "her letter is printed once, on a page of its own"
+    assert flat(READY) in hers[0]
+    assert str(approved.number) in hers[0]
+    assert all(batch.fingerprint in page.replace(" ", "") for page in pages)
+    assert "nadzeya@" not in " ".join(pages)
 
     # Her wish is on the wall with her name, and the count moved by exactly one.
     page.goto(f"{live_server}/cases/{slug}/wall")
