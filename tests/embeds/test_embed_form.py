@@ -464,3 +464,29 @@ def test_the_ticket_of_a_cached_form_signs_for_everybody_it_was_shown_to_once_ea
     assert sorted(r for m in smtp.take(4) for r in m.recipients) == sorted(
         [f"person{n}@example.org" for n in range(3)] + ["elsewhere@example.org"]
     ), "the second attempt of one address waits (at most one mail per 10 minutes)"
+
+
+@pytest.mark.parametrize("letters_open", [True, False])
+def test_after_signing_in_the_frame_a_supporter_may_write_to_the_prisoner(
+    client: FlaskClient, petition: Petition, smtp: SmtpServer, letters_open: bool
+) -> None:
+    from tests.factories import open_letters
+
+    open_letters(petition.case, is_open=letters_open)
+    ticket = backdated(petition.id, "amnesty-nl", 5)
+
+    answer = post(client, petition, {**signer(), "ticket": ticket})
+
+    assert answer.status_code == 200
+    link = BeautifulSoup(answer.get_data(as_text=True), "lxml").select_one(
+        'main [data-testid="write-link"] a'
+    )
+    if not letters_open:
+        assert link is None
+        return
+    assert link is not None
+    assert link.get_text(strip=True) == f"Write to {petition.case.prisoner_name}"
+    assert link["href"] == f"/cases/{petition.case.slug}/write?lang=en"
+    # Out of the frame, into a tab of its own (our pages refuse to be framed).
+    assert link["target"] == "_blank"
+    assert "noopener" in link["rel"]
