@@ -168,11 +168,11 @@ LETTER_KEPT = (
         _l("So that the organizers' queue and the case's history are in order."),
     ),
 )
-#: A letter's columns that say nothing about its writer: the case, its number, its state and
-#: the organizers' decision on it.
+#: A letter's columns that say nothing about its writer: the case, its number, its state,
+#: the organizers' decision on it and the batch it was printed in.
 NOT_ABOUT_THE_WRITER = frozenset(
     {"id", "case_id", "number", "state", "decided_at", "decided_by", "decided_by_id",
-     "decision_reason"}
+     "decision_reason", "batch_id"}
 )  # fmt: skip
 
 #: What withdrawing a letter erases (letters/services.py::ERASED_ON_WITHDRAWAL).

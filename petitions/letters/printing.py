@@ -23,7 +23,7 @@ from petitions.bundles.pdf import FontSet, shaping
 from petitions.bundles.pdf.drawing import draw_runs, end_page
 from petitions.bundles.pdf.furniture import define_qr_form, place_qr, short_fingerprint
 from petitions.bundles.pdf.geometry import INK, MUTED, RULE
-from petitions.bundles.pdf.language import long_date, number
+from petitions.bundles.pdf.language import long_date
 from petitions.bundles.pdf.lines import ellipsize, prepare, wrap
 
 SIZES = {"A4": A4, "A5": A5}
@@ -241,7 +241,7 @@ def _manifest(canvas: Canvas, fonts: FontSet, page: _Page, sheet: BatchSheet) ->
             )
         y -= 14
         while pending is not None and y >= page.bottom:
-            cells = (number(pending.number), pending.language, pending.occasion, pending.signature)
+            cells = (str(pending.number), pending.language, pending.occasion, pending.signature)
             for index, (share, text) in enumerate(zip(columns, cells, strict=True)):
                 end = columns[index + 1] if index + 1 < len(columns) else 1.0
                 cell = ellipsize(fonts, prepare(fonts, text), (end - share) * page.content - 4, 8.5)

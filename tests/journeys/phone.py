@@ -123,6 +123,20 @@ def focused_test_id(page: Page) -> str | None:
     return str(found) if found else None
 
 
+def focus_lands_on(page: Page, test_id: str) -> None:
+    """Wait (up to 5 s) until the element with this data-testid has the focus.
+
+    A browser moves the focus to an ``autofocus`` element in a rendering step after the page is
+    parsed, so a busy machine may still show it on ``<body>`` just after the page arrived.
+    """
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.dataset.testid === id",
+        arg=test_id,
+        timeout=5000,
+    )
+    assert focused_test_id(page) == test_id
+
+
 def error_summary_links(page: Page) -> dict[str, str]:
     """Return the error summary's links: the id of the field each leads to, and its words."""
     links = page.get_by_test_id("error-summary").get_by_role("link")

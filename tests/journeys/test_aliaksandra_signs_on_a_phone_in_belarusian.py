@@ -25,7 +25,7 @@ from tests.journeys.phone import (
     assert_bad_field,
     body_of,
     error_summary_links,
-    focused_test_id,
+    focus_lands_on,
     in_first_screen,
     in_view,
     language_of,
@@ -87,7 +87,7 @@ def test_aliaksandra_signs_on_her_phone_in_belarusian_and_confirms_on_a_polish_b
         expect(summary).to_contain_text(
             "Калі ласка, выпраўце адзначаныя палі і адпраўце форму яшчэ раз."
         )
-        assert focused_test_id(page) == "error-summary"
+        focus_lands_on(page, "error-summary")
         in_view(page, summary)
         summary_box = summary.bounding_box()
         first_field = page.get_by_label("Імя і прозвішча", exact=True).bounding_box()

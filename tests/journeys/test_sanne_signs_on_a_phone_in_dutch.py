@@ -24,7 +24,7 @@ from tests.journeys.phone import (
     assert_bad_field,
     body_of,
     error_summary_links,
-    focused_test_id,
+    focus_lands_on,
     in_first_screen,
     in_view,
     language_of,
@@ -88,7 +88,7 @@ def test_sanne_signs_on_her_phone_in_dutch_and_confirms_on_a_polish_browser(
         expect(summary).to_contain_text(
             "Verbeter de gemarkeerde velden en verstuur het formulier opnieuw."
         )
-        assert focused_test_id(page) == "error-summary"
+        focus_lands_on(page, "error-summary")
         in_view(page, summary)
         summary_box = summary.bounding_box()
         first_field = page.get_by_label("Voor- en achternaam", exact=True).bounding_box()
