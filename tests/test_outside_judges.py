@@ -234,6 +234,8 @@ def world() -> World:
     letter(case, LetterState.QUARANTINED, set_aside_reason="client-burst")
     letter(case, LetterState.APPROVED, show_name=False)
     letter(case, LetterState.REJECTED)
+    # A held letter (the case's status or place changed), listed with its two actions.
+    letter(case, LetterState.HELD, held_reason="place", held_at=utcnow(), writer_name="Held")
     letter(case, LetterState.APPROVED, writer_name="Printed Writer", show_name=True)
     printed = letter_batches.print_batch(case, PaperSize.A5, io.BytesIO(), ADMIN)
     made_world.letter_batch = printed.fingerprint

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from petitions.cases import signals
 from petitions.cases.models import Case, DetentionPeriod
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -100,6 +101,8 @@ def add(case: Case, values: Mapping[str, Any]) -> DetentionPeriod:
     case.detentions.append(period)
     case.detentions.sort(key=lambda each: each.started_on)
     _keep_arrest_in_step(case)
+    if period.ended_on is None:  # a new open period: the prisoner was transferred
+        signals.announce_whereabouts_changed(case, "place")
     db.session.commit()
     return period
 
@@ -111,6 +114,8 @@ def update(case: Case, period: DetentionPeriod, values: Mapping[str, Any]) -> No
     """
     given = _values(values)
     check(case, given["started_on"], given["ended_on"], period)
+    if period.ended_on is None and given["ended_on"] is None and given["place"] != period.place:
+        signals.announce_whereabouts_changed(case, "place")
     for name, value in given.items():
         setattr(period, name, value)
     case.detentions.sort(key=lambda each: each.started_on)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import grant
-from petitions.cases import pictures, portraits
+from petitions.cases import pictures, portraits, signals
 from petitions.cases.models import (
     Case,
     CaseStatus,
@@ -204,6 +204,7 @@ def update_case(
     :raises PortraitRefused: if the upload is not a usable image (nothing is written).
     """
     prepared = portraits.prepare(portrait) if portrait else None
+    was_detained, place = case.status is CaseStatus.DETAINED, case.detention_place
     for name in CASE_FIELDS:
         if name in values:
             setattr(case, name, values[name] if values[name] is not None else _EMPTY.get(name))
@@ -214,6 +215,10 @@ def update_case(
         digest = case.portrait.digest
         case.portrait = None
         pictures.forget(digest)
+    if was_detained and status is not CaseStatus.DETAINED:
+        signals.announce_whereabouts_changed(case, "status")
+    elif status is CaseStatus.DETAINED and case.detention_place != place:
+        signals.announce_whereabouts_changed(case, "place")
     commit_or_raise(SlugTaken())
 
 

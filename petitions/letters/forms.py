@@ -68,6 +68,7 @@ class WriteForm(Form):
         filters=[_tidy],
     )
     show_name = BooleanField(_l("Show my name with my wish on the public wall"))
+    tell_writer = BooleanField(_l("Tell me what happens to my letter"))
     city = optional(
         StringField,
         _l("City or town (optional)"),
@@ -131,6 +132,7 @@ class WriteForm(Form):
             ready_text_id=self.ready_text_id(),
             writer_name=str(self.writer_name.data),
             show_name=bool(self.show_name.data),
+            tell_writer=bool(self.tell_writer.data),
             city=str(self.city.data or ""),
             country=str(self.country.data or ""),
             email=str(self.email.data),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from petitions.cases import translations
 from petitions.extensions import db
+from petitions.letters.holding import RELEASED_KIND, REROUTED_KIND
 from petitions.letters.models import Letter, LetterState
 from petitions.letters.services import CONFIRMATION_KIND
 from petitions.links import absolute_url
@@ -48,6 +49,31 @@ def _confirmation(letter: Letter) -> Mail:
     )
 
 
+def _after_hold(kind: str, letter: Letter) -> Mail:
+    """The mail telling a writer who asked that their held letter was re-routed or released."""
+    assert letter.email is not None
+    name = translations.text(letter.case, "prisoner_name")
+    withdraw_url = absolute_url(
+        "letters.withdraw", token=letter_withdraw_token(letter.id), lang=letter.locale
+    )
+    subject = (
+        _("Your letter to %(name)s will be sent to the new address", name=name)
+        if kind == REROUTED_KIND
+        else _("Your letter to %(name)s will not be sent", name=name)
+    )
+    return messages.render(
+        kind,
+        letter.email,
+        subject,
+        withdraw_url,
+        letter.email_normalized,
+        letter=letter,
+        prisoner=name,
+        written_as=unlinkable(letter.writer_name),
+        withdraw_url=withdraw_url,
+    )
+
+
 def _prepare(letter_ids: Sequence[int | None]) -> list[Callable[[], Mail]]:
     """Read the rows' letters as they are now (a withdrawal may have erased one), in one query."""
     wanted = {each for each in letter_ids if each is not None}
@@ -66,6 +92,35 @@ def _prepare(letter_ids: Sequence[int | None]) -> list[Callable[[], Mail]]:
     return [_composer(found.get(each) if each is not None else None) for each in letter_ids]
 
 
+def _prepare_after_hold(kind: str) -> Callable[[Sequence[int | None]], list[Callable[[], Mail]]]:
+    wanted_state = LetterState.APPROVED if kind == REROUTED_KIND else LetterState.RELEASED
+
+    def prepare(letter_ids: Sequence[int | None]) -> list[Callable[[], Mail]]:
+        found = {
+            letter.id: letter
+            for letter in db.session.execute(
+                select(Letter)
+                .where(Letter.id.in_({each for each in letter_ids if each is not None}))
+                .execution_options(populate_existing=True)
+            ).scalars()
+        }
+
+        def composer(letter: Letter | None) -> Callable[[], Mail]:
+            def build() -> Mail:
+                if letter is None or letter.email is None or letter.resolved_at is None:
+                    raise NotSendable("the letter was erased or never held")
+                if kind == RELEASED_KIND and letter.state is not wanted_state:
+                    raise NotSendable("the letter is no longer released")
+                with force_locale(letter.locale):
+                    return _after_hold(kind, letter)
+
+            return build
+
+        return [composer(found.get(each) if each is not None else None) for each in letter_ids]
+
+    return prepare
+
+
 def _composer(letter: Letter | None) -> Callable[[], Mail]:
     def build() -> Mail:
         if letter is None or letter.email is None or letter.state is not LetterState.PENDING:
@@ -79,3 +134,5 @@ def _composer(letter: Letter | None) -> Callable[[], Mail]:
 def register_mails(state: BlueprintSetupState) -> None:
     """Register the writers' mail with the outbox of the app the letters blueprint joins."""
     messages.register(state.app, CONFIRMATION_KIND, _prepare)
+    for kind in (REROUTED_KIND, RELEASED_KIND):
+        messages.register(state.app, kind, _prepare_after_hold(kind))

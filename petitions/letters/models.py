@@ -54,6 +54,11 @@ class LetterState(enum.Enum):
     DELIVERED = "delivered"
     #: Taken back by its writer: everything they wrote is erased.
     WITHDRAWN = "withdrawn"
+    #: Approved or printed, not delivered, when the case's status or place of detention
+    #: changed (held_reason, held_at): not printed until an organizer re-routes or releases it.
+    HELD = "held"
+    #: A held letter given back by an organizer: never printed (resolved_by, resolved_at).
+    RELEASED = "released"
 
 
 #: The states a writer reaches by confirming: the link answers alike for all of them.
@@ -65,10 +70,21 @@ CONFIRMED_STATES = frozenset(
         LetterState.REJECTED,
         LetterState.PRINTED,
         LetterState.DELIVERED,
+        LetterState.HELD,
+        LetterState.RELEASED,
     }
 )
-#: The states of an approved letter (counted, on the wall): approval and what follows it.
-APPROVED_STATES = frozenset({LetterState.APPROVED, LetterState.PRINTED, LetterState.DELIVERED})
+#: The states of an approved letter (counted, on the wall): approval and what follows it (a
+#: hold and its release too: the letter was written and read, whatever became of the prisoner).
+APPROVED_STATES = frozenset(
+    {
+        LetterState.APPROVED,
+        LetterState.PRINTED,
+        LetterState.DELIVERED,
+        LetterState.HELD,
+        LetterState.RELEASED,
+    }
+)
 #: The states waiting for an organizer's decision.
 AWAITING_DECISION = frozenset({LetterState.CONFIRMED, LetterState.QUARANTINED})
 
@@ -187,6 +203,10 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(
             "state != 'quarantined' OR set_aside_reason IS NOT NULL", name="quarantine_has_reason"
         ),
+        CheckConstraint(
+            "state != 'held' OR (held_at IS NOT NULL AND held_reason IS NOT NULL)",
+            name="held_has_reason",
+        ),
         Index("ix_letters_case_state", "case_id", "state"),
     )
 
@@ -242,6 +262,15 @@ class Letter(db.Model):  # type: ignore[name-defined,misc]
     batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("letter_batches.id", ondelete="SET NULL"), index=True
     )
+
+    #: The writer asked to be told what happens to the letter if it is held (holding.py).
+    tell_writer: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Why and when it was held: a HoldReason value; NULL: never held.
+    held_reason: Mapped[str | None] = mapped_column(String(20))
+    held_at: Mapped[dt.datetime | None]
+    #: Who re-routed or released it after a hold, and when.
+    resolved_by: Mapped[str | None] = mapped_column(String(320))
+    resolved_at: Mapped[dt.datetime | None]
 
     case: Mapped[Case] = relationship()
     holiday: Mapped[Holiday | None] = relationship()

@@ -135,6 +135,8 @@ class WriterDetails:
     country: str
     email: str
     locale: str
+    #: The writer asked to be told if the letter is held and then re-routed or released.
+    tell_writer: bool = False
 
 
 def open_settings(slug: str) -> LetterSettings | None:
@@ -198,6 +200,7 @@ def write(slug: str, details: WriterDetails, today: dt.date) -> Letter:
         ready_text_id=details.ready_text_id if details.ready_text_id in ready_ids else None,
         writer_name=details.writer_name,
         show_name=details.show_name,
+        tell_writer=details.tell_writer,
         city=details.city,
         country=details.country,
         email=details.email,
@@ -249,6 +252,7 @@ ERASED_ON_WITHDRAWAL: dict[str, object] = {
     "body": "",
     "writer_name": "",
     "show_name": False,
+    "tell_writer": False,
     "city": "",
     "country": "",
     "email": None,

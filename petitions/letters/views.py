@@ -21,7 +21,7 @@ from petitions.cases import services as cases
 from petitions.cases import status
 from petitions.cases.models import Case
 from petitions.extensions import csrf
-from petitions.letters import batches, deliveries, mailing, services
+from petitions.letters import batches, deliveries, holding, mailing, services
 from petitions.letters.forms import WriteForm
 from petitions.letters.models import (
     CONFIRMED_STATES,
@@ -50,6 +50,8 @@ _BUSY_BUTTON = _l(
 )
 # The outbox worker builds the writers' mails with what letters registers here.
 bp.record_once(mailing.register_mails)
+# A case's change of status or place holds its undelivered letters (letters/holding.py).
+bp.record_once(holding.subscribe)
 
 
 @dataclass(frozen=True)

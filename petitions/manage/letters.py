@@ -16,7 +16,7 @@ from petitions.accounts.access import current_organizer, organizers_only
 from petitions.cases.access import case_or_404
 from petitions.cases.models import Case
 from petitions.forms import Form
-from petitions.letters import moderation, settings
+from petitions.letters import holding, moderation, settings
 from petitions.letters.forms import DecisionForm, HolidayForm, ReadyTextForm, SettingsForm
 from petitions.letters.models import LetterSettings, Occasion
 from petitions.manage import translating
@@ -142,6 +142,7 @@ def _queue_page(case: Case, form: DecisionForm, status: int = 200) -> tuple[str,
             case=case,
             waiting=moderation.queue_of(case.id),
             decided=moderation.decided_of(case.id),
+            held=holding.held_of(case.id),
             form=form,
             found=settings.settings_of(case),
         ),
@@ -185,4 +186,25 @@ def decide(slug: str, action: str) -> ResponseReturnValue:
         flash(ngettext("%(num)s letter was approved.", "%(num)s letters were approved.", changed))
     else:
         flash(ngettext("%(num)s letter was rejected.", "%(num)s letters were rejected.", changed))
+    return redirect(url_for("manage_letters.index", slug=slug), 303)
+
+
+@bp.post("/held/<any(reroute, release):action>")
+def resolve(slug: str, action: str) -> ResponseReturnValue:
+    """Re-route the ticked held letters (printed next) or release them (never printed)."""
+    case = case_or_404(slug)
+    form = DecisionForm()
+    if not form.validate():
+        return _queue_page(case, form, 422)
+    ids = [int(each) for each in form.letter_ids.data or []]
+    if not ids:
+        form.letter_ids.errors = [_("Tick the letters to decide on.")]
+        return _queue_page(case, form, 422)
+    changed = holding.resolve(case, ids, action == "reroute", current_organizer().email)
+    if changed == 0:
+        abort(404)  # none of them is a held letter of this case
+    if action == "reroute":
+        flash(ngettext("%(num)s letter was re-routed.", "%(num)s letters were re-routed.", changed))
+    else:
+        flash(ngettext("%(num)s letter was released.", "%(num)s letters were released.", changed))
     return redirect(url_for("manage_letters.index", slug=slug), 303)

@@ -270,6 +270,18 @@ ROUTES = [
         {"letter_ids": "{letter}", "reason": "Names the trial."},
         changes=True,
     ),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/held/reroute",
+        {"letter_ids": "{held}"},
+        changes=True,
+    ),
+    Route(
+        "POST",
+        "/organizer/cases/{case}/letters/held/release",
+        {"letter_ids": "{held}"},
+        changes=True,
+    ),
     Route("GET", "/organizer/cases/{case}/letters/batches/"),
     Route(
         "POST",
@@ -311,6 +323,7 @@ SAMPLE = {
     "ready": "9",
     "holiday": "10",
     "letter": "11",
+    "held": "13",
     "reply": "12",
 }
 
@@ -455,6 +468,7 @@ def _build_world() -> World:
     holiday = Holiday(case_id=ours.id, name="Kupalle", day=dt.date(2024, 7, 7))
     db.session.add_all([ready, holiday])
     waiting = letter(ours, writer_name="Lena Letter-Writer", email="lena@example.org")
+    held = letter(ours, LetterState.HELD, held_reason="status", held_at=utcnow())
     letter(ours, LetterState.APPROVED, writer_name="Anna Approved", email="anna@example.org")
     letter_batch = LetterBatch(
         case_id=ours.id,
@@ -501,6 +515,7 @@ def _build_world() -> World:
             "ready": str(ready.id),
             "holiday": str(holiday.id),
             "letter": str(waiting.id),
+            "held": str(held.id),
             "their_ready": str(their_ready.id),
             "their_holiday": str(their_holiday.id),
             "their_letter": str(their_letter.id),
@@ -896,6 +911,8 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
             {"letter_ids": "{letter}", "reason": "No."},
             404,
         ),
+        ("/organizer/cases/{their_case}/letters/held/reroute", {"letter_ids": "{held}"}, 404),
+        ("/organizer/cases/{their_case}/letters/held/release", {"letter_ids": "{held}"}, 404),
         ("/organizer/cases/{their_case}/letters/ready-texts/{ready}/delete", {}, 404),
         ("/organizer/cases/{their_case}/letters/holidays/{holiday}/delete", {}, 404),
         # Our batch and our reply through their own case.
@@ -916,6 +933,8 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         "record-delivery",
         "approve-letter",
         "reject-letter",
+        "reroute-held-letter",
+        "release-held-letter",
         "delete-ready-text",
         "delete-holiday",
         "deliver-batch",
