@@ -153,6 +153,11 @@ LETTER_KEPT = (
         ),
     ),
     Kept(
+        ("tell_writer",),
+        _l("Whether you asked to be told what happens to your letter."),
+        _l("So that you get one mail if it is sent another way, or not sent at all."),
+    ),
+    Kept(
         ("locale",),
         _l("The language of the page you wrote on."),
         _l("So that the mail about your letter speaks it."),
@@ -169,10 +174,11 @@ LETTER_KEPT = (
     ),
 )
 #: A letter's columns that say nothing about its writer: the case, its number, its state,
-#: the organizers' decision on it and the batch it was printed in.
+#: the organizers' decision on it, the batch it was printed in, and its holding (why and when
+#: it was held, who re-routed or released it and when).
 NOT_ABOUT_THE_WRITER = frozenset(
     {"id", "case_id", "number", "state", "decided_at", "decided_by", "decided_by_id",
-     "decision_reason", "batch_id"}
+     "decision_reason", "batch_id", "held_at", "held_reason", "resolved_at", "resolved_by"}
 )  # fmt: skip
 
 #: What withdrawing a letter erases (letters/services.py::ERASED_ON_WITHDRAWAL).
@@ -181,6 +187,7 @@ LETTER_ERASED: tuple[tuple[tuple[str, ...], LazyString], ...] = (
     (("writer_name", "show_name"), _l("your name and your consent to show it")),
     (("city", "country"), _l("your city and country")),
     (("email", "email_normalized"), _l("your email address")),
+    (("tell_writer",), _l("whether you asked to be told what happens to it")),
 )
 
 
