@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -31,12 +29,14 @@ from petitions.i18n import COUNTRY_CODES, country_choices, language_choices
 from petitions.letters import checks
 from petitions.letters.models import Channel, LetterSettings, Occasion
 from petitions.letters.services import OccasionChoice, WriterDetails
-from petitions.signing.forms import DeliverableEmail, MultiLine, NoLink, SingleLine, Visible
-
-
-def _tidy(value: Any) -> Any:
-    # As the sign form: one spelling of each letter (NFC), no surrounding whitespace.
-    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+from petitions.signing.forms import (
+    MultiLine,
+    NoLink,
+    SingleLine,
+    Visible,
+    confirmed_email,
+    tidy,
+)
 
 
 class WriteForm(Form):
@@ -53,7 +53,7 @@ class WriteForm(Form):
     ready_text = HiddenField()
     body = TextAreaField(
         _l("Your letter"),
-        filters=[_tidy],
+        filters=[tidy],
         validators=[DataRequired(_l("Please write your letter.")), MultiLine()],
     )
     writer_name = required(
@@ -65,7 +65,7 @@ class WriteForm(Form):
         Visible(no_letter=_l("Please write your name in letters.")),
         NoLink(),
         too_long=_l("Please shorten your name to 120 characters."),
-        filters=[_tidy],
+        filters=[tidy],
     )
     show_name = BooleanField(_l("Show my name with my wish on the public wall"))
     tell_writer = BooleanField(_l("Tell me what happens to my letter"))
@@ -77,18 +77,10 @@ class WriteForm(Form):
         SingleLine(),
         NoLink(),
         too_long=_l("Please shorten the city to 120 characters."),
-        filters=[_tidy],
+        filters=[tidy],
     )
     country = SelectField(_l("Country (optional)"), validate_choice=False)
-    email = required(
-        EmailField,
-        _l("Email"),
-        _l("Please enter your email address: we send the confirmation link there."),
-        254,
-        DeliverableEmail(),
-        too_long=_l("This email address is too long."),
-        filters=[_tidy],
-    )
+    email = confirmed_email()
 
     def __init__(
         self, settings: LetterSettings, occasions: list[OccasionChoice], *args: Any, **kwargs: Any

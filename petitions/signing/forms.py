@@ -34,7 +34,8 @@ from petitions.signing.services import SignerDetails
 SOURCE_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
-def _tidy(value: Any) -> Any:
+def tidy(value: Any) -> Any:
+    """One spelling of each letter (NFC), no surrounding whitespace: every typed field's filter."""
     if not isinstance(value, str):
         return value
     return unicodedata.normalize("NFC", value).strip()
@@ -240,7 +241,20 @@ def _line_field(label: Any, missing: Any, too_long: Any, no_letter: Any, *more: 
         Visible(no_letter=no_letter),
         *more,
         too_long=too_long,
-        filters=[_tidy],
+        filters=[tidy],
+    )
+
+
+def confirmed_email() -> Any:
+    """The email field of a form whose sender confirms by mail: signing, writing a letter."""
+    return required(
+        EmailField,
+        _l("Email"),
+        _l("Please enter your email address: we send the confirmation link there."),
+        254,
+        DeliverableEmail(),
+        too_long=_l("This email address is too long."),
+        filters=[tidy],
     )
 
 
@@ -261,15 +275,7 @@ class SignForm(Form):
         _l("Please write your name in letters."),
         NoLink(),
     )
-    email = required(
-        EmailField,
-        _l("Email"),
-        _l("Please enter your email address: we send the confirmation link there."),
-        254,
-        DeliverableEmail(),
-        too_long=_l("This email address is too long."),
-        filters=[_tidy],
-    )
+    email = confirmed_email()
     country = SelectField(
         _l("Country"),
         # A callable: WTForms builds the list of ~250 names only when the form is rendered, not
@@ -287,7 +293,7 @@ class SignForm(Form):
     )
     comment = TextAreaField(
         _l("Comment (optional)"),
-        filters=[_tidy],
+        filters=[tidy],
         validators=[
             Optional(),
             Length(max=500, message=_l("Please shorten your comment to 500 characters.")),
@@ -302,7 +308,7 @@ class SignForm(Form):
     name_in_bundle = RadioField(
         choices=_name_in_bundle_options, default="auto", validate_choice=False
     )
-    source = HiddenField(filters=[_tidy])
+    source = HiddenField(filters=[tidy])
 
     def validate_country(self, field: Any) -> None:
         if field.data and field.data not in COUNTRY_CODES:
@@ -346,7 +352,7 @@ class SignForm(Form):
 
 def shown_source(ref: str) -> str:
     """Return a ?ref= as a fresh sign form's source field holds it (tidied by its filter)."""
-    return str(_tidy(ref))
+    return str(tidy(ref))
 
 
 class ButtonForm(Form):
