@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
+import snowballstemmer
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -38,9 +40,32 @@ FOREIGN_SHARE = 0.1
 #: The shortest letter taken, in characters.
 MIN_LENGTH = 10
 
-#: Anything a reader would take for a link or an address: a scheme, "www.", an @-address, or a
-#: dotted name ending in a Latin top-level domain ("example.org"; not "т.д.").
-_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.|\S@\S|\b[\w-]+\.[a-z]{2,24}\b", re.IGNORECASE)
+#: Anything a reader would take for a link or an address: a scheme, "www." or an @-address.
+_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.|\S@\S", re.IGNORECASE)
+#: A dotted name ending in a top-level domain of letters in any script ("spring96.org",
+#: "вясна.бел", "пример.рф") or its punycode ("xn--90ais"): one letter after a dot is an
+#: abbreviation ("т.д.", "г."), and a period followed by a space ends a sentence.
+_DOTTED = re.compile(
+    r"(?<![\w-])[\w-]+(?:\.[\w-]+)*\.(?P<tld>xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63})(?![\w-])",
+    re.IGNORECASE,
+)
+
+#: The Snowball stemmer of each language of LANGUAGES that has one, for the words to avoid:
+#: "войны" and "войне" are "война", "wars" is "war". Belarusian and Ukrainian have none; their
+#: organizers write a prefix with a trailing "*" ("вайн*"). The help text of the settings form's
+#: words to avoid (forms.py) names these languages.
+STEMMERS = {
+    "ru": "russian",
+    "en": "english",
+    "pl": "polish",
+    "lt": "lithuanian",
+    "nl": "dutch",
+    "fr": "french",
+    "de": "german",
+}
+#: What marks a word to avoid as a prefix: "вайн*" catches "вайна", "вайны", "вайне".
+PREFIX_MARK = "*"
+_WORD = re.compile(r"\w+")
 
 
 def script_of(character: str) -> str:
@@ -54,6 +79,83 @@ def foreign_letters(body: str, language: str) -> list[str]:
     if script is None:
         return []
     return [each for each in body if each.isalpha() and script_of(each) != script]
+
+
+def has_link(text: str) -> bool:
+    """Say whether ``text`` holds something a reader (or a censor) would take for a link."""
+    if _LINK.search(text):
+        return True
+    # Combining marks (the vowel signs of Devanagari, a Cyrillic stress mark) are no word
+    # characters to ``re``: without them a name in any script is one run of letters.
+    unmarked = "".join(
+        each
+        for each in unicodedata.normalize("NFC", text)
+        if not unicodedata.category(each).startswith("M")
+    )
+    for match in _DOTTED.finditer(unmarked):
+        tld = match["tld"]
+        # "г.Минск", "end.Next": a capitalised word after a period missing its space.
+        if not (tld[0].isupper() and tld[1:].islower()):
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _stemmer(language: str) -> Callable[[str], str] | None:
+    algorithm = STEMMERS.get(language)
+    if algorithm is None:
+        return None
+    # A new stemmer for each letter: a Snowball stemmer keeps its word in itself while it works,
+    # so one shared between the server's threads would mix their words.
+    stemmer = snowballstemmer.stemmer(algorithm)
+    return lambda word: str(stemmer.stemWord(word))
+
+
+def _matches(
+    words: list[str],
+    stems: list[str],
+    wanted: list[str],
+    wanted_stems: list[str],
+    is_prefix: bool,
+    at: int,
+) -> bool:
+    """Say whether the words from ``at`` on are the entry's: each the same word or stem, the
+    last one only beginning with it if the entry is a prefix."""
+    last = len(wanted) - 1
+    for index, want in enumerate(wanted):
+        word = words[at + index]
+        if is_prefix and index == last:
+            if not word.startswith(want):
+                return False
+        elif word != want and stems[at + index] != wanted_stems[index]:
+            return False
+    return True
+
+
+def avoided_in(text: str, language: str, avoided: list[str]) -> list[str]:
+    """Return the words to avoid that ``text`` uses, each as the organizers wrote it.
+
+    A word is found in any of its forms where the letter's language has a stemmer, else in its
+    exact form; a trailing "*" makes it a prefix in every language. An entry of several words
+    is found where they follow each other.
+    """
+    stem = _stemmer(language)
+    words = _words(text)
+    stems = [stem(each) for each in words] if stem else words
+    found: list[str] = []
+    for entry in avoided:
+        is_prefix = entry.endswith(PREFIX_MARK)
+        wanted = _words(entry.rstrip(PREFIX_MARK))
+        if not wanted:
+            continue  # nothing but a "*" or punctuation: it would catch every letter, or none
+        wanted_stems = [stem(each) for each in wanted] if stem else wanted
+        starts = range(len(words) - len(wanted) + 1)
+        if any(_matches(words, stems, wanted, wanted_stems, is_prefix, at) for at in starts):
+            found.append(entry)
+    return found
 
 
 def problems(
@@ -99,18 +201,16 @@ def problems(
                 sample=foreign[0],
             )
         )
-    if _LINK.search(text):
+    if has_link(text):
         found.append(
             _("Please remove the links and addresses: letters with links are not delivered.")
         )
-    folded = text.casefold()
-    for word in avoided:
-        if re.search(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", folded):
-            found.append(
-                _(
-                    "Please leave out “%(word)s”: the organizers ask writers to avoid it, or "
-                    "the letter will not be delivered.",
-                    word=word,
-                )
+    for word in avoided_in(text, language, avoided):
+        found.append(
+            _(
+                "Please leave out “%(word)s”: the organizers ask writers to avoid it, or "
+                "the letter will not be delivered.",
+                word=word,
             )
+        )
     return found

@@ -173,7 +173,17 @@ class SettingsForm(Form):
         ],
     )
     rules = optional(TextAreaField, _l("Rules every writer reads"), 5000)
-    words_to_avoid = optional(TextAreaField, _l("Words to avoid (one a line)"), 5000)
+    words_to_avoid = optional(
+        TextAreaField,
+        _l("Words to avoid (one a line)"),
+        5000,
+        description=_l(
+            "A word is also found in its other forms (“война” finds “войны”) in Russian, "
+            "English, Polish, Lithuanian, Dutch, French and German. In any language, end a "
+            "word with * to find every word that begins with it (“вайн*” finds “вайна” and "
+            "“вайны”)."
+        ),
+    )
     birthday = DateField(_l("Birthday (the wishes' occasion, every year)"), validators=[Optional()])
     wall = BooleanField(_l("Show approved wishes on a public wall"))
 

@@ -164,6 +164,14 @@ def test_a_letter_over_a_quarantine_limit_is_thanked_alike_and_flagged(
     assert "Held back by the flood limits" in words(item)
 
 
+def test_the_settings_say_how_words_to_avoid_are_found(owner: OrganizerBrowser, case: Case) -> None:
+    page = parse(owner.client.get(f"/organizer/cases/{case.slug}/letters/settings"))
+    hint = one(page, "#words_to_avoid-hint")
+    assert "in its other forms" in words(hint)
+    assert "end a word with * to find every word that begins with it" in words(hint)
+    assert "words_to_avoid-hint" in str(one(page, "textarea#words_to_avoid")["aria-describedby"])
+
+
 def test_settings_are_saved_by_the_cases_organizer(owner: OrganizerBrowser) -> None:
     fresh = detained_case()
     organizer("second@example.org", cases=(fresh,))
