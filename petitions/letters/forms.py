@@ -108,8 +108,10 @@ class WriteForm(Form):
             self.settings.avoided_words,
         )
         if found:
-            field.errors = list(found)
-            raise ValidationError(found[0])
+            # WTForms adds the raised message to the field's errors itself: the others go in
+            # first, so each problem is listed once and in order, after any earlier check's.
+            field.errors.extend(found[:-1])
+            raise ValidationError(found[-1])
 
     def ready_text_id(self) -> int | None:
         value = str(self.ready_text.data or "")
