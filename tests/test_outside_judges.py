@@ -51,6 +51,7 @@ from tests.factories import (
     ORGANIZER_PASSWORD,
     confirmed_signature,
     demo_campaign,
+    detained_case,
     letter,
     open_letters,
     organizer,
@@ -91,6 +92,8 @@ class World:
     letter_confirmed: dict[str, int] = field(default_factory=dict)
     #: A printed batch of letters' fingerprint (its verify page).
     letter_batch: str = ""
+    #: A case whose organizers closed its letters (its write page says so, with no form).
+    letters_closed: str = ""
 
 
 #: How to fill each URL parameter of a GET route, from the World and the page's language: by
@@ -135,6 +138,7 @@ OPENED_LOGGED_OUT = {"accounts.login"}
 #: Public pages no route names: (name, path, expected status).
 PUBLIC_VARIANTS = (
     ("not found page", "/p/no-such-petition", 404),
+    ("letters closed page", "/cases/{letters_closed}/write", 200),
     # What a site that is not the partner's shows in the frame instead of the form (a 403).
     (
         "embed notice",
@@ -239,6 +243,9 @@ def world() -> World:
     letter(case, LetterState.APPROVED, writer_name="Printed Writer", show_name=True)
     printed = letter_batches.print_batch(case, PaperSize.A5, io.BytesIO(), ADMIN)
     made_world.letter_batch = printed.fingerprint
+    closed = detained_case(prisoner_name="Maria Kalesnikava")
+    open_letters(closed, is_open=False)
+    made_world.letters_closed = closed.slug
     letter_deliveries.record_delivery(
         printed, Channel.POST, Outcome.DELIVERED, dt.date(2024, 6, 20), ADMIN
     )
@@ -408,7 +415,11 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
         visits.append(visit := Visit(tab, live_server, language))
         visit_routes(visit, app, world, organizers=False)
         for name, path, status in PUBLIC_VARIANTS:
-            visit.open(name, path.format(petition=world.petition), status)
+            visit.open(
+                name,
+                path.format(petition=world.petition, letters_closed=world.letters_closed),
+                status,
+            )
         next(tabs, None)  # closes the context
     tabs = open_tab(browser, Console(), bypass_csp=True, locale="en-GB")
     tab = next(tabs)
@@ -439,6 +450,7 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
         "write page with errors",
         "letter confirmed page",
         "letters.wall",
+        "letters closed page",
         "manage_letters.index",
     ):
         assert expected in names, sorted(names)

@@ -28,7 +28,7 @@ from petitions.letters.models import (
     LetterState,
     Occasion,
 )
-from petitions.letters.settings import holidays_of, ready_texts_of
+from petitions.letters.settings import holidays_of, ready_texts_of, takes_letters
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
@@ -141,11 +141,12 @@ class WriterDetails:
 
 def open_settings(slug: str) -> LetterSettings | None:
     """Return the settings of the case by that slug if it takes letters now, else None."""
-    return db.session.execute(
+    settings = db.session.execute(
         select(LetterSettings)
         .join(Case, Case.id == LetterSettings.case_id)
-        .where(Case.slug == slug, LetterSettings.is_open.is_(True))
+        .where(Case.slug == slug)
     ).scalar_one_or_none()
+    return settings if settings is not None and takes_letters(settings.case, settings) else None
 
 
 @retryable

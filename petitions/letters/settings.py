@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import delete, select
 
-from petitions.cases.models import Case
+from petitions.cases.models import Case, CaseStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
 from petitions.letters.models import Channel, Holiday, LetterSettings, Occasion, ReadyText
@@ -18,9 +18,19 @@ log = logging.getLogger(__name__)
 _CYRILLIC_CENSORS = {"BY": ["be", "ru"], "RU": ["ru", "be"]}
 
 
+#: The statuses of a case no letter can reach, whatever its organizers' settings say.
+NO_LETTERS = frozenset({CaseStatus.DECEASED})
+
+
 def settings_of(case: Case) -> LetterSettings | None:
     """Return how the case takes letters, or None if its organizers never said."""
     return db.session.get(LetterSettings, case.id)
+
+
+def takes_letters(case: Case, settings: LetterSettings) -> bool:
+    """Say whether supporters may write to the case now: its organizers opened letters, and
+    the prisoner can receive them."""
+    return settings.is_open and case.status not in NO_LETTERS
 
 
 def default_languages(case: Case) -> list[str]:

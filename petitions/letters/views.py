@@ -30,7 +30,7 @@ from petitions.letters.models import (
     LetterSettings,
     LetterState,
 )
-from petitions.letters.settings import ready_texts_of, settings_of
+from petitions.letters.settings import ready_texts_of, settings_of, takes_letters
 from petitions.limits import links_per_ip, sign_per_ip
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy
 from petitions.signing.forms import ButtonForm
@@ -71,7 +71,7 @@ def letters_of(case: Case) -> CaseLetters | None:
     if settings is None:
         return None
     return CaseLetters(
-        settings.is_open,
+        takes_letters(case, settings),
         services.approved_count(case.id),
         settings.wall,
         deliveries.replies_of(case.id, published_only=True),
@@ -85,12 +85,17 @@ def _template_global(state: object) -> None:
     state.app.jinja_env.globals["letters_of"] = letters_of  # type: ignore[attr-defined]
 
 
-def _open_case(slug: str) -> tuple[Case, LetterSettings]:
+def _case_letters(slug: str) -> tuple[Case, LetterSettings | None]:
+    """Return the public case by that slug (404 if none), and its settings if it takes letters
+    now (else None)."""
     case = cases.public_case(slug) or abort(404)
     settings = settings_of(case)
-    if settings is None or not settings.is_open:
-        abort(404)
-    return case, settings
+    return case, settings if settings is not None and takes_letters(case, settings) else None
+
+
+def _closed_page(case: Case, status_code: int, kept: str = "") -> tuple[str, int]:
+    """Say the case takes no letters now, giving back the text of a letter sent anyway."""
+    return render_template("letters/closed.html", case=case, kept=kept.strip()), status_code
 
 
 def _write_page(
@@ -123,7 +128,15 @@ def _write_page(
 @sign_per_ip
 def write(slug: str) -> ResponseReturnValue:
     """Show the write form (a ready text filled in with ?ready=ID); take a letter on POST."""
-    case, settings = _open_case(slug)
+    case, settings = _case_letters(slug)
+    if settings is None:
+        # A page, not a 404 (the case is there) nor a 410 (gone for good): organizers open
+        # letters again for a birthday or once a transfer is known, and the address stays.
+        # A letter sent to it meanwhile conflicts with the case's state, as a signature sent
+        # to a closed petition does (409); its text is given back.
+        if request.method == "GET":
+            return _closed_page(case, 200)
+        return _closed_page(case, 409, request.form.get("body", ""))
     today = status.today()
     occasions = services.occasions_of(settings, today)
     form = WriteForm(settings, occasions)
@@ -135,7 +148,7 @@ def write(slug: str) -> ResponseReturnValue:
     try:
         services.write(slug, form.details(locale=str(get_locale())), today)
     except services.LettersClosed:
-        abort(404)
+        return _closed_page(case, 409, str(form.body.data or ""))
     except services.LetterRefused as refused:
         form.body.errors = list(refused.problems)
         return _write_page(case, settings, form, today, 422)

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from petitions.cases.models import Case
+from petitions.cases.models import Case, CaseStatus
 from petitions.extensions import db
 from petitions.letters.models import Letter, LetterSettings, LetterState
 from petitions.mail.models import OutboxMessage
@@ -179,11 +179,97 @@ def test_a_form_without_its_csrf_token_writes_nothing(client: FlaskClient, case:
     assert letters() == []
 
 
-def test_a_closed_case_has_no_write_page(client: FlaskClient) -> None:
+@pytest.mark.parametrize(
+    "closing",
+    [
+        pytest.param({"letters": {"is_open": False}}, id="closed by its organizers"),
+        pytest.param({}, id="no letter settings"),
+        pytest.param(
+            {"case": {"status": CaseStatus.DECEASED}, "letters": {}}, id="the prisoner died"
+        ),
+    ],
+)
+def test_a_case_taking_no_letters_says_so_without_a_form(
+    client: FlaskClient, case: Case, closing: dict[str, dict[str, object]]
+) -> None:
+    closed = detained_case(**closing.get("case", {}))
+    if "letters" in closing:
+        open_letters(closed, **closing["letters"])
+    answer = client.get(f"/cases/{closed.slug}/write?lang=be")
+    assert answer.status_code == 200
+    page = parse(answer)
+    assert one(page, "html")["lang"] == "be"
+    assert page.select("main form") == []
+    assert one(page, "h1").get_text() != ""
+    assert one(page, "[data-testid=case-link]")["href"] == f"/cases/{closed.slug}"
+    # Nothing can be written to it either, and the case page offers no write link.
+    form_page = client.get(f"/cases/{case.slug}/write")  # an open case's form: the token
+    token = csrf_token(form_page.get_data(as_text=True))
+    sent = client.post(f"/cases/{closed.slug}/write", data={**VALID, "csrf_token": token})
+    assert sent.status_code == 409
+    assert words(one(parse(sent), "[data-testid=kept-letter]")) == BELARUSIAN_WISH
+    assert letters() == []
+    assert parse(client.get(f"/cases/{closed.slug}")).select("[data-testid=write-link]") == []
+
+
+def test_a_closed_case_page_tells_the_supporter_in_english(client: FlaskClient) -> None:
     closed = detained_case()
     open_letters(closed, is_open=False)
-    assert client.get(f"/cases/{closed.slug}/write").status_code == 404
-    assert client.get(f"/cases/{detained_case().slug}/write").status_code == 404
+    page = parse(client.get(f"/cases/{closed.slug}/write?lang=en"))
+    assert words(one(page, "h1")) == "Letters to Ales Bialiatski are not taken now"
+    assert "Nothing written here would reach Ales Bialiatski." in words(
+        one(page, "[data-testid=letters-closed]")
+    )
+    assert words(one(page, "[data-testid=case-link]")) == "Back to the case"
+
+
+def test_a_case_that_does_not_exist_has_no_write_page(client: FlaskClient) -> None:
+    assert client.get("/cases/no-such-case/write").status_code == 404
+    assert client.post("/cases/no-such-case/write", data=VALID).status_code in {400, 404}
+
+
+def test_letters_closed_while_the_form_was_open_give_the_text_back(
+    client: FlaskClient, case: Case
+) -> None:
+    page = client.get(f"/cases/{case.slug}/write")
+    found = db.session.get(LetterSettings, case.id)
+    assert found is not None
+    found.is_open = False
+    db.session.commit()
+    data = {**VALID, "csrf_token": csrf_token(page.get_data(as_text=True))}
+    answer = client.post(f"/cases/{case.slug}/write", data=data)
+    assert answer.status_code == 409
+    assert words(one(parse(answer), "[data-testid=kept-letter]")) == BELARUSIAN_WISH
+    assert letters() == []
+
+
+def test_each_problem_of_the_letter_is_listed_once_and_shown_once_by_it(
+    client: FlaskClient, case: Case
+) -> None:
+    body = BELARUSIAN_WISH + " Пішы на вясна.бел. Лукашэнка, вайна."
+    page = parse(write(client, case.slug, body=body))
+    expected = [
+        "Please remove the links and addresses: letters with links are not delivered.",
+        "Please leave out “лукашэнка”: the organizers ask writers to avoid it, or the letter "
+        "will not be delivered.",
+        "Please leave out “вайна”: the organizers ask writers to avoid it, or the letter will "
+        "not be delivered.",
+    ]
+    summary = [words(each) for each in one(page, "[data-testid=error-summary]").select("li")]
+    assert summary == [f"Your letter: {problem}" for problem in expected]
+    for link in one(page, "[data-testid=error-summary]").select("li a"):
+        assert link["href"] == "#body"
+    by_field = words(one(page, "#body-error"))
+    for problem in expected:
+        assert by_field.count(problem) == 1
+    assert by_field == " ".join(expected)
+
+
+def test_the_summary_links_to_the_choice_it_names(client: FlaskClient, case: Case) -> None:
+    page = parse(write(client, case.slug, occasion=None))
+    [link] = one(page, "[data-testid=error-summary]").select("li a")
+    assert words(link) == "Occasion: Please choose the occasion."
+    assert one(page, str(link["href"])).name == "fieldset"
 
 
 def test_a_ready_text_fills_the_form_with_its_translation_shown(
