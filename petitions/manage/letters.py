@@ -136,6 +136,9 @@ def translate(slug: str, language: str) -> ResponseReturnValue:
 
 
 def _queue_page(case: Case, form: DecisionForm, status: int = 200) -> tuple[str, int]:
+    # A refused decision shows the queue again with the organizer's ticks kept: losing a
+    # selection of many letters to a missing reason would make them tick them all again.
+    ticked = set(form.letter_ids.data or [])
     return (
         render_template(
             "manage/letters.html",
@@ -144,6 +147,7 @@ def _queue_page(case: Case, form: DecisionForm, status: int = 200) -> tuple[str,
             decided=moderation.decided_of(case.id),
             held=holding.held_of(case.id),
             form=form,
+            ticked=ticked,
             found=settings.settings_of(case),
         ),
         status,
