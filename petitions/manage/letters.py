@@ -35,6 +35,7 @@ def _settings_page(
 ) -> tuple[str, int]:
     ready = settings.ready_texts_of(case.id)
     found = settings.settings_of(case)
+    accepted = (found or settings.new_settings(case)).language_codes
     return (
         render_template(
             "manage/letters_settings.html",
@@ -43,7 +44,7 @@ def _settings_page(
             saved=found is not None,
             ready_texts=ready,
             holidays=settings.holidays_of(case.id),
-            ready_form=ready_form or ReadyTextForm(formdata=None, prefix="ready"),
+            ready_form=ready_form or ReadyTextForm(accepted, formdata=None, prefix="ready"),
             holiday_form=holiday_form or HolidayForm(formdata=None, prefix="holiday"),
             button=Form(formdata=None),
             languages=[code for code in current_app.config["LANGUAGES"] if code != case.language],
@@ -78,13 +79,9 @@ def edit_settings(slug: str) -> ResponseReturnValue:
 def add_ready_text(slug: str) -> ResponseReturnValue:
     """Add a ready text in one of the languages the case takes."""
     case = case_or_404(slug)
-    form = ReadyTextForm(prefix="ready")
     current = settings.settings_of(case) or settings.new_settings(case)
-    valid = form.validate()
-    if form.language.data not in current.language_codes:
-        valid = False
-        form.language.errors = [_("Choose one of the languages the case takes letters in.")]
-    if valid:
+    form = ReadyTextForm(current.language_codes, prefix="ready")
+    if form.validate():
         occasion = Occasion(form.occasion.data) if form.occasion.data else None
         settings.add_ready_text(case, str(form.language.data), str(form.text.data), occasion)
         flash(_("The ready text was added."))
