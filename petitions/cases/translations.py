@@ -47,6 +47,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # Areas above cases (they declare ``translation_subject``, see Translatable):
     "letters": ("rules",),
     "ready": ("text",),
+    "holiday": ("name",),
 }
 #: The longest text each field takes (its column's length; None: Text).
 MAX_LENGTH: dict[str, int | None] = {
@@ -64,6 +65,7 @@ MAX_LENGTH: dict[str, int | None] = {
     "place": 300,
     "note": 500,
     "rules": None,
+    "name": 120,
 }
 
 

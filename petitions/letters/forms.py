@@ -39,6 +39,12 @@ from petitions.signing.forms import (
 )
 
 
+def accepted_language_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """The case's accepted languages as choices, each named in the page's language."""
+    names = dict(language_choices())
+    return [(code, names.get(code, code)) for code in codes]
+
+
 class WriteForm(Form):
     """A letter to a prisoner; the choices and the checks come from the case's settings."""
 
@@ -88,8 +94,7 @@ class WriteForm(Form):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.occasion.choices = [(each.key, each.key) for each in occasions]
-        names = dict(language_choices())
-        self.language.choices = [(code, names.get(code, code)) for code in settings.language_codes]
+        self.language.choices = accepted_language_choices(settings.language_codes)
         self.country.choices = [("", _l("Choose your country")), *country_choices()]
 
     def validate_country(self, field: Any) -> None:
@@ -215,7 +220,9 @@ def _occasion_choices() -> list[tuple[str, Any]]:
 
 
 class ReadyTextForm(Form):
-    language = SelectField(_l("Language"), choices=language_choices)
+    """A ready text, in one of the languages the case takes letters in (its settings')."""
+
+    language = SelectField(_l("Language"), validate_choice=False)
     occasion = SelectField(_l("Occasion"), choices=_occasion_choices)
     text = required(
         TextAreaField,
@@ -224,6 +231,16 @@ class ReadyTextForm(Form):
         5000,
         too_long=_l("Please shorten the text to 5000 characters."),
     )
+
+    def __init__(self, languages: list[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = accepted_language_choices(languages)
+
+    def validate_language(self, field: Any) -> None:
+        # A ready text in a language the censor does not read would fill letters that are
+        # thrown away: only the accepted languages are offered, and only they are taken.
+        if field.data not in {code for code, _name in field.choices}:
+            raise ValidationError(_l("Choose one of the languages the case takes letters in."))
 
 
 class HolidayForm(Form):

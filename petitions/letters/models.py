@@ -152,16 +152,26 @@ class LetterSettings(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Holiday(db.Model):  # type: ignore[name-defined,misc]
-    """A named, dated holiday a case takes wishes for, every year on that day."""
+    """A named, dated holiday a case takes wishes for, every year on that day; its name is
+    translated as content (cases/translations.py, subject "holiday") for writers of other
+    languages."""
 
     __tablename__ = "letter_holidays"
+    translation_subject: ClassVar[str] = "holiday"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    #: Its name, as the organizers write it.
+    #: Its name, as the organizers write it (in the case's language, as the rules are).
     name: Mapped[str] = mapped_column(String(120))
     #: Its day (the year is ignored: a holiday comes back every year).
     day: Mapped[dt.date]
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def language(self) -> str:
+        """The language its name is written in: the case's."""
+        return self.case.language
 
 
 class ReadyText(db.Model):  # type: ignore[name-defined,misc]

@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from petitions.accounts.access import current_organizer, organizers_only
+from petitions.cases import translations
 from petitions.cases.access import case_or_404
 from petitions.cases.models import Case
+from petitions.cases.translations import Content
 from petitions.forms import Form
 from petitions.letters import holding, moderation, settings
 from petitions.letters.forms import DecisionForm, HolidayForm, ReadyTextForm, SettingsForm
@@ -33,8 +35,10 @@ def _settings_page(
     holiday_form: HolidayForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    ready = settings.ready_texts_of(case.id)
     found = settings.settings_of(case)
+    ready = settings.ready_texts_of(case.id)
+    holidays = settings.holidays_of(case.id)
+    accepted = (found or settings.new_settings(case)).language_codes
     return (
         render_template(
             "manage/letters_settings.html",
@@ -42,14 +46,22 @@ def _settings_page(
             form=form,
             saved=found is not None,
             ready_texts=ready,
-            holidays=settings.holidays_of(case.id),
-            ready_form=ready_form or ReadyTextForm(formdata=None, prefix="ready"),
+            holidays=holidays,
+            ready_form=ready_form or ReadyTextForm(accepted, formdata=None, prefix="ready"),
             holiday_form=holiday_form or HolidayForm(formdata=None, prefix="holiday"),
             button=Form(formdata=None),
-            languages=[code for code in current_app.config["LANGUAGES"] if code != case.language],
+            languages=_translation_languages([found, *ready, *holidays] if found else []),
         ),
         status,
     )
+
+
+def _translation_languages(contents: list[Content]) -> list[str]:
+    """The languages something of the contents can be translated into: every language but
+    that of the case (the rules' and holidays'), and that one too while a ready text is
+    written in another."""
+    written = {translations.original_language(each) for each in contents}
+    return [code for code in current_app.config["LANGUAGES"] if written - {code}]
 
 
 def _filled(current: LetterSettings) -> SettingsForm:
@@ -78,13 +90,9 @@ def edit_settings(slug: str) -> ResponseReturnValue:
 def add_ready_text(slug: str) -> ResponseReturnValue:
     """Add a ready text in one of the languages the case takes."""
     case = case_or_404(slug)
-    form = ReadyTextForm(prefix="ready")
     current = settings.settings_of(case) or settings.new_settings(case)
-    valid = form.validate()
-    if form.language.data not in current.language_codes:
-        valid = False
-        form.language.errors = [_("Choose one of the languages the case takes letters in.")]
-    if valid:
+    form = ReadyTextForm(current.language_codes, prefix="ready")
+    if form.validate():
         occasion = Occasion(form.occasion.data) if form.occasion.data else None
         settings.add_ready_text(case, str(form.language.data), str(form.text.data), occasion)
         flash(_("The ready text was added."))
@@ -127,15 +135,23 @@ def delete_holiday(slug: str, holiday_id: int) -> ResponseReturnValue:
 
 @bp.route("/translations/<language>", methods=["GET", "POST"])
 def translate(slug: str, language: str) -> ResponseReturnValue:
-    """Translate the rules and the ready texts into one language."""
+    """Translate the rules, the ready texts and the holidays' names into one language (those
+    written in it are left out: into the case's own language, only the ready texts in others)."""
     case = case_or_404(slug)
     found = settings.settings_of(case) or abort(404)
-    ready = [each for each in settings.ready_texts_of(case.id) if each.language != language]
     back = url_for("manage_letters.edit_settings", slug=slug)
-    return translating.page("letters", found, [found, *ready], language, back)
+    contents: list[Content] = [
+        found,
+        *settings.ready_texts_of(case.id),
+        *settings.holidays_of(case.id),
+    ]
+    return translating.page("letters", found, contents, language, back)
 
 
 def _queue_page(case: Case, form: DecisionForm, status: int = 200) -> tuple[str, int]:
+    # A refused decision shows the queue again with the organizer's ticks kept: losing a
+    # selection of many letters to a missing reason would make them tick them all again.
+    ticked = set(form.letter_ids.data or [])
     return (
         render_template(
             "manage/letters.html",
@@ -144,6 +160,7 @@ def _queue_page(case: Case, form: DecisionForm, status: int = 200) -> tuple[str,
             decided=moderation.decided_of(case.id),
             held=holding.held_of(case.id),
             form=form,
+            ticked=ticked,
             found=settings.settings_of(case),
         ),
         status,

@@ -22,7 +22,7 @@ from petitions.cases.access import case_or_404, petition_or_404
 from petitions.cases.translations import Content
 from petitions.extensions import db
 from petitions.forms import Form
-from petitions.i18n import language_choices
+from petitions.i18n import language_choices, language_name
 
 bp = organizers_only(Blueprint("translations", __name__, url_prefix="/organizer"))
 
@@ -42,6 +42,7 @@ LABELS = {
     "place": _l("Place of detention"),
     "note": _l("Note"),
     "rules": _l("Rules every writer reads"),
+    "name": _l("Holiday"),
 }
 _LONG = {"body", "bio", "text"}
 
@@ -72,11 +73,18 @@ def _form_for(contents: list[Content], language: str) -> tuple[Form, list[Any]]:
 def page(
     kind: str, owner: Content, contents: list[Content], language: str, back: str
 ) -> ResponseReturnValue:
-    """Show and save the translation of ``contents`` (``owner``'s first) into ``language``."""
+    """Show and save the translation of ``contents`` (``owner``'s first) into ``language``.
+
+    Only the contents written in another language than ``language`` are listed: each original
+    is edited on its own form. A content may be written in another language than its owner
+    (a case's ready texts, in the languages its letters take), so a page into the owner's own
+    language may still list some; with none to list it is a 404.
+    """
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
-    if language == translations.original_language(owner):
-        abort(404)  # the original is edited on its own form
+    contents = [each for each in contents if translations.original_language(each) != language]
+    if not contents:
+        abort(404)
     form, listed = _form_for(contents, language)
     if form.is_submitted():
         if form.validate():
@@ -109,7 +117,9 @@ def page(
         listed=listed,
         language=language,
         language_name=dict(language_choices())[language],
-        original=translations.original_language(owner),
+        # language_name names the target language (over the global of that name); name_of others:
+        name_of=language_name,
+        original_of=translations.original_language,
         field_name=_name,
         labels=LABELS,
         back=back,

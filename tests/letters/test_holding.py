@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
@@ -235,3 +236,56 @@ def test_a_hold_and_a_release_keep_the_letter_in_the_count(
     assert (
         words(one(parse(client.get(f"/cases/{case.slug}")), "[data-testid=wishes-count]")) == count
     )
+
+
+def filled_form(page: BeautifulSoup) -> dict[str, str]:
+    """What the page's form sends as it stands: its fields' values, no file, no unticked box."""
+    form = one(page, "main form[enctype]")
+    sent: dict[str, str] = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = str(field["name"])
+        if field.name == "textarea":
+            sent[name] = field.get_text()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            sent[name] = str(chosen["value"]) if chosen else ""
+        elif field.get("type") == "file" or (
+            field.get("type") == "checkbox" and not field.has_attr("checked")
+        ):
+            continue
+        else:
+            sent[name] = str(field.get("value", ""))
+    return sent
+
+
+def test_releasing_the_prisoner_on_the_case_form_holds_the_letters_and_the_writer_is_told(
+    owner: OrganizerBrowser, case: Case, smtp: SmtpServer
+) -> None:
+    asked = letter(case, LetterState.APPROVED, tell_writer=True)
+    printed = letter(case, LetterState.PRINTED)
+    waiting = letter(case, LetterState.CONFIRMED)
+    path = f"/organizer/cases/{case.slug}/edit"
+    sent = filled_form(parse(owner.client.get(path)))
+    assert sent["status"] == "detained"
+    saved = owner.post(path, {**sent, "status": "released"}, page=path)
+    assert saved.status_code == 303
+    after = states(case)
+    assert (after[asked.id], after[printed.id], after[waiting.id]) == (
+        LetterState.HELD,
+        LetterState.HELD,
+        LetterState.CONFIRMED,
+    )
+    assert db.session.get(Letter, asked.id).held_reason == "status"  # type: ignore[union-attr]
+    page = parse(owner.client.get(f"/organizer/cases/{case.slug}/letters/"))
+    assert [words(each) for each in page.select("[data-testid=held] label")] == [
+        f"Letter No. {asked.number} from {asked.writer_name}",
+        f"Letter No. {printed.number} from {printed.writer_name}",
+    ]
+    drain_once()
+    assert smtp.untaken() == []  # the hold tells nobody: the organizer's decision does
+    assert resolve(owner, case, "release", asked.id, printed.id) == 303
+    drain_once()
+    mail = smtp.take_one()
+    assert mail.message["To"] == asked.email
+    assert mail.message["Subject"] == "Your letter to Ales Bialiatski will not be sent"
+    assert smtp.untaken() == []

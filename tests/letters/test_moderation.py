@@ -272,3 +272,27 @@ def test_bad_organizer_input_gets_a_clear_error_and_changes_nothing(
     assert answer.status_code == 422
     assert message in words(one(parse(answer), "main"))
     assert rows() == before
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("", "Please say why the letters are rejected"), ("r" * 301, "300 characters")],
+)
+def test_a_refused_rejection_keeps_the_ticked_letters_and_the_typed_reason(
+    owner: OrganizerBrowser, case: Case, reason: str, message: str
+) -> None:
+    first, second, untouched = letter(case), letter(case), letter(case)
+    page = f"/organizer/cases/{case.slug}/letters/"
+    refused = owner.post(
+        f"{page}reject", {"letter_ids": [str(first.id), str(second.id)], "reason": reason}, page
+    )
+    assert refused.status_code == 422
+    shown = parse(refused)
+    assert message in words(one(shown, "[data-testid=error-summary]"))
+    ticked = [box["value"] for box in shown.select("[data-testid=queue] input[checked]")]
+    assert ticked == [str(first.id), str(second.id)]
+    assert one(shown, f"input[value='{untouched.id}']").get("checked") is None
+    assert one(shown, "input[name=reason]").get("value", "") == reason
+    assert [state_of(each.id).state for each in (first, second, untouched)] == [
+        LetterState.CONFIRMED
+    ] * 3

@@ -25,14 +25,16 @@ class ContentTranslation(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "case", "petition", "timeline" or "detention".
+    #: "case", "petition", "timeline" or "detention"; above cases, "letters" (a case's letter
+    #: rules), "ready" (a ready text) or "holiday" (a holiday's name).
     subject: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int]
     #: A code of LANGUAGES.
     language: Mapped[str] = mapped_column(String(10))
     #: The translated column: a petition's title, summary, body or addressee; a case's
     #: prisoner_name, detention_place, sentence, bio or portrait_alt; a timeline entry's title,
-    #: text or photo_alt; a detention period's place or note.
+    #: text or photo_alt; a detention period's place or note; the letter rules, a ready text's
+    #: text or a holiday's name.
     field: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     #: SHA-256 (hex, first 16) of the original field's text it was translated from.
