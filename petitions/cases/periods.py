@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from petitions.cases import signals
+from petitions.cases import signals, translations
 from petitions.cases.models import Case, DetentionPeriod
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -131,5 +131,6 @@ def period_of(case: Case, period_id: int) -> DetentionPeriod | None:
 def remove(case: Case, period: DetentionPeriod) -> None:
     """Remove a period of detention (arrested_on keeps its day if it was the only one)."""
     case.detentions.remove(period)
+    translations.forget(*translations.subject_of(period))
     _keep_arrest_in_step(case)
     db.session.commit()

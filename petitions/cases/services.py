@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from petitions.accounts.models import Organizer
 from petitions.accounts.services import grant
-from petitions.cases import pictures, portraits, signals
+from petitions.cases import pictures, portraits, signals, translations
 from petitions.cases.models import (
     Case,
     CaseStatus,
@@ -293,6 +293,7 @@ def delete_timeline_entry(case: Case, entry_id: int) -> bool:
         return False
     digest = entry.photo.digest if entry.photo else None
     db.session.delete(entry)
+    translations.forget(*translations.subject_of(entry))
     if digest:
         pictures.forget(digest)
     db.session.commit()

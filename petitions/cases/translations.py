@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from petitions.cases.models import (
     Case,
@@ -395,6 +395,20 @@ def save(content: Content, language: str, values: Mapping[str, Any], by: str) ->
             changed += 1
     _kept().clear()
     return changed
+
+
+def forget(subject: str, subject_id: int) -> None:
+    """Delete every translation of a removed item, in the caller's transaction.
+
+    Ids can be used again once their row is gone (SQLite reuses the highest), so a new ready
+    text, holiday or entry must not pick up the translations of the one it replaced.
+    """
+    db.session.execute(
+        delete(ContentTranslation).where(
+            ContentTranslation.subject == subject, ContentTranslation.subject_id == subject_id
+        )
+    )
+    _kept().clear()
 
 
 # --- marking a text's language on the page ----------------------------------------------------

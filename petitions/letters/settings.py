@@ -7,6 +7,7 @@ import logging
 
 from sqlalchemy import delete, select
 
+from petitions.cases import translations
 from petitions.cases.models import Case, CaseStatus
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -110,6 +111,8 @@ def remove_ready_text(case: Case, text_id: int) -> bool:
     removed = db.session.execute(
         delete(ReadyText).where(ReadyText.id == text_id, ReadyText.case_id == case.id)
     )
+    if removed.rowcount:  # type: ignore[attr-defined]
+        translations.forget(ReadyText.translation_subject, text_id)
     db.session.commit()
     return bool(removed.rowcount)  # type: ignore[attr-defined]
 
@@ -133,5 +136,7 @@ def remove_holiday(case: Case, holiday_id: int) -> bool:
     removed = db.session.execute(
         delete(Holiday).where(Holiday.id == holiday_id, Holiday.case_id == case.id)
     )
+    if removed.rowcount:  # type: ignore[attr-defined]
+        translations.forget(Holiday.translation_subject, holiday_id)
     db.session.commit()
     return bool(removed.rowcount)  # type: ignore[attr-defined]

@@ -288,3 +288,35 @@ def test_the_mail_worker_reads_a_translation_changed_after_its_last_mail(
     db.session.commit()
 
     assert translations.text(petition, "title", "be") == "Свабоду Алесю Бяляцкаму"
+
+
+def test_a_removed_item_takes_its_translations_with_it(
+    client: FlaskClient, petition: Petition
+) -> None:
+    """SQLite gives a new row the id of the removed last one: it must start untranslated."""
+    import datetime as dt
+
+    from petitions.cases import services
+    from petitions.letters import settings
+    from petitions.letters.models import Occasion
+
+    case = petition.case
+    entry = services.add_timeline_entry(
+        case, {"happened_on": dt.date(2012, 10, 1), "title": "Honorary Citizen"}
+    )
+    translations.save(entry, "fr", {"title": "Citoyen d’honneur"}, by="test")
+    ready = settings.add_ready_text(case, "en", "Happy birthday, Ales!", Occasion.BIRTHDAY)
+    translations.save(ready, "be", {"text": "З днём нараджэння, Алесь!"}, by="test")
+    holiday = settings.add_holiday(case, "Freedom Day", dt.date(2000, 3, 25))
+    translations.save(holiday, "be", {"name": "Дзень Волі"}, by="test")
+    db.session.commit()
+
+    assert services.delete_timeline_entry(case, entry.id)
+    assert settings.remove_ready_text(case, ready.id)
+    assert settings.remove_holiday(case, holiday.id)
+
+    subjects = {("timeline", entry.id), ("ready", ready.id), ("holiday", holiday.id)}
+    left = db.session.execute(
+        db.select(ContentTranslation.subject, ContentTranslation.subject_id)
+    ).all()
+    assert subjects.isdisjoint({tuple(row) for row in left})
