@@ -136,7 +136,8 @@ def _matches(
 
 
 def avoided_in(text: str, language: str, avoided: list[str]) -> list[str]:
-    """Return the words to avoid that ``text`` uses, each as the organizers wrote it.
+    """Return the words to avoid that ``text`` uses, each in the form the letter has it (so a
+    writer reads "войне", the word to change, not the organizers' "войн*").
 
     A word is found in any of its forms where the letter's language has a stemmer, else in its
     exact form; a trailing "*" makes it a prefix in every language. An entry of several words
@@ -153,8 +154,12 @@ def avoided_in(text: str, language: str, avoided: list[str]) -> list[str]:
             continue  # nothing but a "*" or punctuation: it would catch every letter, or none
         wanted_stems = [stem(each) for each in wanted] if stem else wanted
         starts = range(len(words) - len(wanted) + 1)
-        if any(_matches(words, stems, wanted, wanted_stems, is_prefix, at) for at in starts):
-            found.append(entry)
+        for at in starts:
+            if _matches(words, stems, wanted, wanted_stems, is_prefix, at):
+                used = " ".join(words[at : at + len(wanted)])
+                if used not in found:
+                    found.append(used)
+                break
     return found
 
 

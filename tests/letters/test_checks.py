@@ -75,38 +75,38 @@ def test_abbreviations_and_sentences_are_no_links(app: Flask, text: str) -> None
     ("language", "text", "avoided", "found"),
     [
         # Russian: the stemmer finds the word's cases; a word that only looks alike is not it.
-        ("ru", "Нет войне!", ["война"], ["война"]),
-        ("ru", "После войны всё будет иначе.", ["война"], ["война"]),
-        ("ru", "Мы против войн.", ["Война"], ["Война"]),
+        ("ru", "Нет войне!", ["война"], ["войне"]),
+        ("ru", "После войны всё будет иначе.", ["война"], ["войны"]),
+        ("ru", "Мы против войн.", ["Война"], ["войн"]),
         ("ru", "Он смелый воин.", ["война"], []),
-        ("ru", "Привет из Минска", ["Минск"], ["Минск"]),
+        ("ru", "Привет из Минска", ["Минск"], ["минска"]),
         # English: "wars" is "war", "warm" is not.
-        ("en", "No more wars.", ["war"], ["war"]),
+        ("en", "No more wars.", ["war"], ["wars"]),
         ("en", "The war is long.", ["war"], ["war"]),
         ("en", "Keep warm this winter.", ["war"], []),
         ("en", "A warm hug from Vilnius.", ["war"], []),
-        ("en", "Political prisoners are heroes.", ["political prisoner"], ["political prisoner"]),
+        ("en", "Political prisoners are heroes.", ["political prisoner"], ["political prisoners"]),
         # Belarusian has no stemmer: the exact form, or a prefix with "*".
         ("be", "Каб не было вайны.", ["вайна"], []),
-        ("be", "Каб не было вайны.", ["вайн*"], ["вайн*"]),
-        ("be", "Няхай скончыцца вайна.", ["вайн*"], ["вайн*"]),
+        ("be", "Каб не было вайны.", ["вайн*"], ["вайны"]),
+        ("be", "Няхай скончыцца вайна.", ["вайн*"], ["вайна"]),
         ("be", "Няхай скончыцца вайна.", ["вайна"], ["вайна"]),
         ("be", "Мы не забываем.", ["вайн*"], []),
         ("be", "Шмат сонца.", ["*"], []),
         # A prefix works in a language with a stemmer too; without "*" no prefix is matched.
-        ("en", "Warmest wishes.", ["warm*"], ["warm*"]),
+        ("en", "Warmest wishes.", ["warm*"], ["warmest"]),
         ("en", "Warmest wishes.", ["war"], []),
     ],
 )
-def test_words_to_avoid_are_found_in_their_forms_and_named_as_written(
+def test_words_to_avoid_are_found_in_their_forms_and_named_as_the_letter_has_them(
     app: Flask, language: str, text: str, avoided: list[str], found: list[str]
 ) -> None:
     assert avoided_named(said(app, text, language, tuple(avoided))) == found
 
 
-def test_the_writer_is_told_the_word_as_the_organizers_wrote_it(app: Flask) -> None:
+def test_the_writer_is_told_the_word_of_their_letter_not_the_organizers_pattern(app: Flask) -> None:
     assert said(app, "Каб ніколі не было вайны.", "be", ("вайн*",)) == [
-        "Please leave out “вайн*”: the organizers ask writers to avoid it, or the letter will "
+        "Please leave out “вайны”: the organizers ask writers to avoid it, or the letter will "
         "not be delivered."
     ]
 
