@@ -17,7 +17,6 @@ translations in extra columns or JSON per table and know nothing of an original'
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -202,13 +201,6 @@ def text(content: Content | Any, field: str, language: str | None = None) -> Tex
     return Text(value, original)
 
 
-class TranslationState(enum.Enum):
-    MISSING = "missing"
-    PARTIAL = "partial"
-    OUT_OF_DATE = "out_of_date"
-    CURRENT = "current"
-
-
 @dataclass(frozen=True)
 class FieldTranslation:
     """One field as the translation form shows it: the original, its translation, and whether
@@ -265,80 +257,6 @@ def translations_of(content: Content, language: str) -> list[FieldTranslation]:
             )
         )
     return fields
-
-
-def state_of(fields: list[FieldTranslation]) -> TranslationState:
-    """How complete one language's translation of a content is (empty originals need none)."""
-    needed = [each for each in fields if each.original]
-    done = [each for each in needed if each.translated]
-    if not done:
-        return TranslationState.MISSING
-    if len(done) < len(needed):
-        return TranslationState.PARTIAL
-    if any(each.out_of_date for each in done):
-        return TranslationState.OUT_OF_DATE
-    return TranslationState.CURRENT
-
-
-def status_of(contents: Iterable[Content]) -> dict[str, TranslationState]:
-    """Per language other than the original, the worst state among the contents (a case and
-    its timeline are translated together). One query for all of them."""
-    listed = list(contents)
-    subjects = [subject_of(content) for content in listed]
-    saved: dict[tuple[str, int, str, str], str] = {
-        (subject, subject_id, language, field): source
-        for subject, subject_id, language, field, source in db.session.execute(
-            select(
-                ContentTranslation.subject,
-                ContentTranslation.subject_id,
-                ContentTranslation.language,
-                ContentTranslation.field,
-                ContentTranslation.source_digest,
-            ).where(
-                or_(
-                    *(
-                        and_(
-                            ContentTranslation.subject == subject,
-                            ContentTranslation.subject_id == subject_id,
-                        )
-                        for subject, subject_id in subjects
-                    )
-                )
-            )
-        )
-    }
-    order = list(TranslationState)
-    found: dict[str, TranslationState] = {}
-    for language in current_app.config["LANGUAGES"]:
-        if language == original_language(listed[0]):
-            continue
-        states = []
-        for content, (subject, subject_id) in zip(listed, subjects, strict=True):
-            fields = []
-            for field in FIELDS[subject]:
-                original = str(getattr(content, field) or "")
-                source = saved.get((subject, subject_id, language, field))
-                fields.append(
-                    FieldTranslation(
-                        field,
-                        original,
-                        "x" if source else "",
-                        source is not None and source != digest(original),
-                    )
-                )
-            states.append(state_of(fields))
-        found[language] = _worst(states, order)
-    return found
-
-
-def _worst(states: list[TranslationState], order: list[TranslationState]) -> TranslationState:
-    if all(state is TranslationState.MISSING for state in states):
-        return TranslationState.MISSING
-    if all(state is TranslationState.CURRENT for state in states):
-        return TranslationState.CURRENT
-    if any(state in (TranslationState.MISSING, TranslationState.PARTIAL) for state in states):
-        return TranslationState.PARTIAL
-    return min(states, key=order.index)
 
 
 class TranslationRefused(ValueError):

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from petitions.bundles import services as bundles
 from petitions.bundles.forms import BundleForm, DeliveryForm
-from petitions.cases import translations
+from petitions.cases import translation_status
 from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition, PetitionStatus
 from petitions.clock import utcnow
@@ -48,7 +48,7 @@ def petition(slug: str) -> ResponseReturnValue:
         bundle_count=len(bundles.bundles_of(found.id)),
         delivery_count=len(bundles.deliveries_of(found.id)),
         partner_count=len(embeds.partners_of(found.id)),
-        translation_status=translations.status_of([found]),
+        translation_status=translation_status.status_of([found]),
         reopen_until=found.reopen_until(utcnow()),
     )
 

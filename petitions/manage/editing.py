@@ -17,7 +17,7 @@ from wtforms import Field
 
 from petitions.accounts import services as accounts
 from petitions.accounts.access import current_organizer
-from petitions.cases import access, translations
+from petitions.cases import access, translation_status
 from petitions.cases import services as cases
 from petitions.cases.access import case_or_404, petition_or_404
 from petitions.cases.forms import (
@@ -106,7 +106,7 @@ def _case_page(slug: str, **forms: object) -> str:
         period_form=forms.get("period_form") or DetentionPeriodForm(formdata=None),
         assign_form=forms.get("assign_form") or AssignOrganizerForm(formdata=None),
         organizer=current_organizer(),
-        translation_status=translations.status_of([case, *case.detentions, *case.timeline]),
+        translation_status=translation_status.status_of([case, *case.detentions, *case.timeline]),
     )
 
 

@@ -45,7 +45,7 @@ def _page(
             batch.id,
             _(
                 "%(date)s: %(fingerprint)s",
-                date=f"{batch.created_at:%Y-%m-%d}",
+                date=batch.created_at.strftime("%Y-%m-%d"),
                 fingerprint=batch.fingerprint[:16],
             ),
         )

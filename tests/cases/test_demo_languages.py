@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from petitions.cases import translations
+from petitions.cases import translation_status, translations
 from petitions.cases.demo import DEMO_CASE_SLUG, DEMO_PETITION_SLUG
 from petitions.cases.models import Case, CaseStatus, ContentTranslation, Petition
 from petitions.extensions import db
@@ -151,9 +151,9 @@ def test_every_translatable_field_of_the_demo_is_translated(demo: Case) -> None:
         [petition],
     ]
     for group in groups:  # a case is translated with its timeline
-        states = translations.status_of(group)
+        states = translation_status.status_of(group)
         assert {states[language] for language in DEMO_LANGUAGES} == {
-            translations.TranslationState.CURRENT
+            translation_status.TranslationState.CURRENT
         }
     assert demo.status is CaseStatus.RELEASED
     assert (demo.language, petition.language) == ("en", "en")
