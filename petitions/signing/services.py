@@ -318,6 +318,7 @@ def withdraw(signature_id: int) -> WithdrawOutcome:
                 OutboxMessage.status == OutboxStatus.PENDING,
             )
         )
+        signals.announce_erasing([signature_id])
         db.session.commit()
         storage.checkpoint_after_erasure()
         if state is SignatureState.CONFIRMED:

@@ -28,6 +28,13 @@ count_changed = _signals.signal("count-changed")
 came_from = _signals.signal("came-from")
 
 
+#: Sent inside the transaction that erases or anonymises signers' personal data (a withdrawal,
+#: the retention run), before it commits, with ``signature_ids=`` the signatures concerned.
+#: Areas above signing that keep their own rows about those signers (updates they asked for,
+#: consent records) delete them in the same transaction, so nothing outlives the erasure.
+erasing = _signals.signal("erasing")
+
+
 def _app() -> Flask:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     return app
@@ -49,3 +56,11 @@ def name_of_origin(petition_id: int, source: str | None) -> str | None:
     """Return the name of the site a signer came from, as the first receiver of came_from says."""
     answers = came_from.send(_app(), petition_id=petition_id, source=source)
     return next((str(name) for _receiver, name in answers if name is not None), None)
+
+
+def announce_erasing(signature_ids: list[int]) -> None:
+    """Tell the areas above that these signatures' personal data is being erased, in the
+    caller's transaction: a receiver that fails makes the erasure fail with it (nothing is
+    half-erased)."""
+    if signature_ids:
+        erasing.send(_app(), signature_ids=list(signature_ids))
