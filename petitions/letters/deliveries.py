@@ -1,9 +1,11 @@
 """What became of the printed letters: deliveries per batch, and the prisoner's replies.
 
 A delivery with the outcome "delivered" marks the batch's letters delivered and puts a delivery
-entry on the case's public timeline ("1,204 letters delivered"), in the case's language (the
-organizers translate it like any entry). A reply is published on the case page only once the
-consent of the prisoner or the family is recorded.
+entry on the case's public timeline ("1,204 letters delivered"), in the case's language and
+translated at once into every language of the service (the organizers may edit it like any
+entry). A batch is delivered once: a second "delivered" is refused (:class:`AlreadyDelivered`).
+A reply is published on the case page only once the consent of the prisoner or the family is
+recorded.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from flask import current_app
 from flask_babel import force_locale, format_number, ngettext
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from petitions.cases import translations
 from petitions.cases.models import Case, EntryKind, TimelineEntry
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -36,9 +41,13 @@ def batch_of(case: Case, batch_id: int) -> LetterBatch | None:
     ).scalar_one_or_none()
 
 
-def delivered_title(case: Case, count: int) -> str:
-    """The timeline entry's title, in the case's language: "1,204 letters delivered"."""
-    with force_locale(case.language):
+class AlreadyDelivered(ValueError):
+    """The batch has a "delivered" outcome already: its letters are on the timeline once."""
+
+
+def delivered_title(language: str, count: int) -> str:
+    """The timeline entry's title in a language: "1,204 letters delivered"."""
+    with force_locale(language):
         return str(
             ngettext(
                 "%(count)s letter delivered",
@@ -52,7 +61,12 @@ def delivered_title(case: Case, count: int) -> str:
 def record_delivery(
     batch: LetterBatch, channel: Channel, outcome: Outcome, on: dt.date, by: str
 ) -> LetterDelivery:
-    """Record an outcome for the batch; "delivered" marks its letters and makes a timeline entry."""
+    """Record an outcome for the batch; "delivered" marks its letters and makes a timeline entry.
+
+    :raises AlreadyDelivered: for a second "delivered" of the same batch (nothing written).
+    """
+    if outcome is Outcome.DELIVERED and is_delivered(batch):
+        raise AlreadyDelivered(batch.id)
     delivery = LetterDelivery(
         batch_id=batch.id,
         channel=channel,
@@ -66,11 +80,15 @@ def record_delivery(
             case_id=batch.case_id,
             happened_on=on,
             kind=EntryKind.DELIVERY,
-            title=delivered_title(batch.case, batch.letter_count),
+            title=delivered_title(batch.case.language, batch.letter_count),
             text="",
         )
         db.session.add(entry)
         db.session.flush()
+        for language in current_app.config["LANGUAGES"]:
+            if language != batch.case.language:
+                title = delivered_title(language, batch.letter_count)
+                translations.save(entry, language, {"title": title}, by)
         delivery.timeline_entry_id = entry.id
         db.session.execute(
             update(Letter)
@@ -79,8 +97,22 @@ def record_delivery(
             .execution_options(synchronize_session=False)
         )
     db.session.add(delivery)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another organizer's "delivered" of the batch committed first
+        db.session.rollback()
+        raise AlreadyDelivered(batch.id) from None
     return delivery
+
+
+def is_delivered(batch: LetterBatch) -> bool:
+    """Whether the batch has a "delivered" outcome recorded."""
+    found = db.session.execute(
+        select(LetterDelivery.id).where(
+            LetterDelivery.batch_id == batch.id, LetterDelivery.outcome == Outcome.DELIVERED
+        )
+    ).first()
+    return found is not None
 
 
 def deliveries_of(batch_ids: Sequence[int]) -> dict[int, list[LetterDelivery]]:

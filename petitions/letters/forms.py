@@ -165,7 +165,14 @@ class SettingsForm(Form):
         validators=[Optional(), NumberRange(1900, 2100, _l("Please enter a year such as 1962."))],
     )
     postal_address = optional(
-        TextAreaField, _l("Postal address of the place of detention, as the post needs it"), 1000
+        TextAreaField,
+        _l("Address the letters go to, as the post needs it"),
+        1000,
+        description=_l(
+            "By post: the place of detention's. Through the family or the lawyer: theirs, with "
+            "a name above it. It is printed on the address sheet and labels only, never shown "
+            "to writers."
+        ),
     )
     languages = SelectMultipleField(
         _l("Languages letters may be written in"),
@@ -193,6 +200,18 @@ class SettingsForm(Form):
     )
     birthday = DateField(_l("Birthday (the wishes' occasion, every year)"), validators=[Optional()])
     wall = BooleanField(_l("Show approved wishes on a public wall"))
+
+    def validate_postal_address(self, field: Any) -> None:
+        """Open letters that go somewhere need the address the batches' envelopes carry."""
+        going = self.channel.data in (
+            Channel.POST.value,
+            Channel.FAMILY.value,
+            Channel.LAWYER.value,
+        )
+        if self.is_open.data and going and not (field.data or "").strip():
+            raise ValidationError(
+                _l("Please enter the address the letters go to: the envelopes need it.")
+            )
 
     def values(self) -> dict[str, object]:
         return {

@@ -12,6 +12,7 @@ import enum
 from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.cases.models import Case
@@ -331,6 +332,17 @@ class LetterDelivery(db.Model):  # type: ignore[name-defined,misc]
     """An outcome recorded for a batch by an organizer; "delivered" goes on the case timeline."""
 
     __tablename__ = "letter_deliveries"
+    __table_args__ = (
+        # A batch is delivered once: a second "delivered" would count its letters twice on the
+        # case's timeline. The service checks first (AlreadyDelivered); this holds off a race.
+        Index(
+            "uq_letter_deliveries_delivered_once",
+            "batch_id",
+            unique=True,
+            sqlite_where=sql_text("outcome = 'delivered'"),
+            postgresql_where=sql_text("outcome = 'delivered'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(

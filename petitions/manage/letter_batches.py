@@ -114,13 +114,19 @@ def record_delivery(slug: str) -> ResponseReturnValue:
     batch = deliveries.batch_of(case, int(form.batch.data)) or abort(404)
     on = form.happened_on.data
     assert isinstance(on, dt.date)  # validated
-    deliveries.record_delivery(
-        batch,
-        Channel(form.channel.data),
-        Outcome(form.outcome.data),
-        on,
-        current_organizer().email,
-    )
+    try:
+        deliveries.record_delivery(
+            batch,
+            Channel(form.channel.data),
+            Outcome(form.outcome.data),
+            on,
+            current_organizer().email,
+        )
+    except deliveries.AlreadyDelivered:
+        form.outcome.errors = [
+            _("This batch is recorded as delivered already: its letters count once.")
+        ]
+        return _page(case, delivery_form=form, status=409)
     flash(_("The delivery was recorded."))
     return redirect(url_for("manage_letter_batches.index", slug=slug), 303)
 

@@ -143,6 +143,40 @@ def test_one_letter_delivered_is_singular(
     assert ("delivery", "1 letter delivered") in timeline(client, case)
 
 
+def test_a_batch_is_delivered_once_and_its_entry_speaks_every_language(
+    owner: OrganizerBrowser, case: Case, client: FlaskClient
+) -> None:
+    batch = a_batch(case, 1204)
+    form = {
+        "delivery-batch": str(batch.id),
+        "delivery-channel": "post",
+        "delivery-outcome": "delivered",
+        "delivery-happened_on": "2024-06-20",
+    }
+    assert owner.post(page_of(case) + "deliveries", form, page=page_of(case)).status_code == 303
+    again = owner.post(
+        page_of(case) + "deliveries",
+        {**form, "delivery-happened_on": "2024-06-21"},
+        page=page_of(case),
+    )
+    assert again.status_code == 409
+    assert "recorded as delivered already" in words(
+        one(parse(again), "[data-testid=error-summary]")
+    )
+    assert counts()[1] == 1
+    kinds = [kind for kind, _title in timeline(client, case)]
+    assert kinds.count("delivery") == 1
+    # The entry is written in the case's language and translated at once for other readers.
+    page = parse(client.get(f"/cases/{case.slug}?lang=ru"))
+    titles = [
+        "".join(words(one(entry, "h4")).split()).replace("\u202f", "")
+        for entry in page.select("ol.timeline li")
+        if entry["data-kind"] == "delivery"
+    ]
+    assert titles == ["1204письмадоставлены"]  # digits grouped by Russian rules, spaces dropped
+    assert page.select_one("ol.timeline li[data-kind=delivery] h4[lang]") is None
+
+
 def published(client: FlaskClient, case: Case) -> list[str]:
     page = parse(client.get(f"/cases/{case.slug}"))
     return [words(each) for each in page.select("[data-testid=replies] blockquote")]

@@ -172,6 +172,12 @@ def test_the_settings_say_how_words_to_avoid_are_found(owner: OrganizerBrowser, 
     assert "words_to_avoid-hint" in str(one(page, "textarea#words_to_avoid")["aria-describedby"])
 
 
+def settings_of_case(case: object) -> object:
+    from petitions.letters import settings
+
+    return settings.settings_of(case)  # type: ignore[arg-type]
+
+
 def test_settings_are_saved_by_the_cases_organizer(owner: OrganizerBrowser) -> None:
     fresh = detained_case()
     organizer("second@example.org", cases=(fresh,))
@@ -194,7 +200,32 @@ def test_settings_are_saved_by_the_cases_organizer(owner: OrganizerBrowser) -> N
         },
         page=path,
     )
+    # Open, through the family, with nowhere to send them: refused, with the field named.
+    assert answer.status_code == 422
+    summary = words(one(parse(answer), "[data-testid=error-summary]"))
+    assert "Address the letters go to" in summary
+    assert "the envelopes need it" in summary
+    assert settings_of_case(fresh) is None
+    answer = owner.post(
+        path,
+        {
+            "is_open": "y",
+            "channel": "family",
+            "addressee_name": "Наталля Пінчук",
+            "postal_address": "а/с 12, Мінск",
+            "languages": "be",
+            "max_length": "800",
+            "rules": "Пішыце пра кнігі.",
+            "birthday": "1962-09-25",
+            "wall": "y",
+        },
+        page=path,
+    )
     assert answer.status_code == 303
+    # The family's address is private: the page supporters write on does not show it.
+    writing = owner.client.get(f"/cases/{fresh.slug}/write")
+    assert writing.status_code == 200
+    assert "Мінск" not in words(parse(writing).body)
     from petitions.letters import settings
 
     saved = settings.settings_of(fresh)

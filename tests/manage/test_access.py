@@ -138,6 +138,7 @@ BUNDLE_FORM = {
 LETTER_SETTINGS_FORM = {
     "is_open": "y",
     "channel": "post",
+    "postal_address": "ПК № 2, Бабруйск",
     "languages": "be",
     "max_length": "1200",
     "rules": "Пішыце пра кнігі.",
