@@ -23,7 +23,7 @@ from petitions.letters.models import (
     PaperSize,
 )
 from tests.conftest import OrganizerBrowser
-from tests.factories import ORGANIZER_PASSWORD, detained_case, letter, open_letters, organizer
+from tests.factories import detained_case, letter, open_letters
 from tests.helpers import one, parse, words
 
 OWNER = "owner@example.org"
@@ -34,13 +34,6 @@ def case(app: Flask) -> Case:
     made = detained_case()
     open_letters(made, addressee_name="Бяляцкі Алесь Віктаравіч", postal_address="ПК № 9")
     return made
-
-
-@pytest.fixture
-def owner(case: Case, organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer(OWNER, cases=(case,))
-    organizer_browser.log_in(OWNER, ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def page_of(case: Case) -> str:

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
@@ -19,25 +18,11 @@ from petitions.letters import batches
 from petitions.letters.models import Letter, LetterState, PaperSize
 from petitions.mail.worker import drain_once
 from tests.conftest import OrganizerBrowser, csrf_token
-from tests.factories import ORGANIZER_PASSWORD, detained_case, letter, open_letters, organizer
+from tests.factories import detained_case, letter
 from tests.helpers import one, parse, words
 from tests.servers import SmtpServer
 
 OWNER = "owner@example.org"
-
-
-@pytest.fixture
-def case(app: Flask) -> Case:
-    made = detained_case()
-    open_letters(made)
-    return made
-
-
-@pytest.fixture
-def owner(case: Case, organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer(OWNER, cases=(case,))
-    organizer_browser.log_in(OWNER, ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def states(case: Case) -> dict[int, LetterState]:

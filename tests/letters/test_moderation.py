@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
@@ -15,20 +14,6 @@ from tests.factories import ORGANIZER_PASSWORD, detained_case, letter, open_lett
 from tests.helpers import one, parse, words
 
 OWNER = "owner@example.org"
-
-
-@pytest.fixture
-def case(app: Flask) -> Case:
-    made = detained_case()
-    open_letters(made)
-    return made
-
-
-@pytest.fixture
-def owner(case: Case, organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer(OWNER, cases=(case,))
-    organizer_browser.log_in(OWNER, ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def state_of(letter_id: int) -> Letter:
@@ -187,40 +172,24 @@ def test_settings_are_saved_by_the_cases_organizer(owner: OrganizerBrowser) -> N
     form = parse(owner.client.get(path))
     chosen = [each["value"] for each in form.select("select#languages option[selected]")]
     assert chosen == ["be", "ru"]
-    answer = owner.post(
-        path,
-        {
-            "is_open": "y",
-            "channel": "family",
-            "languages": "be",
-            "max_length": "800",
-            "rules": "Пішыце пра кнігі.",
-            "birthday": "1962-09-25",
-            "wall": "y",
-        },
-        page=path,
-    )
+    through_the_family = {
+        "is_open": "y",
+        "channel": "family",
+        "languages": "be",
+        "max_length": "800",
+        "rules": "Пішыце пра кнігі.",
+        "birthday": "1962-09-25",
+        "wall": "y",
+    }
+    answer = owner.post(path, through_the_family, page=path)
     # Open, through the family, with nowhere to send them: refused, with the field named.
     assert answer.status_code == 422
     summary = words(one(parse(answer), "[data-testid=error-summary]"))
     assert "Address the letters go to" in summary
     assert "the envelopes need it" in summary
     assert settings_of_case(fresh) is None
-    answer = owner.post(
-        path,
-        {
-            "is_open": "y",
-            "channel": "family",
-            "addressee_name": "Наталля Пінчук",
-            "postal_address": "а/с 12, Мінск",
-            "languages": "be",
-            "max_length": "800",
-            "rules": "Пішыце пра кнігі.",
-            "birthday": "1962-09-25",
-            "wall": "y",
-        },
-        page=path,
-    )
+    contact = {"addressee_name": "Наталля Пінчук", "postal_address": "а/с 12, Мінск"}
+    answer = owner.post(path, {**through_the_family, **contact}, page=path)
     assert answer.status_code == 303
     # The family's address is private: the page supporters write on does not show it.
     writing = owner.client.get(f"/cases/{fresh.slug}/write")

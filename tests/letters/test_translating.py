@@ -16,7 +16,7 @@ from petitions.extensions import db
 from petitions.letters import settings
 from petitions.letters.models import ReadyText
 from tests.conftest import OrganizerBrowser
-from tests.factories import ORGANIZER_PASSWORD, detained_case, open_letters, organizer
+from tests.factories import detained_case, open_letters
 from tests.helpers import one, parse, words
 
 OWNER = "owner@example.org"
@@ -31,13 +31,6 @@ def case(app: Flask) -> Case:
     assert made.language == "en"
     open_letters(made)
     return made
-
-
-@pytest.fixture
-def owner(case: Case, organizer_browser: OrganizerBrowser) -> OrganizerBrowser:
-    organizer(OWNER, cases=(case,))
-    organizer_browser.log_in(OWNER, ORGANIZER_PASSWORD)
-    return organizer_browser
 
 
 def translation_page(case: Case, language: str) -> str:
