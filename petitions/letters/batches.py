@@ -17,6 +17,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
 from petitions.bundles.services import configured_fonts
+from petitions.cases import translations
 from petitions.cases.models import Case
 from petitions.clock import utcnow
 from petitions.extensions import db
@@ -81,7 +82,10 @@ def _occasion(letter: Letter) -> str:
     if letter.occasion is Occasion.BIRTHDAY:
         return str(gettext("Birthday"))
     if letter.occasion is Occasion.HOLIDAY:
-        return letter.holiday.name if letter.holiday else str(gettext("Holidays"))
+        # In the language the batch is printed in, as "Birthday" is: organizers translate it.
+        if letter.holiday:
+            return str(translations.text(letter.holiday, "name"))
+        return str(gettext("Holidays"))
     return str(gettext("Any day"))
 
 

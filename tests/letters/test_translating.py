@@ -5,18 +5,20 @@ they add ready texts only in the accepted languages."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from petitions.cases.models import Case, ContentTranslation
 from petitions.extensions import db
 from petitions.letters import settings
-from petitions.letters.models import ReadyText
+from petitions.letters.models import LetterState, Occasion, ReadyText
 from tests.conftest import OrganizerBrowser
-from tests.factories import detained_case, open_letters
+from tests.factories import detained_case, letter, open_letters
 from tests.helpers import one, parse, words
 
 OWNER = "owner@example.org"
@@ -130,6 +132,32 @@ def test_a_holidays_name_is_translated_and_the_writer_reads_it_in_their_language
     assert (words(name), name.get("lang")) == ("Kupalle", "en"), "the original, marked English"
     label = one(russian, f"label[for=occasion-holiday-{holiday.id}]")
     assert words(one(label, "span[lang=en]")) == "Kupalle"
+
+
+def test_the_queue_and_the_batch_name_a_holiday_in_the_organizers_language(
+    owner: OrganizerBrowser, case: Case
+) -> None:
+    holiday = settings.add_holiday(case, "Kupalle", dt.date(2024, 7, 7))
+    owner.post(
+        translation_page(case, "be"),
+        {f"holiday-{holiday.id}-name": "Купалле"},
+        page=translation_page(case, "be"),
+    )
+    letter(case, LetterState.CONFIRMED, occasion=Occasion.HOLIDAY, holiday_id=holiday.id)
+    queue = f"/organizer/cases/{case.slug}/letters/"
+    hint = one(parse(owner.client.get(queue + "?lang=be")), "li[data-letter] p.hint")
+    assert "Купалле" in words(hint)
+    assert hint.select("[lang]") == []
+    marked = one(parse(owner.client.get(queue + "?lang=ru")), "li[data-letter] p.hint")
+    assert words(one(marked, "span[lang=en]")) == "Kupalle", "the original, marked English"
+
+    letter(case, LetterState.APPROVED, occasion=Occasion.HOLIDAY, holiday_id=holiday.id)
+    batches = f"/organizer/cases/{case.slug}/letters/batches/"
+    printed = owner.post(batches + "?lang=be", {"size": "A4"}, page=batches + "?lang=be")
+    assert printed.mimetype == "application/pdf"
+    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(printed.data)).pages)
+    assert "Купалле" in text
+    assert "Kupalle" not in text
 
 
 def test_a_holidays_name_is_refused_when_too_long_and_nothing_is_saved(
