@@ -2,7 +2,7 @@
 
 Each wrk script is bench/lua/common.lua (status counts, requests written, one ``BENCH_RESULT``
 JSON line at the end) followed by the script of its kind (get, sign, confirm; fresh, etag and
-feed for the pages and the record day).
+feed for the pages and the record day; letter for the letters, bench/letters.py).
 
 A form is posted back as a browser would: with every hidden input the page's form carries (a
 session's CSRF token today, a ticket in a cacheable page tomorrow) and whatever cookie the page
@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.servers import run_child
 from bench.settings import LUA, SLUG
 
-SCRIPTS = ("get", "sign", "confirm", "fresh", "etag", "feed")
+SCRIPTS = ("get", "sign", "confirm", "fresh", "etag", "feed", "letter")
 
 
 @dataclass(frozen=True)

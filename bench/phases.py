@@ -18,6 +18,7 @@ from typing import Any
 from bench import timing
 from bench.delivery import bundle_rounds, export_rounds, mail_rounds, smtp_ceiling
 from bench.harness import run_harness
+from bench.letters import LetterRuns, seed
 from bench.load import Wrk, sign_post
 from bench.pages import PageRuns, case_slug
 from bench.recordday import record_day
@@ -38,7 +39,14 @@ def round_summary(name: str, r: Round) -> str:
         f"({r.sign / r.livez:.0%}), confirm {r.confirm:,.0f}/s, JSON "
         f"{r.counter['json_200']:,.0f}/{r.counter['json_304']:,.0f}, "
         f"badge {r.counter['badge_200']:,.0f}/"
-        f"{r.counter['badge_304']:,.0f}; other processes "
+        f"{r.counter['badge_304']:,.0f}"
+        + (
+            "; letters write/wall/POST/verify "
+            + "/".join(f"{r.letters.get(k, 0):,.0f}" for k in ("write", "wall", "letter", "verify"))
+            if r.letters
+            else ""
+        )
+        + "; other processes "
         f"{r.foreign_cpu:.0%} of the CPU" + (f"; problems: {r.checks}" if r.checks else "")
     )
 
@@ -64,8 +72,9 @@ class BenchRun:
             return None
 
     def start(self, name: str, stack: contextlib.ExitStack) -> tuple[Backend, Gunicorn]:
-        log(f"{name}: starting (database, migrations, demo petition)")
+        log(f"{name}: starting (database, migrations, demo petition and letters)")
         backend = start_backend(name, self.folder, stack, self.sink)
+        seed(backend)
         server = Gunicorn(backend, self.folder)
         stack.callback(server.stop)
         server.start()
@@ -74,13 +83,14 @@ class BenchRun:
     def http(self, name: str, backend: Backend, server: Gunicorn) -> dict[str, Any]:
         rounds: list[Round] = []
         pages = PageRuns(f"/cases/{case_slug(backend)}")
+        letters = LetterRuns.of(backend)
         for number in range(1, self.args.rounds + 1):
             log(
                 f"{name}: round {number}/{self.args.rounds} "
-                "(livez, sign, counter, pages, confirm, livez)"
+                "(livez, sign, counter, pages, letters, confirm, livez)"
             )
             previous = rounds[-1].livez if rounds else 0.0
-            rounds.append(http_round(backend, server, self.wrk, number, previous, pages))
+            rounds.append(http_round(backend, server, self.wrk, number, previous, pages, letters))
             log(round_summary(name, rounds[-1]))
         return {"rounds": rounds, "boots": server.worker_boots()}
 

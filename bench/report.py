@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import report_day
+from bench import report_day, report_letters
 from bench.report_profiles import where_the_time_goes
 from bench.rounds import Round
 from bench.settings import BACKENDS, RAISED_LIMITS, TARGETS
@@ -110,7 +110,8 @@ def header(run: Run) -> Lines:
 
 
 def http_rows(name: str, rounds: list[Round]) -> Lines:
-    """Rows 1 to 3 and 7 of the table for one back end: sign, confirm, the counters, pages."""
+    """Rows 1 to 3, 7 and 9 of the table for one back end: sign, confirm, the counters, pages,
+    letters."""
     label = HTTP_LABELS[name]
     livez = f"{statistics.median(r.livez for r in rounds):,.0f}/s"
     sign_target = TARGETS[f"sign_{name}"]
@@ -133,7 +134,7 @@ def http_rows(name: str, rounds: list[Round]) -> Lines:
             f"| 3 | {what} | {label} | {figure:,.0f}/s | {livez} | {pct(ratio)} "
             f"| ≥ {pct(target)} | {verdict(ratio >= target)} |"
         )
-    return lines + report_day.page_rows(name, rounds)
+    return lines + report_day.page_rows(name, rounds) + report_letters.letter_rows(name, rounds)
 
 
 def mail_row(run: Run, name: str, mail: dict[str, Any]) -> str:
@@ -302,6 +303,10 @@ def pages(run: Run) -> Lines:
     return report_day.pages_section(list(run.http()))
 
 
+def letters(run: Run) -> Lines:
+    return report_letters.letters_section(list(run.http()))
+
+
 SECTIONS: tuple[Callable[[Run], Lines], ...] = (
     header,
     table,
@@ -309,6 +314,7 @@ SECTIONS: tuple[Callable[[Run], Lines], ...] = (
     timing_section,
     record_day,
     pages,
+    letters,
     per_round,
     profiles,
 )

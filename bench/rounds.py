@@ -1,5 +1,5 @@
 """One HTTP round on one back end: /livez, sign, the counters (200 and 304), the public pages
-(bench/pages.py), confirm, /livez.
+(bench/pages.py), the letters (bench/letters.py), confirm, /livez.
 
 Every figure of a round is taken against the mean of its two /livez runs, and after each sign
 and confirm run the database is checked against wrk's answers: new rows == 303s (confirmed rows
@@ -21,6 +21,7 @@ from bench.servers import Backend, Gunicorn
 from bench.settings import SLUG
 
 if TYPE_CHECKING:
+    from bench.letters import LetterRuns
     from bench.pages import PageRuns
 
 CPU = CpuWatch()
@@ -36,6 +37,7 @@ class Round:
     confirm: float = 0.0
     counter: dict[str, float] = field(default_factory=dict)
     pages: dict[str, float] = field(default_factory=dict)  # bench/pages.py's keys; {} when not run
+    letters: dict[str, float] = field(default_factory=dict)  # bench/letters.py's keys; {}: not run
     page_cache: str = ""  # what the petition page's answer said of caching (bench/pages.py)
     checks: list[str] = field(default_factory=list)  # problems found; empty when all is well
     notes: list[str] = field(default_factory=list)
@@ -201,8 +203,10 @@ def http_round(
     number: int,
     previous_livez: float,
     pages: PageRuns | None = None,
+    letters: LetterRuns | None = None,
 ) -> Round:
-    """One round; ``pages`` (bench/pages.py) adds the public pages' runs after the counters."""
+    """One round; ``pages`` (bench/pages.py) adds the public pages' runs after the counters,
+    ``letters`` (bench/letters.py) the letters' after them."""
     result = Round()
     client = Client(server.base, sign_post(server.base))
     cpu_before = CPU.snapshot()
@@ -213,6 +217,8 @@ def http_round(
     _counters(result, wrk, client.base)
     if pages is not None:
         pages.measure(result, wrk, client.base)
+    if letters is not None:
+        letters.measure(result, wrk, client.base, backend)
     confirm = _confirm(
         result, backend, wrk, client, number, max(previous_livez, result.livez_first)
     )

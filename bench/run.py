@@ -11,6 +11,9 @@ SIGTERM, a failure), and prints a table that is also written to bench/results.md
 3. counter   /api/v1/petitions/<slug> and /badge/<slug>.svg, 200s (warm cache) and 304s.
    pages     /, /cases/<slug> and /p/<slug> (repeated: from the cache; with If-None-Match;
              with a fresh ?ref=: rendered), in the same rounds (bench/pages.py).
+   letters   /cases/<slug>/write (GET, and POSTs of valid letters: 303s, one new row each),
+             /cases/<slug>/wall and /letter-batches/<fingerprint>, in the same rounds, on a
+             demo case given letters (bench/letters.py).
 4. mail      outbox messages delivered per second to a local SMTP sink (aiosmtpd, in this
              process) by `flask --app wsgi outbox send --once`.
 5. bundle    bench/bundle_pdf.py (10,000 and 100,000 signatures): seconds and peak memory.
@@ -21,11 +24,12 @@ SIGTERM, a failure), and prints a table that is also written to bench/results.md
 
 Load comes from wrk (a separate process, one thread, 8 connections, 3 s per run and 2 s per
 counter run), driven by the Lua scripts in bench/lua/. A round is: /livez, sign, JSON and badge
-(200 and 304), the pages (each a counter-length run), confirm, /livez again; the round's
+(200 and 304), the pages and the letters' GETs (each a counter-length run), the letter POSTs,
+confirm, /livez again; the round's
 baseline is the mean of its two /livez runs.
 Every HTTP figure is the median of --rounds rounds (5; mail, bundle and export: --other-rounds,
-3); the ratios are medians of the per-round ratios. After each sign and confirm run the
-database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the
+3); the ratios are medians of the per-round ratios. After each sign, letter and confirm run
+the database is checked against wrk's answers: new rows == 303s (confirmed rows == 200s) plus the
 requests wrk had written but cut off at its stop.
 The share of CPU other processes took during each round is reported: on a shared machine the
 absolute figures drop and scatter, the ratios less so.
