@@ -15,7 +15,7 @@ from tests.servers import SmtpServer
 
 WISH = "Дарагі Алесь! Віншуем цябе з днём нараджэння."
 #: A signed link's token changes with every run; the snapshots hold ``<token>`` instead.
-_TOKEN = re.compile(r"(/(?:confirm|withdraw)-letter/)[A-Za-z0-9_.-]+")
+_TOKEN = re.compile(r"(/(?:confirm-letter|withdraw-letter|holdings)/)[A-Za-z0-9_.-]+")
 
 
 def tokenless(body: str) -> str:
