@@ -48,6 +48,7 @@ def test_the_writers_mail_matches_its_snapshots(
     assert [tokenless(link) for link in links] == [
         "http://localhost/confirm-letter/<token>?lang=en",
         "http://localhost/withdraw-letter/<token>?lang=en",
+        "http://localhost/holdings/<token>?lang=en",
     ]
     assert "christie@example.org" not in mail.text
     html = mail.message.get_body(("html",))
