@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from petitions import tokens
+from petitions.extensions import csrf
 from petitions.limits import holdings_per_ip
 from petitions.retention import holdings
 from petitions.signing.forms import ButtonForm
@@ -23,6 +24,7 @@ def _bad_link(expired: bool) -> tuple[str, int]:
 
 
 @bp.route("/holdings/<token>", methods=["GET", "POST"], endpoint="holdings")
+@csrf.exempt  # the button's form checks its own token (ButtonForm), after the link's
 @holdings_per_ip
 def holdings_page(token: str) -> ResponseReturnValue:
     """GET shows the button; the POST queues the mail of what is held about the address."""
