@@ -184,3 +184,28 @@ def test_every_mail_template_carries_the_holdings_link() -> None:
 def test_no_mail_can_be_rendered_without_the_holdings_link(app: Flask) -> None:
     with app.test_request_context(), pytest.raises(TypeError, match="holdings_url"):
         messages.render("confirmation_for_signer", "a@example.org", "Subject")  # type: ignore[call-arg]
+
+
+def test_a_letter_writer_gets_their_letters_by_mail(
+    app: Flask, smtp: SmtpServer, supporter: Supporter, client: FlaskClient
+) -> None:
+    petition = open_petition()
+    open_letters(petition.case)
+    written = letter(petition.case, LetterState.APPROVED, writer_name="Lena from Gent")
+    written.email_normalized = written.email
+    db.session.commit()
+    with app.test_request_context():
+        link = f"/holdings/{holdings_token(letter_id=written.id)}"
+
+    page = client.get(link)
+    assert "Lena" not in page.get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    supporter.deliver()
+
+    mail = smtp.take_one()
+    assert mail.recipients == [written.email]
+    text = text_of(strictly_parsed(mail))
+    assert "Lena from Gent" in text
+    assert "Дарагі Алесь, мы з табой!" in text
+    assert "No signature is kept under this address." in text
+    assert "/holdings/" in text

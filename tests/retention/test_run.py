@@ -244,3 +244,19 @@ def test_a_failing_receiver_leaves_the_signers_as_they_were(
     db.session.rollback()
     assert signature(world.anonymised[0]).email == PEOPLE[0][3]
     assert signature(world.anonymised[0]).petition.signers_anonymised_at is None
+
+
+def test_the_mail_worker_runs_the_retention_run_daily(
+    runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from petitions.mail import worker
+
+    seen: list[object] = []
+    monkeypatch.setattr(worker, "run_forever", lambda stop, chores=(): seen.extend(chores))
+    # The command installs SIGTERM and SIGINT handlers for the worker: not in a test.
+    monkeypatch.setattr("petitions.cli.signal.signal", lambda *args: None)
+
+    result = runner.invoke(args=["outbox", "send"])
+
+    assert result.exit_code == 0, result.output
+    assert (24 * 3600, services.run_daily) in seen
