@@ -18,6 +18,7 @@ from typing import Any
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from petitions.accounts.models import Organizer
@@ -29,7 +30,7 @@ from petitions.links import absolute_url
 from petitions.mail import messages
 from petitions.mail.messages import Mail, NotSendable, unlinkable
 from petitions.mail.models import OutboxMessage, OutboxStatus
-from petitions.signing.models import Signature
+from petitions.signing.models import Signature, SignatureState
 from petitions.tokens import holdings_token, letter_withdraw_token, withdraw_token
 
 #: The mail to a signer (its outbox row names the signature) and to a letter writer (the letter).
@@ -109,6 +110,16 @@ def holdings_of(source: Signature | Letter) -> Holdings:
     return Holdings(source.email, source.locale, list(signatures), list(letters), organizer)
 
 
+#: A signature's state as its owner reads it.
+SIGNATURE_STATES = {
+    SignatureState.PENDING: _l("not confirmed"),
+    SignatureState.CONFIRMED: _l("confirmed and counted"),
+    SignatureState.QUARANTINED: _l("confirmed, waiting for the organizers' review"),
+    SignatureState.INVALIDATED: _l("set aside by the organizers, not counted"),
+    SignatureState.WITHDRAWN: _l("withdrawn"),
+}
+
+
 def _when(moment: dt.datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "—"
 
@@ -117,7 +128,7 @@ def _signature_rows(signature: Signature) -> list[tuple[str, str]]:
     yes, no = _("yes"), _("no")
     return [
         (_("Petition"), translations.text(signature.petition, "title")),
-        (_("State"), signature.state.value),
+        (_("State"), str(SIGNATURE_STATES[signature.state])),
         (_("Name"), unlinkable(signature.full_name)),
         (_("Email address"), signature.email or ""),
         (_("City"), unlinkable(signature.city)),
