@@ -321,6 +321,9 @@ def anonymise_petition(petition: Petition, now: dt.datetime) -> int:
 def run(now: dt.datetime | None = None, dry_run: bool = False) -> list[Erased]:
     """Erase and anonymise what is due at ``now``; report it per petition (or case) and kind.
 
+    The report counts the rows found due when the run began; each batch then takes only rows
+    still due (a signature confirmed meanwhile is kept), so under traffic it may say one more.
+
     :param dry_run: only count what would be done (``plan``); nothing is written.
     """
     now = now or utcnow()

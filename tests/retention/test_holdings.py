@@ -129,7 +129,7 @@ def test_after_withdrawal_nothing_is_held_and_nothing_is_mailed(
     page = client.get(link)
 
     assert page.status_code == 200
-    assert "We hold nothing under this address any more" in main_text(page)
+    assert "This link no longer leads to an address" in main_text(page)
     assert page.get_data(as_text=True).count("<form") <= 1  # no button (the language menu aside)
     supporter.deliver()
 
