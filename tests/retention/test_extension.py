@@ -46,7 +46,7 @@ def test_the_section_says_when_the_signers_are_anonymised(
 
     said = _section(organizer_browser, world)
 
-    assert f"Anonymised on {due}." in said
+    assert f"To be anonymised on {due}." in said
     assert "3 signatures keep personal data." in said
 
 
@@ -66,7 +66,7 @@ def test_an_extension_holds_off_the_anonymisation_until_its_day(
     )
     page = organizer_browser.client.get(f"/organizer/petitions/{world.delivered.slug}/retention/")
     assert "The appeal hearing needs it." in words(one(parse(page), '[data-testid="extensions"]'))
-    assert f"Anonymised on {(until + dt.timedelta(days=1)).isoformat()}." in _section(
+    assert f"To be anonymised on {(until + dt.timedelta(days=1)).isoformat()}." in _section(
         organizer_browser, world
     )
 
@@ -98,4 +98,24 @@ def test_a_bad_extension_is_refused_on_the_form_and_nothing_recorded(
 
     assert answer.status_code == 422  # type: ignore[attr-defined]
     assert said in main_text(answer)  # type: ignore[arg-type]
+    assert db.session.execute(select(RetentionExtension)).first() is None
+
+
+def test_once_anonymised_the_section_says_so_and_takes_no_extension(
+    world: World, organizer_browser: OrganizerBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    move_clock(monkeypatch, world.run_at)
+    services.run()
+    monkeypatch.undo()
+
+    page = parse(
+        organizer_browser.client.get(f"/organizer/petitions/{world.delivered.slug}/retention/")
+    )
+    said = words(one(page, '[data-testid="retention"]'))
+    assert f"Anonymised on {world.run_at:%Y-%m-%d}." in said
+    assert page.select('[data-testid="extension-form"]') == []
+    soon = (world.now + dt.timedelta(days=10)).date().isoformat()
+    answer = _extend(organizer_browser, world, soon, "Too late.")
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "Its signers were anonymised already" in main_text(answer)  # type: ignore[arg-type]
     assert db.session.execute(select(RetentionExtension)).first() is None
