@@ -209,3 +209,22 @@ def test_a_letter_writer_gets_their_letters_by_mail(
     assert "Дарагі Алесь, мы з табой!" in text
     assert "No signature is kept under this address." in text
     assert "/holdings/" in text
+
+
+def test_a_link_made_for_another_purpose_does_not_open_the_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    from petitions import tokens
+
+    signature = confirmed_signature(open_petition())
+    with app.test_request_context():
+        withdraw = tokens.withdraw_token(signature.id)
+        holdings = holdings_token(signature_id=signature.id)
+        with pytest.raises(tokens.InvalidLink):
+            tokens.read_withdraw_token(holdings)
+        with pytest.raises(ValueError, match="signature or a letter"):
+            holdings_token()
+
+    answer = client.get(f"/holdings/{withdraw}")
+    assert answer.status_code == 404
+    assert "This link does not work" in main_text(answer)
