@@ -7,6 +7,9 @@ page (petitions/privacy/retention.py):
   were made, are deleted (never counted, shown or printed, they leave nothing to keep);
 - ``evidence``: the evidence of where signatures came from, past EVIDENCE_RETENTION_DAYS, as
   the worker's hourly chore erases it (petitions/signing/evidence.py), counted per petition;
+- ``expired-allowances``: a street stall's connection allowed past the per-client limits
+  (defence/models.py::AllowedClient, an IP network), EVIDENCE_RETENTION_DAYS after the
+  allowance ended, like the evidence it was judged with;
 - ``anonymised-signers``: every signature of a petition closed and delivered (the later of the
   two) ANONYMISE_AFTER_DAYS ago, unless an organizer extended it, loses what withdrawal erases
   (signing/services.py::ERASED_ON_WITHDRAWAL): name, addresses, city, comment, evidence. No
@@ -38,6 +41,7 @@ from petitions.bundles.models import Delivery
 from petitions.cases.models import Case, Petition, PetitionStatus
 from petitions.clock import utcnow
 from petitions.defence import evidence
+from petitions.defence.models import AllowedClient
 from petitions.extensions import db
 from petitions.letters.models import Letter, LetterDelivery, LetterState
 from petitions.mail.models import OutboxMessage, OutboxStatus
@@ -55,6 +59,7 @@ ANONYMISED = dict(ERASED_ON_WITHDRAWAL)
 
 UNCONFIRMED_SIGNATURES = "unconfirmed-signatures"
 EVIDENCE = "evidence"
+EXPIRED_ALLOWANCES = "expired-allowances"
 ANONYMISED_SIGNERS = "anonymised-signers"
 UNCONFIRMED_LETTERS = "unconfirmed-letters"
 WRITERS_EMAILS = "writers-emails"
@@ -84,6 +89,10 @@ def _batch() -> int:
 def _unconfirmed_signatures(now: dt.datetime) -> ColumnElement[bool]:
     cutoff = now - _days("UNCONFIRMED_RETENTION_DAYS")
     return (Signature.state == SignatureState.PENDING) & (Signature.created_at < cutoff)
+
+
+def _expired_allowances(now: dt.datetime) -> ColumnElement[bool]:
+    return AllowedClient.until < now - _days("EVIDENCE_RETENTION_DAYS")
 
 
 def _unconfirmed_letters(now: dt.datetime) -> ColumnElement[bool]:
@@ -200,6 +209,12 @@ def plan(now: dt.datetime | None = None) -> list[Erased]:
             Petition,
             _count_per(Signature.petition_id, Signature.client_key_id.in_(expired), Signature),
         )
+    lines += _lines(
+        EXPIRED_ALLOWANCES,
+        "petition",
+        Petition,
+        _count_per(AllowedClient.petition_id, _expired_allowances(now), AllowedClient),
+    )
     for petition in _due_petitions(now):
         count = _count_per(Signature.petition_id, _not_withdrawn(petition.id), Signature)
         lines.append(
@@ -260,6 +275,10 @@ def _delete_signatures(ids: list[int]) -> None:
     _drop_unsent(signature_ids=ids)
     signals.announce_erasing(ids)
     db.session.execute(delete(Signature).where(Signature.id.in_(ids)))
+
+
+def _delete_allowances(ids: list[int]) -> None:
+    db.session.execute(delete(AllowedClient).where(AllowedClient.id.in_(ids)))
 
 
 def _delete_letters(ids: list[int]) -> None:
@@ -336,6 +355,7 @@ def run(now: dt.datetime | None = None, dry_run: bool = False) -> list[Erased]:
         _in_batches(Signature.client_key_id.in_(expired), Signature, _erase_evidence)
         evidence.delete_keys(expired)
         db.session.commit()
+    _in_batches(_expired_allowances(now), AllowedClient, _delete_allowances)
     for petition in _due_petitions(now):
         anonymise_petition(petition, now)
     _in_batches(_unconfirmed_letters(now), Letter, _delete_letters)

@@ -46,6 +46,7 @@ def _expected(world: World) -> dict[tuple[str, tuple[int, ...]], object]:
             "client_group_hash",
         },
         ("evidence_keys", (world.evidence_key,)): "deleted",
+        ("allowed_clients", (world.allowance_ended,)): "deleted",
         ("petitions", (world.delivered.id,)): {"signers_anonymised_at"},
         ("letters", (world.letter_pending_old,)): "deleted",
         ("letters", (world.letter_rejected_old,)): {"email", "email_normalized"},
@@ -75,6 +76,7 @@ def test_with_the_clock_moved_exactly_the_stated_rows_change(
     assert {(line.subject, line.kind, line.count) for line in report} == {
         (f"petition {world.open.slug}", services.UNCONFIRMED_SIGNATURES, 1),
         (f"petition {world.open.slug}", services.EVIDENCE, 1),
+        (f"petition {world.open.slug}", services.EXPIRED_ALLOWANCES, 1),
         (f"petition {world.delivered.slug}", services.ANONYMISED_SIGNERS, 3),
         (f"case {world.open.case.slug}", services.UNCONFIRMED_LETTERS, 1),
         (f"case {world.open.case.slug}", services.WRITERS_EMAILS, 1),

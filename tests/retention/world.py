@@ -18,7 +18,7 @@ from petitions.bundles import services as bundles
 from petitions.bundles.models import Bundle, Delivery
 from petitions.cases.models import Petition
 from petitions.clock import utcnow
-from petitions.defence.models import EvidenceKey
+from petitions.defence.models import AllowedClient, EvidenceKey
 from petitions.extensions import db
 from petitions.letters.models import Letter, LetterState
 from petitions.signing.models import Signature
@@ -56,6 +56,7 @@ class World:
     pending_fresh: int
     with_evidence: int
     evidence_key: int
+    allowance_ended: int
     anonymised: list[int]
     withdrawn: int
     bundle: Bundle
@@ -105,6 +106,19 @@ def build_world() -> World:
         running, client_key_id=key.id, client_hash="c" * 24, client_group_hash="d" * 24
     )
     confirmed_signature(running)  # signed before evidence was kept: nothing to erase
+    allowances = [
+        AllowedClient(
+            petition_id=running.id,
+            network="203.0.113.7/32",
+            until=until,
+            note="Stall at the station",
+            by="hanna@example.org",
+            created_at=now - 2 * days,
+        )
+        for until in (now - dt.timedelta(hours=1), now + 40 * days)
+    ]
+    db.session.add_all(allowances)
+    db.session.commit()
 
     # Closed 200 days ago and delivered 160 days ago: due 23 days from now (ANONYMISE 183).
     delivered = closed_on(now - 200 * days, title="Free Ales Bialiatski")
@@ -167,6 +181,7 @@ def build_world() -> World:
         pending_fresh=pending_fresh.id,
         with_evidence=with_evidence.id,
         evidence_key=key.id,
+        allowance_ended=allowances[0].id,
         anonymised=signers,
         withdrawn=gone.id,
         bundle=bundle,
