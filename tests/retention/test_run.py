@@ -47,6 +47,8 @@ def _expected(world: World) -> dict[tuple[str, tuple[int, ...]], object]:
         },
         ("evidence_keys", (world.evidence_key,)): "deleted",
         ("allowed_clients", (world.allowance_ended,)): "deleted",
+        ("outbox_messages", (world.unsent_mail,)): "deleted",
+        ("outbox_messages", (world.sent_mail,)): {"signature_id"},
         ("petitions", (world.delivered.id,)): {"signers_anonymised_at"},
         ("letters", (world.letter_pending_old,)): "deleted",
         ("letters", (world.letter_rejected_old,)): {"email", "email_normalized"},

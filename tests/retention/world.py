@@ -21,6 +21,8 @@ from petitions.clock import utcnow
 from petitions.defence.models import AllowedClient, EvidenceKey
 from petitions.extensions import db
 from petitions.letters.models import Letter, LetterState
+from petitions.mail import messages
+from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.signing.models import Signature
 from petitions.signing.services import withdraw
 from tests.factories import (
@@ -56,6 +58,8 @@ class World:
     pending_fresh: int
     with_evidence: int
     evidence_key: int
+    unsent_mail: int
+    sent_mail: int
     allowance_ended: int
     anonymised: list[int]
     withdrawn: int
@@ -142,6 +146,14 @@ def build_world() -> World:
     gone = confirmed_signature(delivered, full_name="Withdrawn Person")
     withdraw(gone.id)
     bundle = _delivered(delivered, now - 160 * days)
+    # A mail to an anonymised signer not sent yet (cancelled), and one sent to the unconfirmed
+    # signer (kept, no longer naming the deleted signature).
+    messages.queue("already_signed_for_signer", signers[0])
+    messages.queue("confirmation_for_signer", pending_old.id)
+    db.session.commit()
+    unsent, sent = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+    sent.status, sent.sent_at = OutboxStatus.SENT, now
+    db.session.commit()
 
     # Delivered 140 days ago: due in 43 days, not yet.
     recently = closed_on(now - 150 * days)
@@ -181,6 +193,8 @@ def build_world() -> World:
         pending_fresh=pending_fresh.id,
         with_evidence=with_evidence.id,
         evidence_key=key.id,
+        unsent_mail=unsent.id,
+        sent_mail=sent.id,
         allowance_ended=allowances[0].id,
         anonymised=signers,
         withdrawn=gone.id,
