@@ -23,6 +23,8 @@ from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 from petitions.manage import commands, email_rules, invalidate_commands, letters_commands
+from petitions.retention import commands as retention_commands
+from petitions.retention import services as retention
 from petitions.signing import evidence, invalidations
 
 
@@ -62,6 +64,7 @@ def outbox_send_command(once: bool) -> None:
         chores=[
             (24 * 3600, commands.log_count_drift),
             (3600, evidence.erase_expired),
+            (24 * 3600, retention.run_daily),
             # Each round runs INVALIDATION_SECONDS_PER_ROUND of batches at most, then mails.
             (1, invalidations.run_due),
         ],
@@ -215,6 +218,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(invalidate_commands.invalidate_command)
     app.cli.add_command(invalidate_commands.invalidations_group)
     app.cli.add_command(invalidate_commands.evidence_group)
+    app.cli.add_command(retention_commands.retention_group)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from petitions.environment import (
     _env_str,
     _env_url,
 )
+from petitions.retention_config import retention_settings
 
 DEFAULT_PORT = 5000
 
@@ -108,11 +109,6 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         )
 
     sender = _mail_from(production)
-    evidence_days = _env_int("EVIDENCE_RETENTION_DAYS", 3)
-    if not 0 <= evidence_days <= 30:
-        # Evidence of where signers connected from is personal data: kept for a review, not for
-        # a campaign's life.
-        raise ConfigError(f"EVIDENCE_RETENTION_DAYS must be 0 to 30 days, not {evidence_days}.")
 
     return {
         #: "production" or "development"; development enables /dev/mailbox.
@@ -163,10 +159,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Per petition and the country a signer gives: an hour's surge from one country far
         #: past a campaign's usual day (the 2016 referendum petition's 39,000 "from the Vatican").
         "QUARANTINE_COUNTRY_LIMIT": _env_str("QUARANTINE_COUNTRY_LIMIT", "5000 per hour"),
-        #: Days the evidence of where signatures came from (keyed hashes of the connection, under
-        #: a key of their own day) is kept for review and invalidations, then erased with the
-        #: day's key (petitions/defence/evidence.py): between this many days and one more.
-        "EVIDENCE_RETENTION_DAYS": evidence_days,
+        #: How long signers' data is kept (EVIDENCE_RETENTION_DAYS and the rest).
+        **retention_settings(),
         #: Trending (signing/trending.py): the dashboard flags a connection group or mail domain
         #: with at least TRENDING_MIN_SIGNATURES and TRENDING_PERCENT of a petition's signatures
         #: confirmed in the last TRENDING_WINDOW_MINUTES.

@@ -17,6 +17,7 @@ limit                  setting                      scope            counted per
 ``CLIENT_SUSTAINED``   QUARANTINE_CLIENT_SUSTAINED  q-client-long    petition and client
 ``FROM_DOMAIN``        QUARANTINE_DOMAIN_LIMIT      q-domain         petition and mail domain
 ``FROM_COUNTRY``       QUARANTINE_COUNTRY_LIMIT     q-country        petition and country
+``HOLDINGS``           HOLDINGS_RATE_LIMIT          holdings         client
 =====================  ===========================  ===============  ==========================
 
 A client is an IPv4 address or an IPv6 /64 (:func:`petitions.extensions.client_network`),
@@ -140,6 +141,8 @@ LOGIN = Limit("LOGIN_RATE_LIMIT", "login", _per_client)
 LOGIN_FAILURES = Limit("LOGIN_FAILURE_LIMIT", "login-failures", _per_account_and_client)
 #: Wrong passwords per account from anywhere; a known browser may go past it.
 ACCOUNT_FAILURES = Limit("LOGIN_ACCOUNT_FAILURE_LIMIT", "login-failures", _per_account)
+#: Requests for the mail of what the service holds about an address (petitions/retention/).
+HOLDINGS = Limit("HOLDINGS_RATE_LIMIT", "holdings", _per_client)
 #: Mails sent to one address, all petitions together.
 MAIL_TO_ADDRESS = Limit("MAIL_PER_ADDRESS_LIMIT", "mail-to", _per_address)
 
@@ -200,6 +203,7 @@ def _on_post(limit: Limit) -> RouteLimit:
 sign_per_ip = _on_post(SIGN)
 links_per_ip = _on_post(SIGNATURE_LINKS)
 login_per_ip = _on_post(LOGIN)
+holdings_per_ip = _on_post(HOLDINGS)
 
 
 def _enabled() -> bool:

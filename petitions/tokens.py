@@ -34,6 +34,10 @@ class Purpose(StrEnum):
     LETTER_CONFIRM = "petitions.letters.confirm"
     #: The link that withdraws (erases) a letter (never expires).
     LETTER_WITHDRAW = "petitions.letters.withdraw"
+    #: The link in every mail to ask what the service holds about the address it went to
+    #: (expires after ``HOLDINGS_TOKEN_MAX_AGE``). It names the signature or letter the mail
+    #: was about, never the address: a URL lands in logs.
+    HOLDINGS = "petitions.retention.holdings"
 
 
 #: How long a browser stays known (a year): an owner who logs in less often waits out an attack.
@@ -155,6 +159,37 @@ def read_letter_withdraw_token(token: str) -> int:
         return _signature_id(_serializer(Purpose.LETTER_WITHDRAW).loads(token), "l")
     except BadSignature:
         raise InvalidLink() from None
+
+
+# --- what the service holds about an address -------------------------------------------------
+
+
+def holdings_token(signature_id: int | None = None, letter_id: int | None = None) -> str:
+    """Return the token of the "what do you hold about me" link of a mail about a signature or
+    a letter (exactly one of them)."""
+    if (signature_id is None) == (letter_id is None):
+        raise ValueError("A holdings link names a signature or a letter.")
+    key, value = ("s", signature_id) if signature_id is not None else ("l", letter_id)
+    return _serializer(Purpose.HOLDINGS).dumps({key: value})
+
+
+def read_holdings_token(token: str) -> tuple[str, int]:
+    """Return what a holdings token names: ("s", signature id) or ("l", letter id).
+
+    :raises ExpiredLink: if it is older than ``HOLDINGS_TOKEN_MAX_AGE``.
+    :raises InvalidLink: if it is not a genuine holdings token.
+    """
+    serializer = _serializer(Purpose.HOLDINGS)
+    try:
+        payload = serializer.loads(token, max_age=current_app.config["HOLDINGS_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise ExpiredLink(0) from None
+    except BadSignature:
+        raise InvalidLink() from None
+    for key in ("s", "l"):
+        if isinstance(payload, dict) and isinstance(payload.get(key), int):
+            return key, int(payload[key])
+    raise InvalidLink()
 
 
 # --- the sign forms' ticket ------------------------------------------------------------------

@@ -28,6 +28,7 @@ HEIGHT: dict[str, float] = {
     "embeds": 5,
     "bundles": 3.25,  # above signing (what it prints), below letters (which print with it)
     "exports": 5,
+    "retention": 5.5,  # above what it erases (signing, letters, bundles), below manage
     "manage": 6,
 }
 

@@ -30,6 +30,7 @@ def test_every_limit_reads_a_setting_that_parses_and_keeps_its_storage_scope(app
         "CLIENT_SUSTAINED": ("QUARANTINE_CLIENT_SUSTAINED", "q-client-long"),
         "FROM_DOMAIN": ("QUARANTINE_DOMAIN_LIMIT", "q-domain"),
         "FROM_COUNTRY": ("QUARANTINE_COUNTRY_LIMIT", "q-country"),
+        "HOLDINGS": ("HOLDINGS_RATE_LIMIT", "holdings"),
     }
     for name in named:
         assert getattr(limits, name).windows(), f"{name} has no window"

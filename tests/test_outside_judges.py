@@ -43,6 +43,7 @@ from petitions.letters import settings as letter_settings
 from petitions.letters.models import Channel, Consent, LetterState, Occasion, Outcome, PaperSize
 from petitions.tokens import (
     confirm_token,
+    holdings_token,
     letter_confirm_token,
     letter_withdraw_token,
     withdraw_token,
@@ -111,6 +112,7 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
     ("withdraw-letter", "token"): lambda world, lang: letter_withdraw_token(
         world.letter_confirmed.get(lang, 0)
     ),
+    ("holdings", "token"): lambda world, lang: holdings_token(signature_id=world.confirmed[lang]),
     "fingerprint": lambda world, _: FINGERPRINT,
     ("letter-batches", "fingerprint"): lambda world, _: world.letter_batch,
     "language": lambda world, _: "be",
@@ -166,6 +168,7 @@ PRESSED = {
     "letters.write": ("write page with errors", 422),  # the letter sent empty (novalidate)
     "letters.confirm": ("letter confirmed page", 200),
     "letters.withdraw": ("letter withdrawn page", 200),
+    "retention.holdings": ("holdings mailed page", 200),
 }
 
 #: Rules switched off on one page only, each with the reason it does not apply there.

@@ -22,7 +22,14 @@ from petitions.letters.services import CONFIRMATION_KIND
 from petitions.links import absolute_url
 from petitions.mail import messages
 from petitions.mail.messages import Mail, NotSendable, unlinkable
-from petitions.tokens import letter_confirm_token, letter_withdraw_token
+from petitions.tokens import holdings_token, letter_confirm_token, letter_withdraw_token
+
+
+def _holdings_url(letter: Letter) -> str:
+    """The link asking what the service holds about the writer's address (every mail has it)."""
+    return absolute_url(
+        "retention.holdings", token=holdings_token(letter_id=letter.id), lang=letter.locale
+    )
 
 
 def _confirmation(letter: Letter) -> Mail:
@@ -38,6 +45,7 @@ def _confirmation(letter: Letter) -> Mail:
         _("Please confirm your letter to %(name)s", name=name),
         withdraw_url,
         letter.email_normalized,
+        holdings_url=_holdings_url(letter),
         letter=letter,
         prisoner=name,
         written_as=unlinkable(letter.writer_name),
@@ -67,6 +75,7 @@ def _after_hold(kind: str, letter: Letter) -> Mail:
         subject,
         withdraw_url,
         letter.email_normalized,
+        holdings_url=_holdings_url(letter),
         letter=letter,
         prisoner=name,
         written_as=unlinkable(letter.writer_name),

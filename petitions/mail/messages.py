@@ -121,9 +121,17 @@ def render(
     subject: str,
     unsubscribe_url: str | None = None,
     limited_address: str | None = None,
+    *,
+    holdings_url: str,
     **context: Any,
 ) -> Mail:
-    """Render a mail from its templates, templates/mail/<kind>.{txt,html}, in the current locale."""
+    """Render a mail from its templates, templates/mail/<kind>.{txt,html}, in the current locale.
+
+    :param holdings_url: the link, in every mail, asking what the service holds about the
+        recipient's address (petitions/retention/holdings.py); the templates show it through
+        the mail/_holdings.{txt,html} include.
+    """
+    context["holdings_url"] = holdings_url
     return Mail(
         kind=str(kind),
         recipient=recipient,

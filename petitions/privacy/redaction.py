@@ -9,8 +9,8 @@ import re
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _IPV6_CANDIDATE = re.compile(r"[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}")
-# A confirm or withdraw token in a request line is as good as the signer's own click.
-_TOKEN_PATH = re.compile(r"(/(?:confirm|withdraw)/)[^/\s?\"]+")
+# A confirm, withdraw or holdings token in a request line is as good as the signer's own click.
+_TOKEN_PATH = re.compile(r"(/(?:confirm|withdraw|holdings)/)[^/\s?\"]+")
 # Lines of a database error that quote the row or the values sent: SQLAlchemy's "[parameters:
 # ...]" (the engine hides them, but a second engine might not) and PostgreSQL's "DETAIL:
 # Failing row contains (...)" / "Key (...)=(...)", which hold names and cities no pattern finds.

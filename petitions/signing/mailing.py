@@ -31,7 +31,7 @@ from petitions.mail import messages
 from petitions.mail.messages import Mail, NotSendable, unlinkable
 from petitions.mail.models import OutboxMessage
 from petitions.signing.models import MAX_MAILS_PER_SIGNATURE, Signature, SignatureState
-from petitions.tokens import confirm_token, withdraw_token
+from petitions.tokens import confirm_token, holdings_token, withdraw_token
 
 
 class MailKind(enum.StrEnum):
@@ -231,6 +231,9 @@ def _signer_mail(kind: MailKind, signature: Signature, subject: str, **context: 
         subject,
         withdraw_url,
         signature.email_normalized,
+        holdings_url=_link(
+            "retention.holdings", signature, token=holdings_token(signature_id=signature.id)
+        ),
         signature=signature,
         # The typed values a mail quotes back, defused (see unlinkable).
         signed_as={"name": unlinkable(signature.full_name), "city": unlinkable(signature.city)},

@@ -49,6 +49,7 @@ def test_the_page_states_the_configured_limits_and_follows_them(
         EVIDENCE_RETENTION_DAYS=10,
         SIGN_RATE_LIMIT="120 per minute; 500 per 2 hours",
         LINK_RATE_LIMIT="30 per minute",
+        HOLDINGS_RATE_LIMIT="3 per hour",
         MAIL_PER_ADDRESS_LIMIT="5 per hour",
         PUBLIC_COUNTRY_MIN=25,
     )

@@ -28,7 +28,7 @@ from tests.signing.test_links import only_signature
 LURE = "your mailbox is full, log in at https://mail.example.net/login now"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 #: A signed link's token changes with every run; the snapshots hold ``<token>`` instead.
-_TOKEN = re.compile(r"(/(?:confirm|withdraw)/)[A-Za-z0-9_.-]+")
+_TOKEN = re.compile(r"(/(?:confirm|withdraw|holdings)/)[A-Za-z0-9_.-]+")
 
 
 def strictly_parsed(mail: ReceivedMail) -> EmailMessage:
@@ -266,7 +266,7 @@ def test_the_bodies_match_their_snapshots(
     text = text_of(message)
     links = [line for line in text.splitlines() if "://" in line]
     if kind is MailKind.CONFIRMATION:
-        assert len(links) == 2
+        assert len(links) == 3  # confirm, withdraw, and what is held (retention)
         assert all(tokenless(link).endswith("/<token>?lang=en") for link in links)
     html_part = message.get_body(("html",))
     assert html_part is not None

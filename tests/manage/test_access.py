@@ -160,6 +160,10 @@ READY_TEXT_FORM = {
     "ready-text": "Дарагая Марыя, мы з табой!",
 }
 HOLIDAY_FORM = {"holiday-name": "Kupalle", "holiday-day": "2024-07-07"}
+RETENTION_FORM = {
+    "until": (utcnow().date() + dt.timedelta(days=30)).isoformat(),
+    "reason": "The appeal hearing needs the signers' list.",
+}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
@@ -206,6 +210,8 @@ ROUTES = [
         {"name": "Amnesty NL", "code": "amnesty-nl", "origins": "https://amnesty.nl"},
         changes=True,
     ),
+    Route("GET", "/organizer/petitions/{petition}/retention/"),
+    Route("POST", "/organizer/petitions/{petition}/retention/extend", RETENTION_FORM, changes=True),
     Route("GET", "/organizer/petitions/{petition}/review/"),
     Route(
         "POST", "/organizer/petitions/{petition}/review/release", {"everything": "y"}, changes=True
@@ -754,6 +760,7 @@ ORGANIZER_BLUEPRINTS = {
     "email_rules",
     "translations",
     "case_story",
+    "manage_retention",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}

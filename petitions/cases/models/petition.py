@@ -132,6 +132,9 @@ class Petition(db.Model):  # type: ignore[name-defined,misc]
     signature_count: Mapped[int] = column_property(count_base + shards_sum(id))
     #: When the petition was created here.
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
+    #: When the retention run anonymised its signers (petitions/retention/): names, addresses,
+    #: cities, comments and evidence erased, states, countries and times kept. NULL: not yet.
+    signers_anonymised_at: Mapped[dt.datetime | None]
 
     case: Mapped[Case] = relationship(back_populates="petitions")
 
