@@ -1,7 +1,7 @@
 """retention: when a petition's signers were anonymised, and organizers' extensions
 
 Revision ID: d0e1f2a3b4c6
-Revises: a7b8c9d0e1f3
+Revises: b8c9d0e1f2a4
 Create Date: 2026-12-06 01:00:00
 
 petitions.signers_anonymised_at records the retention run's anonymisation of a closed and
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d0e1f2a3b4c6"
-down_revision = "a7b8c9d0e1f3"
+down_revision = "b8c9d0e1f2a4"
 branch_labels = None
 depends_on = None
 
