@@ -28,6 +28,7 @@ HEIGHT: dict[str, float] = {
     "embeds": 5,
     "bundles": 3.25,  # above signing (what it prints), below letters (which print with it)
     "exports": 5,
+    "paper": 3.1,  # above signing (its rows are signatures), below bundles (which print them)
     "manage": 6,
 }
 

@@ -28,6 +28,13 @@ count_changed = _signals.signal("count-changed")
 came_from = _signals.signal("came-from")
 
 
+#: Sent inside the transaction of a confirmation that counted a signature, before it commits,
+#: with ``petition_id=`` and ``signature_id=``. Paper sheets (petitions/paper/) set aside the
+#: paper twin of the person who just confirmed online, in the same transaction, so the count
+#: never holds one person twice, even for a moment.
+counted = _signals.signal("counted")
+
+
 #: Sent inside the transaction that erases or anonymises signers' personal data (a withdrawal,
 #: the retention run), before it commits, with ``signature_ids=`` the signatures concerned.
 #: Areas above signing that keep their own rows about those signers (updates they asked for,
@@ -64,3 +71,9 @@ def announce_erasing(signature_ids: list[int]) -> None:
     half-erased)."""
     if signature_ids:
         erasing.send(_app(), signature_ids=list(signature_ids))
+
+
+def announce_counted(petition_id: int, signature_id: int) -> None:
+    """Tell the areas above that a confirmation is counting this signature, in the caller's
+    transaction: a receiver that fails makes the confirmation fail with it (and be retried)."""
+    counted.send(_app(), petition_id=petition_id, signature_id=signature_id)
