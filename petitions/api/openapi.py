@@ -180,6 +180,8 @@ def document() -> dict[str, Any]:
                         "latest_signers",
                         "counts_by_country",
                         "set_aside",
+                        "online_count",
+                        "paper_count",
                     ],
                     "properties": {
                         **_SUMMARY_PROPERTIES,
@@ -196,6 +198,21 @@ def document() -> dict[str, Any]:
                             ),
                         },
                         "set_aside": {"$ref": "#/components/schemas/SetAside"},
+                        "online_count": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "Of signature_count, the signatures made online.",
+                        },
+                        "paper_count": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": (
+                                "Of signature_count, the signatures collected on paper sheets "
+                                "and entered by the organizers. A person who signed both ways "
+                                "counts once, online (their paper signature is set aside with "
+                                "the reason paper-twin)."
+                            ),
+                        },
                     },
                     "additionalProperties": False,
                 },
@@ -206,7 +223,7 @@ def document() -> dict[str, Any]:
                         "(past a quarantine limit, waiting for an organizer's review) or "
                         "invalidated (set aside by an organizer's rule), and how many for each "
                         "reason (client-burst, client-sustained, domain, country, disposable, "
-                        "blocked)."
+                        "blocked, rule, paper-twin)."
                     ),
                     "required": ["quarantined", "invalidated", "by_reason"],
                     "properties": {

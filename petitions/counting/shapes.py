@@ -58,11 +58,15 @@ def petition_details(
     latest: Iterable[Signature],
     by_country: Mapping[str, int],
     set_aside: Mapping[str, object],
+    paper_count: int = 0,
 ) -> dict[str, Any]:
-    """Return a petition with its latest named signers, countries' counts and the signatures
-    set aside (PetitionDetails)."""
+    """Return a petition with its latest named signers, countries' counts, the signatures set
+    aside, and its count split into online and paper signatures (PetitionDetails)."""
+    summary = petition_summary(petition)
     return {
-        **petition_summary(petition),
+        **summary,
+        "online_count": summary["signature_count"] - paper_count,
+        "paper_count": paper_count,
         "latest_signers": [public_signer(signature) for signature in latest],
         "counts_by_country": dict(by_country),
         "set_aside": dict(set_aside),

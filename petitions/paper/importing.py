@@ -104,20 +104,24 @@ def read_sheet(raw: bytes, default_country: str) -> Import:
 def _header_problem(header: Sequence[str]) -> str:
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        return _(
-            "The header row has columns this import does not know: %(unknown)s. The columns "
-            "are name, city, country and email.",
-            unknown=", ".join(f"“{name}”" for name in unknown),
+        return str(
+            _(
+                "The header row has columns this import does not know: %(unknown)s. The columns "
+                "are name, city, country and email.",
+                unknown=", ".join(f"“{name}”" for name in unknown),
+            )
         )
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        return _(
-            "The header row lacks the columns %(missing)s. The columns are name, city, "
-            "country and email.",
-            missing=", ".join(missing),
+        return str(
+            _(
+                "The header row lacks the columns %(missing)s. The columns are name, city, "
+                "country and email.",
+                missing=", ".join(missing),
+            )
         )
     if len(set(header)) != len(header):
-        return _("The header row names a column twice.")
+        return str(_("The header row names a column twice."))
     return ""
 
 

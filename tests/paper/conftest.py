@@ -53,9 +53,7 @@ class PaperDesk:
         data: dict[str, Any] = {f"csv-{k}": v for k, v in {**SHEET, **head}.items()}
         data["csv-csv_file"] = (io.BytesIO(content), "sheet.csv")
         data["csrf_token"] = self._token()
-        return self.client.post(
-            f"{self.path}import", data=data, content_type="multipart/form-data"
-        )
+        return self.client.post(f"{self.path}import", data=data, content_type="multipart/form-data")
 
 
 @pytest.fixture
