@@ -1,4 +1,4 @@
-"""A person who signed on paper and online counts once, in either order; doubtful pairs are asked."""
+"""One person who signed on paper and online counts once, either order; doubtful pairs asked."""
 
 from __future__ import annotations
 
