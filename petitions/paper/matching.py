@@ -19,7 +19,9 @@ own transaction), so neither order leaves a person counted twice. A quarantined 
 signature released later by a reviewer is not looked at again (nor one whose invalidation is
 undone): those are rare, and the nightly drift check is unaffected as both sides stay rows.
 Withdrawing the online twin leaves its paper signature set aside: the person took their
-signature back.
+signature back. A sheet entered in the very moment its twin confirms online (neither
+transaction sees the other's rows) can leave both counted: the pair is then missed, a window
+of milliseconds against an organizer's import.
 """
 
 from __future__ import annotations

@@ -203,3 +203,28 @@ def test_no_split_is_shown_without_paper(desk: PaperDesk, client: FlaskClient) -
     confirmed_signature(desk.petition, full_name="Online Person")
     page = parse(client.get(f"/p/{desk.petition.slug}"))
     assert page.select('[data-testid="count-split"]') == []
+
+
+def test_erasing_a_paper_signer_erases_what_the_sheet_row_keeps(desk: PaperDesk) -> None:
+    from petitions.paper.models import PaperRow
+    from petitions.signing import signals
+
+    desk.type_sheet(
+        [
+            {
+                "full_name": "Anna Kowalska",
+                "city": "Gdańsk",
+                "country": "PL",
+                "email": "a@example.org",
+            }
+        ]
+    )
+    row = db.session.execute(select(PaperRow)).scalar_one()
+
+    signals.announce_erasing([row.signature_id])
+    db.session.commit()
+
+    kept = db.session.execute(
+        select(PaperRow.name_key, PaperRow.city_key, PaperRow.email, PaperRow.email_normalized)
+    ).one()
+    assert tuple(kept) == ("", "", None, None)
