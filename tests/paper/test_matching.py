@@ -228,3 +228,36 @@ def test_erasing_a_paper_signer_erases_what_the_sheet_row_keeps(desk: PaperDesk)
         select(PaperRow.name_key, PaperRow.city_key, PaperRow.email, PaperRow.email_normalized)
     ).one()
     assert tuple(kept) == ("", "", None, None)
+
+
+def test_the_partners_counter_shows_the_split(desk: PaperDesk, client: FlaskClient) -> None:
+    from petitions.embeds.services import add_partner
+
+    add_partner(desk.petition, "Amnesty NL", "amnesty-nl", ["https://amnesty.example"])
+    confirmed_signature(desk.petition, full_name="Online Person")
+    desk.type_sheet([{"full_name": "Paper One", "city": "Minsk", "country": "BY"}])
+
+    answer = client.get(
+        f"/embed/{desk.petition.slug}/counter?partner=amnesty-nl&origin=https://amnesty.example"
+    )
+
+    assert answer.status_code == 200
+    page = parse(answer)
+    assert words(one(page, '[data-testid="signature-count"]')) == "2"
+    assert words(one(page, '[data-testid="count-split"]')) == "1 online, 1 on paper"
+
+
+def test_the_count_matches_its_rows_after_pairs_in_both_orders(
+    doubtful: PaperDesk, client: FlaskClient
+) -> None:
+    from petitions.counting.services import count_drift
+
+    pending = pending_signature(doubtful.petition, full_name="Olga Paper", city="Vilnius")
+    doubtful.type_sheet(
+        [{"full_name": "Olga Paper", "city": "Vilnius", "country": "LT"}], number="8"
+    )
+    confirm(pending.id)
+    press(doubtful, "same")
+
+    assert counts(client, doubtful.petition.slug) == (2, 2, 0)
+    assert count_drift() == []
