@@ -14,10 +14,10 @@ is compared reduced as online addresses are (signing.services.normalize_email).
   they wait keeps a real signer from being dropped on a guess; the page says how many wait.
 
 Pairs are looked for when a sheet is entered (against the online signatures counted then) and
-when an online signature is counted later (signing's ``counted`` signal, in the confirmation's
-own transaction), so neither order leaves a person counted twice. A quarantined online
-signature released later by a reviewer is not looked at again (nor one whose invalidation is
-undone): those are rare, and the nightly drift check is unaffected as both sides stay rows.
+when an online signature is counted later, confirmed or released from quarantine by a
+reviewer (signing's ``counted`` signal, in that transaction), so neither order leaves a person
+counted twice. One whose invalidation is undone is not looked at again: that is rare, and the
+nightly drift check is unaffected as both sides stay rows.
 Withdrawing the online twin leaves its paper signature set aside: the person took their
 signature back. A sheet entered in the very moment its twin confirms online (neither
 transaction sees the other's rows) can leave both counted: the pair is then missed, a window
@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, select, update
 
 from petitions.clock import utcnow
 from petitions.defence.reasons import SetAsideReason
@@ -153,37 +153,54 @@ def match_sheet(petition_id: int, rows: Sequence[Candidate]) -> dict[PairStatus,
     return dict(found)
 
 
-def _paper_candidates(petition_id: int, online: Candidate) -> Iterable[Candidate]:
-    conditions = [PaperRow.name_key == online.name_key]
-    if online.email_normalized:
-        conditions.append(PaperRow.email_normalized == online.email_normalized)
-    query = select(
-        PaperRow.signature_id, PaperRow.name_key, PaperRow.city_key, PaperRow.email_normalized
-    ).where(PaperRow.petition_id == petition_id, or_(*conditions))
-    for sid, name_key, city_key, email in db.session.execute(query):
-        yield Candidate(sid, name_key, city_key, email)
+#: Keys looked up at a time when many signatures are counted at once (a reviewer's release).
+_KEYS_PER_QUERY = 500
+
+
+def _paper_candidates(petition_id: int, online: Sequence[Candidate]) -> Iterable[Candidate]:
+    """Yield the petition's paper signatures sharing a name or an email with any of these."""
+    names = sorted({each.name_key for each in online})
+    emails = sorted({each.email_normalized for each in online if each.email_normalized})
+    for column, keys in ((PaperRow.name_key, names), (PaperRow.email_normalized, emails)):
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            query = select(
+                PaperRow.signature_id,
+                PaperRow.name_key,
+                PaperRow.city_key,
+                PaperRow.email_normalized,
+            ).where(
+                PaperRow.petition_id == petition_id,
+                column.in_(keys[start : start + _KEYS_PER_QUERY]),
+            )
+            for sid, name_key, city_key, email in db.session.execute(query):
+                yield Candidate(sid, name_key, city_key, email)
 
 
 @signals.counted.connect
-def _on_counted(sender: object, petition_id: int, signature_id: int, **extra: object) -> None:
-    """Pair an online signature being counted with the paper signatures of its petition.
+def _on_counted(
+    sender: object, petition_id: int, signature_ids: list[int], **extra: object
+) -> None:
+    """Pair online signatures being counted with the paper signatures of their petition.
 
-    One query for a petition without paper sheets (the signature's fields, read only if the
+    One query for a petition without paper sheets (the signatures' fields, read only if the
     petition has a paper row), so confirmations elsewhere pay next to nothing.
     """
-    online_row = db.session.execute(
-        select(Signature.full_name, Signature.city, Signature.email_normalized).where(
-            Signature.id == signature_id,
+    rows = db.session.execute(
+        select(Signature.id, Signature.full_name, Signature.city, Signature.email_normalized)
+        .where(
+            Signature.id.in_(signature_ids),
             Signature.origin == SignatureOrigin.ONLINE,
             exists().where(PaperRow.petition_id == petition_id),
         )
-    ).one_or_none()
-    if online_row is None:
+        .order_by(Signature.id)
+    ).all()
+    if not rows:
         return
-    name, city, email = online_row
-    online = Candidate(signature_id, fold(name), fold(city), email)
-    for paper in _paper_candidates(petition_id, online):
-        _record(petition_id, paper, online)
+    online = [Candidate(sid, fold(name), fold(city), email) for sid, name, city, email in rows]
+    papers = {paper.signature_id: paper for paper in _paper_candidates(petition_id, online)}
+    for each in online:
+        for paper in papers.values():
+            _record(petition_id, paper, each)
 
 
 @signals.erasing.connect

@@ -28,10 +28,10 @@ count_changed = _signals.signal("count-changed")
 came_from = _signals.signal("came-from")
 
 
-#: Sent inside the transaction of a confirmation that counted a signature, before it commits,
-#: with ``petition_id=`` and ``signature_id=``. Paper sheets (petitions/paper/) set aside the
-#: paper twin of the person who just confirmed online, in the same transaction, so the count
-#: never holds one person twice, even for a moment.
+#: Sent inside the transaction that starts counting signatures (a confirmation, a reviewer's
+#: release), before it commits, with ``petition_id=`` and ``signature_ids=``. Paper sheets
+#: (petitions/paper/) set aside the paper twin of a person just counted online, in the same
+#: transaction, so the count never holds one person twice, even for a moment.
 counted = _signals.signal("counted")
 
 
@@ -73,7 +73,8 @@ def announce_erasing(signature_ids: list[int]) -> None:
         erasing.send(_app(), signature_ids=list(signature_ids))
 
 
-def announce_counted(petition_id: int, signature_id: int) -> None:
-    """Tell the areas above that a confirmation is counting this signature, in the caller's
-    transaction: a receiver that fails makes the confirmation fail with it (and be retried)."""
-    counted.send(_app(), petition_id=petition_id, signature_id=signature_id)
+def announce_counted(petition_id: int, signature_ids: list[int]) -> None:
+    """Tell the areas above that these signatures are being counted, in the caller's
+    transaction: a receiver that fails makes the change fail with it (nothing half-counted)."""
+    if signature_ids:
+        counted.send(_app(), petition_id=petition_id, signature_ids=list(signature_ids))

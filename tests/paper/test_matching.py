@@ -261,3 +261,19 @@ def test_the_count_matches_its_rows_after_pairs_in_both_orders(
 
     assert counts(client, doubtful.petition.slug) == (2, 2, 0)
     assert count_drift() == []
+
+
+def test_a_quarantined_twin_released_by_a_reviewer_counts_once(
+    desk: PaperDesk, client: FlaskClient
+) -> None:
+    from petitions.signing import review
+    from petitions.signing.models import ReviewAction
+    from tests.factories import quarantined_signature
+
+    desk.type_sheet([{"full_name": "José Pérez", "city": "Málaga", "country": "ES"}])
+    quarantined_signature(desk.petition, "client-burst", full_name="Jose Perez", city="Malaga")
+    assert counts(client, desk.petition.slug) == (1, 0, 1)
+
+    review.decide(desk.petition, ReviewAction.RELEASE, review.Filter(), by=HANNA)
+
+    assert counts(client, desk.petition.slug) == (1, 1, 0)
