@@ -44,6 +44,20 @@ _SUMMARY_PROPERTIES: dict[str, Any] = {
             "Confirmed, not withdrawn signatures; exact, at most COUNT_CACHE_SECONDS old."
         ),
     },
+    "online_count": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Of signature_count, the signatures made online.",
+    },
+    "paper_count": {
+        "type": "integer",
+        "minimum": 0,
+        "description": (
+            "Of signature_count, the signatures collected on paper sheets and entered by the "
+            "organizers. A person who signed both ways counts once, online (their paper "
+            "signature is set aside with the reason paper-twin)."
+        ),
+    },
     "progress_percent": {
         "type": "integer",
         "minimum": 0,
@@ -180,8 +194,6 @@ def document() -> dict[str, Any]:
                         "latest_signers",
                         "counts_by_country",
                         "set_aside",
-                        "online_count",
-                        "paper_count",
                     ],
                     "properties": {
                         **_SUMMARY_PROPERTIES,
@@ -198,21 +210,6 @@ def document() -> dict[str, Any]:
                             ),
                         },
                         "set_aside": {"$ref": "#/components/schemas/SetAside"},
-                        "online_count": {
-                            "type": "integer",
-                            "minimum": 0,
-                            "description": "Of signature_count, the signatures made online.",
-                        },
-                        "paper_count": {
-                            "type": "integer",
-                            "minimum": 0,
-                            "description": (
-                                "Of signature_count, the signatures collected on paper sheets "
-                                "and entered by the organizers. A person who signed both ways "
-                                "counts once, online (their paper signature is set aside with "
-                                "the reason paper-twin)."
-                            ),
-                        },
                     },
                     "additionalProperties": False,
                 },

@@ -23,7 +23,7 @@ from petitions.counting.services import confirmed_by_country
 from petitions.extensions import cache
 from petitions.memo import Memo
 from petitions.signing import moderation, signals
-from petitions.signing.counts import paper_count_of
+from petitions.signing.counts import paper_count_of, paper_counts_of
 from petitions.signing.set_aside import set_aside_of
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
@@ -103,7 +103,8 @@ def _key(slug: str) -> str:
     return f"petition-public:v8:{slug}"
 
 
-_OPEN_PETITIONS = "open-petitions:v3"
+#: "v4": entries cached by an older release carry no online and paper counts.
+_OPEN_PETITIONS = "open-petitions:v4"
 
 
 def _details(petition: Petition) -> dict[str, Any]:
@@ -164,7 +165,9 @@ def open_petitions() -> PublicCount:
     cached = _remembered(_OPEN_PETITIONS)
     if cached is not None:
         return cached
-    data = {"petitions": [shapes.petition_summary(p) for p in cases.open_petitions()]}
+    found_petitions = cases.open_petitions()
+    paper = paper_counts_of([p.id for p in found_petitions])
+    data = {"petitions": [shapes.petition_summary(p, paper.get(p.id, 0)) for p in found_petitions]}
     found = PublicCount.of(data)
     _remember(_OPEN_PETITIONS, found)
     return found

@@ -108,3 +108,22 @@ def paper_count_of(petition_id: int) -> int:
         )
     ).scalar_one()
     return int(found)
+
+
+def paper_counts_of(petition_ids: list[int]) -> dict[int, int]:
+    """Return petition id → counted paper signatures, for many petitions in one grouped query
+    (a petition without any is left out)."""
+    if not petition_ids:
+        return {}
+    return {
+        int(petition_id): int(count)
+        for petition_id, count in db.session.execute(
+            select(Signature.petition_id, func.count())
+            .where(
+                Signature.petition_id.in_(petition_ids),
+                Signature.origin == SignatureOrigin.PAPER,
+                Signature.state == SignatureState.CONFIRMED,
+            )
+            .group_by(Signature.petition_id)
+        ).all()
+    }

@@ -277,3 +277,15 @@ def test_a_quarantined_twin_released_by_a_reviewer_counts_once(
     review.decide(desk.petition, ReviewAction.RELEASE, review.Filter(), by=HANNA)
 
     assert counts(client, desk.petition.slug) == (1, 1, 0)
+
+
+def test_the_list_of_open_petitions_gives_the_split_too(
+    desk: PaperDesk, client: FlaskClient
+) -> None:
+    confirmed_signature(desk.petition, full_name="Online Person")
+    desk.type_sheet([{"full_name": "Paper One", "city": "Minsk", "country": "BY"}])
+
+    listed = client.get("/api/v1/petitions").get_json()["petitions"]
+
+    ours = next(each for each in listed if each["slug"] == desk.petition.slug)
+    assert (ours["signature_count"], ours["online_count"], ours["paper_count"]) == (2, 1, 1)
