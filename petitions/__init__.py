@@ -53,6 +53,7 @@ from petitions.manage.email_rules_views import bp as email_rules_bp
 from petitions.manage.invalidating import bp as invalidations_bp
 from petitions.manage.letter_batches import bp as manage_letter_batches_bp
 from petitions.manage.letters import bp as manage_letters_bp
+from petitions.manage.paper import bp as paper_bp
 from petitions.manage.partners import bp as partners_bp
 from petitions.manage.retention import bp as manage_retention_bp
 from petitions.manage.review import bp as review_bp
@@ -168,6 +169,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(counting_bp)
     app.register_blueprint(embeds_bp)
     app.register_blueprint(partners_bp)
+    app.register_blueprint(paper_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(invalidations_bp)
     app.register_blueprint(email_rules_bp)

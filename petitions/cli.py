@@ -22,7 +22,13 @@ from petitions.clock import utcnow
 from petitions.embeds import services as embeds
 from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
-from petitions.manage import commands, email_rules, invalidate_commands, letters_commands
+from petitions.manage import (
+    commands,
+    email_rules,
+    invalidate_commands,
+    letters_commands,
+    paper_commands,
+)
 from petitions.retention import commands as retention_commands
 from petitions.retention import services as retention
 from petitions.signing import evidence, invalidations
@@ -219,6 +225,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(invalidate_commands.invalidations_group)
     app.cli.add_command(invalidate_commands.evidence_group)
     app.cli.add_command(retention_commands.retention_group)
+    app.cli.add_command(paper_commands.paper_group)
 
 
 def main() -> None:

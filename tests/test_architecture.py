@@ -29,6 +29,7 @@ HEIGHT: dict[str, float] = {
     "bundles": 3.25,  # above signing (what it prints), below letters (which print with it)
     "exports": 5,
     "retention": 5.5,  # above what it erases (signing, letters, bundles), below manage
+    "paper": 3.1,  # above signing (its rows are signatures), below bundles (which print them)
     "manage": 6,
 }
 

@@ -41,6 +41,8 @@ from petitions.letters import batches as letter_batches
 from petitions.letters import deliveries as letter_deliveries
 from petitions.letters import settings as letter_settings
 from petitions.letters.models import Channel, Consent, LetterState, Occasion, Outcome, PaperSize
+from petitions.paper import services as paper
+from petitions.paper.models import PairStatus
 from petitions.tokens import (
     confirm_token,
     holdings_token,
@@ -166,6 +168,7 @@ PRESSED = {
     "signing.confirm": ("confirmed page", 200),
     "signing.withdraw": ("withdrawn page", 200),
     "letters.write": ("write page with errors", 422),  # the letter sent empty (novalidate)
+    "paper.index": ("paper sheet with errors", 422),  # the typed-in sheet sent empty
     "letters.confirm": ("letter confirmed page", 200),
     "letters.withdraw": ("letter withdrawn page", 200),
     "retention.holdings": ("holdings mailed page", 200),
@@ -208,6 +211,21 @@ def world() -> World:
     for n in range(20):
         confirmed_signature(petition, email=f"bot{n}@flood.example")
     add_partner(petition, "Amnesty Netherlands", "amnesty-nl", [PARTNER_ORIGIN])
+    # A paper sheet: one signer also online (counted once), two doubtful pairs, one decided.
+    entered = paper.enter_sheet(
+        petition,
+        paper.SheetDetails(1, "Stall at Dam Square", dt.date(2024, 5, 1)),
+        [
+            paper.PaperSigner("Natallia Pinchuk", "Minsk", "BY"),
+            paper.PaperSigner("Jan de Vries", "Utrecht", "NL", "jan@example.org"),
+            paper.PaperSigner("Olga Paper", "Vilnius", "LT"),
+        ],
+        by=ADMIN,
+        organizer_id=None,
+    )
+    assert entered.pairs == {PairStatus.DOUBTFUL: 2}
+    first = paper.pairs_of(petition.id, [PairStatus.DOUBTFUL])[0]
+    paper.decide_pair(petition, first.id, True, by=ADMIN, organizer_id=None)
     # Signatures set aside: the petition page and the verify page then publish their figures.
     for n, reason in enumerate(("client-burst", "client-burst", "disposable")):
         quarantined_signature(petition, reason, email=f"q{n}@flood.example")
@@ -466,6 +484,10 @@ def test_every_page_passes_axe_core_and_the_nu_validator(
         ("bundles.verify", "bundle-language"),
         ("manage.dashboard", "trend"),
         ("invalidations.index", "invalidation"),
+        ("paper.index", "pair"),
+        ("paper.index", "decisions"),
+        ("paper sheet with errors", "problems"),
+        ("signing.petition", "count-split"),
     ):
         found = [BeautifulSoup(p.html, "html.parser") for p in pages if p.name == name]
         assert found, name

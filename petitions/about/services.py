@@ -82,6 +82,11 @@ KEPT = (
         _l("To show which campaigns work, and to take you back to the partner's page."),
     ),
     Kept(
+        ("origin",),
+        _l("Whether you signed online or on a paper sheet."),
+        _l("So that online and paper signatures are counted apart, and a person once."),
+    ),
+    Kept(
         ("client_key_id", "client_hash", "client_group_hash"),
         _l(
             "Evidence of the connection you signed from: keyed hashes of it and of its "

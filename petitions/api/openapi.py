@@ -44,6 +44,20 @@ _SUMMARY_PROPERTIES: dict[str, Any] = {
             "Confirmed, not withdrawn signatures; exact, at most COUNT_CACHE_SECONDS old."
         ),
     },
+    "online_count": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Of signature_count, the signatures made online.",
+    },
+    "paper_count": {
+        "type": "integer",
+        "minimum": 0,
+        "description": (
+            "Of signature_count, the signatures collected on paper sheets and entered by the "
+            "organizers. A person who signed both ways counts once, online (their paper "
+            "signature is set aside with the reason paper-twin)."
+        ),
+    },
     "progress_percent": {
         "type": "integer",
         "minimum": 0,
@@ -206,7 +220,7 @@ def document() -> dict[str, Any]:
                         "(past a quarantine limit, waiting for an organizer's review) or "
                         "invalidated (set aside by an organizer's rule), and how many for each "
                         "reason (client-burst, client-sustained, domain, country, disposable, "
-                        "blocked)."
+                        "blocked, rule, paper-twin)."
                     ),
                     "required": ["quarantined", "invalidated", "by_reason"],
                     "properties": {

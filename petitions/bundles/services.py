@@ -21,6 +21,7 @@ from flask_babel import (
 )
 from sqlalchemy import func, select
 
+from petitions.bundles import origins
 from petitions.bundles.delivery_language import checked_language, default_language, printed_texts
 from petitions.bundles.models import Bundle, Delivery
 from petitions.bundles.pdf import (
@@ -83,24 +84,25 @@ def configured_fonts() -> FontSet:
 
 def _printed_signatures(
     petition_id: int, countries: Sequence[str], cutoff: dt.datetime
-) -> Iterator[tuple[int, str, str, str, dt.datetime, str | None]]:
-    """Yield (id, name, city, country, confirmed at, comment) as printed, in print order.
+) -> Iterator[tuple[int, str, str, str, dt.datetime, str | None, int | None]]:
+    """Yield (id, name, city, country, confirmed at, comment, paper sheet) as printed, in print
+    order; the sheet's number for a paper signature, None for an online one.
 
     A signer who is not to be named (``name_in_bundle`` false) comes with an empty name, city
     and comment: a name identifies, and so can a small town or a comment.
     """
-    query = (
+    query = origins.with_sheet(
         select(Signature.id, *SIGNER_COLUMNS)
         .where(confirmed_signatures(petition_id, countries, confirmed_by=cutoff))
         .order_by(*CONFIRMATION_ORDER)
         .execution_options(yield_per=BATCH)
     )
-    for sid, name, city, country, confirmed_at, comment, named in db.session.execute(query):
+    for sid, name, city, country, confirmed_at, comment, named, sheet in db.session.execute(query):
         assert confirmed_at is not None
         if not named:
-            yield sid, "", "", country, confirmed_at, None
+            yield sid, "", "", country, confirmed_at, None, sheet
             continue
-        yield sid, name, city, country, confirmed_at, comment
+        yield sid, name, city, country, confirmed_at, comment, sheet
 
 
 def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int, int]:
@@ -114,25 +116,31 @@ def unnamed_count(petition_id: int, countries: Sequence[str] = ()) -> tuple[int,
     return int(unnamed), int(total)
 
 
-def _fingerprint_line(sid: int, name: str, city: str, country: str, at: dt.datetime) -> bytes:
-    return f"{sid}\t{name}\t{city}\t{country}\t{at.isoformat()}\n".encode()
-
-
 def fingerprint(petition_id: int, countries: Sequence[str], cutoff: dt.datetime) -> tuple[str, int]:
     """Return the SHA-256 over the ordered list of signatures a bundle prints, and their number.
 
     Each signature contributes its id, name, city, country and confirmation time as printed
-    (an unnamed signer with an empty name and city), in print order, so the same signatures
-    always give the same fingerprint and adding, dropping, reordering or unnaming one changes it.
+    (an unnamed signer with an empty name and city), and a paper one its sheet too
+    (origins.fingerprint_line), in print order, so the same signatures always give the same
+    fingerprint and adding, dropping, reordering or unnaming one changes it.
     """
+    digest, count, _paper = _fingerprint(petition_id, countries, cutoff)
+    return digest, count
+
+
+def _fingerprint(
+    petition_id: int, countries: Sequence[str], cutoff: dt.datetime
+) -> tuple[str, int, int]:
+    """Return the fingerprint, the number of signatures printed, and how many are on paper."""
     digest = hashlib.sha256()
-    count = 0
-    for sid, name, city, country, confirmed_at, _comment in _printed_signatures(
+    count = paper = 0
+    for sid, name, city, country, confirmed_at, _comment, sheet in _printed_signatures(
         petition_id, countries, cutoff
     ):
-        digest.update(_fingerprint_line(sid, name, city, country, confirmed_at))
+        digest.update(origins.fingerprint_line(sid, name, city, country, confirmed_at, sheet))
         count += 1
-    return digest.hexdigest(), count
+        paper += sheet is not None
+    return digest.hexdigest(), count, paper
 
 
 class _Printout:
@@ -147,8 +155,10 @@ class _Printout:
     def __call__(self) -> Iterator[BundleRow]:
         self.digest = hashlib.sha256()
         rows = _printed_signatures(self.petition_id, self.countries, self.cutoff)
-        for number, (sid, name, city, country, confirmed_at, comment) in enumerate(rows, 1):
-            self.digest.update(_fingerprint_line(sid, name, city, country, confirmed_at))
+        for number, (sid, name, city, country, confirmed_at, comment, sheet) in enumerate(rows, 1):
+            self.digest.update(
+                origins.fingerprint_line(sid, name, city, country, confirmed_at, sheet)
+            )
             yield BundleRow(
                 number=number,
                 full_name=name or _unnamed(country),
@@ -156,6 +166,7 @@ class _Printout:
                 country=country_name(country),
                 signed_on=confirmed_at.date(),
                 comment=comment,
+                origin_note=origins.paper_note(sheet),
             )
 
 
@@ -221,7 +232,7 @@ def _build_bundle(
         # Signatures confirmed after this moment wait for the next bundle, so a busy petition
         # does not change under the printer.
         cutoff = utcnow()
-        print_fingerprint, count = fingerprint(petition.id, request.countries, cutoff)
+        print_fingerprint, count, paper = _fingerprint(petition.id, request.countries, cutoff)
         aside = set_aside_of(petition.id)
         header = BundleHeader(
             petition_title=texts.title,
@@ -236,6 +247,7 @@ def _build_bundle(
             countries=tuple(country_name(code) for code in request.countries),
             author=organization_name(),
             set_aside=set_aside_sentence(aside),
+            origins=origins.origins_sentence(count - paper, paper),
             language=language,
             petition_language=texts.petition_language,
         )

@@ -23,6 +23,7 @@ from petitions.counting.services import confirmed_by_country
 from petitions.extensions import cache
 from petitions.memo import Memo
 from petitions.signing import moderation, signals
+from petitions.signing.counts import paper_count_of, paper_counts_of
 from petitions.signing.set_aside import set_aside_of
 
 #: Latest signers listed in the JSON (names only where their owners agreed).
@@ -39,6 +40,8 @@ class Progress:
     signature_count: int
     #: The language the title is written in.
     language: str = "en"
+    #: Of signature_count, the signatures collected on paper (the counter shows the split).
+    paper_count: int = 0
 
     @property
     def progress_percent(self) -> int:
@@ -86,6 +89,7 @@ class PublicCount:
             data["goal"],
             data["signature_count"],
             language if translated else data.get("language", "en"),
+            int(data.get("paper_count", 0)),
         )
 
     def json_response(self) -> Response:
@@ -93,12 +97,14 @@ class PublicCount:
 
 
 def _key(slug: str) -> str:
-    # "v7": entries cached by an older release carry no case status; "v6": no titles; "v5":
-    # no set_aside; "v4": no petition id; "v3": they list unnamed signers and small countries.
-    return f"petition-public:v7:{slug}"
+    # "v8": entries cached by an older release carry no online and paper counts; "v7": no case
+    # status; "v6": no titles; "v5": no set_aside; "v4": no petition id; "v3": they list
+    # unnamed signers and small countries.
+    return f"petition-public:v8:{slug}"
 
 
-_OPEN_PETITIONS = "open-petitions:v3"
+#: "v4": entries cached by an older release carry no online and paper counts.
+_OPEN_PETITIONS = "open-petitions:v4"
 
 
 def _details(petition: Petition) -> dict[str, Any]:
@@ -109,6 +115,7 @@ def _details(petition: Petition) -> dict[str, Any]:
         moderation.latest_public_signers(petition.id, LATEST),
         dict(confirmed_by_country(petition.id, current_app.config["PUBLIC_COUNTRY_MIN"])),
         set_aside_of(petition.id).as_json(),
+        paper_count_of(petition.id),
     )
 
 
@@ -158,7 +165,9 @@ def open_petitions() -> PublicCount:
     cached = _remembered(_OPEN_PETITIONS)
     if cached is not None:
         return cached
-    data = {"petitions": [shapes.petition_summary(p) for p in cases.open_petitions()]}
+    found_petitions = cases.open_petitions()
+    paper = paper_counts_of([p.id for p in found_petitions])
+    data = {"petitions": [shapes.petition_summary(p, paper.get(p.id, 0)) for p in found_petitions]}
     found = PublicCount.of(data)
     _remember(_OPEN_PETITIONS, found)
     return found

@@ -13,8 +13,11 @@ from petitions.cases.models import Case, Petition
 from petitions.signing.models import Signature
 
 
-def petition_summary(petition: Petition) -> dict[str, Any]:
-    """Return the public JSON form of a petition (PetitionSummary)."""
+def petition_summary(petition: Petition, paper_count: int = 0) -> dict[str, Any]:
+    """Return the public JSON form of a petition (PetitionSummary).
+
+    :param paper_count: how many of its counted signatures are from paper sheets.
+    """
     return {
         "slug": petition.slug,
         "title": petition.title,
@@ -24,6 +27,8 @@ def petition_summary(petition: Petition) -> dict[str, Any]:
         "addressee": petition.addressee,
         "goal": petition.goal,
         "signature_count": petition.signature_count,
+        "online_count": petition.signature_count - paper_count,
+        "paper_count": paper_count,
         # What the progress bars show, so a page's script updating one reckons it as the page did.
         "progress_percent": petition.progress_percent,
         "case": case_summary(petition.case),
@@ -58,11 +63,12 @@ def petition_details(
     latest: Iterable[Signature],
     by_country: Mapping[str, int],
     set_aside: Mapping[str, object],
+    paper_count: int = 0,
 ) -> dict[str, Any]:
-    """Return a petition with its latest named signers, countries' counts and the signatures
-    set aside (PetitionDetails)."""
+    """Return a petition with its latest named signers, countries' counts, the signatures set
+    aside, and its count split into online and paper signatures (PetitionDetails)."""
     return {
-        **petition_summary(petition),
+        **petition_summary(petition, paper_count),
         "latest_signers": [public_signer(signature) for signature in latest],
         "counts_by_country": dict(by_country),
         "set_aside": dict(set_aside),

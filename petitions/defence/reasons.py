@@ -28,6 +28,9 @@ class SetAsideReason(enum.Enum):
     BLOCKED = "blocked"
     #: Taken by an organizer's invalidation rule (signing/invalidations.py).
     RULE = "rule"
+    #: A paper signature whose signer also signed online (petitions/paper/matching.py): the
+    #: online one counts for both.
+    PAPER_TWIN = "paper-twin"
 
 
 def public_label(code: str) -> LazyString:
@@ -43,4 +46,5 @@ _LABELS = {
     SetAsideReason.DISPOSABLE.value: _l("disposable email addresses"),
     SetAsideReason.BLOCKED.value: _l("blocked senders"),
     SetAsideReason.RULE.value: _l("removed by the organizers after a check"),
+    SetAsideReason.PAPER_TWIN.value: _l("signed on paper and online: counted once"),
 }

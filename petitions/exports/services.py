@@ -10,12 +10,15 @@ from typing import Any
 from sqlalchemy import select
 
 from petitions.extensions import db
+from petitions.paper.models import PaperRow, PaperSheet
 from petitions.signing.models import Signature
 from petitions.signing.queries import CONFIRMATION_ORDER, SIGNER_COLUMNS, confirmed_signatures
 
 #: Rows fetched from the database at a time: memory stays flat however long the export.
 BATCH = 1000
 
+#: "Origin": online, or paper (entered from a sheet, petitions/paper/); "Paper sheet": that
+#: sheet's number, empty for online signatures.
 #: "Printed by name": whether the delivered bundle names the signer ("no": it prints "a supporter
 #: from <country>"). Organizers see every name; the column says which ones must not travel on.
 SIGNATURE_HEADER = [
@@ -27,6 +30,8 @@ SIGNATURE_HEADER = [
     "Comment",
     "Source",
     "Printed by name",
+    "Origin",
+    "Paper sheet",
 ]
 CONTACT_HEADER = ["Name", "Email", "Country", "Confirmed (UTC)"]
 
@@ -68,10 +73,24 @@ def signature_records(petition_id: int, chosen: SignatureFilter) -> Iterator[lis
     which = confirmed_signatures(
         petition_id, chosen.countries, since=chosen.since, until=chosen.until
     )
-    query = select(*SIGNER_COLUMNS, Signature.source).where(which).order_by(*CONFIRMATION_ORDER)
-    for number, (name, city, country, confirmed_at, comment, named, source) in enumerate(
-        _stream(query), start=1
-    ):
+    query = (
+        select(*SIGNER_COLUMNS, Signature.source, Signature.origin, PaperSheet.number)
+        .outerjoin(PaperRow, PaperRow.signature_id == Signature.id)
+        .outerjoin(PaperSheet, PaperSheet.id == PaperRow.sheet_id)
+        .where(which)
+        .order_by(*CONFIRMATION_ORDER)
+    )
+    for number, (
+        name,
+        city,
+        country,
+        confirmed_at,
+        comment,
+        named,
+        source,
+        origin,
+        sheet,
+    ) in enumerate(_stream(query), start=1):
         assert isinstance(confirmed_at, dt.datetime)
         yield [
             number,
@@ -82,6 +101,8 @@ def signature_records(petition_id: int, chosen: SignatureFilter) -> Iterator[lis
             comment or "",
             source or "",
             "yes" if named else "no",
+            origin.value,
+            sheet if sheet is not None else "",
         ]
 
 

@@ -22,7 +22,10 @@ from petitions.counting.chart import daily_chart
 from petitions.counting.services import petition_stats
 from petitions.embeds import services as embeds
 from petitions.exports.forms import ExportFilterForm
+from petitions.paper import services as paper
+from petitions.paper.models import PairStatus
 from petitions.signing import moderation, review, trending
+from petitions.signing.counts import paper_count_of
 
 
 def _waiting_for_review(petition: Petition) -> int:
@@ -48,6 +51,8 @@ def petition(slug: str) -> ResponseReturnValue:
         bundle_count=len(bundles.bundles_of(found.id)),
         delivery_count=len(bundles.deliveries_of(found.id)),
         partner_count=len(embeds.partners_of(found.id)),
+        paper_count=paper_count_of(found.id),
+        doubtful_pairs=paper.pair_counts(found.id).get(PairStatus.DOUBTFUL, 0),
         translation_status=translation_status.status_of([found]),
         reopen_until=found.reopen_until(utcnow()),
     )

@@ -22,11 +22,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from sqlalchemy import Insert, bindparam, select
+from sqlalchemy import Insert, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from petitions.cases.models import COUNT_SHARDS, Petition, PetitionCountShard
 from petitions.extensions import db
+from petitions.signing.models import Signature, SignatureOrigin, SignatureState
 
 
 def count_change(petition_id: int, signature_id: int, change: int) -> None:
@@ -88,3 +89,41 @@ def count_of(petition_id: int) -> int:
         select(Petition.signature_count).where(Petition.id == petition_id)
     ).scalar_one_or_none()
     return int(found or 0)
+
+
+def paper_count_of(petition_id: int) -> int:
+    """Return how many of a petition's counted signatures came from paper sheets.
+
+    The online share is the count less this one: a paper row counts like any signature (it is
+    confirmed, and its shard changed, when it is entered), and a paper row found to be the twin
+    of an online signature is set aside (petitions/paper/matching.py), so a person who signed
+    both ways is in neither share twice. One count over the paper rows of the petition only
+    (index ``ix_signatures_petition_origin_state``), however many online signatures it has.
+    """
+    found = db.session.execute(
+        select(func.count()).where(
+            Signature.petition_id == petition_id,
+            Signature.origin == SignatureOrigin.PAPER,
+            Signature.state == SignatureState.CONFIRMED,
+        )
+    ).scalar_one()
+    return int(found)
+
+
+def paper_counts_of(petition_ids: list[int]) -> dict[int, int]:
+    """Return petition id → counted paper signatures, for many petitions in one grouped query
+    (a petition without any is left out)."""
+    if not petition_ids:
+        return {}
+    return {
+        int(petition_id): int(count)
+        for petition_id, count in db.session.execute(
+            select(Signature.petition_id, func.count())
+            .where(
+                Signature.petition_id.in_(petition_ids),
+                Signature.origin == SignatureOrigin.PAPER,
+                Signature.state == SignatureState.CONFIRMED,
+            )
+            .group_by(Signature.petition_id)
+        ).all()
+    }

@@ -30,6 +30,14 @@ class SignatureState(enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
+class SignatureOrigin(enum.Enum):
+    #: Signed on the site (or a partner's embed) and confirmed by mail.
+    ONLINE = "online"
+    #: Written on a paper sheet and entered by an organizer (petitions/paper/): born confirmed,
+    #: with no address of its own to mail (the sheet's email, if any, stays with the sheet).
+    PAPER = "paper"
+
+
 #: The states whose owners confirmed by mail: their link answers "thank you" alike, so a
 #: flooder cannot tell a quarantined signature from a counted one.
 CONFIRMED_BY_MAIL = frozenset({SignatureState.CONFIRMED, SignatureState.QUARANTINED})
@@ -58,6 +66,8 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
             name="set_aside_has_reason",
         ),
         Index("ix_signatures_petition_state_confirmed", "petition_id", "state", "confirmed_at"),
+        # The paper share of a count reads only the paper rows of one petition.
+        Index("ix_signatures_petition_origin_state", "petition_id", "origin", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +106,12 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     may_contact: Mapped[bool] = mapped_column(default=False)
     #: The locale the signer used, so later mails speak their language.
     locale: Mapped[str] = mapped_column(String(10), default="en")
+    #: Online (signed on the site) or paper (entered from a sheet, petitions/paper/).
+    origin: Mapped[SignatureOrigin] = mapped_column(
+        enum_column(SignatureOrigin, "signature_origin"),
+        default=SignatureOrigin.ONLINE,
+        server_default=SignatureOrigin.ONLINE.value,
+    )
     #: Where the signature came from: a ?ref= code or a partner's code.
     source: Mapped[str | None] = mapped_column(String(40))
     #: The partner page the signer came from (an embed), offered as the way back after confirming.

@@ -183,6 +183,7 @@ def decide(
     )
     if action is ReviewAction.RELEASE and changed:
         shards_changed(petition.id, Counter(n % COUNT_SHARDS for n in changed))
+        signals.announce_counted(petition.id, list(changed))
     decision = ReviewDecision(
         petition_id=petition.id,
         action=action,

@@ -221,6 +221,7 @@ def confirm(signature_id: int) -> ConfirmOutcome:
         petition_id, slug, state = confirmed
         if state is SignatureState.CONFIRMED:
             count_change(petition_id, signature_id, +1)
+            signals.announce_counted(petition_id, [signature_id])
         db.session.commit()
         signals.announce_count_changed(slug)
         # DEBUG, as for a sign attempt: the access log has a line per confirm POST already.

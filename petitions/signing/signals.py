@@ -28,6 +28,13 @@ count_changed = _signals.signal("count-changed")
 came_from = _signals.signal("came-from")
 
 
+#: Sent inside the transaction that starts counting signatures (a confirmation, a reviewer's
+#: release), before it commits, with ``petition_id=`` and ``signature_ids=``. Paper sheets
+#: (petitions/paper/) set aside the paper twin of a person just counted online, in the same
+#: transaction, so the count never holds one person twice, even for a moment.
+counted = _signals.signal("counted")
+
+
 #: Sent inside the transaction that erases or anonymises signers' personal data (a withdrawal,
 #: the retention run), before it commits, with ``signature_ids=`` the signatures concerned.
 #: Areas above signing that keep their own rows about those signers (updates they asked for,
@@ -64,3 +71,10 @@ def announce_erasing(signature_ids: list[int]) -> None:
     half-erased)."""
     if signature_ids:
         erasing.send(_app(), signature_ids=list(signature_ids))
+
+
+def announce_counted(petition_id: int, signature_ids: list[int]) -> None:
+    """Tell the areas above that these signatures are being counted, in the caller's
+    transaction: a receiver that fails makes the change fail with it (nothing half-counted)."""
+    if signature_ids:
+        counted.send(_app(), petition_id=petition_id, signature_ids=list(signature_ids))

@@ -26,6 +26,7 @@ from petitions.limits import links_per_ip, sign_per_ip
 from petitions.links import absolute_url, share_links, site_origin
 from petitions.signing import mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
+from petitions.signing.counts import paper_count_of
 from petitions.signing.forms import ButtonForm, SignForm, shown_source
 from petitions.signing.models import Signature, SignatureState
 from petitions.signing.set_aside import set_aside_of
@@ -67,6 +68,7 @@ def _petition_page(
             signers=moderation.latest_public_signers(petition.id),
             comments=moderation.public_comments(petition.id),
             set_aside=set_aside_of(petition.id),
+            paper_count=paper_count_of(petition.id),
         ),
         status,
     )

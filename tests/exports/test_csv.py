@@ -87,6 +87,8 @@ def test_the_export_lists_confirmed_signatures_safely_and_without_emails(
         "Comment",
         "Source",
         "Printed by name",
+        "Origin",
+        "Paper sheet",
     ]
     assert [row[1] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "Алесь Бяляцкі"]
     assert rows[2][2:4] == ["Мінск", "BY"]

@@ -4,12 +4,14 @@ signers from Belarus with the searchable country filter; then again with scripts
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from petitions.paper import services as paper
 from tests.factories import ORGANIZER_PASSWORD, confirmed_signature, open_petition, organizer
 from tests.journeys.conftest import Console, csp_violations, open_tab
 
@@ -24,6 +26,7 @@ SECTIONS = {
     "Comments": "/comments",
     "Bundles": "/bundles",
     "Partners": "/partners/",
+    "Paper signatures": "/paper/",
 }
 
 
@@ -65,6 +68,14 @@ def slug() -> str:
         comment="Трымайцеся! " * 20 + "https://spring96.org/be/news/" + "x" * 90,
     )
     confirmed_signature(petition, full_name="Lotte Peeters", city="Gent", country="BE")
+    # A sheet from a stall, with a doubtful pair (Lotte in another city) to decide.
+    paper.enter_sheet(
+        petition,
+        paper.SheetDetails(1, "Stall at the Korenmarkt, Gent", dt.date(2024, 5, 1)),
+        [paper.PaperSigner("Lotte Peeters", "Sint-Amandsberg", "BE")],
+        by="hanna@example.org",
+        organizer_id=None,
+    )
     return petition.slug
 
 

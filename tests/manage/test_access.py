@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import enum
 import functools
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from werkzeug.security import generate_password_hash
 
 from petitions.accounts import services as account_services
@@ -40,6 +41,8 @@ from petitions.letters.models import (
     PaperSize,
     ReadyText,
 )
+from petitions.paper import services as paper
+from petitions.paper.models import PaperPair
 from petitions.signing.models import Invalidation, InvalidationStatus
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
@@ -118,6 +121,21 @@ PETITION_FORM = {
     "goal": "5000",
 }
 NEW_PETITION_FORM = {**PETITION_FORM, "slug": "kalesnikava-second"}
+PAPER_SHEET_FORM = {
+    "sheet-number": "2",
+    "sheet-place": "Stall in Vilnius",
+    "sheet-collected_on": "2024-05-01",
+    "row1-full_name": "Paper Person",
+    "row1-city": "Vilnius",
+    "row1-country": "LT",
+}
+#: A key ending in _file is sent as an uploaded file holding its value (see send).
+PAPER_IMPORT_FORM = {
+    "csv-number": "3",
+    "csv-place": "Stall in Vilnius",
+    "csv-collected_on": "2024-05-01",
+    "csv-csv_file": "name,city,country\nPaper Person,Vilnius,LT\n",
+}
 DELIVERY_FORM = {
     "bundle_id": "{bundle}",
     "recipient": "The consul",
@@ -229,6 +247,11 @@ ROUTES = [
         changes=True,
     ),
     Route("POST", "/organizer/petitions/{petition}/review/allow/{allowance}/end", changes=True),
+    Route("GET", "/organizer/petitions/{petition}/paper/"),
+    Route("POST", "/organizer/petitions/{petition}/paper/sheets", PAPER_SHEET_FORM, changes=True),
+    Route("POST", "/organizer/petitions/{petition}/paper/import", PAPER_IMPORT_FORM, changes=True),
+    Route("POST", "/organizer/petitions/{petition}/paper/pairs/{pair}/same", changes=True),
+    Route("POST", "/organizer/petitions/{petition}/paper/pairs/{pair}/different", changes=True),
     Route("GET", "/organizer/petitions/{petition}/translations/be"),
     Route("POST", "/organizer/petitions/{petition}/translations/be"),
     Route("GET", "/organizer/cases/{case}/translations/ru"),
@@ -332,6 +355,7 @@ SAMPLE = {
     "letter": "11",
     "held": "13",
     "reply": "12",
+    "pair": "14",
 }
 
 
@@ -494,6 +518,15 @@ def _build_world() -> World:
         created_by=OWNER,
     )
     db.session.add_all([letter_batch, reply])
+    # Volha on a paper sheet too, in another city: a doubtful pair to decide.
+    paper.enter_sheet(
+        petition,
+        paper.SheetDetails(1, "Stall in Hrodna", dt.date(2024, 5, 1)),
+        [paper.PaperSigner("Volha Visible-Commenter", "Hrodna", "BY")],
+        by=OWNER,
+        organizer_id=None,
+    )
+    pair = db.session.execute(select(PaperPair)).scalar_one()
     open_letters(theirs)
     their_ready = ReadyText(case_id=theirs.id, language="be", text="Ihar!", created_at=utcnow())
     their_holiday = Holiday(case_id=theirs.id, name="Dziady", day=dt.date(2024, 11, 2))
@@ -528,6 +561,7 @@ def _build_world() -> World:
             "their_letter": str(their_letter.id),
             "letter_batch": str(letter_batch.id),
             "reply": str(reply.id),
+            "pair": str(pair.id),
         },
         secrets=(
             "Maria Kalesnikava",
@@ -562,7 +596,9 @@ def send(browser: OrganizerBrowser, world: World, route: Route, *, token: str | 
     path = world.path(route)
     if route.method == "GET":
         return browser.client.get(path, buffered=True)
-    data = world.form(route)
+    data: dict[str, Any] = world.form(route)
+    for key in [key for key in data if key.endswith("_file")]:
+        data[key] = (io.BytesIO(data[key].encode()), "upload.csv")
     if token is not None:
         data["csrf_token"] = token
     # Buffered: a download is read and closed even when an assertion fails before reading it.
@@ -761,6 +797,7 @@ ORGANIZER_BLUEPRINTS = {
     "translations",
     "case_story",
     "manage_retention",
+    "paper",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}

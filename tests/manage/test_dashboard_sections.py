@@ -36,6 +36,7 @@ SECTIONS = [
     ("/bundles", "Bundles"),
     ("/partners/", "Partners"),
     ("/retention/", "Retention"),
+    ("/paper/", "Paper signatures"),
 ]
 
 

@@ -24,6 +24,9 @@ class BundleHeader:
     #: What the cover says of the signatures set aside (not in the bundle), already in the
     #: bundle's language; "" when none were.
     set_aside: str = ""
+    #: How many signatures are online and how many on paper ("4,512 online, 380 on paper"),
+    #: already in the bundle's language; "" when none is on paper.
+    origins: str = ""
     #: The language the bundle's words are printed in (a BCP 47 code; the PDF's /Lang); "":
     #: the one in force.
     language: str = ""
@@ -42,6 +45,8 @@ class BundleRow:
     country: str  # country name, already localised
     signed_on: date
     comment: str | None  # already filtered (hidden comments are None)
+    #: "On paper, sheet 7" for a paper signature (printed above its comment); "" online.
+    origin_note: str = ""
 
 
 class BundleMismatch(ValueError):

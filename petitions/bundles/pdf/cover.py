@@ -164,8 +164,11 @@ class _Cover:
             letter=number(cover_pages),
             list=number(total_pages - cover_pages),
         )
+        counted = self.signatures
+        if header.origins:
+            counted = f"{counted} ({markup(fonts, header.origins)})"
         facts = [
-            (gettext("Signatures"), self.signatures),
+            (gettext("Signatures"), counted),
             (gettext("Signers"), self.signers_fact()),
             (gettext("Prisoner"), self.prisoner),
             (gettext("Pages"), fonts.markup(pages)),

@@ -69,6 +69,11 @@ class RowLayout:
         )
 
 
+def _comment_cell(row: BundleRow) -> str:
+    """The comment column: a paper signature's sheet, then the comment, each on its line."""
+    return "\n".join(part for part in (row.origin_note, row.comment) if part)
+
+
 def _layout_row(fonts: FontSet, row: BundleRow) -> RowLayout:
     texts = (
         str(row.number),
@@ -76,7 +81,7 @@ def _layout_row(fonts: FontSet, row: BundleRow) -> RowLayout:
         prepare(fonts, row.city),
         prepare(fonts, row.country),
         row.signed_on.isoformat(),
-        prepare(fonts, row.comment, keep_newlines=True) if row.comment else "",
+        prepare(fonts, _comment_cell(row), keep_newlines=True),
     )
     cells = [wrap(fonts, text, TEXT_WIDTHS[i], TABLE_SIZE) for i, text in enumerate(texts)]
     directions = [shaping.base_direction(text) for text in texts]
