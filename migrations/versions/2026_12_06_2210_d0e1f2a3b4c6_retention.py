@@ -2,7 +2,7 @@
 
 Revision ID: d0e1f2a3b4c6
 Revises: b8c9d0e1f2a4
-Create Date: 2026-12-06 01:00:00
+Create Date: 2026-12-06 22:10:00
 
 petitions.signers_anonymised_at records the retention run's anonymisation of a closed and
 delivered petition's signers (issue #16, petitions/retention/); retention_extensions holds

@@ -2,7 +2,7 @@
 
 Revision ID: e1f2a3b4c5d7
 Revises: d0e1f2a3b4c6
-Create Date: 2026-12-06 22:00:00
+Create Date: 2026-12-06 22:20:00
 
 Signatures get an origin (online, the default for every existing one, or paper), with an index
 for the paper share of a count; paper_sheets, paper_rows and paper_pairs hold what is only about
