@@ -24,6 +24,7 @@ from petitions.i18n import COUNTRY_CODES
 from petitions.mail import worker
 from petitions.manage import commands, email_rules, invalidate_commands, letters_commands
 from petitions.signing import evidence, invalidations
+from petitions.updates import services as updates
 
 
 @click.command("demo-data")
@@ -64,6 +65,8 @@ def outbox_send_command(once: bool) -> None:
             (3600, evidence.erase_expired),
             # Each round runs INVALIDATION_SECONDS_PER_ROUND of batches at most, then mails.
             (1, invalidations.run_due),
+            # A batch of each due update at a time, at UPDATE_MAILS_PER_MINUTE.
+            (1, updates.queue_due),
         ],
     )
 

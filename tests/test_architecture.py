@@ -28,6 +28,7 @@ HEIGHT: dict[str, float] = {
     "embeds": 5,
     "bundles": 3.25,  # above signing (what it prints), below letters (which print with it)
     "exports": 5,
+    "updates": 4.5,  # above signing (consent, signatures) and mail, below manage (writes them)
     "manage": 6,
 }
 
