@@ -43,8 +43,13 @@ def _erased() -> tuple[str, int]:
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@csrf.exempt
 def preferences(token: str) -> ResponseReturnValue:
-    """Show whether the signer gets updates; the POST (CSRF) stops or (re)starts them."""
+    """Show whether the signer gets updates; the POST (CSRF) stops or (re)starts them.
+
+    The form checks its CSRF token itself (PreferenceForm.validate), rather than the global
+    hook, so a stale page answers with itself and a request to press again.
+    """
     read = _read(token)
     if read is None:
         return _invalid()
