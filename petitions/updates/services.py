@@ -191,15 +191,21 @@ def _language(update: Update, locale: str) -> str:
 
 
 def _queue(
-    update: Update, rows: list[tuple[int | None, int | None, str]], first: dt.datetime
+    update: Update,
+    rows: list[tuple[int | None, int | None, str]],
+    first: dt.datetime,
+    paced: bool = True,
 ) -> dt.datetime:
     """Write recipient rows and their outbox mails, the n-th due at ``first`` plus n intervals.
 
     :param rows: (signature, organizer, language) of each.
+    :param paced: False: all due at ``first`` (a test to the organizer).
     :returns: when the mail after the last would be due.
     """
     now = utcnow()
     interval = dt.timedelta(minutes=1) / current_app.config["UPDATE_MAILS_PER_MINUTE"]
+    if not paced:
+        interval = dt.timedelta(0)
     recipients = [
         UpdateRecipient(
             update_id=update.id,
@@ -235,7 +241,7 @@ def send_test(update: Update, organizer: Organizer) -> None:
     rows: list[tuple[int | None, int | None, str]] = [
         (None, organizer.id, text.locale) for text in update.texts
     ]
-    _queue(update, rows, utcnow())
+    _queue(update, rows, utcnow(), paced=False)
     db.session.commit()
 
 

@@ -41,6 +41,7 @@ from petitions.letters.models import (
     ReadyText,
 )
 from petitions.signing.models import Invalidation, InvalidationStatus
+from petitions.updates.models import Update, UpdateStatus, UpdateText
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
     ORGANIZER_PASSWORD,
@@ -159,6 +160,8 @@ READY_TEXT_FORM = {
     "ready-text": "Дарагая Марыя, мы з табой!",
 }
 HOLIDAY_FORM = {"holiday-name": "Kupalle", "holiday-day": "2024-07-07"}
+UPDATE_FORM = {"locale": "en", "subject": "She was moved", "body": "To another colony."}
+UPDATE_TRANSLATION_FORM = {"locale": "be", "subject": "Яе перавялі", "body": "У іншую калонію."}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
@@ -303,6 +306,21 @@ ROUTES = [
         {"consent-consent": "prisoner"},
         changes=True,
     ),
+    # updates to consenting signers (manage/updates.py)
+    Route("GET", "/organizer/petitions/{petition}/updates"),
+    Route("POST", "/organizer/petitions/{petition}/updates", UPDATE_FORM, changes=True),
+    Route("GET", "/organizer/cases/{case}/updates"),
+    Route("POST", "/organizer/cases/{case}/updates", UPDATE_FORM, changes=True),
+    Route("GET", "/organizer/updates/{update}"),
+    Route("POST", "/organizer/updates/{update}/texts", UPDATE_TRANSLATION_FORM, changes=True),
+    Route("POST", "/organizer/updates/{update}/test", changes=True),
+    Route(
+        "POST",
+        "/organizer/updates/{update}/schedule",
+        {"send_at": "2030-01-01T10:00"},
+        changes=True,
+    ),
+    Route("POST", "/organizer/updates/{scheduled}/unschedule", changes=True),
 ]
 POSTS = [route for route in ROUTES if route.method == "POST"]
 
@@ -325,6 +343,8 @@ SAMPLE = {
     "letter": "11",
     "held": "13",
     "reply": "12",
+    "update": "14",
+    "scheduled": "15",
 }
 
 
@@ -487,6 +507,22 @@ def _build_world() -> World:
         created_by=OWNER,
     )
     db.session.add_all([letter_batch, reply])
+    update = Update(
+        petition_id=petition.id,
+        original_locale="en",
+        status=UpdateStatus.DRAFT,
+        created_at=utcnow(),
+        texts=[UpdateText(locale="en", subject="News of Maria", body="She was moved.")],
+    )
+    scheduled = Update(
+        case_id=ours.id,
+        original_locale="en",
+        status=UpdateStatus.SCHEDULED,
+        send_at=utcnow() + dt.timedelta(days=30),
+        created_at=utcnow(),
+        texts=[UpdateText(locale="en", subject="Case news", body="A court date.")],
+    )
+    db.session.add_all([update, scheduled])
     open_letters(theirs)
     their_ready = ReadyText(case_id=theirs.id, language="be", text="Ihar!", created_at=utcnow())
     their_holiday = Holiday(case_id=theirs.id, name="Dziady", day=dt.date(2024, 11, 2))
@@ -521,6 +557,8 @@ def _build_world() -> World:
             "their_letter": str(their_letter.id),
             "letter_batch": str(letter_batch.id),
             "reply": str(reply.id),
+            "update": str(update.id),
+            "scheduled": str(scheduled.id),
         },
         secrets=(
             "Maria Kalesnikava",
