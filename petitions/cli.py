@@ -71,6 +71,17 @@ def outbox_send_command(once: bool) -> None:
     )
 
 
+@click.group("updates")
+def updates_group() -> None:
+    """Updates to consenting signers."""
+
+
+@updates_group.command("queue")
+def updates_queue_command() -> None:
+    """Queue one batch of each due update now (the outbox worker does it every second)."""
+    click.echo(f"queued {updates.queue_due()} recipients")
+
+
 @click.group("organizer")
 def organizer_group() -> None:
     """Manage organizer accounts."""
@@ -208,6 +219,7 @@ def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(updates_group)
     app.cli.add_command(organizer_group)
     app.cli.add_command(bundle_command)
     app.cli.add_command(partner_group)

@@ -38,7 +38,7 @@ def _list(
     fresh = form or UpdateTextForm(formdata=None)
     return (
         render_template(
-            "manage/updates.html",
+            "manage/updates.html" if petition is not None else "manage/case_updates.html",
             petition=petition,
             case=case,
             section="updates",

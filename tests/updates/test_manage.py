@@ -145,6 +145,8 @@ def test_sending_now_and_a_case_wide_update_from_the_case_page(
     case_page = f"/organizer/cases/{petition.case.slug}"
     link = one(parse(browser.client.get(case_page)), "a[href$='/updates']")
     path = str(link["href"])
+    listing = parse(browser.client.get(path))
+    assert words(one(listing, "h1")) == f"Updates to the whole case: {petition.case.prisoner_name}"
     answer = browser.post(path, {"locale": "en", "subject": "For all", "body": "Hi."}, page=path)
     assert answer.status_code == 303
     page_path = urlsplit(answer.headers["Location"]).path
