@@ -24,6 +24,7 @@ SECTIONS = {
     "Comments": "/comments",
     "Bundles": "/bundles",
     "Partners": "/partners/",
+    "Updates": "/updates",
 }
 
 

@@ -35,6 +35,7 @@ SECTIONS = [
     ("/comments", "Comments"),
     ("/bundles", "Bundles"),
     ("/partners/", "Partners"),
+    ("/updates", "Updates"),
 ]
 
 
