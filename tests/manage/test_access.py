@@ -791,6 +791,7 @@ ORGANIZER_BLUEPRINTS = {
     "email_rules",
     "translations",
     "case_story",
+    "manage_updates",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}
