@@ -156,3 +156,16 @@ def test_sending_now_and_a_case_wide_update_from_the_case_page(
     mail = strictly_parsed(smtp.take_one())
     assert mail["Subject"] == "For all"
     assert mail["To"] == "reader@example.org"
+
+
+def test_a_bad_send_time_is_refused_with_a_message_and_the_update_stays_a_draft(
+    petition_and_browser: tuple[str, OrganizerBrowser],
+) -> None:
+    slug, browser = petition_and_browser
+    page_path = _write(browser, slug, locale="en", subject="Soon", body="Text.")
+    answer = browser.post(f"{page_path}/schedule", {"send_at": "next Monday"}, page=page_path)
+    assert answer.status_code == 400
+    assert "Send at (UTC)" in words(one(parse(answer), "[data-testid=error-summary]"))
+    [update] = _updates()
+    assert update.status is UpdateStatus.DRAFT
+    assert update.send_at is None
