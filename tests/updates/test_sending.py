@@ -172,7 +172,8 @@ def test_smtp_down_mid_send_and_a_crashed_batch_lose_and_double_nothing(
 
     # The queueing of the second batch crashes after writing its rows: none of them stays.
     with (
-        mock.patch.object(services, "_queue", side_effect=RuntimeError("killed")),
+        # After the batch's recipient rows are written, before their mails are.
+        mock.patch.object(services.messages, "pending", side_effect=RuntimeError("killed")),
         pytest.raises(RuntimeError),
     ):
         services.queue_due(utcnow() + dt.timedelta(seconds=1))
