@@ -58,11 +58,13 @@ from petitions.manage.partners import bp as partners_bp
 from petitions.manage.retention import bp as manage_retention_bp
 from petitions.manage.review import bp as review_bp
 from petitions.manage.translating import bp as translations_bp
+from petitions.manage.updates import bp as manage_updates_bp
 from petitions.manage.views import bp as manage_bp
 from petitions.privacy import redaction
 from petitions.retention.views import bp as retention_bp
 from petitions.sessions import PublicAnswersSessionInterface
 from petitions.signing.views import bp as signing_bp
+from petitions.updates.views import bp as updates_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -182,6 +184,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_letter_batches_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(manage_retention_bp)
+    app.register_blueprint(updates_bp)
+    app.register_blueprint(manage_updates_bp)
     if app.config["PETITIONS_ENV"] == "development" and not app.config["MAIL_URL"]:
         app.register_blueprint(mailbox_bp)
 

@@ -32,6 +32,7 @@ from petitions.manage import (
 from petitions.retention import commands as retention_commands
 from petitions.retention import services as retention
 from petitions.signing import evidence, invalidations
+from petitions.updates import services as updates
 
 
 @click.command("demo-data")
@@ -73,8 +74,21 @@ def outbox_send_command(once: bool) -> None:
             (24 * 3600, retention.run_daily),
             # Each round runs INVALIDATION_SECONDS_PER_ROUND of batches at most, then mails.
             (1, invalidations.run_due),
+            # A batch of each due update at a time, at UPDATE_MAILS_PER_MINUTE.
+            (1, updates.queue_due),
         ],
     )
+
+
+@click.group("updates")
+def updates_group() -> None:
+    """Updates to consenting signers."""
+
+
+@updates_group.command("queue")
+def updates_queue_command() -> None:
+    """Queue one batch of each due update now (the outbox worker does it every second)."""
+    click.echo(f"queued {updates.queue_due()} recipients")
 
 
 @click.group("organizer")
@@ -214,6 +228,7 @@ def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(updates_group)
     app.cli.add_command(organizer_group)
     app.cli.add_command(bundle_command)
     app.cli.add_command(partner_group)

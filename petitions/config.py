@@ -23,7 +23,8 @@ from petitions.environment import (
     _env_str,
     _env_url,
 )
-from petitions.retention_config import retention_settings
+from petitions.retention_settings import retention_settings
+from petitions.update_settings import update_settings
 
 DEFAULT_PORT = 5000
 
@@ -273,6 +274,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         #: Folder where the development mailbox keeps sent mails.
         "DEV_MAILBOX_DIR": str(instance_path / "mailbox"),
         **_request_and_session_settings(),
+        **update_settings(),
     }
 
 

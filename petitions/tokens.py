@@ -38,6 +38,8 @@ class Purpose(StrEnum):
     #: (expires after ``HOLDINGS_TOKEN_MAX_AGE``). It names the signature or letter the mail
     #: was about, never the address: a URL lands in logs.
     HOLDINGS = "petitions.retention.holdings"
+    #: The link to a signer's update preferences and its one-click unsubscribe (never expires).
+    UPDATES = "petitions.updates.preferences"
 
 
 #: How long a browser stays known (a year): an owner who logs in less often waits out an attack.
@@ -118,6 +120,36 @@ def read_withdraw_token(token: str) -> int:
         return _signature_id(_serializer(Purpose.WITHDRAW).loads(token))
     except BadSignature:
         raise InvalidLink() from None
+
+
+# --- a signer's update preferences and unsubscribe links --------------------------------------
+
+
+def updates_token(signature_id: int, case_id: int | None = None) -> str:
+    """Return the token of a signer's update preferences (and unsubscribe) link.
+
+    :param case_id: the case whose updates an unsubscribe stops (a case-wide update's link);
+        None: the signature's petition alone.
+    """
+    payload: dict[str, int] = {"s": signature_id}
+    if case_id is not None:
+        payload["c"] = case_id
+    return _serializer(Purpose.UPDATES).dumps(payload)
+
+
+def read_updates_token(token: str) -> tuple[int, int | None]:
+    """Return the signature and the case (or None) an updates token names; it never expires.
+
+    :raises InvalidLink: if it is not a genuine updates token.
+    """
+    try:
+        payload = _serializer(Purpose.UPDATES).loads(token)
+    except BadSignature:
+        raise InvalidLink() from None
+    case_id = payload.get("c") if isinstance(payload, dict) else None
+    if case_id is not None and not isinstance(case_id, int):
+        raise InvalidLink()
+    return _signature_id(payload), case_id
 
 
 # --- a letter's confirm and withdraw links ----------------------------------------------------

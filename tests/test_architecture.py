@@ -30,6 +30,7 @@ HEIGHT: dict[str, float] = {
     "exports": 5,
     "retention": 5.5,  # above what it erases (signing, letters, bundles), below manage
     "paper": 3.1,  # above signing (its rows are signatures), below bundles (which print them)
+    "updates": 4.5,  # above signing (consent, signatures) and mail, below manage (writes them)
     "manage": 6,
 }
 

@@ -48,6 +48,7 @@ from petitions.tokens import (
     holdings_token,
     letter_confirm_token,
     letter_withdraw_token,
+    updates_token,
     withdraw_token,
 )
 from tests.factories import (
@@ -64,6 +65,7 @@ from tests.factories import (
 from tests.journeys.conftest import Console, open_tab
 from tests.judges import Judged, describe_axe, load_axe, require_judges, run_axe, run_nu
 from tests.manage.test_portraits import photo
+from tests.updates.conftest import consenting_signature, written_update
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +99,10 @@ class World:
     letter_batch: str = ""
     #: A case whose organizers closed its letters (its write page says so, with no form).
     letters_closed: str = ""
+    #: Per language, a consenting signer's signature (their update preferences and unsubscribe
+    #: pages), and an update of the petition, written in two languages.
+    updates: dict[str, int] = field(default_factory=dict)
+    update: int = 0
 
 
 #: How to fill each URL parameter of a GET route, from the World and the page's language: by
@@ -123,6 +129,8 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
     "period_id": lambda world, _: world.period,
     "entry_id": lambda world, _: world.entry,
     "width": lambda world, _: world.width,
+    ("updates", "token"): lambda world, lang: updates_token(world.updates.get(lang, 0)),
+    "update_id": lambda world, _: world.update,
 }
 
 #: The query a route needs to show its page (beyond ?lang=), by endpoint.
@@ -246,6 +254,13 @@ def world() -> World:
     for language, _ in PUBLIC_LANGUAGES:
         made_world.pending[language] = pending_signature(petition, locale=language).id
         made_world.confirmed[language] = confirmed_signature(petition, locale=language).id
+        made_world.updates[language] = consenting_signature(petition, locale=language).id
+    news = written_update(
+        organizer("writer@amnesty.example"),
+        {"en": ("He was moved", "To another colony."), "be": ("Яго перавялі", "У іншую.")},
+        petition=petition,
+    )
+    made_world.update = news.id
     # Letters: open, with a wall, a ready text translated, a holiday, and letters in each state
     # the organizers' queue and the wall show.
     open_letters(case, rules="Пішыце пра кнігі, музыку і надвор'е.")

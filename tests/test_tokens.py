@@ -57,6 +57,7 @@ def test_every_purpose_has_its_own_salt() -> None:
         "LETTER_CONFIRM": "petitions.letters.confirm",
         "LETTER_WITHDRAW": "petitions.letters.withdraw",
         "HOLDINGS": "petitions.retention.holdings",
+        "UPDATES": "petitions.updates.preferences",
     }
 
 

@@ -45,6 +45,13 @@ def _build(
         raise messages.NotSendable(reason) from None
 
 
+def _named(row: Claimed) -> int | None:
+    """The id a row's builder reads: its update recipient, its letter, or its signature."""
+    if row.update_recipient_id is not None:
+        return row.update_recipient_id
+    return row.letter_id if row.letter_id is not None else row.signature_id
+
+
 def ready(chunk: list[Claimed]) -> list[EmailMessage | Exception]:
     """Build a chunk's mails and count them against the per-address limit, in one go each.
 
@@ -53,12 +60,7 @@ def ready(chunk: list[Claimed]) -> list[EmailMessage | Exception]:
         again when it is sent.
     """
     sender = current_app.config["MAIL_FROM"]
-    composers = messages.prepare_many(
-        [
-            (row.kind, row.letter_id if row.letter_id is not None else row.signature_id)
-            for row in chunk
-        ]
-    )
+    composers = messages.prepare_many([(row.kind, _named(row)) for row in chunk])
     ready: list[EmailMessage | Exception] = []
     counted: list[tuple[int, str]] = []
     for position, (row, compose) in enumerate(zip(chunk, composers, strict=True)):

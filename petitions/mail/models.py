@@ -38,6 +38,11 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
     letter_id: Mapped[int | None] = mapped_column(
         ForeignKey("letters.id", ondelete="SET NULL"), index=True
     )
+    #: The update recipient it is the mail of (petitions/updates/), for the updates' kinds: the
+    #: builder reads it; erasing the recipient (a withdrawal) leaves nothing to send.
+    update_recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("update_recipients.id", ondelete="SET NULL"), index=True
+    )
     #: Fixed when queued, so a retry after an unclear failure carries the same Message-ID.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(

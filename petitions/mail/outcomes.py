@@ -53,6 +53,8 @@ class Claimed:
     attempts: int
     #: The letter it names, for the letters' kinds (then the builder reads it, not signature_id).
     letter_id: int | None = None
+    #: The update recipient it names (petitions/updates/): then the builder reads that id.
+    update_recipient_id: int | None = None
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

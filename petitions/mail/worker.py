@@ -208,6 +208,7 @@ def _still_ours(message_ids: list[int], ours: dt.datetime) -> list[Claimed]:
             OutboxMessage.message_id,
             OutboxMessage.attempts,
             OutboxMessage.letter_id,
+            OutboxMessage.update_recipient_id,
         )
         .where(
             OutboxMessage.id.in_(message_ids),

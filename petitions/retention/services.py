@@ -1,6 +1,6 @@
 """The retention run: what is erased or anonymised, per petition (or case) and kind, and when.
 
-Five kinds, each with its setting (petitions/retention_config.py), each stated on the privacy
+Five kinds, each with its setting (petitions/retention_settings.py), each stated on the privacy
 page (petitions/privacy/retention.py):
 
 - ``unconfirmed-signatures``: signatures never confirmed, UNCONFIRMED_RETENTION_DAYS after they

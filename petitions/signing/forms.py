@@ -28,6 +28,7 @@ from petitions.forms import Form, required
 from petitions.i18n import COUNTRY_CODES, country_choices
 from petitions.memo import Memo
 from petitions.signing import deliverability
+from petitions.signing.consent import UPDATES_WORDING
 from petitions.signing.services import SignerDetails
 
 #: ?ref= and partner codes: short, URL-safe words.
@@ -302,6 +303,9 @@ class SignForm(Form):
     )
     show_name_publicly = BooleanField(_l("Show my name in the public list of signers"))
     may_contact = BooleanField(_l("The organizers may email me about this campaign later"))
+    #: Consent to the petition's updates, apart from everything else and unticked: it counts
+    #: once the signature is confirmed (signing/consent.py records it with its wording).
+    updates_consent = BooleanField(UPDATES_WORDING)
     #: May the bundle delivered to the addressee print the name? "auto": yes, unless the signer
     #: lives in the addressee's country (decided by sign() against the petition). The labels
     #: name the addressee and its country: templates/signing/_name_in_bundle.html sets them.
@@ -343,6 +347,7 @@ class SignForm(Form):
             comment=self.comment.data or None,
             show_name_publicly=bool(self.show_name_publicly.data),
             may_contact=bool(self.may_contact.data),
+            updates_consent=bool(self.updates_consent.data),
             name_in_bundle=self.name_in_bundle_choice,
             source=source,
             locale=locale,

@@ -31,7 +31,7 @@ from petitions.extensions import db
 from petitions.mail import messages
 from petitions.mail.models import OutboxMessage, OutboxStatus
 from petitions.privacy import storage
-from petitions.signing import mailing, signals, statements
+from petitions.signing import consent, mailing, signals, statements
 from petitions.signing.busy import retryable
 from petitions.signing.counts import count_change
 from petitions.signing.models import CONFIRMED_BY_MAIL, Signature, SignatureState
@@ -75,6 +75,9 @@ class SignerDetails:
     #: The signer's answer to "print my name in the bundle?"; None: no answer, then the name is
     #: printed unless they live in the addressee's country.
     name_in_bundle: bool | None = None
+    #: The signer ticked "the organizers may email me news of this petition" (not a column:
+    #: signing/consent.py records it apart).
+    updates_consent: bool = False
 
 
 def normalize_email(address: str) -> str:
@@ -154,6 +157,8 @@ def _record(slug: str, details: SignerDetails, normalized: str, reason: str | No
         connection.execute(statements.insert_if_open(connection.dialect.name), values)
         if not mailing.queue_sign_attempt(connection, slug, normalized, now):
             raise PetitionNotOpen()  # leaving the block rolls the transaction back
+        if details.updates_consent:
+            consent.record_pending(connection, slug, normalized, details.locale, now)
     # DEBUG: the access log already has a line per sign POST, and under a flood an INFO line per
     # signature (formatted, redacted, written) costs a twentieth of the request.
     log.debug("petition %s: sign attempt recorded", slug)
@@ -222,6 +227,8 @@ def confirm(signature_id: int) -> ConfirmOutcome:
         if state is SignatureState.CONFIRMED:
             count_change(petition_id, signature_id, +1)
             signals.announce_counted(petition_id, [signature_id])
+        # Double opt-in: a consent ticked on the form counts from now, and its receipt goes out.
+        consent.take_effect(connection, signature_id, now)
         db.session.commit()
         signals.announce_count_changed(slug)
         # DEBUG, as for a sign attempt: the access log has a line per confirm POST already.

@@ -24,7 +24,7 @@ from petitions.cases.models import Petition
 from petitions.extensions import csrf
 from petitions.limits import links_per_ip, sign_per_ip
 from petitions.links import absolute_url, share_links, site_origin
-from petitions.signing import mailing, moderation, services, signals
+from petitions.signing import consent, mailing, moderation, services, signals
 from petitions.signing.busy import RETRY_AFTER_SECONDS, DatabaseBusy, try_again
 from petitions.signing.counts import paper_count_of
 from petitions.signing.forms import ButtonForm, SignForm, shown_source
@@ -34,6 +34,7 @@ from petitions.signing.set_aside import set_aside_of
 bp = Blueprint("signing", __name__)
 # The outbox worker builds the signers' mails with what signing registers here.
 bp.record_once(mailing.register_mails)
+bp.record_once(consent.register_mails)
 
 
 @signals.count_changed.connect

@@ -27,6 +27,7 @@ SECTIONS = {
     "Bundles": "/bundles",
     "Partners": "/partners/",
     "Paper signatures": "/paper/",
+    "Updates": "/updates",
 }
 
 

@@ -44,6 +44,7 @@ from petitions.letters.models import (
 from petitions.paper import services as paper
 from petitions.paper.models import PaperPair
 from petitions.signing.models import Invalidation, InvalidationStatus
+from petitions.updates.models import Update, UpdateStatus, UpdateText
 from tests.conftest import OrganizerBrowser
 from tests.factories import (
     ORGANIZER_PASSWORD,
@@ -182,6 +183,8 @@ RETENTION_FORM = {
     "until": (utcnow().date() + dt.timedelta(days=30)).isoformat(),
     "reason": "The appeal hearing needs the signers' list.",
 }
+UPDATE_FORM = {"locale": "en", "subject": "She was moved", "body": "To another colony."}
+UPDATE_TRANSLATION_FORM = {"locale": "be", "subject": "Яе перавялі", "body": "У іншую калонію."}
 
 ROUTES = [
     Route("GET", "/organizer/", access=Access.ORGANIZER),
@@ -333,6 +336,21 @@ ROUTES = [
         {"consent-consent": "prisoner"},
         changes=True,
     ),
+    # updates to consenting signers (manage/updates.py)
+    Route("GET", "/organizer/petitions/{petition}/updates"),
+    Route("POST", "/organizer/petitions/{petition}/updates", UPDATE_FORM, changes=True),
+    Route("GET", "/organizer/cases/{case}/updates"),
+    Route("POST", "/organizer/cases/{case}/updates", UPDATE_FORM, changes=True),
+    Route("GET", "/organizer/updates/{update}"),
+    Route("POST", "/organizer/updates/{update}/texts", UPDATE_TRANSLATION_FORM, changes=True),
+    Route("POST", "/organizer/updates/{update}/test", changes=True),
+    Route(
+        "POST",
+        "/organizer/updates/{update}/schedule",
+        {"send_at": "2030-01-01T10:00"},
+        changes=True,
+    ),
+    Route("POST", "/organizer/updates/{scheduled}/unschedule", changes=True),
 ]
 POSTS = [route for route in ROUTES if route.method == "POST"]
 
@@ -356,6 +374,8 @@ SAMPLE = {
     "held": "13",
     "reply": "12",
     "pair": "14",
+    "update": "14",
+    "scheduled": "15",
 }
 
 
@@ -527,6 +547,22 @@ def _build_world() -> World:
         organizer_id=None,
     )
     pair = db.session.execute(select(PaperPair)).scalar_one()
+    update = Update(
+        petition_id=petition.id,
+        original_locale="en",
+        status=UpdateStatus.DRAFT,
+        created_at=utcnow(),
+        texts=[UpdateText(locale="en", subject="News of Maria", body="She was moved.")],
+    )
+    scheduled = Update(
+        case_id=ours.id,
+        original_locale="en",
+        status=UpdateStatus.SCHEDULED,
+        send_at=utcnow() + dt.timedelta(days=30),
+        created_at=utcnow(),
+        texts=[UpdateText(locale="en", subject="Case news", body="A court date.")],
+    )
+    db.session.add_all([update, scheduled])
     open_letters(theirs)
     their_ready = ReadyText(case_id=theirs.id, language="be", text="Ihar!", created_at=utcnow())
     their_holiday = Holiday(case_id=theirs.id, name="Dziady", day=dt.date(2024, 11, 2))
@@ -562,6 +598,8 @@ def _build_world() -> World:
             "letter_batch": str(letter_batch.id),
             "reply": str(reply.id),
             "pair": str(pair.id),
+            "update": str(update.id),
+            "scheduled": str(scheduled.id),
         },
         secrets=(
             "Maria Kalesnikava",
@@ -798,6 +836,7 @@ ORGANIZER_BLUEPRINTS = {
     "case_story",
     "manage_retention",
     "paper",
+    "manage_updates",
 }
 #: Endpoints of those blueprints that anybody may open.
 PUBLIC_ENDPOINTS = {"bundles.verify", "accounts.login", "accounts.logout"}

@@ -37,6 +37,7 @@ SECTIONS = [
     ("/partners/", "Partners"),
     ("/retention/", "Retention"),
     ("/paper/", "Paper signatures"),
+    ("/updates", "Updates"),
 ]
 
 
@@ -108,7 +109,7 @@ def test_the_overview_sums_up_each_section_and_links_to_it(
     bundles_said = one(page, '[data-testid="summary-bundles"] p')
     assert words(bundles_said) == "1 bundle printed. 1 delivery recorded."
     assert _summary(page, "partners") == "1 partner may embed the sign form."
-    for name, path in (("comments", "/comments"), ("bundles", "/bundles")):
+    for name, path in (("comments", "/comments"), ("bundles", "/bundles"), ("updates", "/updates")):
         heading_link = one(page, f'[data-testid="summary-{name}"] h3 a')
         assert heading_link["href"] == f"/organizer/petitions/{running.slug}{path}"
     assert page.select_one('[data-testid="translations"]') is not None
