@@ -16,7 +16,7 @@ from tests.mail.test_content import HtmlBody, TextBody
 from tests.updates.conftest import consenting_signature, send_now, strictly_parsed, written_update
 
 _VARYING = (
-    (re.compile(r"(/updates/)[A-Za-z0-9_.-]+"), r"\1<token>"),
+    (re.compile(r"(/(?:updates|holdings)/)[A-Za-z0-9_.-]+"), r"\1<token>"),
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"), "<time> UTC"),
 )
 
