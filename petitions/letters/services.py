@@ -88,8 +88,14 @@ def next_day(day: dt.date, today: dt.date) -> dt.date:
     raise AssertionError("a yearly day comes within a year")
 
 
-def occasions_of(settings: LetterSettings, today: dt.date) -> list[OccasionChoice]:
-    """The occasions a case takes letters for: its birthday, its holidays, and any day."""
+def occasions_of(
+    settings: LetterSettings, today: dt.date, counted: bool = True
+) -> list[OccasionChoice]:
+    """The occasions a case takes letters for: its birthday, its holidays, and any day.
+
+    :param counted: count each one's wishes so far (a query); without it they say 0, for a
+        form that only offers and checks the occasions.
+    """
     dated: list[tuple[str, Occasion, Holiday | None, dt.date]] = []
     if settings.birthday is not None:
         dated.append(("birthday", Occasion.BIRTHDAY, None, next_day(settings.birthday, today)))
@@ -97,7 +103,7 @@ def occasions_of(settings: LetterSettings, today: dt.date) -> list[OccasionChoic
         dated.append(
             (f"holiday-{holiday.id}", Occasion.HOLIDAY, holiday, next_day(holiday.day, today))
         )
-    counts = _wishes_per_occasion(settings.case_id)
+    counts = _wishes_per_occasion(settings.case_id) if counted else {}
     choices = [
         OccasionChoice(
             key,
@@ -173,7 +179,12 @@ def write(slug: str, details: WriterDetails, today: dt.date) -> Letter:
         settings.avoided_words,
     )
     choice = next(
-        (each for each in occasions_of(settings, today) if each.key == details.occasion_key), None
+        (
+            each
+            for each in occasions_of(settings, today, counted=False)
+            if each.key == details.occasion_key
+        ),
+        None,
     )
     if choice is None:
         found.append("The occasion is not one this case takes letters for.")

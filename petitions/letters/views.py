@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from petitions import public_pages, tokens
 from petitions.cases import services as cases
@@ -107,25 +108,41 @@ def _write_page(
     status_code: int = 200,
     busy: str | None = None,
 ) -> tuple[str, int]:
+    # The day is in the part's name: past midnight the countdown is a new part.
+    about = public_pages.kept_part(
+        f"write-about:{today.isoformat()}", lambda: _about_part(case, settings, today)
+    )
+    page = render_template(
+        "letters/write.html",
+        case=case,
+        settings=settings,
+        form=form,
+        occasions=occasions,
+        about=Markup(about),  # noqa: S704 - our own template's rendering, escaped there
+        busy=busy,
+    )
+    return page, status_code
+
+
+def _about_part(case: Case, settings: LetterSettings, today: dt.date) -> str:
+    """Render the write page's occasions, rules and ready texts: the same for every writer of
+    a language on a day, so kept as a part of the page (public_pages.kept_part) under a
+    birthday's crowd. Any write they show (an approval, a ready text, a translation) drops it."""
+    occasions = services.occasions_of(settings, today)
     ready_texts = [
         each for each in ready_texts_of(case.id) if each.language in settings.language_codes
     ]
     holidays = [each.holiday for each in occasions if each.holiday is not None]
-    # Every name, rule and text the page shows in the reader's language, in one query.
+    # Every name, rule and text the part shows in the reader's language, in one query.
     translations.preload([case, settings, *holidays, *ready_texts])
-    return (
-        render_template(
-            "letters/write.html",
-            case=case,
-            settings=settings,
-            form=form,
-            occasions=occasions,
-            ready_texts=ready_texts,
-            today=today,
-            locale=str(get_locale()),
-            busy=busy,
-        ),
-        status_code,
+    return render_template(
+        "letters/_write_about.html",
+        case=case,
+        settings=settings,
+        occasions=occasions,
+        ready_texts=ready_texts,
+        today=today,
+        locale=str(get_locale()),
     )
 
 
@@ -143,7 +160,7 @@ def write(slug: str) -> ResponseReturnValue:
             return _closed_page(case, 200)
         return _closed_page(case, 409, request.form.get("body", ""))
     today = status.today()
-    occasions = services.occasions_of(settings, today)
+    occasions = services.occasions_of(settings, today, counted=False)
     form = WriteForm(settings, occasions)
     if request.method == "GET":
         _prefill(form, settings, occasions)

@@ -3,6 +3,7 @@ decision, the write form's country list rendered once, and each letter checked o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from petitions.cases import status
 from petitions.cases.models import Case
 from petitions.extensions import db
 from petitions.letters import checks, services
-from petitions.letters.models import Letter, LetterSettings, LetterState
+from petitions.letters.models import Letter, LetterSettings, LetterState, Occasion
 from tests.conftest import OrganizerBrowser, csrf_token
 from tests.factories import letter
 from tests.helpers import one, parse, words
@@ -210,3 +211,36 @@ def test_the_words_to_avoid_are_found_in_their_forms_by_the_kept_stemmer() -> No
     for _ in range(2):  # the second time from the kept entries and stems
         assert checks.avoided_in("Нет войне и войнам.", "ru", ["война"]) == ["войне"]
         assert checks.avoided_in("No wars.", "en", ["war"]) == ["wars"]
+
+
+def birthday_line(client: FlaskClient, slug: str) -> str:
+    page = parse(client.get(f"/cases/{slug}/write"))
+    return words(one(page, "[data-testid=occasion-birthday]"))
+
+
+def test_the_write_pages_kept_occasions_count_an_approved_wish_at_once(
+    owner: OrganizerBrowser, client: FlaskClient, case: Case
+) -> None:
+    birthday = services.next_day(dt.date(1962, 9, 25), status.today())
+    waiting = letter(case, occasion=Occasion.BIRTHDAY, occasion_year=birthday.year)
+    assert "0 birthday wishes" in birthday_line(client, case.slug)
+
+    owner.post(
+        f"/organizer/cases/{case.slug}/letters/approve",
+        {"letter_ids": str(waiting.id), "reason": ""},
+        page=f"/organizer/cases/{case.slug}/letters/",
+    )
+
+    assert "1 birthday wish for" in birthday_line(client, case.slug)
+
+
+def test_the_write_pages_kept_countdown_follows_the_day(
+    client: FlaskClient, case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The birthday is 25 September: on the 20th it is 5 days away, the next day 4.
+    monkeypatch.setattr(status, "today", lambda: dt.date(2026, 9, 20))
+    assert "in 5 days" in birthday_line(client, case.slug)
+    assert "in 5 days" in birthday_line(client, case.slug)  # the kept part
+
+    monkeypatch.setattr(status, "today", lambda: dt.date(2026, 9, 21))
+    assert "in 4 days" in birthday_line(client, case.slug)
