@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import snowballstemmer
 from flask import g, has_request_context
@@ -112,14 +113,25 @@ def _words(text: str) -> list[str]:
 _stemmers = threading.local()
 
 
-@functools.lru_cache(maxsize=65536)
-def _stem(algorithm: str, word: str) -> str:
-    """Return a word's stem (a pure function of both: kept, as letters share their words)."""
-    kept: dict[str, snowballstemmer.BaseStemmer] = _stemmers.__dict__.setdefault("by_name", {})
+#: Words up to this long have their stems kept (a letter's words are mostly a few thousand
+#: common ones); a longer run of letters is stemmed every time, so no letter fills the cache.
+_KEPT_WORD = 32
+
+
+def _stem_now(algorithm: str, word: str) -> str:
+    kept: dict[str, Any] = _stemmers.__dict__.setdefault("by_name", {})
     stemmer = kept.get(algorithm)
     if stemmer is None:
         stemmer = kept[algorithm] = snowballstemmer.stemmer(algorithm)
     return str(stemmer.stemWord(word))
+
+
+_stem_kept = functools.lru_cache(maxsize=65536)(_stem_now)
+
+
+def _stem(algorithm: str, word: str) -> str:
+    """Return a word's stem (a pure function of both, kept for the words letters share)."""
+    return _stem_kept(algorithm, word) if len(word) <= _KEPT_WORD else _stem_now(algorithm, word)
 
 
 def _stemmer(language: str) -> Callable[[str], str] | None:

@@ -244,3 +244,10 @@ def test_the_write_pages_kept_countdown_follows_the_day(
 
     monkeypatch.setattr(status, "today", lambda: dt.date(2026, 9, 21))
     assert "in 4 days" in birthday_line(client, case.slug)
+
+
+def test_a_long_run_of_letters_is_stemmed_but_not_kept() -> None:
+    # The kept stems are bounded in number and in length: no letter fills the memory.
+    before = checks._stem_kept.cache_info().currsize
+    assert checks.avoided_in("а" * 2000 + " Нет войне.", "ru", ["война"]) == ["войне"]
+    assert checks._stem_kept.cache_info().currsize <= before + 2  # "нет", "войне"; not the run
