@@ -74,7 +74,13 @@ def country_choices() -> list[tuple[str, str]]:
 
 def country_name(code: str) -> str:
     """Return a country's name in the current language."""
-    return dict(_country_choices(str(get_locale() or "en"))).get(code, code)
+    return _country_names(str(get_locale() or "en")).get(code, code)
+
+
+@functools.cache
+def _country_names(locale_name: str) -> dict[str, str]:
+    # Read-only once made: a page naming many countries (a wall of wishes) builds it once.
+    return dict(_country_choices(locale_name))
 
 
 def language_name(code: str) -> str:

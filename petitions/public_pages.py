@@ -258,6 +258,18 @@ def _note_statement(state: ORMExecuteState) -> None:
             state.session.info[_DIRTY] = True
 
 
+def unseen(session: Session) -> None:
+    """Say that what ``session``'s transaction wrote so far is on no public page: its commit
+    leaves the kept pages kept.
+
+    For writes to a table of PAGE_TABLES that no public page shows: a pending letter, or its
+    confirmation, waits for an organizer's approval before any page counts or shows it. A
+    birthday's crowd of letters would otherwise drop every kept page at every letter. Call it
+    just before the commit, after the last write (a write after it marks the session again).
+    """
+    session.info.pop(_DIRTY, None)
+
+
 def _after_commit(session: Session) -> None:
     if session.info.pop(_DIRTY, False) and has_app_context():
         forget_all()

@@ -13,7 +13,7 @@ SHARED_BY_CACHES = frozenset({"api", "counting", "embeds"})
 #: language, cached, and free of cookies. A language remembered in a session cookie still
 #: chooses their language, and such an answer is private (see petitions/i18n.py).
 PUBLIC_PAGES = frozenset(
-    {"cases.index", "cases.case", "signing.petition", "bundles.verify"}
+    {"cases.index", "cases.case", "signing.petition", "bundles.verify", "letters.wall"}
     | {"about.about", "about.privacy", "about.contact"}
 )
 #: Single views elsewhere whose answers are the same for everybody, or need no session: the

@@ -8,13 +8,17 @@ kept in the form for the writer to fix.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import snowballstemmer
+from flask import g, has_request_context
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from petitions.i18n import language_name
 
@@ -104,21 +108,66 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+#: Each thread's Snowball stemmers, one per algorithm: a stemmer keeps its word in itself while
+#: it works, so one shared between the server's threads would mix their words.
+_stemmers = threading.local()
+
+
+#: Words up to this long have their stems kept (a letter's words are mostly a few thousand
+#: common ones); a longer run of letters is stemmed every time, so no letter fills the cache.
+_KEPT_WORD = 32
+
+
+def _stem_now(algorithm: str, word: str) -> str:
+    kept: dict[str, Any] = _stemmers.__dict__.setdefault("by_name", {})
+    stemmer = kept.get(algorithm)
+    if stemmer is None:
+        stemmer = kept[algorithm] = snowballstemmer.stemmer(algorithm)
+    return str(stemmer.stemWord(word))
+
+
+_stem_kept = functools.lru_cache(maxsize=65536)(_stem_now)
+
+
+def _stem(algorithm: str, word: str) -> str:
+    """Return a word's stem (a pure function of both, kept for the words letters share)."""
+    return _stem_kept(algorithm, word) if len(word) <= _KEPT_WORD else _stem_now(algorithm, word)
+
+
 def _stemmer(language: str) -> Callable[[str], str] | None:
     algorithm = STEMMERS.get(language)
     if algorithm is None:
         return None
-    # A new stemmer for each letter: a Snowball stemmer keeps its word in itself while it works,
-    # so one shared between the server's threads would mix their words.
-    stemmer = snowballstemmer.stemmer(algorithm)
-    return lambda word: str(stemmer.stemWord(word))
+    return functools.partial(_stem, algorithm)
+
+
+#: An entry of the words to avoid, ready to look for: its words, their stems, and whether its
+#: last word is a prefix.
+Entry = tuple[tuple[str, ...], tuple[str, ...], bool]
+
+
+@functools.lru_cache(maxsize=256)
+def _entries(language: str, avoided: tuple[str, ...]) -> tuple[Entry, ...]:
+    """Return a case's words to avoid ready to look for in a language, once per version of
+    them: the key is the words themselves, so an organizer's change makes a new one (and the
+    old one ages out of the cache)."""
+    stem = _stemmer(language)
+    entries: list[Entry] = []
+    for entry in avoided:
+        is_prefix = entry.endswith(PREFIX_MARK)
+        wanted = tuple(_words(entry.rstrip(PREFIX_MARK)))
+        if not wanted:
+            continue  # nothing but a "*" or punctuation: it would catch every letter, or none
+        wanted_stems = tuple(stem(each) for each in wanted) if stem else wanted
+        entries.append((wanted, wanted_stems, is_prefix))
+    return tuple(entries)
 
 
 def _matches(
     words: list[str],
     stems: list[str],
-    wanted: list[str],
-    wanted_stems: list[str],
+    wanted: tuple[str, ...],
+    wanted_stems: tuple[str, ...],
     is_prefix: bool,
     at: int,
 ) -> bool:
@@ -147,12 +196,7 @@ def avoided_in(text: str, language: str, avoided: list[str]) -> list[str]:
     words = _words(text)
     stems = [stem(each) for each in words] if stem else words
     found: list[str] = []
-    for entry in avoided:
-        is_prefix = entry.endswith(PREFIX_MARK)
-        wanted = _words(entry.rstrip(PREFIX_MARK))
-        if not wanted:
-            continue  # nothing but a "*" or punctuation: it would catch every letter, or none
-        wanted_stems = [stem(each) for each in wanted] if stem else wanted
+    for wanted, wanted_stems, is_prefix in _entries(language, tuple(avoided)):
         starts = range(len(words) - len(wanted) + 1)
         for at in starts:
             if _matches(words, stems, wanted, wanted_stems, is_prefix, at):
@@ -163,10 +207,30 @@ def avoided_in(text: str, language: str, avoided: list[str]) -> list[str]:
     return found
 
 
+_CHECKED = "petitions.letters.checks"
+
+
 def problems(
     body: str, language: str, accepted: list[str], max_length: int, avoided: list[str]
 ) -> list[str]:
-    """Return what is wrong with a letter, each as a sentence; an empty list if nothing is."""
+    """Return what is wrong with a letter, each as a sentence; an empty list if nothing is.
+
+    Checked once per request: the write form checks the letter to show its problems, and
+    services.write checks it again before taking it (it may be called without the form); the
+    second call with the same letter and settings gets the first one's answer.
+    """
+    if not has_request_context():
+        return _problems(body, language, accepted, max_length, avoided)
+    key = (body, language, tuple(accepted), max_length, tuple(avoided), str(get_locale()))
+    checked: dict[tuple[object, ...], list[str]] = g.setdefault(_CHECKED, {})
+    if key not in checked:
+        checked[key] = _problems(body, language, accepted, max_length, avoided)
+    return list(checked[key])
+
+
+def _problems(
+    body: str, language: str, accepted: list[str], max_length: int, avoided: list[str]
+) -> list[str]:
     found: list[str] = []
     text = body.strip()
     if language not in accepted:

@@ -25,16 +25,18 @@ from wtforms.validators import (
 )
 
 from petitions.forms import Form, optional, required
-from petitions.i18n import COUNTRY_CODES, country_choices, language_choices
+from petitions.i18n import COUNTRY_CODES, language_choices
 from petitions.letters import checks
 from petitions.letters.models import Channel, LetterSettings, Occasion
 from petitions.letters.services import OccasionChoice, WriterDetails
 from petitions.signing.forms import (
+    CountryList,
     MultiLine,
     NoLink,
     SingleLine,
     Visible,
     confirmed_email,
+    country_options,
     tidy,
 )
 
@@ -85,7 +87,13 @@ class WriteForm(Form):
         too_long=_l("Please shorten the city to 120 characters."),
         filters=[tidy],
     )
-    country = SelectField(_l("Country (optional)"), validate_choice=False)
+    #: The signing form's country list, rendered once per language (signing/forms.py).
+    country = SelectField(
+        _l("Country (optional)"),
+        choices=country_options,
+        validate_choice=False,
+        widget=CountryList(),
+    )
     email = confirmed_email()
 
     def __init__(
@@ -95,7 +103,6 @@ class WriteForm(Form):
         self.settings = settings
         self.occasion.choices = [(each.key, each.key) for each in occasions]
         self.language.choices = accepted_language_choices(settings.language_codes)
-        self.country.choices = [("", _l("Choose your country")), *country_choices()]
 
     def validate_country(self, field: Any) -> None:
         if field.data and field.data not in COUNTRY_CODES:

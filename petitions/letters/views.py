@@ -11,14 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from petitions import tokens
+from petitions import public_pages, tokens
 from petitions.cases import services as cases
-from petitions.cases import status
+from petitions.cases import status, translations
 from petitions.cases.models import Case
 from petitions.extensions import csrf
 from petitions.letters import batches, deliveries, holding, mailing, services
@@ -88,7 +89,7 @@ def _template_global(state: object) -> None:
 def _case_letters(slug: str) -> tuple[Case, LetterSettings | None]:
     """Return the public case by that slug (404 if none), and its settings if it takes letters
     now (else None)."""
-    case = cases.public_case(slug) or abort(404)
+    case = cases.named_case(slug) or abort(404)
     settings = settings_of(case)
     return case, settings if settings is not None and takes_letters(case, settings) else None
 
@@ -102,25 +103,46 @@ def _write_page(
     case: Case,
     settings: LetterSettings,
     form: WriteForm,
+    occasions: list[services.OccasionChoice],
     today: dt.date,
     status_code: int = 200,
     busy: str | None = None,
 ) -> tuple[str, int]:
-    return (
-        render_template(
-            "letters/write.html",
-            case=case,
-            settings=settings,
-            form=form,
-            occasions=services.occasions_of(settings, today),
-            ready_texts=[
-                each for each in ready_texts_of(case.id) if each.language in settings.language_codes
-            ],
-            today=today,
-            locale=str(get_locale()),
-            busy=busy,
-        ),
-        status_code,
+    # The day is in the part's name: past midnight the countdown is a new part.
+    about = public_pages.kept_part(
+        f"write-about:{today.isoformat()}", lambda: _about_part(case, settings, today)
+    )
+    page = render_template(
+        "letters/write.html",
+        case=case,
+        settings=settings,
+        form=form,
+        occasions=occasions,
+        about=Markup(about),  # noqa: S704 - our own template's rendering, escaped there
+        busy=busy,
+    )
+    return page, status_code
+
+
+def _about_part(case: Case, settings: LetterSettings, today: dt.date) -> str:
+    """Render the write page's occasions, rules and ready texts: the same for every writer of
+    a language on a day, so kept as a part of the page (public_pages.kept_part) under a
+    birthday's crowd. Any write they show (an approval, a ready text, a translation) drops it."""
+    occasions = services.occasions_of(settings, today)
+    ready_texts = [
+        each for each in ready_texts_of(case.id) if each.language in settings.language_codes
+    ]
+    holidays = [each.holiday for each in occasions if each.holiday is not None]
+    # Every name, rule and text the part shows in the reader's language, in one query.
+    translations.preload([case, settings, *holidays, *ready_texts])
+    return render_template(
+        "letters/_write_about.html",
+        case=case,
+        settings=settings,
+        occasions=occasions,
+        ready_texts=ready_texts,
+        today=today,
+        locale=str(get_locale()),
     )
 
 
@@ -138,22 +160,24 @@ def write(slug: str) -> ResponseReturnValue:
             return _closed_page(case, 200)
         return _closed_page(case, 409, request.form.get("body", ""))
     today = status.today()
-    occasions = services.occasions_of(settings, today)
+    occasions = services.occasions_of(settings, today, counted=False)
     form = WriteForm(settings, occasions)
     if request.method == "GET":
         _prefill(form, settings, occasions)
-        return _write_page(case, settings, form, today)
+        return _write_page(case, settings, form, occasions, today)
     if not form.validate():
-        return _write_page(case, settings, form, today, 422)
+        return _write_page(case, settings, form, occasions, today, 422)
     try:
         services.write(slug, form.details(locale=str(get_locale())), today)
     except services.LettersClosed:
         return _closed_page(case, 409, str(form.body.data or ""))
     except services.LetterRefused as refused:
         form.body.errors = list(refused.problems)
-        return _write_page(case, settings, form, today, 422)
+        return _write_page(case, settings, form, occasions, today, 422)
     except DatabaseBusy:
-        page, code = _write_page(case, settings, form, today, 503, busy=str(_BUSY_LETTER))
+        page, code = _write_page(
+            case, settings, form, occasions, today, 503, busy=str(_BUSY_LETTER)
+        )
         return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return redirect(url_for("letters.check_inbox", slug=slug), code=303)
 
@@ -183,7 +207,7 @@ def _prefill(
 @bp.get("/cases/<slug>/write/check-your-inbox")
 def check_inbox(slug: str) -> str:
     """Tell the writer a confirmation link is on its way."""
-    case = cases.public_case(slug) or abort(404)
+    case = cases.named_case(slug) or abort(404)
     return render_template("letters/check_inbox.html", case=case)
 
 
@@ -262,19 +286,28 @@ def withdraw(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/cases/<slug>/wall")
-def wall(slug: str) -> str:
-    """Show the approved wishes of a case whose organizers keep a public wall."""
-    case = cases.public_case(slug) or abort(404)
-    settings = settings_of(case)
-    if settings is None or not settings.wall:
-        abort(404)
-    return render_template(
-        "letters/wall.html",
-        case=case,
-        settings=settings,
-        letters=services.wall_of(case.id),
-        approved=services.approved_count(case.id),
-    )
+def wall(slug: str) -> Response:
+    """Show the approved wishes of a case whose organizers keep a public wall.
+
+    Kept for everybody as the case page is (petitions/public_pages.py): an approval, a
+    rejection or a withdrawal writes a letter row, which drops the kept pages at its commit, so
+    a decision shows at once in this process and within a second in the others.
+    """
+
+    def render() -> str:
+        case = cases.named_case(slug) or abort(404)
+        settings = settings_of(case)
+        if settings is None or not settings.wall:
+            abort(404)
+        return render_template(
+            "letters/wall.html",
+            case=case,
+            settings=settings,
+            letters=services.wall_of(case.id),
+            approved=services.approved_count(case.id),
+        )
+
+    return public_pages.cached_page(render)
 
 
 @bp.get("/letter-batches/<fingerprint>")

@@ -192,7 +192,9 @@ class DeliverableEmail:
         field.data = checked.normalized
 
 
-def _country_options() -> list[tuple[str, Any]]:
+def country_options() -> list[tuple[str, Any]]:
+    """The country choices of a form: none chosen, then every country named in the page's
+    language (a callable for ``choices``, so a POST builds no list; see CountryList)."""
     return [("", _l("Choose your country")), *country_choices()]
 
 
@@ -281,7 +283,7 @@ class SignForm(Form):
         _l("Country"),
         # A callable: WTForms builds the list of ~250 names only when the form is rendered, not
         # for every signature POSTed (validate_country checks the code against the set).
-        choices=_country_options,
+        choices=country_options,
         validate_choice=False,
         widget=CountryList(),
         validators=[DataRequired(_l("Please choose your country."))],
