@@ -19,7 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from petitions.accounts.models import Organizer
 from petitions.cases import translations
@@ -30,6 +30,9 @@ from petitions.links import absolute_url
 from petitions.mail import messages
 from petitions.mail.messages import Mail, NotSendable, unlinkable
 from petitions.mail.models import OutboxMessage, OutboxStatus
+from petitions.paper import services as paper
+from petitions.paper.models import PaperRow
+from petitions.signing.consent import consent_of
 from petitions.signing.models import Signature, SignatureState
 from petitions.tokens import holdings_token, letter_withdraw_token, withdraw_token
 
@@ -94,9 +97,11 @@ def holdings_of(source: Signature | Letter) -> Holdings:
     """Collect what is kept under the address of this signature or letter."""
     assert source.email is not None
     normalized = source.email_normalized or source.email
+    # A paper signature keeps the address written on its sheet in its row, not in signatures.
+    on_paper = select(PaperRow.signature_id).where(PaperRow.email_normalized == normalized)
     signatures = db.session.execute(
         select(Signature)
-        .where(Signature.email_normalized == normalized)
+        .where(or_(Signature.email_normalized == normalized, Signature.id.in_(on_paper)))
         .order_by(Signature.created_at, Signature.id)
     ).scalars()
     letters = db.session.execute(
@@ -124,13 +129,37 @@ def _when(moment: dt.datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "—"
 
 
-def _signature_rows(signature: Signature) -> list[tuple[str, str]]:
+def _news(signature: Signature) -> str:
+    """The signer's consent to updates as they read it: when given, when taken back."""
+    consent = consent_of(signature.id)
+    if consent is None or consent.given_at is None:
+        return str(_("not asked for"))
+    if consent.withdrawn_at is not None:
+        return str(
+            _(
+                "asked for on %(given)s, stopped on %(stopped)s",
+                given=_when(consent.given_at),
+                stopped=_when(consent.withdrawn_at),
+            )
+        )
+    return str(_("asked for on %(given)s", given=_when(consent.given_at)))
+
+
+def _signature_rows(signature: Signature, email: str) -> list[tuple[str, str]]:
     yes, no = _("yes"), _("no")
+    sheet = paper.paper_of([signature.id]).get(signature.id)
     return [
         (_("Petition"), translations.text(signature.petition, "title")),
         (_("State"), str(SIGNATURE_STATES[signature.state])),
+        (
+            _("Signed"),
+            _("on paper, sheet %(number)s, line %(line)s", number=sheet[0], line=sheet[1])
+            if sheet
+            else _("online"),
+        ),
         (_("Name"), unlinkable(signature.full_name)),
-        (_("Email address"), signature.email or ""),
+        (_("Email address"), signature.email or (email if sheet else "")),
+        (_("News of this petition by email"), _news(signature)),
         (_("City"), unlinkable(signature.city)),
         (_("Country"), country_name(signature.country)),
         (_("Comment"), unlinkable(signature.comment or "")),
@@ -141,7 +170,7 @@ def _signature_rows(signature: Signature) -> list[tuple[str, str]]:
         (_("Came from"), signature.source or "—"),
         (_("Evidence of the connection kept"), yes if signature.client_hash else no),
         (_("Mails sent about it"), str(signature.mails_sent)),
-        (_("Signed"), _when(signature.created_at)),
+        (_("Signed on"), _when(signature.created_at)),
         (_("Confirmed"), _when(signature.confirmed_at)),
     ]
 
@@ -189,7 +218,7 @@ def _mail(kind: str, source: Signature | Letter) -> Mail:
         source.email_normalized,
         holdings_url=holdings_url,
         holdings=holdings,
-        signatures=[_signature_rows(each) for each in holdings.signatures],
+        signatures=[_signature_rows(each, holdings.email) for each in holdings.signatures],
         letters=[_letter_rows(each) for each in holdings.letters],
         locale=source.locale,
         withdraw_url=withdraw,

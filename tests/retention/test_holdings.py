@@ -3,6 +3,7 @@ gets it by mail; the page shows none of it (issue #16)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from petitions.extensions import db
 from petitions.letters.models import LetterState
 from petitions.mail import messages
+from petitions.paper import services as paper
 from petitions.signing.models import Signature
 from petitions.signing.services import withdraw
 from petitions.tokens import holdings_token
@@ -21,6 +23,7 @@ from tests.conftest import VALID_SIGNER, SmtpServer, Supporter, csrf_token
 from tests.factories import confirmed_signature, letter, open_letters, open_petition
 from tests.helpers import main_text, outbox
 from tests.mail.test_content import html_of, strictly_parsed, text_of
+from tests.updates.conftest import consenting_signature
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 INCLUDE = re.compile(r"""\{%\s*include\s+["']mail/([^"']+)["']""")
@@ -54,8 +57,16 @@ def test_the_button_mails_everything_held_under_the_address(
 ) -> None:
     link, signature = _signed_and_mailed(supporter, smtp)
     other = open_petition(title="Free Maria Kalesnikava")
-    confirmed_signature(other, full_name="Christie M.", city="Leiden", email=VALID_SIGNER["email"])
+    consenting_signature(other, full_name="Christie M.", city="Leiden", email=VALID_SIGNER["email"])
     confirmed_signature(other, full_name="Somebody Else", email="else@example.org")
+    stall = open_petition(title="Free Ihar Losik")
+    paper.enter_sheet(
+        stall,
+        paper.SheetDetails(number=5, place="Dam Square", collected_on=dt.date(2024, 9, 25)),
+        [paper.PaperSigner("Christie on paper", "Amsterdam", "NL", VALID_SIGNER["email"])],
+        by="hanna@example.org",
+        organizer_id=None,
+    )
     open_letters(other.case)
     written = letter(other.case, LetterState.APPROVED, writer_name="Christie the writer")
     written.email = written.email_normalized = VALID_SIGNER["email"]
@@ -84,12 +95,30 @@ def test_the_button_mails_everything_held_under_the_address(
         "Christie the writer",
         "Дарагі Алесь",
         VALID_SIGNER["email"],
+        "Christie on paper",
+        "on paper, sheet 5, line 1",
+        "Free Ihar Losik",
     ):
         assert held in text, held
     assert "Somebody Else" not in text
     assert "else@example.org" not in text
     tables = html_of(message).xpath('//table[@class="holding"]')
-    assert [table.get("data-kind") for table in tables] == ["signature", "signature", "letter"]
+    assert [table.get("data-kind") for table in tables] == [
+        "signature",
+        "signature",
+        "signature",
+        "letter",
+    ]
+    news = [
+        cell.xpath("string(following-sibling::td[1])").strip()
+        for cell in html_of(message).xpath('//table[@class="holding"]//th')
+        if cell.text_content().strip() == "News of this petition by email"
+    ]
+    assert [each.split(" on ")[0] for each in news] == [
+        "not asked for",
+        "asked for",
+        "not asked for",
+    ]
     # The holdings mail carries the link too, like every mail.
     assert f"/holdings/{holdings_token(signature_id=signature.id)}"[:20] in text
 
