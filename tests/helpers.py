@@ -126,3 +126,18 @@ def count_in_api(site: FlaskClient | str, slug: str) -> int:
         assert answer.status_code == 200, answer.text
         return int(answer.json()["signature_count"])
     return int(site.get(f"/api/v1/petitions/{slug}").get_json()["signature_count"])
+
+
+def count_select_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of each <select> field rendered from now on (to see a list drawn once)."""
+    from wtforms.widgets import Select
+
+    rendered: list[str] = []
+    real = Select.__call__
+
+    def counting(self: Select, field: Any, **kwargs: Any) -> Any:
+        rendered.append(field.name)
+        return real(self, field, **kwargs)
+
+    monkeypatch.setattr(Select, "__call__", counting)
+    return rendered

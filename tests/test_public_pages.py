@@ -13,7 +13,6 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from werkzeug.test import TestResponse
-from wtforms.widgets import Select
 
 from petitions import public_pages, tokens
 from petitions.bundles.models import Bundle
@@ -24,7 +23,7 @@ from petitions.extensions import db
 from petitions.signing import signals
 from petitions.signing.models import Signature
 from tests.factories import open_petition
-from tests.helpers import count_shown, main_text, one, parse
+from tests.helpers import count_select_renders, count_shown, main_text, one, parse
 from tests.signing.sign_form import TYPED, FormPage, form_post_data, stored_rows
 
 OWN_ORIGIN = "http://localhost"
@@ -246,14 +245,7 @@ def test_a_committed_detention_period_drops_the_kept_case_page(
 def test_the_country_list_is_rendered_once_per_language(
     app: Any, client: FlaskClient, petition: Petition, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered: list[str] = []
-    real = Select.__call__
-
-    def counting(self: Select, field: Any, **kwargs: Any) -> Any:
-        rendered.append(field.name)
-        return real(self, field, **kwargs)
-
-    monkeypatch.setattr(Select, "__call__", counting)
+    rendered = count_select_renders(monkeypatch)
     for n in range(3):
         # Fresh pages each time (another ?ref=, so not the kept page).
         client.get(f"/p/{petition.slug}?ref=r{n}")

@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from wtforms.widgets import Select
 
 from petitions import tokens
 from petitions.cases import status
@@ -20,7 +19,7 @@ from petitions.letters import checks, services
 from petitions.letters.models import Letter, LetterSettings, LetterState, Occasion
 from tests.conftest import OrganizerBrowser, csrf_token
 from tests.factories import letter
-from tests.helpers import one, parse, words
+from tests.helpers import count_select_renders, one, parse, words
 
 WISH = "Дарагі Алесь! Віншуем цябе з днём нараджэння. Мы памятаем пра цябе."
 VALID: dict[str, str] = {
@@ -140,14 +139,7 @@ def test_letters_written_and_confirmed_leave_the_kept_wall_kept(
 def test_the_country_list_of_the_write_form_is_rendered_once_per_language(
     client: FlaskClient, case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered: list[str] = []
-    real = Select.__call__
-
-    def counting(self: Select, field: Any, **kwargs: Any) -> Any:
-        rendered.append(field.name)
-        return real(self, field, **kwargs)
-
-    monkeypatch.setattr(Select, "__call__", counting)
+    rendered = count_select_renders(monkeypatch)
     for _ in range(3):
         client.get(f"/cases/{case.slug}/write")
         client.get(f"/cases/{case.slug}/write?lang=ru")
