@@ -50,7 +50,7 @@ def test_hanna_logs_in_reads_her_dashboard_and_downloads_a_bundle_for_the_hague(
 
     expect(laptop.get_by_test_id("confirmed")).to_have_text("3")
     sections = laptop.get_by_role("navigation", name="Sections of the petition dashboard")
-    sections.get_by_role("link", name="Signatures").click()
+    sections.get_by_role("link", name="Signatures", exact=True).click()
     chart = laptop.get_by_role("img", name=re.compile("Bar chart of confirmed signatures"))
     expect(chart).to_be_visible()
     assert laptop.evaluate("img => img.naturalWidth", chart.element_handle()) > 0

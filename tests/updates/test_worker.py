@@ -44,12 +44,12 @@ def test_a_worker_killed_between_batches_loses_and_doubles_nothing(
     send_now(written_update(author, {"en": ("News", "Text.")}, petition=petition))
 
     first = start_worker()
-    wait_for(lambda: _sent() >= 2, 30, "the first batch to be sent")
+    wait_for(lambda: _sent() >= 2, 20, "the first batch to be sent")
     assert first.send_signal(signal.SIGKILL) == -signal.SIGKILL
     before_the_kill = smtp.take(2)
 
     second = start_worker()
-    wait_for(lambda: _sent() >= 4, 30, "the second worker to send the rest")
+    wait_for(lambda: _sent() >= 4, 20, "the second worker to send the rest")
     assert second.send_signal(signal.SIGTERM) == 0, second.output()
     after_the_kill = smtp.take(2)
 
