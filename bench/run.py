@@ -49,7 +49,8 @@ Options: --rounds, --other-rounds, --duration, --counter-duration, --connections
 --mail-messages, --record-seconds, --record-alone, --skip http,mail,profile,bundle,export,recordday,
 retention,
 --only (the same names), --output, --quick (see --help). A full
-run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end).
+run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end),
+and retention about eight more (six of them queueing an update on SQLite, see the README).
 
 The parts: bench/servers.py (processes), bench/load.py (wrk), bench/rounds.py (an HTTP round),
 bench/delivery.py (mail, PDF, CSV, retention: bench/retention.py), bench/sampling.py (py-spy),
