@@ -1,15 +1,17 @@
-"""What leaves the app: mail delivered per second, PDF bundles and the CSV export.
+"""What leaves the app: mail delivered per second, PDF bundles, the CSV export, retention.
 
 Mail is timed through `flask outbox send --once` against the run's SMTP sink, one worker on each
 back end and, on PostgreSQL, two at once (they share the queue through SKIP LOCKED claims; on
 SQLite they would only take turns at its one write lock); bundles and the export through their
 own scripts (bench/bundle_pdf.py, bench/export_csv.py), whose result rows
-are read back here.
+are read back here; the retention run, paper import and updates through bench/retention.py,
+whose results are read back from its last line (JSON).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import statistics
 import sys
@@ -247,3 +249,18 @@ def export_rounds(rounds: int) -> dict[str, Any]:
     if not values:
         raise RuntimeError("bench/export_csv.py printed no result row")
     return medians(values)
+
+
+def retention_runs(backends: str) -> list[dict[str, Any]]:
+    """bench/retention.py once on these back ends: its measurements, checks included."""
+    log(f"retention: bench/retention.py on {backends} (retention, paper import, updates)")
+    done = run_child(
+        [sys.executable, str(BENCH / "retention.py"), "--backends", backends, "--json"],
+        timeout=3600,
+        check=False,  # a failed check still prints its results: they are reported
+    )
+    last = done.stdout.strip().splitlines()[-1:] or [""]
+    if not last[0].startswith("["):
+        raise RuntimeError(f"bench/retention.py printed no results:\n{done.stderr[-3000:]}")
+    results: list[dict[str, Any]] = json.loads(last[0])
+    return results

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import timing
-from bench.delivery import bundle_rounds, export_rounds, mail_rounds, smtp_ceiling
+from bench.delivery import bundle_rounds, export_rounds, mail_rounds, retention_runs, smtp_ceiling
 from bench.harness import run_harness
 from bench.letters import LetterRuns, seed
 from bench.load import Wrk, sign_post
@@ -162,12 +162,15 @@ class BenchRun:
             self.offline_phases(name, backend)
 
     def scripts(self) -> None:
-        """Bundles and the export: their own scripts, no server of ours."""
+        """Bundles, the export and retention: their own scripts, no server of ours."""
         rounds = self.args.other_rounds
         if "bundle" not in self.skip:
             self.results["bundle"] = self.phase("bundle", lambda: bundle_rounds(rounds))
         if "export" not in self.skip:
             self.results["export"] = self.phase("export", lambda: export_rounds(rounds))
+        if "retention" not in self.skip:
+            backends = ",".join(backend_names(self.args.backends))
+            self.results["retention"] = self.phase("retention", lambda: retention_runs(backends))
 
 
 def backend_names(text: str) -> list[str]:

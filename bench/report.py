@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import report_day, report_letters
+from bench import report_day, report_letters, report_retention
 from bench.report_profiles import where_the_time_goes
 from bench.rounds import Round
 from bench.settings import BACKENDS, RAISED_LIMITS, TARGETS
@@ -192,7 +192,8 @@ def table(run: Run) -> Lines:
     lines += [bundle_row(size, values) for size, values in sorted(bundle.items())]
     if export := run.results.get("export"):
         lines.append(export_row(export))
-    return [*lines, *report_day.table_rows(run.results), ""]
+    lines += report_day.table_rows(run.results)
+    return [*lines, *report_retention.table_rows(run.results), ""]
 
 
 def problems(run: Run) -> Lines:
@@ -207,6 +208,7 @@ def problems(run: Run) -> Lines:
         *found,
         *(f"{LABELS[name]}: {problem}" for name, mail in run.mail() for problem in mail["checks"]),
         *report_day.day_problems(run.results),
+        *report_retention.problems(run.results),
     ]
 
 
@@ -307,6 +309,10 @@ def letters(run: Run) -> Lines:
     return report_letters.letters_section(list(run.http()))
 
 
+def retention(run: Run) -> Lines:
+    return report_retention.section(run.results)
+
+
 SECTIONS: tuple[Callable[[Run], Lines], ...] = (
     header,
     table,
@@ -315,6 +321,7 @@ SECTIONS: tuple[Callable[[Run], Lines], ...] = (
     record_day,
     pages,
     letters,
+    retention,
     per_round,
     profiles,
 )

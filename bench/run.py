@@ -21,6 +21,10 @@ SIGTERM, a failure), and prints a table that is also written to bench/results.md
 7. record    the record day (bench/recordday.py): readers alone, then readers, signers,
    day       confirmers and the mail worker at once for --record-seconds (60) on each back end:
              completed signatures per second, readers' p50/p99, errors, the count exact.
+8. retention bench/retention.py once on --backends: the retention run and its --dry-run on a
+             closed, delivered petition of 10,000 and 100,000 signatures, a 2,000-row paper
+             CSV import against 100,000 online signatures, an update queued to 10,000
+             consenting signers: seconds, rows/s, CPU, peak memory, each checked.
 
 Load comes from wrk (a separate process, one thread, 8 connections, 3 s per run and 2 s per
 counter run), driven by the Lua scripts in bench/lua/. A round is: /livez, sign, JSON and badge
@@ -43,12 +47,15 @@ Raw py-spy stacks are kept in $TMPDIR/petitions-bench-pyspy/.
 
 Options: --rounds, --other-rounds, --duration, --counter-duration, --connections, --backends,
 --mail-messages, --record-seconds, --record-alone, --skip http,mail,profile,bundle,export,recordday,
+retention,
 --only (the same names), --output, --quick (see --help). A full
-run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end).
+run takes twelve to sixteen minutes on a 2-core machine (the record day: 90 s per back end),
+and retention about eight more (six of them queueing an update on SQLite, see the README).
 
 The parts: bench/servers.py (processes), bench/load.py (wrk), bench/rounds.py (an HTTP round),
-bench/delivery.py (mail, PDF, CSV), bench/sampling.py (py-spy), bench/harness.py, bench/timing.py,
-bench/report.py and bench/report_profiles.py (the text), bench/phases.py (their order).
+bench/delivery.py (mail, PDF, CSV, retention: bench/retention.py), bench/sampling.py (py-spy),
+bench/harness.py, bench/timing.py, bench/report.py, bench/report_profiles.py and
+bench/report_retention.py (the text), bench/phases.py (their order).
 """
 
 from __future__ import annotations
@@ -70,7 +77,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
 from bench.settings import RESULTS, SECRET, log  # noqa: E402
 
 #: The parts --skip and --only name.
-PARTS = ("http", "mail", "profile", "bundle", "export", "recordday")
+PARTS = ("http", "mail", "profile", "bundle", "export", "recordday", "retention")
 
 #: --quick: the defaults of one short round on SQLite, mail included, to see that the parts
 #: still run together; options given beside it still win.
@@ -85,7 +92,7 @@ QUICK = {
     "record_seconds": 8,
     "record_alone": 3,
     "output": Path(tempfile.gettempdir()) / "petitions-bench-quick.md",
-    "skip": "profile,bundle,export",
+    "skip": "profile,bundle,export,retention",
 }
 
 
@@ -124,7 +131,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help=f"a smoke run of about a minute: SQLite, one 1 s round, an 8 s record day, no "
-        f"profile, bundle or export; written to {QUICK['output']}",
+        f"profile, bundle, export or retention; written to {QUICK['output']}",
     )
     parser.add_argument("--harness", action="store_true", help=argparse.SUPPRESS)
     if "--quick" in (sys.argv[1:] if argv is None else argv):

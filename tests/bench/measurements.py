@@ -227,6 +227,38 @@ def _harness(redis: bool) -> dict[str, Any]:
     }
 
 
+def _measured(backend: str, what: str, size: int, rows: int, seconds: float) -> dict[str, Any]:
+    return {
+        "backend": backend,
+        "what": what,
+        "size": size,
+        "rows": rows,
+        "seconds": seconds,
+        "cpu": seconds * 0.8,
+        "peak_mb": 150.0 + rows / 2000,
+        "base_mb": 140.0,
+        "problems": [],
+    }
+
+
+def retention() -> list[dict[str, Any]]:
+    """bench/retention.py's results: both back ends, one check failed on PostgreSQL."""
+    found = [
+        _measured(backend, what, size, size + size // 100, seconds * (1.5 if pg else 1))
+        for backend, pg in (("sqlite", False), ("postgres", True))
+        for size in (10_000, 100_000)
+        for what, seconds in (("dry-run", size / 400_000), ("anonymise", size / 20_000))
+    ]
+    found += [
+        _measured("sqlite", "paper", 100_000, 2000, 3.2),
+        _measured("sqlite", "updates", 10_000, 10_000, 4.1),
+        _measured("postgres", "paper", 100_000, 2000, 4.4),
+        _measured("postgres", "updates", 10_000, 10_000, 6.3),
+    ]
+    found[-2]["problems"] = ["count moved by 1,699, expected 1,700"]
+    return found
+
+
 def full_results() -> dict[str, Any]:
     """A run of every part on both back ends, with a few problems found along the way."""
     timing = {
@@ -291,6 +323,7 @@ def full_results() -> dict[str, Any]:
         "export": {"seconds": 31.4, "peak_mb": 160.2, "runs": [(31.4, 160.2), (30.9, 158.8)]},
         "recordday_sqlite": record_day(good=True),
         "recordday_postgres": record_day(good=False, checks=True),
+        "retention": retention(),
     }
 
 

@@ -122,4 +122,6 @@ def test_options() -> None:
     quick = run.parse_args(["--quick", "--rounds", "2"])
     assert (quick.rounds, quick.duration, quick.backends) == (2, 1, "sqlite")
     assert quick.output != RESULTS  # a smoke run never overwrites bench/results.md
-    assert set(quick.skip.split(",")) == {"profile", "bundle", "export"}
+    assert set(quick.skip.split(",")) == {"profile", "bundle", "export", "retention"}
+    assert "retention" in run.parts_to_skip("", "http")
+    assert run.parts_to_skip("", "retention") == set(run.PARTS) - {"retention"}
