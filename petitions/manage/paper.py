@@ -7,7 +7,7 @@ reason, keeps what was typed, and nothing of the sheet is written.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -225,11 +225,18 @@ def _live_sheet(petition: Petition, sheet_id: int) -> PaperSheet | ResponseRetur
 
 @bp.route("/sheets/<int:sheet_id>/remove", methods=["GET", "POST"])
 def confirm_removal(slug: str, sheet_id: int) -> ResponseReturnValue:
-    """Say what removing a sheet does, and ask why (the sheets list's button leads here)."""
+    """Say what removing a sheet does, and ask why.
+
+    The sheets list's "Remove…" button posts here (with its token) and is sent on to this page.
+    """
     petition = petition_or_404(slug)
     sheet = _live_sheet(petition, sheet_id)
     if not isinstance(sheet, PaperSheet):
         return sheet
+    if request.method == "POST":
+        if not Form().validate():
+            abort(400)
+        return redirect(url_for("paper.confirm_removal", slug=slug, sheet_id=sheet_id), code=303)
     return _confirm_page(petition, sheet, RemoveSheetForm(formdata=None))
 
 

@@ -53,7 +53,7 @@ def press_remove(desk: PaperDesk, number: int) -> TestResponse:
     page = parse(desk.page())
     form = one(page, f'[data-testid="sheet"][data-sheet="{number}"] form')
     token = one(form, 'input[name="csrf_token"]')["value"]
-    return desk.client.post(str(form["action"]), data={"csrf_token": token})
+    return desk.client.post(str(form["action"]), data={"csrf_token": token}, follow_redirects=True)
 
 
 def confirm(desk: PaperDesk, number: int, reason: str) -> TestResponse:
