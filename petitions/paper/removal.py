@@ -110,15 +110,26 @@ def remove_sheet(
         db.session.rollback()
         raise AlreadyRemoved()
     ids = _signature_ids(sheet_id)
-    counted = _counted_ids(sheet_id)
+    set_aside = {
+        "state": SignatureState.INVALIDATED,
+        "set_aside_reason": SetAsideReason.PAPER_SHEET_REMOVED.value,
+        **ERASED_ON_WITHDRAWAL,
+    }
+    # The counted ones first, told by the UPDATE itself (RETURNING), so a twin set aside by a
+    # confirmation committing meanwhile is not uncounted a second time.
+    counted = list(
+        db.session.execute(
+            update(Signature)
+            .where(Signature.id.in_(ids), Signature.state == SignatureState.CONFIRMED)
+            .values(**set_aside)
+            .returning(Signature.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
     db.session.execute(
         update(Signature)
         .where(Signature.id.in_(ids))
-        .values(
-            state=SignatureState.INVALIDATED,
-            set_aside_reason=SetAsideReason.PAPER_SHEET_REMOVED.value,
-            **ERASED_ON_WITHDRAWAL,
-        )
+        .values(**set_aside)
         .execution_options(synchronize_session=False)
     )
     shards_changed(
@@ -132,7 +143,6 @@ def remove_sheet(
     signals.announce_erasing(ids)
     db.session.commit()
     storage.checkpoint_after_erasure()
-    db.session.expire_all()
     signals.announce_count_changed(petition.slug)
     log.info("petition %s: paper sheet %s removed", petition.slug, sheet_id)
     return len(counted)
