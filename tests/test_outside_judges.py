@@ -41,6 +41,7 @@ from petitions.letters import batches as letter_batches
 from petitions.letters import deliveries as letter_deliveries
 from petitions.letters import settings as letter_settings
 from petitions.letters.models import Channel, Consent, LetterState, Occasion, Outcome, PaperSize
+from petitions.paper import removal
 from petitions.paper import services as paper
 from petitions.paper.models import PairStatus
 from petitions.tokens import (
@@ -103,6 +104,8 @@ class World:
     #: pages), and an update of the petition, written in two languages.
     updates: dict[str, int] = field(default_factory=dict)
     update: int = 0
+    #: A paper sheet still counted (its removal's confirm page).
+    sheet: int = 0
 
 
 #: How to fill each URL parameter of a GET route, from the World and the page's language: by
@@ -131,6 +134,7 @@ FILLERS: dict[str | tuple[str, str], Callable[[World, str], str | int]] = {
     "width": lambda world, _: world.width,
     ("updates", "token"): lambda world, lang: updates_token(world.updates.get(lang, 0)),
     "update_id": lambda world, _: world.update,
+    "sheet_id": lambda world, _: world.sheet,
 }
 
 #: The query a route needs to show its page (beyond ?lang=), by endpoint.
@@ -234,6 +238,15 @@ def world() -> World:
     assert entered.pairs == {PairStatus.DOUBTFUL: 2}
     first = paper.pairs_of(petition.id, [PairStatus.DOUBTFUL])[0]
     paper.decide_pair(petition, first.id, True, by=ADMIN, organizer_id=None)
+    # A sheet entered twice, removed: the list shows it removed, with its reason.
+    twice = paper.enter_sheet(
+        petition,
+        paper.SheetDetails(2, "Stall at Dam Square", dt.date(2024, 5, 1)),
+        [paper.PaperSigner("Olga Paper", "Vilnius", "LT")],
+        by=ADMIN,
+        organizer_id=None,
+    )
+    removal.remove_sheet(petition, twice.sheet.id, "Sheet 1 again", by=ADMIN, organizer_id=None)
     # Signatures set aside: the petition page and the verify page then publish their figures.
     for n, reason in enumerate(("client-burst", "client-burst", "disposable")):
         quarantined_signature(petition, reason, email=f"q{n}@flood.example")
@@ -250,6 +263,7 @@ def world() -> World:
         period=case.detentions[0].id,
         entry=visit.id,
         width=prepared.variants[0].width,
+        sheet=entered.sheet.id,
     )
     for language, _ in PUBLIC_LANGUAGES:
         made_world.pending[language] = pending_signature(petition, locale=language).id

@@ -31,6 +31,9 @@ class SetAsideReason(enum.Enum):
     #: A paper signature whose signer also signed online (petitions/paper/matching.py): the
     #: online one counts for both.
     PAPER_TWIN = "paper-twin"
+    #: A signature of a paper sheet an organizer removed as entered in error
+    #: (petitions/paper/removal.py).
+    PAPER_SHEET_REMOVED = "paper-sheet-removed"
 
 
 def public_label(code: str) -> LazyString:
@@ -47,4 +50,5 @@ _LABELS = {
     SetAsideReason.BLOCKED.value: _l("blocked senders"),
     SetAsideReason.RULE.value: _l("removed by the organizers after a check"),
     SetAsideReason.PAPER_TWIN.value: _l("signed on paper and online: counted once"),
+    SetAsideReason.PAPER_SHEET_REMOVED.value: _l("a paper sheet entered in error"),
 }

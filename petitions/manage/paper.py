@@ -7,19 +7,28 @@ reason, keeps what was typed, and nothing of the sheet is written.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import exists, select
 
 from petitions.accounts.access import current_organizer, organizers_only
+from petitions.bundles.models import Bundle, Delivery
 from petitions.cases.access import petition_or_404
 from petitions.cases.models import Petition
+from petitions.extensions import db
 from petitions.forms import Form
-from petitions.paper import importing
+from petitions.paper import importing, removal
 from petitions.paper import services as paper
-from petitions.paper.forms import TYPED_ROWS, CsvImportForm, PaperRowForm, SheetHeadForm
-from petitions.paper.models import PairStatus
+from petitions.paper.forms import (
+    TYPED_ROWS,
+    CsvImportForm,
+    PaperRowForm,
+    RemoveSheetForm,
+    SheetHeadForm,
+)
+from petitions.paper.models import PairStatus, PaperSheet
 from petitions.paper.services import PaperSigner
 from petitions.signing.counts import paper_count_of
 
@@ -172,4 +181,94 @@ def decide(slug: str, pair_id: int, decision: str) -> ResponseReturnValue:
         flash(_("Recorded: one person, counted once."))
     else:
         flash(_("Recorded: two people, both counted."))
+    return redirect(url_for("paper.index", slug=slug), code=303)
+
+
+def _delivered_since(sheet: PaperSheet) -> bool:
+    """Tell whether a bundle printed after the sheet was entered has been delivered."""
+    return bool(
+        db.session.execute(
+            select(
+                exists().where(
+                    Bundle.petition_id == sheet.petition_id,
+                    Bundle.generated_at >= sheet.entered_at,
+                    Delivery.petition_id == sheet.petition_id,
+                    Delivery.fingerprint == Bundle.fingerprint,
+                )
+            )
+        ).scalar()
+    )
+
+
+def _confirm_page(petition: Petition, sheet: PaperSheet, form: RemoveSheetForm) -> str:
+    return render_template(
+        "manage/paper_remove.html",
+        section="paper",
+        petition=petition,
+        sheet=sheet,
+        form=form,
+        counted=removal.counted_on(sheet.id),
+        delivered=_delivered_since(sheet),
+    )
+
+
+def _live_sheet(petition: Petition, sheet_id: int) -> PaperSheet | ResponseReturnValue:
+    """The petition's sheet (404 for another's), or the way back if it is removed already."""
+    sheet = removal.sheet_of(petition, sheet_id)
+    if sheet is None:
+        abort(404)
+    if sheet.removed_at is not None:
+        flash(_("Sheet %(sheet)s was removed already; nothing changed.", sheet=sheet.number))
+        return redirect(url_for("paper.index", slug=petition.slug), code=303)
+    return sheet
+
+
+@bp.route("/sheets/<int:sheet_id>/remove", methods=["GET", "POST"])
+def confirm_removal(slug: str, sheet_id: int) -> ResponseReturnValue:
+    """Say what removing a sheet does, and ask why.
+
+    The sheets list's "Remove…" button posts here (with its token) and is sent on to this page.
+    """
+    petition = petition_or_404(slug)
+    sheet = _live_sheet(petition, sheet_id)
+    if not isinstance(sheet, PaperSheet):
+        return sheet
+    if request.method == "POST":
+        if not Form().validate():
+            abort(400)
+        return redirect(url_for("paper.confirm_removal", slug=slug, sheet_id=sheet_id), code=303)
+    return _confirm_page(petition, sheet, RemoveSheetForm(formdata=None))
+
+
+@bp.post("/sheets/<int:sheet_id>/removal")
+def remove(slug: str, sheet_id: int) -> ResponseReturnValue:
+    """Remove a sheet entered in error: its signatures stop counting, the sheet stays listed."""
+    petition = petition_or_404(slug)
+    sheet = _live_sheet(petition, sheet_id)
+    if not isinstance(sheet, PaperSheet):
+        return sheet
+    form = RemoveSheetForm()
+    if not form.validate():
+        return _confirm_page(petition, sheet, form), 422
+    number = sheet.number
+    organizer = current_organizer()
+    try:
+        uncounted = removal.remove_sheet(
+            petition,
+            sheet.id,
+            form.reason.data or "",
+            by=organizer.email,
+            organizer_id=organizer.id,
+        )
+    except removal.AlreadyRemoved:
+        flash(_("Sheet %(sheet)s was removed already; nothing changed.", sheet=number))
+    else:
+        flash(
+            ngettext(
+                "Sheet %(sheet)s removed: %(num)s signature no longer counts.",
+                "Sheet %(sheet)s removed: %(num)s signatures no longer count.",
+                uncounted,
+                sheet=number,
+            )
+        )
     return redirect(url_for("paper.index", slug=slug), code=303)

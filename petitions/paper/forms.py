@@ -13,7 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from petitions.clock import utcnow
@@ -166,4 +166,16 @@ class CsvImportForm(SheetHeadForm):
 
     csv_file = FileField(
         _l("CSV file"), validators=[FileRequired(_l("Please choose the CSV file of the sheet."))]
+    )
+
+
+class RemoveSheetForm(Form):
+    """Why a sheet is removed: required, kept on the sheet's record."""
+
+    reason = required(
+        TextAreaField,
+        _l("Why is this sheet removed?"),
+        _l("Please say why the sheet is removed: the reason stays on its record."),
+        500,
+        too_long=_l("Please shorten the reason to 500 characters."),
     )

@@ -23,20 +23,36 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.extensions import db
 from petitions.models import enum_column
 from petitions.signing.models import Signature
 
+#: A sheet still counted: one of each number per petition (a removed one frees its number).
+_LIVE = text("removed_at IS NULL")
+
 
 class PaperSheet(db.Model):  # type: ignore[name-defined,misc]
-    """One sheet of signatures collected on paper, entered whole or not at all."""
+    """One sheet of signatures collected on paper, entered whole or not at all.
+
+    A sheet entered in error (twice under another number, or for the wrong petition) is
+    removed, never deleted (services.remove_sheet): its signatures stop counting and lose their
+    personal data, and the sheet stays listed with who removed it, when and why. Its number
+    is free again, so the right sheet can be entered under it.
+    """
 
     __tablename__ = "paper_sheets"
     __table_args__ = (
-        UniqueConstraint("petition_id", "number", name="uq_paper_sheets_petition_number"),
+        Index(
+            "uq_paper_sheets_live_number",
+            "petition_id",
+            "number",
+            unique=True,
+            sqlite_where=_LIVE,
+            postgresql_where=_LIVE,
+        ),
         CheckConstraint("number > 0", name="number_positive"),
     )
 
@@ -57,6 +73,15 @@ class PaperSheet(db.Model):  # type: ignore[name-defined,misc]
     entered_at: Mapped[dt.datetime]
     #: Signatures on it, as entered.
     signatures: Mapped[int]
+    #: When it was removed as entered in error; NULL while it counts.
+    removed_at: Mapped[dt.datetime | None]
+    #: The organizer who removed it; NULL once their account is gone (``removed_by`` stays).
+    removed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizers.id", ondelete="SET NULL")
+    )
+    removed_by: Mapped[str | None] = mapped_column(String(320))
+    #: Why, as the organizer wrote it.
+    removal_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class PaperRow(db.Model):  # type: ignore[name-defined,misc]

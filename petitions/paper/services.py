@@ -63,7 +63,9 @@ def sheet_number_taken(petition_id: int, number: int) -> bool:
     """Tell whether the petition already has a sheet of this number."""
     found = db.session.execute(
         select(PaperSheet.id).where(
-            PaperSheet.petition_id == petition_id, PaperSheet.number == number
+            PaperSheet.petition_id == petition_id,
+            PaperSheet.number == number,
+            PaperSheet.removed_at.is_(None),
         )
     ).first()
     return found is not None

@@ -255,6 +255,14 @@ ROUTES = [
     Route("POST", "/organizer/petitions/{petition}/paper/import", PAPER_IMPORT_FORM, changes=True),
     Route("POST", "/organizer/petitions/{petition}/paper/pairs/{pair}/same", changes=True),
     Route("POST", "/organizer/petitions/{petition}/paper/pairs/{pair}/different", changes=True),
+    Route("GET", "/organizer/petitions/{petition}/paper/sheets/{sheet}/remove"),
+    Route("POST", "/organizer/petitions/{petition}/paper/sheets/{sheet}/remove"),
+    Route(
+        "POST",
+        "/organizer/petitions/{petition}/paper/sheets/{sheet}/removal",
+        {"reason": "Entered twice"},
+        changes=True,
+    ),
     Route("GET", "/organizer/petitions/{petition}/translations/be"),
     Route("POST", "/organizer/petitions/{petition}/translations/be"),
     Route("GET", "/organizer/cases/{case}/translations/ru"),
@@ -374,6 +382,7 @@ SAMPLE = {
     "held": "13",
     "reply": "12",
     "pair": "14",
+    "sheet": "16",
     "update": "14",
     "scheduled": "15",
 }
@@ -539,7 +548,7 @@ def _build_world() -> World:
     )
     db.session.add_all([letter_batch, reply])
     # Volha on a paper sheet too, in another city: a doubtful pair to decide.
-    paper.enter_sheet(
+    sheet = paper.enter_sheet(
         petition,
         paper.SheetDetails(1, "Stall in Hrodna", dt.date(2024, 5, 1)),
         [paper.PaperSigner("Volha Visible-Commenter", "Hrodna", "BY")],
@@ -598,6 +607,7 @@ def _build_world() -> World:
             "letter_batch": str(letter_batch.id),
             "reply": str(reply.id),
             "pair": str(pair.id),
+            "sheet": str(sheet.sheet.id),
             "update": str(update.id),
             "scheduled": str(scheduled.id),
         },
@@ -1001,6 +1011,13 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         ("/organizer/cases/{their_case}/letters/holidays/{holiday}/delete", {}, 404),
         # Our batch and our reply through their own case.
         ("/organizer/cases/{their_case}/letters/batches/deliveries", LETTER_DELIVERY_FORM, 404),
+        # Our paper sheet through their own petition.
+        ("/organizer/petitions/{their_petition}/paper/sheets/{sheet}/remove", {}, 404),
+        (
+            "/organizer/petitions/{their_petition}/paper/sheets/{sheet}/removal",
+            {"reason": "Entered twice"},
+            404,
+        ),
         (
             "/organizer/cases/{their_case}/letters/batches/replies/{reply}/consent",
             {"consent-consent": "prisoner"},
@@ -1022,6 +1039,8 @@ def test_an_admin_assigns_an_organizer_who_then_runs_the_case(
         "delete-ready-text",
         "delete-holiday",
         "deliver-batch",
+        "remove-paper-sheet-confirm",
+        "remove-paper-sheet",
         "consent-to-reply",
     ],
 )
