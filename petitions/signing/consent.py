@@ -16,7 +16,17 @@ from collections.abc import Sequence
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, ForeignKey, Insert, String, and_, bindparam, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ForeignKey,
+    Insert,
+    String,
+    and_,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -152,7 +162,7 @@ def consent_of(signature_id: int) -> UpdateConsent | None:
     ).scalar_one_or_none()
 
 
-def standing() -> object:
+def standing() -> ColumnElement[bool]:
     """The SQL condition of a consent that counts: given and not taken back."""
     return and_(UpdateConsent.given_at.is_not(None), UpdateConsent.withdrawn_at.is_(None))
 

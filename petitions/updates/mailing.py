@@ -22,6 +22,7 @@ from petitions.links import absolute_url
 from petitions.mail import messages
 from petitions.mail.messages import Mail, NotSendable
 from petitions.signing.consent import UpdateConsent
+from petitions.signing.consent import standing as consent_standing
 from petitions.signing.models import Signature, SignatureState
 from petitions.tokens import holdings_token, updates_token
 from petitions.updates.models import Update, UpdateRecipient
@@ -109,8 +110,7 @@ def _composer(recipient: UpdateRecipient | None) -> Callable[[], Mail]:
         standing = db.session.execute(
             select(UpdateConsent.id).where(
                 UpdateConsent.signature_id == signature.id,
-                UpdateConsent.given_at.is_not(None),
-                UpdateConsent.withdrawn_at.is_(None),
+                consent_standing(),
             )
         ).first()
         if standing is None or signature.state is not SignatureState.CONFIRMED:

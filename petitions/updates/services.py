@@ -31,6 +31,7 @@ from petitions.mail import messages
 from petitions.mail.models import OutboxMessage
 from petitions.signing import consent
 from petitions.signing.consent import UpdateConsent
+from petitions.signing.consent import standing as consent_standing
 from petitions.signing.models import Signature, SignatureState
 from petitions.updates.models import Update, UpdateRecipient, UpdateStatus, UpdateText
 
@@ -147,8 +148,7 @@ def _consenting(update: Update) -> list[Any]:
         Signature.email_normalized.is_not(None),
         exists().where(
             UpdateConsent.signature_id == Signature.id,
-            UpdateConsent.given_at.is_not(None),
-            UpdateConsent.withdrawn_at.is_(None),
+            consent_standing(),
         ),
     ]
 
@@ -349,8 +349,7 @@ def receiving(signature_id: int, case_id: int | None) -> bool:
         db.session.execute(
             select(UpdateConsent.id).where(
                 UpdateConsent.signature_id.in_(concerned),
-                UpdateConsent.given_at.is_not(None),
-                UpdateConsent.withdrawn_at.is_(None),
+                consent_standing(),
             )
         ).first()
         is not None
